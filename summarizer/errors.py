@@ -1,0 +1,47 @@
+"""Exceptions raised by summarizer, and the exit codes the CLI maps them to.
+
+    SummarizerError                 base; str(e) is a one-line message a user can act on
+    ├── InputError          exit 2  the report cannot be read: missing, empty, binary, not a report
+    ├── UsageError          exit 2  bad flags or configuration (no key for --engine llm, bad --mode)
+    ├── ReplayMissError     exit 2  --replay found no recorded exchange for a request
+    └── EngineError         exit 1  the engine failed on a report after its retries
+        └── EndpointError   exit 1  the model endpoint kept failing (HTTP status, timeout)
+
+Validation failures are not exceptions: they are claims with a flag status in the summary.
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base class; the message is one line, fit for stderr."""
+
+    exit_code = 1
+
+
+class InputError(SummarizerError):
+    """The input cannot be read as a report."""
+
+    exit_code = 2
+
+
+class UsageError(SummarizerError):
+    """Bad flags, environment or configuration."""
+
+    exit_code = 2
+
+
+class ReplayMissError(SummarizerError):
+    """Replay mode met a request that was never recorded."""
+
+    exit_code = 2
+
+
+class EngineError(SummarizerError):
+    """The engine could not produce a summary for a report."""
+
+    exit_code = 1
+
+
+class EndpointError(EngineError):
+    """The model endpoint failed after retries."""
