@@ -1,0 +1,77 @@
+"""The extraction engines and the one narrow interface they share.
+
+An engine turns a prepared report into one ChunkSummary per chunk (or per section, for the
+rules engine). Nothing outside this package knows which engine ran: the pipeline merges and
+validates every engine's output the same way. `make_engine` imports lazily, so the offline
+path never imports openai or instructor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from ..models import ChunkSummary, ReportWarning
+from ..transport import UsageMeter
+
+if TYPE_CHECKING:
+    from ..chunking import Chunk
+    from ..clean import CleanText
+    from ..config import Settings
+    from ..ingest import Document
+    from ..sections import Outline
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report read, cleaned, outlined and chunked: everything an engine may look at."""
+
+    document: Document
+    clean: CleanText
+    outline: Outline
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """One engine answer, tied to the stretch of clean text it was drawn from."""
+
+    start: int
+    end: int
+    summary: ChunkSummary
+
+
+@dataclass
+class EngineOutput:
+    """What an engine hands back for one report."""
+
+    results: list[ChunkResult]
+    warnings: list[ReportWarning] = field(default_factory=list)
+    usage: UsageMeter = field(default_factory=UsageMeter)
+
+
+class Engine(Protocol):
+    """The interface every engine implements."""
+
+    name: str
+    model: str | None
+
+    async def summarize(self, report: PreparedReport) -> EngineOutput:
+        """Extract achievements, problems and plans from a prepared report."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release network resources, if any."""
+        ...
+
+
+def make_engine(settings: Settings) -> Engine:
+    """The engine `settings` ask for (`auto` resolved), imported lazily."""
+    name = settings.resolved_engine()
+    if name == "rules":
+        from .rules import RulesEngine
+
+        return RulesEngine()
+    from .llm import LLMEngine
+
+    return LLMEngine(settings)

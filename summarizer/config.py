@@ -1,0 +1,97 @@
+"""Settings: one frozen value object built from flags, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import UsageError
+
+ENGINES = ("auto", "llm", "rules")
+MODES = ("auto", "tools", "json", "md_json", "json_schema")
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_CHUNK_CHARS = 6000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know; the API key is kept out of repr and never written."""
+
+    engine: str = "auto"
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str = "auto"
+    concurrency: int = 4
+    timeout: float = 120.0
+    reasks: int = 2
+    http_retries: int = 4
+    chunk_chars: int = DEFAULT_CHUNK_CHARS
+    temperature: float = 0.0
+    strict: bool = False
+    record_dir: Path | None = None
+    replay_dir: Path | None = None
+    cache_dir: Path | None = None
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def has_endpoint(self) -> bool:
+        """True when a live model is configured (a key or a base URL)."""
+        return bool(self.api_key or self.base_url)
+
+    def resolved_engine(self) -> str:
+        """The engine `auto` stands for: the live model when an endpoint is configured."""
+        if self.engine != "auto":
+            return self.engine
+        return "llm" if (self.has_endpoint or self.replay_dir) else "rules"
+
+
+def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Settings:
+    """Build Settings from flags (None means unset), falling back to the environment."""
+    env = os.environ if env is None else env
+    given = {k: v for k, v in flags.items() if v is not None}
+    values: dict[str, object] = {
+        "model": env.get("SUMMARIZER_MODEL") or DEFAULT_MODEL,
+        "base_url": env.get("OPENAI_BASE_URL") or None,
+        "api_key": env.get("OPENAI_API_KEY") or None,
+    }
+    if env.get("SUMMARIZER_CONCURRENCY"):
+        values["concurrency"] = _positive_int(env["SUMMARIZER_CONCURRENCY"], "SUMMARIZER_CONCURRENCY")
+    values.update(given)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _check(settings)
+    return settings
+
+
+def _positive_int(raw: str, name: str) -> int:
+    try:
+        n = int(raw)
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number, not {raw!r}") from None
+    if n < 1:
+        raise UsageError(f"{name} must be at least 1")
+    return n
+
+
+def _check(s: Settings) -> None:
+    if s.engine not in ENGINES:
+        raise UsageError(f"unknown engine {s.engine!r}: choose one of {', '.join(ENGINES)}")
+    if s.mode not in MODES:
+        raise UsageError(f"unknown mode {s.mode!r}: choose one of {', '.join(MODES)}")
+    if s.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if s.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if s.chunk_chars < 200:
+        raise UsageError("--chunk-chars must be at least 200")
+    if s.record_dir and s.replay_dir:
+        raise UsageError("--record and --replay cannot be used together")
+    if s.engine == "llm" and not (s.has_endpoint or s.replay_dir):
+        raise UsageError(
+            "No key found — set OPENAI_API_KEY or pass --base-url (or use --engine rules)"
+        )

@@ -1,0 +1,232 @@
+"""The live-model engine: one instructor call per chunk, chunks of a report run concurrently.
+
+This is the only module (with the cassette transport) that imports openai and instructor.
+Each call passes the chunk text as instructor's validation `context`, so the grounding
+validators in models.py reject a quote that is not in the chunk, or a value that is not in its
+quote, and instructor re-asks with that error. When the re-asks run out, the last answer is
+kept without grounding and the pipeline's validation pass flags what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx2
+import instructor
+from instructor.core.exceptions import InstructorRetryException
+import openai
+from pydantic import ValidationError
+
+from ..config import Settings
+from ..errors import EndpointError, EngineError
+from ..models import ChunkSummary, ReportWarning
+from ..prompting import load_prompt
+from ..transport import MeteringTransport, RetryPolicy, RetryTransport, UsageMeter, current_meter
+from . import ChunkResult, EngineOutput, PreparedReport
+
+SYSTEM_PROMPT = "extract_system.md"
+USER_PROMPT = "extract_user.md"
+
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+}
+
+# What an endpoint accepts, by base-URL host and model name; first match wins.
+#   DashScope (Qwen) accepts only tool_choice "auto" and no json_schema response format, and
+#   instructor's tools mode forces a named tool, so Qwen gets JSON mode (json_object).
+#   deepseek-reasoner refuses both tool calls and JSON output, so it answers in a ```json block.
+#   OpenAI, vLLM and anything unknown speak tools.
+CAPABILITIES: tuple[tuple[str, str, str], ...] = (
+    # (host substring, model substring, mode)
+    ("", "deepseek-reasoner", "md_json"),
+    ("", "deepseek-r1", "md_json"),
+    ("dashscope", "", "json"),
+    ("", "qwen", "json"),
+    ("api.openai.com", "", "tools"),
+    ("", "", "tools"),
+)
+
+
+def choose_mode(base_url: str | None, model: str, requested: str = "auto") -> str:
+    """The instructor mode to use: the one asked for, or the capability table's choice."""
+    if requested != "auto":
+        return requested
+    host = (urlparse(base_url).hostname or "") if base_url else "api.openai.com"
+    name = model.lower()
+    for host_part, model_part, mode in CAPABILITIES:
+        if host_part in host and model_part in name:
+            return mode
+    return "tools"
+
+
+SECTION_LABELS = {
+    "preamble": "报告开头",
+    "review": "工作回顾",
+    "problems": "存在的问题",
+    "plan": "工作计划",
+    "other": "其他部分",
+}
+
+
+class LLMEngine:
+    """Extracts each chunk with a model behind an OpenAI-compatible endpoint."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model = settings.model
+        self.mode = choose_mode(settings.base_url, settings.model, settings.mode)
+        inner = transport or httpx2.AsyncHTTPTransport()
+        policy = retry_policy or RetryPolicy(attempts=settings.http_retries + 1)
+        self._http = httpx2.AsyncClient(
+            transport=RetryTransport(MeteringTransport(inner), policy),
+            timeout=settings.timeout,
+        )
+        # Replay needs no key; the SDK insists on one, and this placeholder is never sent anywhere
+        # that records it (Authorization is filtered out of cassettes).
+        client = openai.AsyncOpenAI(
+            api_key=settings.api_key or "no-key",
+            base_url=settings.base_url,
+            max_retries=0,
+            timeout=settings.timeout,
+            http_client=self._http,
+        )
+        self._client = instructor.from_openai(client, mode=_MODES[self.mode])
+        self._limit = asyncio.Semaphore(settings.concurrency)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._http.aclose()
+
+    async def summarize(self, report: PreparedReport) -> EngineOutput:
+        """Extract every chunk of the report concurrently, within the concurrency limit."""
+        meter = current_meter.get() or UsageMeter()
+        token = current_meter.set(meter)
+        try:
+            answers = await asyncio.gather(
+                *(self._extract(report, chunk) for chunk in report.chunks)
+            )
+        finally:
+            current_meter.reset(token)
+        out = EngineOutput(results=[], usage=meter)
+        for chunk, (summary, warning) in zip(report.chunks, answers):
+            out.results.append(ChunkResult(chunk.start, chunk.end, summary))
+            if warning is not None:
+                out.warnings.append(warning)
+        return out
+
+    def _messages(self) -> list[dict[str, str]]:
+        return [
+            {"role": "system", "content": load_prompt(SYSTEM_PROMPT)},
+            {"role": "user", "content": load_prompt(USER_PROMPT)},
+        ]
+
+    async def _extract(
+        self, report: PreparedReport, chunk: Any
+    ) -> tuple[ChunkSummary, ReportWarning | None]:
+        context = {
+            "chunk_text": chunk.text,
+            "chunk_context": chunk.context,
+            "section_label": SECTION_LABELS.get(str(chunk.section.value), "其他部分"),
+        }
+        async with self._limit:
+            try:
+                summary = await self._client.chat.completions.create(
+                    model=self.settings.model,
+                    response_model=ChunkSummary,
+                    messages=self._messages(),
+                    context=context,
+                    max_retries=self.settings.reasks,
+                    temperature=self.settings.temperature,
+                )
+                return summary, None
+            except InstructorRetryException as exc:
+                return self._after_failed_reasks(exc, chunk)
+            except openai.APIError as exc:
+                raise _endpoint_error(exc) from exc
+
+    def _after_failed_reasks(
+        self, exc: Exception, chunk: Any
+    ) -> tuple[ChunkSummary, ReportWarning]:
+        cause = exc.__cause__
+        if isinstance(cause, openai.APIError):
+            raise _endpoint_error(cause) from exc
+        completion = getattr(exc, "last_completion", None)
+        raw = _answer_text(completion)
+        try:
+            # No context: the grounding validators stand down, the validation pass flags instead.
+            summary = ChunkSummary.model_validate_json(raw) if raw else None
+        except ValidationError:
+            summary = None
+        if summary is None:
+            raise EngineError(
+                f"the model gave no usable answer for chunk {chunk.index + 1} "
+                f"after {self.settings.reasks} re-asks: {_first_line(str(cause or exc))}"
+            )
+        warning = ReportWarning(
+            kind="unverified",
+            message=(
+                f"第{chunk.index + 1}段：模型答案经{self.settings.reasks}次重问仍未通过核对，"
+                f"已保留并标注（{_first_line(str(cause or exc))}）"
+            ),
+        )
+        return summary, warning
+
+
+def _endpoint_error(exc: openai.APIError) -> EndpointError:
+    status = getattr(exc, "status_code", None)
+    if status in (401, 403):
+        return EndpointError(
+            f"the endpoint refused the API key (HTTP {status}) — check OPENAI_API_KEY"
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return EndpointError("the model endpoint timed out after retries — try a larger --timeout")
+    if isinstance(exc, openai.APIConnectionError):
+        return EndpointError("cannot reach the model endpoint — check --base-url / OPENAI_BASE_URL")
+    what = f"HTTP {status}" if status else type(exc).__name__
+    return EndpointError(f"the model endpoint failed ({what}): {_first_line(exc.message)}")
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line[:limit]
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
+
+
+def _answer_text(completion: Any) -> str | None:
+    """The JSON the model answered with, from a tool call or the message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return calls[0].function.arguments
+    content = message.content or ""
+    m = _FENCE.search(content)
+    if m:
+        content = m.group(1)
+    start, end = content.find("{"), content.rfind("}")
+    if start < 0 or end < start:
+        return None
+    candidate = content[start : end + 1]
+    try:
+        json.loads(candidate)
+    except ValueError:
+        return None
+    return candidate

@@ -1,0 +1,142 @@
+"""The HTTP layer under the openai SDK: transient-error retries and usage metering.
+
+These are httpx2 transports (the HTTP client openai>=3 uses), stacked as
+`RetryTransport(MeteringTransport(inner))`, where `inner` is the real network transport or a
+cassette. Retrying here, below the SDK, means a 429 during a re-ask repeats one HTTP request,
+not instructor's whole conversation, and the SDK's own retries are switched off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from time import time
+
+import httpx2
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass
+class UsageMeter:
+    """Counts the model calls and tokens of one report (or one run)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    failed_calls: int = 0
+
+    def add(self, usage: dict[str, object] | None) -> None:
+        """Add one answered call and its `usage` block."""
+        self.calls += 1
+        if isinstance(usage, dict):
+            self.prompt_tokens += int(usage.get("prompt_tokens") or 0)  # type: ignore[call-overload]
+            self.completion_tokens += int(usage.get("completion_tokens") or 0)  # type: ignore[call-overload]
+
+
+# The meter of the report being processed; chunk tasks inherit it from the report's task.
+current_meter: contextvars.ContextVar[UsageMeter | None] = contextvars.ContextVar(
+    "summarizer_usage_meter", default=None
+)
+
+
+class MeteringTransport(httpx2.AsyncBaseTransport):
+    """Reads `usage` from every successful chat-completion response."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self.inner.handle_async_request(request)
+        meter = current_meter.get()
+        if meter is not None:
+            if response.status_code == 200:
+                body = await response.aread()
+                try:
+                    usage = json.loads(body).get("usage")
+                except (ValueError, AttributeError):
+                    usage = None
+                meter.add(usage)
+            else:
+                meter.failed_calls += 1
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How transient failures are retried; `sleep` is injectable so tests can watch the waits."""
+
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Parse a Retry-After header (seconds or an HTTP date) into seconds, or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time() if now is None else now))
+
+
+class RetryTransport(httpx2.AsyncBaseTransport):
+    """Retries 408/409/429/5xx answers, timeouts and connection errors, honouring Retry-After."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, policy: RetryPolicy | None = None):
+        self.inner = inner
+        self.policy = policy or RetryPolicy()
+
+    def _delay(self, attempt: int, response: httpx2.Response | None) -> float:
+        hinted = None
+        if response is not None:
+            hinted = retry_after_seconds(response.headers.get("retry-after"))
+            ms = response.headers.get("retry-after-ms")
+            if hinted is None and ms:
+                try:
+                    hinted = float(ms) / 1000
+                except ValueError:
+                    hinted = None
+        if hinted is not None:
+            return min(hinted, self.policy.max_delay)
+        # Exponential backoff with full jitter keeps a batch from retrying in lockstep.
+        cap = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        return random.uniform(cap / 2, cap)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()  # so the body can be sent again
+        for attempt in range(1, self.policy.attempts + 1):
+            last = attempt == self.policy.attempts
+            try:
+                response = await self.inner.handle_async_request(request)
+            except (httpx2.TimeoutException, httpx2.NetworkError):
+                if last:
+                    raise
+                await self.policy.sleep(self._delay(attempt, None))
+                continue
+            if response.status_code not in RETRY_STATUSES or last:
+                return response
+            delay = self._delay(attempt, response)
+            await response.aread()
+            await response.aclose()
+            await self.policy.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
