@@ -61,7 +61,9 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
         "api_key": env.get("OPENAI_API_KEY") or None,
     }
     if env.get("SUMMARIZER_CONCURRENCY"):
-        values["concurrency"] = _positive_int(env["SUMMARIZER_CONCURRENCY"], "SUMMARIZER_CONCURRENCY")
+        values["concurrency"] = _positive_int(
+            env["SUMMARIZER_CONCURRENCY"], "SUMMARIZER_CONCURRENCY"
+        )
     values.update(given)
     settings = Settings(**values)  # type: ignore[arg-type]
     _check(settings)

@@ -82,7 +82,9 @@ class Metric(_Model):
 
     name: str = Field(description="指标名称，用原文的说法，如“一般公共预算收入”“规上工业总产值”")
     value: Number = Field(description="原文写出的数值，按原文单位，不换算（“69亿元”→69）")
-    unit: str = Field(description="原文单位，含量级，如“亿元”“万美元”“%”“个百分点”“家”；无单位填空串")
+    unit: str = Field(
+        description="原文单位，含量级，如“亿元”“万美元”“%”“个百分点”“家”；无单位填空串"
+    )
     period: str | None = Field(
         default=None, description="数值所属时期，照原文写，如“2019年”“1-10月”“全年”“十三五期间”"
     )
@@ -186,7 +188,9 @@ class ChunkSummary(_Model):
     """What the model returns for one chunk of a report."""
 
     achievements: list[Achievement] = Field(default_factory=list, description="已取得的成绩")
-    problems: list[Problem] = Field(default_factory=list, description="存在的问题与不足，没有则为空")
+    problems: list[Problem] = Field(
+        default_factory=list, description="存在的问题与不足，没有则为空"
+    )
     plans: list[Plan] = Field(default_factory=list, description="下一阶段的计划与目标")
 
 

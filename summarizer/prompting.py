@@ -8,7 +8,7 @@ enters as a context variable, so a report containing "{{" is never evaluated as 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -21,10 +21,12 @@ def prompts_dir() -> Path:
     for d in _CANDIDATES:
         if (d / "extract_system.md").is_file():
             return d
-    raise FileNotFoundError("prompt templates not found (looked in summarizer/prompts and prompts/)")
+    raise FileNotFoundError(
+        "prompt templates not found (looked in summarizer/prompts and prompts/)"
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> str:
     """The text of prompts/<name>."""
     return (prompts_dir() / name).read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 import httpx2
 import instructor
-from instructor.core.exceptions import InstructorRetryException
 import openai
+from instructor.core.exceptions import InstructorRetryException
 from pydantic import ValidationError
 
 from ..config import Settings
@@ -122,7 +122,7 @@ class LLMEngine:
         finally:
             current_meter.reset(token)
         out = EngineOutput(results=[], usage=meter)
-        for chunk, (summary, warning) in zip(report.chunks, answers):
+        for chunk, (summary, warning) in zip(report.chunks, answers, strict=True):
             out.results.append(ChunkResult(chunk.start, chunk.end, summary))
             if warning is not None:
                 out.warnings.append(warning)

@@ -1,0 +1,278 @@
+"""The command line: thin commands over the library functions in pipeline.py.
+
+Exit codes: 0 success; 1 a report failed, or a claim was flagged (validate, or summarize
+--strict); 2 a usage or input error. Errors are one line on stderr; --debug shows tracebacks.
+Start-up imports neither openai nor instructor: the live engine is imported only when used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .errors import InputError, SummarizerError, UsageError
+
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path via a temp file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for p in paths:
+        if p != "-" and Path(p).is_dir():
+            found = sorted(
+                str(f)
+                for f in Path(p).iterdir()
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+            )
+            if not found:
+                raise InputError(
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) in this folder"
+                )
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _redact(message: str, secret: str | None) -> str:
+    return message.replace(secret, "***") if secret else message
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # one-line errors instead of tracebacks
+        debug = "--debug" in sys.argv
+        try:
+            return super().invoke(ctx)
+        except SummarizerError as e:
+            if debug:
+                raise
+            click.echo(
+                f"summarizer: error: {_redact(str(e), os.environ.get('OPENAI_API_KEY'))}", err=True
+            )
+            ctx.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("summarizer: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as e:
+            if debug:
+                raise
+            msg = _redact(
+                f"{type(e).__name__}: {e}".splitlines()[0], os.environ.get("OPENAI_API_KEY")
+            )
+            click.echo(
+                f"summarizer: internal error: {msg} (run with --debug for details)", err=True
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def main() -> None:
+    """Summarise Chinese government work reports into checked, typed briefs."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to FILE.")
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), help="Write one result per report here."
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "llm", "rules"]),
+    default="auto",
+    show_default=True,
+    help="auto: the live model when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline rules.",
+)
+@click.option("--model", help="Model name (env SUMMARIZER_MODEL; default gpt-4o-mini).")
+@click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "tools", "json", "md_json", "json_schema"]),
+    default="auto",
+    show_default=True,
+    help="How structured output is requested.",
+)
+@click.option("--concurrency", type=int, help="Model requests in flight at once (default 4).")
+@click.option("--timeout", type=float, help="Seconds per model request (default 120).")
+@click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 6000).")
+@click.option(
+    "--record", "record_dir", type=click.Path(file_okay=False), help="Record exchanges to DIR."
+)
+@click.option(
+    "--replay",
+    "replay_dir",
+    type=click.Path(file_okay=False),
+    help="Answer from recordings in DIR.",
+)
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False), help="Response cache directory."
+)
+@click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
+@click.option("--strict", is_flag=True, help="Drop flagged claims and exit 1 if there were any.")
+@click.option("--force", is_flag=True, help="Redo reports whose outputs are up to date.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def summarize(
+    paths,
+    output,
+    out_dir,
+    fmt,
+    engine,
+    model,
+    base_url,
+    mode,
+    concurrency,
+    timeout,
+    chunk_chars,
+    record_dir,
+    replay_dir,
+    cache_dir,
+    no_cache,
+    strict,
+    force,
+    debug,
+) -> None:
+    """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
+    from .config import load_settings
+
+    if record_dir or replay_dir:
+        raise UsageError("--record/--replay are not available in this version yet")
+    settings = load_settings(
+        engine=engine,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        concurrency=concurrency,
+        timeout=timeout,
+        chunk_chars=chunk_chars,
+        strict=strict,
+    )
+    inputs = _expand(paths)
+    if output and (out_dir or len(inputs) > 1):
+        raise UsageError("-o writes one report; use --out-dir DIR for several")
+    if len(inputs) > 1 and not out_dir:
+        raise UsageError("several reports need --out-dir DIR")
+    console = _stderr()
+    resolved = settings.resolved_engine()
+    if resolved == "rules":
+        why = "" if engine == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
+        console.print(f"summarizer: engine rules (offline, no model){why}")
+    else:
+        console.print(f"summarizer: engine llm, model {settings.model}")
+    exit_code = 0
+    for path in inputs:
+        code = _summarize_one(path, settings, fmt, output, out_dir, console, many=len(inputs) > 1)
+        exit_code = max(exit_code, code)
+    sys.exit(exit_code)
+
+
+def _summarize_one(path, settings, fmt, output, out_dir, console, many: bool) -> int:
+    from .pipeline import summarize_file
+    from .render import render_json, render_markdown
+
+    try:
+        with console.status(f"summarising {path} …"):
+            outcome = summarize_file(path, settings)
+    except SummarizerError as e:
+        if not many:
+            raise
+        console.print(f"summarizer: {path}: failed: {e}")
+        return 1
+    summary = outcome.summary
+    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+    if out_dir:
+        stem = "stdin" if path == "-" else Path(path).stem
+        write_atomic(Path(out_dir) / f"{stem}.{fmt}", text)
+    elif output:
+        write_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    v = summary.validation
+    console.print(
+        f"summarizer: {path}: {len(summary.achievements)} achievements, "
+        f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
+        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
+    )
+    return 1 if (settings.strict and outcome.flagged_before_strict) else 0
+
+
+@main.command()
+@click.argument("summary_path", metavar="SUMMARY.json")
+@click.option("--source", required=True, help="The report the summary was made from.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def validate(summary_path: str, source: str, fmt: str, debug: bool) -> None:
+    """Check every claim of a summary JSON against its source report."""
+    from pydantic import ValidationError
+
+    from .models import ReportSummary
+    from .pipeline import check_summary
+
+    try:
+        raw = Path(summary_path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"{summary_path}: cannot read ({e.strerror})") from None
+    try:
+        summary = ReportSummary.model_validate_json(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise InputError(f"{summary_path}: not a summary JSON ({where}: {first['msg']})") from None
+    checked = check_summary(summary, source)
+    v = checked.validation
+    if fmt == "json":
+        sys.stdout.write(v.model_dump_json(indent=2) + "\n")
+    else:
+        _print_table(v)
+    sys.exit(0 if v.flagged == 0 else 1)
+
+
+def _print_table(v) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{v.verified} verified, {v.flagged} flagged", show_lines=False)
+    for col in ("where", "claim", "status", "detail"):
+        table.add_column(col, overflow="fold")
+    for c in v.claims:
+        style = "green" if c.status == "verified" else "bold red"
+        table.add_row(c.where, c.text, f"[{style}]{c.status}[/]", c.detail)
+    Console().print(table)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the summary."""
+    from .models import summary_json_schema
+
+    sys.stdout.write(json.dumps(summary_json_schema(), ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,167 @@
+"""Merge per-chunk answers into one summary, deterministically and without asking the model again.
+
+Items are placed where their evidence sits in the clean text, achievements are grouped by area
+(areas in order of first appearance), metrics are deduplicated on (indicator, period, unit,
+value), and two different values for the same indicator and period are both kept and reported
+as a `conflicting_values` warning, because choosing one would be a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .engines import ChunkResult
+from .grounding import SourceIndex, normalize
+from .models import Achievement, Metric, Plan, Problem, ReportWarning
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merged body of a summary."""
+
+    achievements: list[Achievement]
+    problems: list[Problem]
+    plans: list[Plan]
+    warnings: list[ReportWarning]
+
+
+def _position(index: SourceIndex, quotes: Iterable[str], fallback: int) -> int:
+    # The earliest match at or after the chunk start places an item; repeated phrases earlier
+    # in the report must not pull it out of its chunk.
+    norm_from = index.source_to_norm(fallback)
+    best: int | None = None
+    for q in quotes:
+        span = index.find(q, norm_from) or index.find(q)
+        if span is not None and (best is None or span.start < best):
+            best = span.start
+    return fallback if best is None else best
+
+
+def _metric_key(m: Metric) -> tuple[str, str, str, float, bool]:
+    return (
+        normalize(m.name),
+        normalize(m.period or ""),
+        m.unit,
+        float(m.value),
+        m.kind == "target",
+    )
+
+
+def _dedupe_metrics(
+    metrics: Sequence[Metric], seen: set[tuple[str, str, str, float, bool]]
+) -> list[Metric]:
+    kept = []
+    for m in metrics:
+        key = _metric_key(m)
+        if key not in seen:
+            seen.add(key)
+            kept.append(m)
+    return kept
+
+
+def _conflicts(metrics: Iterable[Metric]) -> list[ReportWarning]:
+    from .numbers import same_quantity, units_compatible
+
+    by_indicator: dict[tuple[str, str, bool], list[Metric]] = {}
+    for m in metrics:
+        key = (normalize(m.name), normalize(m.period or ""), m.kind == "target")
+        by_indicator.setdefault(key, []).append(m)
+    warnings = []
+    for group in by_indicator.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if units_compatible(a.unit, b.unit) and not same_quantity(
+                    a.value, a.unit, b.value, b.unit
+                ):
+                    period = f"（{a.period}）" if a.period else ""
+                    warnings.append(
+                        ReportWarning(
+                            kind="conflicting_values",
+                            message=(
+                                f"“{a.name}”{period}出现两个不同的数值："
+                                f"{_fmt(a.value)}{a.unit} 与 {_fmt(b.value)}{b.unit}，两者均保留"
+                            ),
+                            evidence=b.quote,
+                        )
+                    )
+    return warnings
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def merge(results: Sequence[ChunkResult], clean_text: str) -> Merged:
+    """Merge chunk answers into ordered, deduplicated lists plus conflict warnings."""
+    index = SourceIndex(clean_text)
+    ach: list[tuple[int, Achievement]] = []
+    probs: list[tuple[int, Problem]] = []
+    plans: list[tuple[int, Plan]] = []
+    for r in results:
+        s = r.summary
+        for a in s.achievements:
+            quotes = [*a.evidence, *(m.quote for m in a.metrics)]
+            ach.append((_position(index, quotes, r.start), a))
+        for p in s.problems:
+            probs.append((_position(index, p.evidence, r.start), p))
+        for p in s.plans:
+            quotes = [*p.evidence, *(m.quote for m in p.targets)]
+            plans.append((_position(index, quotes, r.start), p))
+
+    seen: set[tuple[str, str, str, float, bool]] = set()
+    achievements = []
+    for _, a in sorted(ach, key=lambda t: t[0]):
+        metrics = _dedupe_metrics(a.metrics, seen)
+        if a.text.strip() or metrics:
+            achievements.append(a.model_copy(update={"metrics": metrics}))
+    area_order: dict[str, int] = {}
+    for a in achievements:
+        area_order.setdefault(a.area.strip(), len(area_order))
+    achievements.sort(key=lambda a: area_order[a.area.strip()])  # stable: source order within area
+
+    plan_list = []
+    for _, p in sorted(plans, key=lambda t: t[0]):
+        targets = _dedupe_metrics(p.targets, seen)
+        if p.text.strip() or targets:
+            plan_list.append(p.model_copy(update={"targets": targets}))
+
+    problems, seen_text = [], set()
+    for _, p in sorted(probs, key=lambda t: t[0]):
+        key = normalize(p.text)
+        if key and key not in seen_text:
+            seen_text.add(key)
+            problems.append(p)
+
+    all_metrics = [m for a in achievements for m in a.metrics] + [
+        m for p in plan_list for m in p.targets
+    ]
+    return Merged(achievements, problems, plan_list, _conflicts(all_metrics))
+
+
+def compose_overview(
+    issuer: str, period: str | None, achievements: Sequence[Achievement], plans: Sequence[Plan]
+) -> str:
+    """Two or three sentences built from the summary's own headline figures (no model call)."""
+    who = issuer or "报告"
+    when = f"{period}年" if period and period.isdigit() else (period or "")
+    lines = []
+    headline = [m for a in achievements for m in a.metrics if m.kind in ("actual", "estimate")][:3]
+    if headline:
+        figs = "，".join(
+            f"{m.name}{_fmt(m.value)}{m.unit}" + (f"（{m.change}）" if m.change else "")
+            for m in headline
+        )
+        lines.append(f"{who}{when}：{figs}。")
+    elif achievements:
+        lines.append(f"{who}{when}：{achievements[0].text.rstrip('。')}。")
+    areas = list(dict.fromkeys(a.area for a in achievements if a.area))[:5]
+    if areas:
+        lines.append(f"成绩涉及{'、'.join(areas)}等{len(achievements)}个方面。")
+    targets = [m for p in plans for m in p.targets][:3]
+    if targets:
+        figs = "，".join(f"{m.name}{m.change or _fmt(m.value) + m.unit}" for m in targets)
+        lines.append(f"下一阶段目标：{figs}。")
+    elif plans:
+        lines.append(f"下一阶段安排{len(plans)}项重点工作。")
+    return "".join(lines)

@@ -1,0 +1,119 @@
+"""The pipeline: ingest → clean → sections → chunk → extract → merge → validate.
+
+Library entry points: `prepare` (a Document to a PreparedReport), `summarize_report` (async,
+with any engine), `summarize_file` (sync convenience) and `check_summary` (validate any
+contract-shaped summary against its source).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from .chunking import chunk_text
+from .clean import clean
+from .config import Settings
+from .engines import Engine, PreparedReport, make_engine
+from .ingest import Document, read_report
+from .merge import compose_overview, merge
+from .models import Meta, ReportSummary, ReportWarning, Usage
+from .sections import outline as make_outline
+from .validate import Source, drop_flagged, validate_summary
+
+
+def prepare(document: Document, chunk_chars: int) -> PreparedReport:
+    """Clean, outline and chunk a document."""
+    cleaned = clean(document.text)
+    outline = make_outline(cleaned.text, title_hint=document.title_hint)
+    chunks = tuple(chunk_text(cleaned.text, outline, budget=chunk_chars))
+    return PreparedReport(document=document, clean=cleaned, outline=outline, chunks=chunks)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A summary plus whether --strict dropped anything from it."""
+
+    summary: ReportSummary
+    flagged_before_strict: int
+
+
+def _meta(report: PreparedReport, engine: Engine, usage: Usage) -> Meta:
+    header = report.outline.header
+    return Meta(
+        source=report.document.name,
+        source_sha256=report.document.sha256,
+        title=header.title or (report.document.title_hint or ""),
+        issuer=header.issuer,
+        level=header.level,
+        review_period=header.review_period,
+        plan_period=header.plan_period,
+        engine=engine.name,
+        model=engine.model,
+        usage=usage,
+    )
+
+
+async def summarize_report(report: PreparedReport, engine: Engine, strict: bool = False) -> Outcome:
+    """Run an engine over a prepared report and merge, validate and (with strict) prune."""
+    output = await engine.summarize(report)
+    merged = merge(output.results, report.clean.text)
+    header = report.outline.header
+    usage = Usage(
+        calls=output.usage.calls,
+        prompt_tokens=output.usage.prompt_tokens,
+        completion_tokens=output.usage.completion_tokens,
+    )
+    summary = ReportSummary(
+        meta=_meta(report, engine, usage),
+        overview=compose_overview(
+            header.issuer, header.review_period, merged.achievements, merged.plans
+        ),
+        achievements=merged.achievements,
+        problems=merged.problems,
+        plans=merged.plans,
+        warnings=[*output.warnings, *merged.warnings],
+    )
+    return finish(summary, Source(report.document.text, report.clean.text), strict)
+
+
+def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
+    """Attach the validation report; with strict, drop flagged claims and say so."""
+    summary = summary.model_copy(update={"validation": validate_summary(summary, src)})
+    flagged = summary.validation.flagged
+    if strict and flagged:
+        pruned = drop_flagged(summary)
+        warning = ReportWarning(
+            kind="strict",
+            message=f"--strict：已删除 {flagged} 项未通过核对的内容",
+        )
+        summary = pruned.model_copy(
+            update={
+                "validation": validate_summary(pruned, src),
+                "warnings": [*pruned.warnings, warning],
+            }
+        )
+    return Outcome(summary, flagged)
+
+
+def summarize_file(path: str, settings: Settings, engine: Engine | None = None) -> Outcome:
+    """Summarise one report file synchronously (library convenience)."""
+    document = read_report(path)
+    report = prepare(document, settings.chunk_chars)
+
+    async def run() -> Outcome:
+        eng = engine or make_engine(settings)
+        try:
+            return await summarize_report(report, eng, settings.strict)
+        finally:
+            if engine is None:
+                await eng.aclose()
+
+    return asyncio.run(run())
+
+
+def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
+    """Validate any contract-shaped summary against its source report."""
+    document = read_report(source_path)
+    cleaned = clean(document.text)
+    validation = validate_summary(summary, Source(document.text, cleaned.text))
+    return summary.model_copy(update={"validation": validation})

@@ -1,0 +1,221 @@
+"""Render a ReportSummary as a one-page Markdown brief (Jinja2) or as contract JSON.
+
+Every figure in the brief carries its check mark: ✓ when it was verified against the source,
+⚠ and the reason when it was not. Nothing flagged is shown as plain fact.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from jinja2 import Environment, StrictUndefined
+
+from .models import Claim, Metric, ReportSummary
+
+LEVELS = {
+    "national": "国家",
+    "province": "省级",
+    "prefecture": "地州级",
+    "city": "市级",
+    "county": "县级",
+    "district": "区级",
+    "town": "乡镇级",
+}
+STATUS_ZH = {
+    "quote_not_found": "引文不在原文中",
+    "number_not_found": "原文无此数",
+    "value_mismatch": "数值与原文不符",
+    "unit_mismatch": "单位与原文不符",
+    "period_mismatch": "时期与原文不符",
+    "direction_mismatch": "增减方向与原文相反",
+    "kind_mismatch": "目标与实绩混淆",
+    "spam": "来自被篡改的文字",
+}
+MAX_TABLE_METRICS = 12
+MAX_LISTED_FLAGS = 20
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined, autoescape=False
+    )
+
+
+@lru_cache(maxsize=1)
+def _template():
+    text = files("summarizer").joinpath("templates/brief.md.j2").read_text(encoding="utf-8")
+    return _env().from_string(text)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _cell(text: str | None) -> str:
+    # A pipe inside a cell would break the Markdown table.
+    return (text or "").replace("|", "｜").replace("\n", " ")
+
+
+def _mark(claims: list[Claim]) -> str:
+    bad = [c for c in claims if c.status != "verified"]
+    if not bad:
+        return ""
+    return " ⚠" + "、".join(dict.fromkeys(STATUS_ZH.get(c.status, c.status) for c in bad))
+
+
+def _metric_mark(claim: Claim | None) -> str:
+    if claim is None:
+        return ""
+    return "✓" if claim.status == "verified" else "⚠ " + STATUS_ZH.get(claim.status, claim.status)
+
+
+def _metric_text(m: Metric, claim: Claim | None) -> str:
+    flag = "" if claim is None or claim.status == "verified" else "⚠"
+    return f"{m.name}{_fmt(m.value)}{m.unit}{flag}"
+
+
+def render_markdown(summary: ReportSummary) -> str:
+    """The Markdown brief of a summary."""
+    by_path: dict[str, list[Claim]] = {}
+    for c in summary.validation.claims:
+        by_path.setdefault(c.where, []).append(c)
+
+    def item_claims(prefix: str) -> list[Claim]:
+        return [
+            c
+            for p, cs in by_path.items()
+            if p.startswith(prefix)
+            for c in cs
+            if ".metrics[" not in p and ".targets[" not in p
+        ]
+
+    def metric_claim(path: str) -> Claim | None:
+        cs = by_path.get(path)
+        return cs[0] if cs else None
+
+    rows, areas = [], {}
+    for i, a in enumerate(summary.achievements):
+        mtexts = []
+        for j, m in enumerate(a.metrics):
+            claim = metric_claim(f"achievements[{i}].metrics[{j}]")
+            mtexts.append(_metric_text(m, claim))
+            rows.append(
+                {
+                    "name": _cell(m.name),
+                    "value": _cell(
+                        f"{_fmt(m.value)}{m.unit}" + ("（预计）" if m.kind == "estimate" else "")
+                    ),
+                    "period": _cell(m.period),
+                    "change": _cell(m.change),
+                    "mark": _metric_mark(claim),
+                    "area": a.area,
+                }
+            )
+        areas.setdefault(a.area or "其他", []).append(
+            {
+                "text": a.text,
+                "mark": _mark(item_claims(f"achievements[{i}].")),
+                "metrics": "；".join(mtexts),
+            }
+        )
+    table = _pick_rows(rows)
+
+    plans = []
+    for i, p in enumerate(summary.plans):
+        targets = [
+            f"{m.name}{m.change or _fmt(m.value) + m.unit}"
+            + (
+                ""
+                if (c := metric_claim(f"plans[{i}].targets[{j}]")) is None or c.status == "verified"
+                else " ⚠" + STATUS_ZH.get(c.status, c.status)
+            )
+            for j, m in enumerate(p.targets)
+        ]
+        plans.append(
+            {
+                "area": p.area,
+                "text": p.text,
+                "mark": _mark(item_claims(f"plans[{i}].")),
+                "targets": "；".join(targets),
+            }
+        )
+    problems = [
+        {"text": p.text, "mark": _mark(item_claims(f"problems[{i}]."))}
+        for i, p in enumerate(summary.problems)
+    ]
+
+    flagged_claims = [
+        {
+            "where": c.where,
+            "text": c.text,
+            "status": STATUS_ZH.get(c.status, c.status),
+            "detail": c.detail,
+        }
+        for c in summary.validation.claims
+        if c.status != "verified"
+    ]
+    meta = summary.meta
+    byline_parts = [
+        p
+        for p in (
+            meta.issuer,
+            LEVELS.get(meta.level, ""),
+            f"回顾期：{meta.review_period}" if meta.review_period else "",
+            f"计划期：{meta.plan_period}" if meta.plan_period else "",
+        )
+        if p
+    ]
+    engine = "离线规则引擎（未使用模型）" if meta.engine == "rules" else f"模型 {meta.model}"
+    footer = (
+        f"由 summarizer 生成 · {engine} · 来源：{meta.source} · sha256 {meta.source_sha256[:12]}"
+    )
+    top_warnings = [w.message for w in summary.warnings if w.kind in ("spam", "prompt_injection")][
+        :3
+    ]
+    return (
+        _template()
+        .render(
+            title=meta.title or "政府工作报告",
+            byline=" · ".join(byline_parts) or "（发布者未识别）",
+            flagged=summary.validation.flagged,
+            verified=summary.validation.verified,
+            total=len(summary.validation.claims),
+            top_warnings=top_warnings,
+            overview=summary.overview,
+            metrics=table,
+            more_metrics=max(0, len(rows) - len(table)),
+            areas=[{"name": k, "items": v} for k, v in areas.items()],
+            problems=problems,
+            plans=plans,
+            flagged_claims=flagged_claims[:MAX_LISTED_FLAGS],
+            more_flagged=max(0, len(flagged_claims) - MAX_LISTED_FLAGS),
+            warnings=summary.warnings,
+            footer=footer,
+        )
+        .rstrip()
+        + "\n"
+    )
+
+
+def _pick_rows(rows: list[dict]) -> list[dict]:
+    """Up to MAX_TABLE_METRICS rows: the first metric of each area, then the rest in order."""
+    if len(rows) <= MAX_TABLE_METRICS:
+        return rows
+    chosen, seen_areas = [], set()
+    for i, r in enumerate(rows):
+        if r["area"] not in seen_areas:
+            seen_areas.add(r["area"])
+            chosen.append(i)
+    for i in range(len(rows)):
+        if len(chosen) >= MAX_TABLE_METRICS:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return [rows[i] for i in sorted(chosen[:MAX_TABLE_METRICS])]
+
+
+def render_json(summary: ReportSummary) -> str:
+    """The contract JSON of a summary (UTF-8, not ASCII-escaped)."""
+    return summary.model_dump_json(indent=2) + "\n"
