@@ -204,3 +204,72 @@ def error_body(status: int, message: str = "error") -> dict[str, Any]:
     """An OpenAI-style error object."""
     kind = {429: "rate_limit_exceeded", 401: "invalid_api_key"}.get(status, "server_error")
     return {"error": {"message": message, "type": kind, "code": kind, "param": None}}
+
+
+# --- brains: stand-in models for end-to-end runs ----------------------------------------------
+
+_CLAUSE = re.compile(r"[^，。；：！？\n]+")
+
+
+def _section_of(body: dict[str, Any]) -> str:
+    system = next((m.get("content") or "" for m in body.get("messages", []) if m.get("role") == "system"), "")
+    return "plan" if "片段所在部分：工作计划" in system else "review"
+
+
+def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
+    """A correct, grounded ChunkSummary for the chunk in `body`, built from its own clauses."""
+    from summarizer.numbers import find_numbers
+
+    text = report_text(body)
+    plan = _section_of(body) == "plan"
+    items: list[dict[str, Any]] = []
+    for m in _CLAUSE.finditer(text):
+        clause = m.group(0).strip()
+        nums = [n for n in find_numbers(clause) if not n.is_year]
+        if not nums or len(clause) < 6:
+            continue
+        n = nums[0]
+        name = clause[: n.start].strip() or clause[:6]
+        metric = {
+            "name": name[-12:],
+            "value": n.value,
+            "unit": n.unit,
+            "period": None,
+            "change": None,
+            "kind": "target" if plan else "actual",
+            "quote": clause,
+        }
+        if plan:
+            items.append({"area": "计划", "text": clause, "targets": [metric], "evidence": [clause]})
+        else:
+            items.append({"area": "成绩", "text": clause, "metrics": [metric], "evidence": [clause]})
+        if len(items) >= max_items:
+            break
+    key = "plans" if plan else "achievements"
+    return {"achievements": [], "problems": [], "plans": [], key: items}
+
+
+def meaningless_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """Schema-valid content that has nothing to do with the report."""
+    return {
+        "achievements": [
+            {
+                "area": "无关",
+                "text": "某地实现产值98765亿元",
+                "metrics": [
+                    {
+                        "name": "虚构指标",
+                        "value": 98765,
+                        "unit": "亿元",
+                        "period": "2099年",
+                        "change": None,
+                        "kind": "actual",
+                        "quote": "这句话不在报告里，产值98765亿元",
+                    }
+                ],
+                "evidence": ["这句话不在报告里"],
+            }
+        ],
+        "problems": [],
+        "plans": [],
+    }
