@@ -1,0 +1,316 @@
+"""Clean extracted report text into one paragraph per line, with an exact map back to the source.
+
+Cleaning only ever deletes source characters or replaces a line break by a paragraph break,
+so every cleaned character has one source offset (`CleanText.offsets`). What it removes:
+
+* hard line breaks of PDF text (detected per document from line-width statistics) and the
+  cut-off sentences of docx/OCR text, so words and numbers are never split;
+* page-number lines, ``[bookmark: …]`` markers, Markdown/OCR heading marks (``#``, ``■``, ``**``);
+* web-page navigation, metadata and footer lines;
+* clusters of photo captions (short unpunctuated lines standing alone between blank lines);
+* OCR spaces next to CJK text (which also un-letter-spaces titles) and indentation.
+
+Gambling spam and other injected text inside sentences is left alone: detecting it is the
+job of a later stage, which needs to see it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+__all__ = ["CleanText", "clean"]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text plus, for every cleaned character, its offset in the source text."""
+
+    text: str
+    source: str = field(repr=False)
+    offsets: tuple[int, ...] = field(repr=False)
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map the cleaned range [start, end) to the source range [s, e) it came from."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"range [{start}, {end}) outside cleaned text of {len(self.text)}")
+        if start == end:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.source)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+# ---------------------------------------------------------------- patterns
+
+_MARKS = "■□◆◇▲△●○★☆"
+# Horizontal whitespace of every width that OCR and docx export leave inside lines.
+_SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200C))
+)
+_LEAD_CHARS = _SPACES + "#*" + _MARKS
+_TRAIL_CHARS = _SPACES + "*" + _MARKS
+# Inside a line: docx bookmark markers, Markdown bold marks, and runs of spaces.
+_INNER_RE = re.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
+
+_PAGE_RE = re.compile(
+    r"(?:\d{1,3}|[-—–－~～]\s*\d{1,4}\s*[-—–－~～]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[-—–－]\s*[ivxlcIVXLC]{1,6}\s*[-—–－])"
+)
+# Labels of the metadata block and navigation of government web pages ("索引号:…").
+_WEB_FIELDS = (
+    "信息名称 索引号 主题分类 体裁分类 组配分类 服务对象分类 公开方式 公开范围 公开时限 文件编号 "
+    "发文字号 发布机构 发文机关 产生日期 发布日期 成文日期 废止日期 有效性 内容概述 关键词 今天 "
+    "当前位置 您当前的位置 您的位置 浏览次数 点击数"
+).split()
+_WEB_FIELD_RE = re.compile(rf"(?:{'|'.join(_WEB_FIELDS)})\s*[:：]")
+_WEB_FIELD_FIRST = frozenset(name[0] for name in _WEB_FIELDS)
+# Footer and toolbar text. Words that a body sentence could also contain ("主办单位") only
+# count at the start of a line, since a hard-wrapped PDF line is short and may lack "。".
+_WEB_ANY_RE = re.compile(
+    r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
+    r"今日访问量|【字体|^(?:主办单位|承办单位|技术支持|联系我们|网站地图|分享到|扫一扫)"
+    r"|^欢迎(?:访问|来到|光临).{0,40}网站"
+)
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+# Numbered headings and numbered lead-in paragraphs; "5.2万吨" is a number, not "5." + text.
+_NUMBERED_RE = re.compile(
+    rf"(?:[{_CN_NUM}]{{1,4}}\s*[、.．]|[（(]\s*[{_CN_NUM}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*[、．]"
+    rf"|\d{{1,2}}\s*\.(?!\d)|[①-⑳]|第[{_CN_NUM}\d]{{1,4}}[章节部分篇])"
+)
+_DATELINE_RE = re.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
+_DATELINE_END_RE = re.compile(r"(?:上|讲话|报告)[）)]?$")
+_SPEAKER_RE = re.compile(
+    r"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[\u4e00-\u9fff·]{2,4}$"
+)
+_BYLINE_RE = re.compile(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
+_TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
+
+_TERMINAL = frozenset("。！？；：!?;:…")
+_CLOSERS = "”’」』）)》】\"'"
+_COMMA_END = frozenset("，,、")
+_SENTENCE_PUNCT_RE = re.compile(r"[，。；：！？,;:!?]")
+_SENTENCE_END_RE = re.compile(r"[。；！？;!?]")
+# Everything outside these ranges is narrow; report text is mostly wide, so count the narrow.
+_NARROW_RE = re.compile(
+    "[^\u1100-\u115f\u2018-\u201d\u2026\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+# Heading-like: short with no sentence punctuation (titles, captions, unnumbered headings).
+_HEADING_MAX_CHARS = 30
+# A PDF line narrower than this share of the typical width ends its paragraph; one ending
+# in sentence punctuation needs only to be somewhat narrower.
+_SHORT_LINE = 0.75
+_SHORT_TERMINAL_LINE = 0.9
+
+
+def _is_cjkish(ch: str) -> bool:
+    # CJK ideographs, kana, CJK and full-width punctuation all sit at or above U+2E80.
+    return ch >= "\u2e80" or ch in "“”‘’—–…·"
+
+
+def _width(text: str) -> int:
+    return 2 * len(text) - len(_NARROW_RE.findall(text))
+
+
+def _ends_terminal(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= _HEADING_MAX_CHARS and not _SENTENCE_PUNCT_RE.search(text)
+
+
+# ---------------------------------------------------------------- lines
+
+
+class _Item(NamedTuple):
+    """A content line after in-line cleaning."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]  # kept source ranges, in order
+    end: int  # source offset of the line's "\n" (or of the end of the source)
+    marked: bool  # carried Markdown/OCR heading marks
+    gap_before: int  # blank or dropped lines since the previous content line
+    width: int  # display width, CJK characters counting two
+
+
+def _clean_line(source: str, start: int, end: int) -> tuple[str, tuple[tuple[int, int], ...], bool]:
+    """In-line cleaning of source[start:end]: (text, kept spans, had heading marks)."""
+    line = source[start:end]
+    body = line.lstrip(_LEAD_CHARS)
+    i = len(line) - len(body)
+    j = len(body.rstrip(_TRAIL_CHARS)) + i
+    if i >= j:
+        return "", (), False
+    marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
+    pos = i
+    spans: list[tuple[int, int]] = []
+    for m in _INNER_RE.finditer(line, i, j):
+        a, b = m.span()
+        if line[a] == "[" or line[a] == "*":
+            pass  # a marker: delete it whole
+        elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
+            if b - a == 1:
+                continue
+            a += 1  # collapse a run between Latin/digit tokens to one space
+        if a > pos:
+            spans.append((start + pos, start + a))
+        pos = b
+    if pos == i and not spans:
+        return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
+    if pos < j:
+        spans.append((start + pos, start + j))
+    return "".join(source[a:b] for a, b in spans), tuple(spans), marked
+
+
+def _is_junk(text: str) -> bool:
+    """Page numbers and web-page chrome: lines that are not part of the report."""
+    # Cheap gates first: this runs on every line of documents up to many megabytes.
+    if len(text) <= 16 and _PAGE_RE.fullmatch(text):
+        return True
+    if text[0] in _WEB_FIELD_FIRST and _WEB_FIELD_RE.match(text):
+        return True
+    return len(text) <= 200 and "。" not in text and _WEB_ANY_RE.search(text) is not None
+
+
+def _content_items(source: str) -> list[_Item]:
+    items: list[_Item] = []
+    gap = 0
+    pos = 0
+    for raw in source.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        if not raw or raw.isspace():
+            gap += 1
+            continue
+        text, spans, marked = _clean_line(source, start, end)
+        if not text or _is_junk(text):
+            gap += 1
+            continue
+        items.append(_Item(text, spans, end, marked, gap, _width(text)))
+        gap = 0
+    return items
+
+
+# ---------------------------------------------------------------- captions
+
+
+def _caption_candidate(items: list[_Item], k: int) -> bool:
+    item = items[k]
+    text = item.text
+    isolated = item.gap_before > 0 and (k + 1 == len(items) or items[k + 1].gap_before > 0)
+    return (
+        k > 0  # the first line is the title
+        and isolated
+        and not item.marked
+        and _heading_like(text)
+        and not _NUMBERED_RE.match(text)
+        and not _DATELINE_RE.match(text)
+        and not _SPEAKER_RE.search(text)
+        and not _BYLINE_RE.search(text)
+    )
+
+
+def _drop_captions(items: list[_Item]) -> list[_Item]:
+    """Drop clusters of three or more isolated short unpunctuated lines (photo captions).
+
+    A single such line is indistinguishable from a heading, so only clusters go. The last line
+    of a cluster that sits right above body text is that text's heading and stays.
+    """
+    flags = [_caption_candidate(items, k) for k in range(len(items))]
+    drop = [False] * len(items)
+    k = 0
+    while k < len(items):
+        if not flags[k]:
+            k += 1
+            continue
+        m = k
+        while m < len(items) and flags[m]:
+            m += 1
+        if m - k >= 3:
+            last = m - 1
+            nxt = items[m].text if m < len(items) else ""
+            keep_last = bool(nxt) and not _heading_like(nxt) and not _NUMBERED_RE.match(nxt)
+            for n in range(k, m):
+                drop[n] = not (keep_last and n == last)
+        k = m
+    if not any(drop):
+        return items
+    return [item for item, gone in zip(items, drop, strict=True) if not gone]
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def _typical_width(items: list[_Item]) -> int | None:
+    """The line width of a hard-wrapped document, or None when lines are whole paragraphs."""
+    widths = sorted(item.width for item in items)
+    if len(widths) < 6:
+        return None
+    typical = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+    # PDF text lines are at most ~100 CJK characters wide and mostly of one width.
+    if typical > 200:
+        return None
+    near = sum(1 for w in widths if 0.8 * typical <= w <= 1.1 * typical)
+    return typical if near >= 0.5 * len(widths) else None
+
+
+def _continues_header(prev: str, text: str) -> bool:
+    """A dateline or title that was broken across two lines."""
+    if not _heading_like(text):
+        return False
+    if _DATELINE_RE.match(prev) and not _DATELINE_END_RE.search(prev):
+        return len(text) <= 40
+    return _heading_like(prev) and bool(_TITLE_CONT_RE.match(text))
+
+
+def _joins(prev: _Item, item: _Item, typical: int | None) -> bool:
+    """True when `item` continues the paragraph that `prev` belongs to."""
+    if prev.marked or item.marked:
+        return False
+    if _continues_header(prev.text, item.text):
+        return True
+    if _NUMBERED_RE.match(item.text) or _DATELINE_RE.match(item.text):
+        return False
+    if typical is not None:
+        width = prev.width
+        if width < _SHORT_LINE * typical:
+            return False
+        return not (_ends_terminal(prev.text) and width < _SHORT_TERMINAL_LINE * typical)
+    # Whole-paragraph lines: only a sentence cut off at a column or page break continues.
+    if _ends_terminal(prev.text) or _heading_like(item.text):
+        return False
+    return prev.text[-1] in _COMMA_END or bool(_SENTENCE_END_RE.search(prev.text))
+
+
+def clean(text: str) -> CleanText:
+    """Clean report text to one paragraph per line, keeping a map to source offsets."""
+    items = _drop_captions(_content_items(text))
+    typical = _typical_width(items)
+    parts: list[str] = []
+    offsets: list[int] = []
+    prev: _Item | None = None
+    for item in items:
+        if prev is not None:
+            if _joins(prev, item, typical):
+                # Only words of Latin script were separated by the line break itself.
+                if (
+                    prev.text[-1].isascii()
+                    and prev.text[-1].isalpha()
+                    and item.text[0].isascii()
+                    and item.text[0].isalpha()
+                ):
+                    parts.append(" ")
+                    offsets.append(prev.end)
+            else:
+                parts.append("\n")
+                offsets.append(prev.end)
+        parts.append(item.text)
+        for a, b in item.spans:
+            offsets.extend(range(a, b))
+        prev = item
+    return CleanText("".join(parts), text, tuple(offsets))
