@@ -1,0 +1,277 @@
+"""Outline of the ten sample reports: header, headings and review / problems / plan parts."""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from summarizer.clean import clean
+from summarizer.ingest import read_report
+from summarizer.sections import (
+    Outline,
+    ReportHeader,
+    SectionKind,
+    find_headings,
+    outline,
+    period_of,
+    read_header,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = {
+    "luoxi-2019": ROOT / "fixtures/reports/luoxi-2019.txt",
+    "luoxi-2021": ROOT / "fixtures/reports/luoxi-2021.txt",
+    "jincheng-2019": ROOT / "fixtures/reports/jincheng-2019.txt",
+    "zhenglu-2020": ROOT / "fixtures/reports/zhenglu-2020.txt",
+    "jintan-2022": ROOT / "fixtures/reports/jintan-2022.txt",
+    "national-2011": ROOT.parent / "shared/corpus/national-2011.txt",
+    "national-2020": ROOT.parent / "shared/corpus/national-2020.html",
+    "chongzuo-2024": ROOT.parent / "shared/corpus/chongzuo-2024.txt",
+    "qiandongnan-2024": ROOT.parent / "shared/corpus/qiandongnan-2024.txt",
+    "hailar-2012": ROOT.parent / "shared/corpus/hailar-2012.gbk.txt",
+}
+
+PRE, REV, PRB, PLN, OTH = (SectionKind.PREAMBLE, SectionKind.REVIEW, SectionKind.PROBLEMS,
+                           SectionKind.PLAN, SectionKind.OTHER)  # fmt: skip
+
+
+@cache
+def report(name: str) -> tuple[str, str | None]:
+    """Clean text and title hint of a sample report, as the pipeline produces them."""
+    doc = read_report(REPORTS[name])
+    return clean(doc.text).text, doc.title_hint
+
+
+@cache
+def outlined(name: str) -> Outline:
+    text, hint = report(name)
+    return outline(text, hint)
+
+
+# One header per report, as a reader of that report would fill it in.
+HEADERS = {
+    "luoxi-2019": ReportHeader("常州空港产业园（罗溪镇）2019年工作总结和2020年工作思路",
+                               "常州空港产业园（罗溪镇）", "town", "2019", "2020"),
+    "luoxi-2021": ReportHeader("常州空港产业园（罗溪镇）2021年工作总结及2022年工作计划",
+                               "常州空港产业园（罗溪镇）", "town", "2021", "2022"),
+    "jincheng-2019": ReportHeader("抓转型促发展全力打造北部产业新城", "金科园(金城镇)", "town",
+                                  "2019", "2020"),
+    "zhenglu-2020": ReportHeader("郑陆镇2020年度政府工作报告", "郑陆镇人民政府", "town",
+                                 "2016-2020", "2021-2025"),
+    "jintan-2022": ReportHeader("向全区人民汇报2022年工作", "金坛区人民政府", "district",
+                                "2022", "2023"),
+    "national-2011": ReportHeader("政府工作报告", "国务院", "national", "2006-2010", "2011-2015"),
+    "national-2020": ReportHeader("政府工作报告", "国务院", "national", "2019", "2020"),
+    "chongzuo-2024": ReportHeader("政府工作报告", "崇左市人民政府", "city", "2023", "2024"),
+    "qiandongnan-2024": ReportHeader("政府工作报告", "黔东南州人民政府", "prefecture", "2023",
+                                     "2024"),
+    "hailar-2012": ReportHeader("政府工作报告", "海拉尔区人民政府", "district", "2011", "2012"),
+}  # fmt: skip
+
+KINDS = {
+    "luoxi-2019": [PRE, REV, PRB, PLN],
+    "luoxi-2021": [PRE, REV, PRB, PLN],  # no part headings: the parts open on cue sentences
+    "jincheng-2019": [PRE, REV, PLN],  # no problems section at all
+    "zhenglu-2020": [
+        PRE,
+        REV,
+        PRB,
+        PLN,
+        PLN,
+        OTH,
+    ],  # 十三五+2020 review; 十四五 goals; 2021 plan; closing
+    "jintan-2022": [REV, PLN],  # 一、三、二… out of order, all inside the review
+    "national-2011": [PRE, REV, PRB, REV, PLN, PLN, OTH],  # 十一五 review; 十二五 plan; 2011 work
+    "national-2020": [PRE, REV, PRB, PLN, OTH],
+    "chongzuo-2024": [
+        PRE,
+        REV,
+        PRB,
+        PLN,
+        OTH,
+        OTH,
+    ],  # 三、政府治理能力现代化建设, then the closing appeal
+    "qiandongnan-2024": [PRE, REV, PRB, PLN, OTH],
+    "hailar-2012": [PRE, REV, PRB, PLN, OTH],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_header(name: str) -> None:
+    assert outlined(name).header == HEADERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_section_kinds(name: str) -> None:
+    assert [s.kind for s in outlined(name).sections] == KINDS[name]
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_sections_tile_the_text(name: str) -> None:
+    text, _ = report(name)
+    secs = outlined(name).sections
+    assert secs[0].start == 0 and secs[-1].end == len(text)
+    for a, b in pairwise(secs):
+        assert a.end == b.start
+    for s in secs:
+        assert text[s.start : s.end].strip(), s
+        assert outlined(name).kind_at(s.start) is s.kind
+        assert outlined(name).kind_at(s.end - 1) is s.kind
+        # Parts begin at a line start, so chunks can follow them without cutting a line.
+        assert s.start == 0 or text[s.start - 1] == "\n"
+
+
+def test_read_header_agrees_with_outline() -> None:
+    text, hint = report("zhenglu-2020")
+    assert read_header(text, hint) == outlined("zhenglu-2020").header
+
+
+PROBLEM_OPENINGS = {
+    "luoxi-2019": "回顾今年以来的工作，在肯定成绩的同时",
+    "luoxi-2021": "在做出成绩的同时",
+    "zhenglu-2020": "在肯定成绩的同时,我们也清醒地看到",
+    "national-2011": "我们清醒地认识到",
+    "national-2020": "在肯定成绩的同时，我们也清醒看到",
+    "chongzuo-2024": "同时，我们也清醒地认识到",
+    "qiandongnan-2024": "我们也清醒地认识到",
+    "hailar-2012": "在看到成绩的同时",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEM_OPENINGS))
+def test_problems_is_just_the_problems_paragraph(name: str) -> None:
+    text, _ = report(name)
+    (sec,) = [s for s in outlined(name).sections if s.kind is PRB]
+    body = text[sec.start : sec.end].strip()
+    assert body.startswith(PROBLEM_OPENINGS[name])
+    assert "\n" not in body  # one paragraph, up to the next heading or paragraph
+    assert sec.period == outlined(name).header.review_period
+
+
+def test_jincheng_has_no_problems_section() -> None:
+    # "查找出5个方面的短板弱项" inside a review item is not a problems paragraph.
+    assert all(s.kind is not PRB for s in outlined("jincheng-2019").sections)
+
+
+def test_jintan_out_of_order_parts_stay_in_the_review() -> None:
+    o = outlined("jintan-2022")
+    firsts = [h for h in o.headings if h.level == 1 and h.numbering]
+    review = [h.numbering for h in firsts if o.kind_at(h.start) is REV]
+    assert review == ["一、", "三、", "二、", "四、", "五、", "六、"]
+    assert [h.numbering for h in firsts if o.kind_at(h.start) is PLN][:3] == [
+        "一、",
+        "二、",
+        "三、",
+    ]
+
+
+def test_zhenglu_parts_and_periods() -> None:
+    o = outlined("zhenglu-2020")
+    plans = [(s.heading, s.period) for s in o.sections if s.kind is PLN]
+    assert plans == [
+        ("“十四五”时期的奋斗目标和主要任务", "2021-2025"),
+        ("2021年主要工作安排", "2021"),
+    ]
+    assert "澳门" not in o.header.issuer and "赌场" not in o.header.issuer
+
+
+def test_spam_in_every_named_cue_gives_no_spam_issuer() -> None:
+    text = (
+        "政府工作报告\n——2020年12月27日在澳门现金赌场某某镇第三届人民代表大会第九次会议上\n"
+        "各位代表：\n现在，我代表澳门现金赌场某某镇人民政府，向大会报告工作。\n"
+        "一、2020年工作回顾\n全年完成工业总产值178亿元。\n二、2021年工作安排\n力争增长5%。\n"
+    )
+    header = read_header(text)
+    assert not any(w in header.issuer for w in ("澳门", "赌场", "现金"))
+    assert (header.review_period, header.plan_period) == ("2020", "2021")
+    assert read_header(text, title_hint="澳门现金赌场官网").title == "政府工作报告"
+
+
+def test_issuer_from_title_beats_tampered_sentence() -> None:
+    text, _ = report("zhenglu-2020")
+    assert "我代表澳门现金赌场郑陆镇人民政府" in text  # the tampering is still in the text
+    assert read_header(text).issuer == "郑陆镇人民政府"
+
+
+def test_headings_levels_and_spans() -> None:
+    text, _ = report("luoxi-2019")
+    hs = find_headings(text)
+    first = next(h for h in hs if h.numbering == "1.")
+    assert (first.level, first.text) == (3, "综合实力稳中有进")
+    assert text[first.start : first.end] == "1.综合实力稳中有进。"
+    assert [h.label for h in hs if h.level == 1] == ["一、2019年工作总结", "二、2020年工作思路"]
+    # The title names both years: it is the report title, not a part heading.
+    assert all("工作思路" not in h.text or h.numbering for h in hs)
+
+
+def test_stray_arabic_number_among_chinese_ones_is_promoted() -> None:
+    text, _ = report("luoxi-2021")
+    level2 = [h.numbering for h in find_headings(text) if h.level == 2]
+    assert level2 == ["（一）", "（二）", "（三）", "（四）", "（五）",
+                      "（1）", "（二）", "（三）", "（四）", "（五）"]  # fmt: skip
+
+
+def test_lead_phrases_are_level_four() -> None:
+    text, _ = report("national-2020")
+    leads = [h for h in find_headings(text) if h.level == 4]
+    assert leads[0].numbering == "——" and leads[0].text == "经济运行总体平稳"
+    assert "加大减税降费力度" in {h.text for h in leads}
+
+
+def test_bare_part_titles_are_level_one() -> None:
+    text, _ = report("zhenglu-2020")
+    bare = [h.text for h in find_headings(text) if h.level == 1]
+    assert bare == [
+        "“十三五”时期和2020年工作回顾",
+        "“十四五”时期的奋斗目标和主要任务",
+        "2021年主要工作安排",
+    ]
+
+
+def test_problems_heading_inside_review() -> None:
+    text = (
+        "新安镇2023年工作总结和2024年工作计划\n"
+        "一、2023年工作回顾\n（一）经济发展。全年完成地区生产总值69亿元。\n"
+        "（二）存在的问题和不足\n一是项目偏少。\n二是动力不足。\n"
+        "（三）社会事业。新增就业1820人。\n"
+        "二、2024年工作计划\n地区生产总值增长7%。\n"
+    )
+    o = outline(text)
+    assert [s.kind for s in o.sections] == [PRE, REV, PRB, REV, PLN]
+    (prob,) = [s for s in o.sections if s.kind is PRB]
+    assert text[prob.start : prob.end].strip().splitlines()[-1] == "二是动力不足。"
+    assert o.header.issuer == "新安镇人民政府"
+
+
+def test_text_without_structure_is_other() -> None:
+    text = "标题\n这是一段没有任何结构的文字，既不是回顾也不是计划，只是一段说明文字，没有别的。\n"
+    o = outline(text)
+    assert [s.kind for s in o.sections] == [PRE, OTH]
+    assert o.header.review_period is None and o.header.plan_period is None
+
+
+def test_empty_text() -> None:
+    o = outline("")
+    assert [s.kind for s in o.sections] == [PRE] and o.kind_at(0) is PRE
+    assert o.header == ReportHeader("", "", "unknown", None, None)
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "ref", "expected"),
+    [
+        ("“十三五”时期和2020年工作回顾", REV, None, "2016-2020"),
+        ("“十四五”时期的奋斗目标和主要任务", PLN, None, "2021-2025"),
+        ("一、“十一五”时期国民经济和社会发展的回顾", REV, None, "2006-2010"),
+        ("二、今年发展主要目标和下一阶段工作总体部署", PLN, 2020, "2020"),
+        ("一、2019年和今年以来工作回顾", REV, 2020, "2019"),
+        ("一、过去一年工作回顾", REV, 2012, "2011"),
+        ("一、过去五年工作回顾", REV, 2023, "2018-2022"),
+        ("回眸2019", REV, None, "2019"),
+        ("一、攻坚重大项目", REV, 2023, None),
+    ],
+)
+def test_period_of(heading: str, kind: SectionKind, ref: int | None, expected: str | None) -> None:
+    assert period_of(heading, kind, ref) == expected
