@@ -277,7 +277,8 @@ _BRAND = re.compile(r"(?:平安|法治|健康|美丽|幸福|魅力|品质|文明
 _NOT_PLACE = re.compile(
     r"中国|乡村|城市|城镇|家园|庭院|河湖|社区|校园|医院|乡镇|村庄|生活|环境|政府"
 )
-_PLAN_NO = re.compile(rf"十([{_CN[:9]}]?)五")
+# 十三五 (not 十五届, 十五年, 第十五次): a bare 十五 counts only in quotes, “十五”.
+_PLAN_NO = re.compile(rf"十([{_CN[:9]}])五(?![届个年次项条名家人万亿千百天日月%])|[“\"]十()五[”\"]")
 
 
 def _tidy(s: str) -> str:
@@ -294,8 +295,8 @@ def _find_title(lines: list[str]) -> str:
         m = _TITLE_KW.search(s)
         if not m or _SPAM.search(s) or s.startswith(("在", "（", "(")) or "》" in s:
             continue
-        if len(s) > 40 or "\t" in s:  # a title inside a longer line: the run around the keyword
-            run = re.search(rf"[^\s：:—《》]{{0,30}}{m.group()}[^\s：:—《》]*", s)
+        if len(s) > 40 or "\t" in s:  # a title inside a sentence: place, year and keyword only
+            run = re.search(rf"(?:{_PLACE})?(?:\d{{4}}年度?)?(?:政府)?{m.group()}", s)
             s = run.group() if run else m.group()
         if i + 1 < len(lines) and lines[i + 1][0] in "及和与暨并":
             s += lines[i + 1]  # "…2021年工作总结" / "及2022年工作计划" on two lines
@@ -303,7 +304,11 @@ def _find_title(lines: list[str]) -> str:
             org = [o for o in lines[max(0, i - 1) : i + 3] if _ORG_LINE.fullmatch(o)]
             s = (org[0] if org else "") + s
         return s
-    return next((s for s in lines if not _SPAM.search(s) and not s[:1].isdigit()), "")
+    # No title keyword: a headline ("抓转型促发展…"), but not a date, speaker or issuer line.
+    skip = re.compile(
+        rf"\d|[（(]|.*人民代表大会|.*(?:镇|乡|区|县|市|州|省)长|.*总理|{_ORG_LINE.pattern}$"
+    )
+    return next((s for s in lines if not _SPAM.search(s) and not skip.match(s)), "")
 
 
 def _level_of(name: str) -> str:
@@ -363,7 +368,8 @@ def period_of(text: str, kind: SectionKind, ref: int | None = None) -> str | Non
     report, so relative words count only when the heading names no year.
     """
     # The n-th five-year plan starts in 1966 + 5 (n - 3): 十三五 is 2016-2020, 十五 2001-2005.
-    starts = [1966 + 5 * (7 + _cjk_num(m.group(1) or "零")) for m in _PLAN_NO.finditer(text)]
+    nth = [m.group(1) or "零" for m in _PLAN_NO.finditer(text)]
+    starts = [1966 + 5 * (7 + _cjk_num(n)) for n in nth]
     spans = [(y, y + 4) for y in starts]
     spans += [(int(y), int(y)) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)]
     if ref is not None and not spans:

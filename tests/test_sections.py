@@ -190,6 +190,14 @@ def test_spam_in_every_named_cue_gives_no_spam_issuer() -> None:
     assert read_header(text, title_hint="澳门现金赌场官网").title == "政府工作报告"
 
 
+def test_title_without_hint() -> None:
+    text, hint = report("national-2011")
+    assert hint == "政府工作报告"
+    assert read_header(text).title == "政府工作报告"  # a speech to the congress
+    speech = "州长杨光杰\n各位代表：\n现在，我代表州人民政府向大会报告工作，请予审议。\n"
+    assert read_header(speech).title == "政府工作报告"
+
+
 def test_issuer_from_title_beats_tampered_sentence() -> None:
     text, _ = report("zhenglu-2020")
     assert "我代表澳门现金赌场郑陆镇人民政府" in text  # the tampering is still in the text
@@ -271,6 +279,8 @@ def test_empty_text() -> None:
         ("一、过去五年工作回顾", REV, 2023, "2018-2022"),
         ("回眸2019", REV, None, "2019"),
         ("一、攻坚重大项目", REV, 2023, None),
+        ("“十五”期间工作回顾", REV, None, "2001-2005"),
+        ("一、第十五届运动会筹备工作回顾", REV, None, None),
     ],
 )
 def test_period_of(heading: str, kind: SectionKind, ref: int | None, expected: str | None) -> None:
