@@ -157,11 +157,12 @@ def compose_overview(
         lines.append(f"{who}{when}：{achievements[0].text.rstrip('。')}。")
     areas = list(dict.fromkeys(a.area for a in achievements if a.area))[:5]
     if areas:
-        lines.append(f"成绩涉及{'、'.join(areas)}等{len(achievements)}个方面。")
+        # No counts of our own here: every number in a brief must be one the report states.
+        lines.append(f"成绩涉及{'、'.join(areas)}等方面。")
     targets = [m for p in plans for m in p.targets][:3]
     if targets:
         figs = "，".join(f"{m.name}{m.change or _fmt(m.value) + m.unit}" for m in targets)
         lines.append(f"下一阶段目标：{figs}。")
     elif plans:
-        lines.append(f"下一阶段安排{len(plans)}项重点工作。")
+        lines.append(f"下一阶段重点：{plans[0].text.rstrip('。')}。")
     return "".join(lines)

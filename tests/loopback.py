@@ -52,7 +52,7 @@ def report_text(body: dict[str, Any]) -> str:
     """The chunk text the request carries between <report> tags."""
     for msg in body.get("messages", []):
         content = msg.get("content")
-        if isinstance(content, str):
+        if msg.get("role") == "user" and isinstance(content, str):
             m = _REPORT.search(content)
             if m:
                 return m.group(1)
@@ -212,7 +212,9 @@ _CLAUSE = re.compile(r"[^，。；：！？\n]+")
 
 
 def _section_of(body: dict[str, Any]) -> str:
-    system = next((m.get("content") or "" for m in body.get("messages", []) if m.get("role") == "system"), "")
+    system = next(
+        (m.get("content") or "" for m in body.get("messages", []) if m.get("role") == "system"), ""
+    )
     return "plan" if "片段所在部分：工作计划" in system else "review"
 
 
@@ -223,6 +225,7 @@ def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
     text = report_text(body)
     plan = _section_of(body) == "plan"
     items: list[dict[str, Any]] = []
+    subject = ""
     for m in _CLAUSE.finditer(text):
         clause = m.group(0).strip()
         nums = [n for n in find_numbers(clause) if not n.is_year]
@@ -230,8 +233,12 @@ def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
             continue
         n = nums[0]
         name = clause[: n.start].strip() or clause[:6]
+        if n.is_change and subject:
+            name = subject + name  # "同比增长" belongs to the indicator of the clause before
+        else:
+            subject = name[-12:]
         metric = {
-            "name": name[-12:],
+            "name": name[-16:],
             "value": n.value,
             "unit": n.unit,
             "period": None,
@@ -240,9 +247,13 @@ def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
             "quote": clause,
         }
         if plan:
-            items.append({"area": "计划", "text": clause, "targets": [metric], "evidence": [clause]})
+            items.append(
+                {"area": "计划", "text": clause, "targets": [metric], "evidence": [clause]}
+            )
         else:
-            items.append({"area": "成绩", "text": clause, "metrics": [metric], "evidence": [clause]})
+            items.append(
+                {"area": "成绩", "text": clause, "metrics": [metric], "evidence": [clause]}
+            )
         if len(items) >= max_items:
             break
     key = "plans" if plan else "achievements"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -75,6 +76,14 @@ SECTION_LABELS = {
 }
 
 
+def _quiet_sdk_loggers() -> None:
+    # instructor logs every failed call at ERROR with the endpoint's message, which may echo the
+    # API key; with no handler configured Python would print it to stderr. Our own errors say
+    # what went wrong in one line instead.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    logging.getLogger("openai").setLevel(logging.WARNING)
+
+
 class LLMEngine:
     """Extracts each chunk with a model behind an OpenAI-compatible endpoint."""
 
@@ -86,6 +95,7 @@ class LLMEngine:
         transport: httpx2.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
+        _quiet_sdk_loggers()
         self.settings = settings
         self.model = settings.model
         self.mode = choose_mode(settings.base_url, settings.model, settings.mode)

@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer.models import ChunkSummary, Metric, ReportSummary, summary_json_schema
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "report_summary.schema.json"
+
+CHUNK = "1-10月，园镇实现地区生产总值 69 亿元，同比增长 7%；实际到账外资6466万美元。"
+
+
+def _metric(**kw):
+    base = {
+        "name": "地区生产总值",
+        "value": 69,
+        "unit": "亿元",
+        "period": "1-10月",
+        "change": "同比增长7%",
+        "kind": "actual",
+        "quote": "实现地区生产总值69亿元",
+    }
+    base.update(kw)
+    return base
+
+
+def _answer(metric=None, evidence=None, where="achievements"):
+    item = {"area": "经济运行", "text": "地区生产总值69亿元", "evidence": evidence or []}
+    item["metrics" if where == "achievements" else "targets"] = [metric or _metric()]
+    return {where: [item]}
+
+
+def test_committed_schema_matches_the_models():
+    # Regenerate with: summarizer schema > schemas/report_summary.schema.json
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == summary_json_schema()
+
+
+def test_schema_has_the_contract_fields():
+    schema = summary_json_schema()
+    assert set(schema["properties"]) == {
+        "schema_version",
+        "meta",
+        "overview",
+        "achievements",
+        "problems",
+        "plans",
+        "warnings",
+        "validation",
+    }
+    metric = schema["$defs"]["Metric"]["properties"]
+    assert set(metric) == {"name", "value", "unit", "period", "change", "kind", "quote"}
+    assert metric["kind"]["enum"] == ["actual", "estimate", "cumulative", "target"]
+
+
+def test_grounded_answer_passes_with_context():
+    ok = ChunkSummary.model_validate(_answer(), context={"chunk_text": CHUNK})
+    assert ok.achievements[0].metrics[0].value == 69
+
+
+def test_quote_not_in_chunk_is_rejected_with_a_reason_the_model_can_act_on():
+    bad = _answer(_metric(quote="实现地区生产总值七十亿元"))
+    with pytest.raises(ValidationError, match="逐字"):
+        ChunkSummary.model_validate(bad, context={"chunk_text": CHUNK})
+
+
+def test_value_not_in_quote_is_rejected_scale_aware():
+    with pytest.raises(ValidationError, match="不在其引文中"):
+        ChunkSummary.model_validate(_answer(_metric(value=70)), context={"chunk_text": CHUNK})
+    # 6466万美元 written as 0.6466亿美元 is the same amount.
+    m = _metric(name="实际到账外资", value=0.6466, unit="亿美元", quote="实际到账外资6466万美元")
+    ChunkSummary.model_validate(_answer(m), context={"chunk_text": CHUNK})
+
+
+def test_evidence_must_be_in_chunk():
+    with pytest.raises(ValidationError, match="证据"):
+        ChunkSummary.model_validate(
+            _answer(evidence=["全年完成投资100亿元"]), context={"chunk_text": CHUNK}
+        )
+
+
+def test_target_reported_as_achievement_is_rejected_and_the_reverse():
+    with pytest.raises(ValidationError, match="计划目标"):
+        ChunkSummary.model_validate(_answer(_metric(kind="target")), context={"chunk_text": CHUNK})
+    with pytest.raises(ValidationError, match="target"):
+        ChunkSummary.model_validate(_answer(where="plans"), context={"chunk_text": CHUNK})
+
+
+def test_without_context_no_grounding_is_applied():
+    # A summary read back from a file is checked by validate.py, not by the model validators.
+    s = ChunkSummary.model_validate(_answer(_metric(quote="不在原文")))
+    assert s.achievements[0].metrics[0].quote == "不在原文"
+
+
+def test_integral_values_serialise_as_integers():
+    m = Metric.model_validate(_metric(value=69.0))
+    assert json.loads(m.model_dump_json())["value"] == 69
+    assert json.loads(Metric.model_validate(_metric(value=4.74)).model_dump_json())["value"] == 4.74
+
+
+def test_summary_round_trips_and_rejects_other_schema_versions():
+    s = ReportSummary.model_validate(
+        {"meta": {"source": "x.txt", "source_sha256": "0" * 64, "engine": "rules"}}
+    )
+    again = ReportSummary.model_validate_json(s.model_dump_json())
+    assert again == s and again.schema_version == "1"
+    with pytest.raises(ValidationError):
+        ReportSummary.model_validate({**json.loads(s.model_dump_json()), "schema_version": "2"})
