@@ -133,7 +133,7 @@ def _units(text: str, sec: Section, head_level: dict[int, int], budget: int) -> 
         b = m.start() + len(line.rstrip(_SPACE))
         if a >= b:
             continue
-        prio = head_level.get(a, 5)
+        prio = head_level.get(m.start(), 5)
         if b - a <= budget:
             units.append(_Unit(a, b, prio))
         else:
@@ -179,7 +179,8 @@ def chunk_text(text: str, outline: Outline, budget: int = DEFAULT_CHUNK_CHARS) -
     if budget < 1:
         raise ValueError(f"chunk budget must be positive, not {budget}")
     heads = sorted((h for h in outline.headings if h.level <= 4), key=lambda h: h.start)
-    head_level = {h.start: h.level for h in heads}
+    # Keyed by line start: a heading opens the paragraph on its line.
+    head_level = {text.rfind("\n", 0, h.start) + 1: h.level for h in reversed(heads)}
     path_heads = [h for h in heads if h.level <= 3]
     stack: list[Heading] = []
     nxt = 0
@@ -196,9 +197,10 @@ def chunk_text(text: str, outline: Outline, budget: int = DEFAULT_CHUNK_CHARS) -
 
     for sec in outline.sections:
         advance(sec.start - 1)
-        # A new part keeps only the top-level headings: the problems paragraph after
-        # "7.基层党建不断巩固" is not under item 7, nor is a plan opened by a cue sentence.
-        stack[:] = [h for h in stack if h.level == 1]
+        # The problems paragraph after "7.基层党建不断巩固" is under the review heading but not
+        # under item 7; a part opened by a cue sentence or the closing is under no heading.
+        keep = sec.kind is SectionKind.PROBLEMS or any(h.label == sec.heading for h in stack)
+        stack[:] = [h for h in stack if h.level == 1] if keep else []
         units = _units(text, sec, head_level, budget)
         for i, k in _pack(units, budget):
             a, b = units[i].start, units[k - 1].end
