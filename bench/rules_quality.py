@@ -191,7 +191,9 @@ def _pct(x: float) -> str:
 
 def main() -> int:
     rows = [score_report(path, exp) for path, exp in expected_reports()]
-    print(f"{'report':16} {'headline R/P':>16} {'plans R/P':>16} {'problems R/P':>16} {'verified':>9}")
+    print(
+        f"{'report':16} {'headline R/P':>16} {'plans R/P':>16} {'problems R/P':>16} {'verified':>9}"
+    )
     total = Report("overall", Score(0, 0, 0, 0), Score(0, 0, 0, 0), Score(0, 0, 0, 0), 0, 0, 0, 0)
     for r in rows:
         print(

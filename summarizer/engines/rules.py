@@ -152,7 +152,9 @@ def _area(label: str) -> str:
 
 
 def _clip(name: str) -> str:
-    name = name[-_NAME_MAX:].strip("“”\"'（()）、")
+    name = name[-_NAME_MAX:].lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
+    if name.count("“") != name.count("”"):
+        name = name.replace("“", "").replace("”", "")
     # A name ending in a numeral would fuse with the figure when a brief prints name + value.
     return name.rstrip("0123456789.-一二三四五六七八九十百千万亿两")
 
@@ -370,11 +372,13 @@ def _change_of(pre: str, m: NumberMention, text: str) -> str:
     return re.sub(r"\s+", "", words + figure)
 
 
-def _period_for(periods: list[Period], pstarts: list[int], lo: int, pos: int) -> Period | None:
-    """The last period named in text[lo:pos] (预计 is a kind, not a period)."""
+def _period_for(
+    periods: list[Period], pstarts: list[int], lo: int, pos: int, skip: tuple[str, ...]
+) -> Period | None:
+    """The last period named in text[lo:pos] whose kind is not in `skip`."""
     i = bisect.bisect_left(pstarts, pos) - 1
     while i >= 0 and periods[i].start >= lo:
-        if periods[i].kind != "estimate" and periods[i].end <= pos:
+        if periods[i].kind not in skip and periods[i].end <= pos:
             return periods[i]
         i -= 1
     return None
@@ -431,8 +435,9 @@ def _metrics(
         if lead_in and names[0] == lead_in:
             quote = text[l0:c1]
         para = text.rfind("\n", 0, first.start) + 1
-        p = _period_for(periods, pstarts, s0, first.start) or _period_for(
-            periods, pstarts, para, first.start
+        # 预计 is a kind, not a period; "全年" governs its own sentence, "1-10月" its paragraph.
+        p = _period_for(periods, pstarts, s0, first.start, ("estimate",)) or _period_for(
+            periods, pstarts, para, first.start, ("estimate", "full_year")
         )
         kind: MetricKind = "target"
         if not target:

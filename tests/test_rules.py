@@ -1,0 +1,220 @@
+"""The offline rules engine: behaviour on a small report, quality on the five samples against
+fixtures/expected/, every claim verified on all ten reports, and no openai on its import path."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from summarizer.clean import clean
+from summarizer.config import Settings
+from summarizer.engines import ChunkResult, make_engine
+from summarizer.engines.rules import RulesEngine, extract
+from summarizer.ingest import read_report
+from summarizer.models import ChunkSummary, Metric, ReportSummary
+from summarizer.pipeline import prepare, summarize_report
+from summarizer.sections import outline
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
+CORPUS = sorted(
+    p for p in (ROOT.parent / "shared" / "corpus").glob("*.*") if p.suffix in (".txt", ".html")
+)
+ALL_REPORTS = sorted((ROOT / "fixtures" / "reports").glob("*.txt")) + CORPUS
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("rules_quality", ROOT / "bench/rules_quality.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the body runs
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _bench()
+
+MINI = """2023年工作总结和2024年工作计划
+一、2023年工作回顾
+1.经济运行稳中向好。1-10月，全镇实现地区生产总值69亿元，同比增长7%；完成一般公共预算收入\
+4.74亿元，同比增长8.55%。预计全年规上工业总产值突破150亿元。新增高标准农田1000亩、累计达2.2万亩。
+2.项目建设加快推进。实际到账外资首破4亿美元，达4.4亿美元。销售亿元以上企业达到45家。\
+全区群众安全感和政法队伍满意度分别达99.5%、98.4%。
+在肯定成绩的同时，我们也清醒地认识到，发展中还存在不少问题，主要表现在：一是产业结构不够优化；\
+二是项目招引力度不够；三是公共服务存在短板。对此，我们将认真加以解决。
+二、2024年工作计划
+2024年主要预期目标是：地区生产总值增长7.5%以上，一般公共预算收入增长10%、力争完成5.5亿元。
+1.聚力项目攻坚。新引进重大项目10个以上，开展“振兴实体经济”系列活动不少于10场。
+"""
+
+
+def _extract(text: str) -> tuple[str, list[ChunkResult]]:
+    cleaned = clean(text).text
+    return cleaned, extract(cleaned, outline(cleaned))
+
+
+def _summary(text: str) -> ChunkSummary:
+    _, results = _extract(text)
+    return ChunkSummary(
+        achievements=[a for r in results for a in r.summary.achievements],
+        problems=[p for r in results for p in r.summary.problems],
+        plans=[p for r in results for p in r.summary.plans],
+    )
+
+
+def _metric(metrics: list[Metric], name: str, value: float) -> Metric:
+    found = [m for m in metrics if m.name == name and m.value == value]
+    assert found, f"no {name} {value} in {[(m.name, m.value) for m in metrics]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- behaviour
+
+
+def test_metric_carries_period_change_and_a_quote_with_its_figure() -> None:
+    metrics = [m for a in _summary(MINI).achievements for m in a.metrics]
+    gdp = _metric(metrics, "地区生产总值", 69)
+    assert (gdp.unit, gdp.period, gdp.change, gdp.kind) == (
+        "亿元",
+        "1-10月",
+        "同比增长7%",
+        "actual",
+    )
+    assert "地区生产总值69亿元" in gdp.quote
+    # The change is attached to the figure it follows, not reported as a metric of its own.
+    assert not any(m.unit == "%" and m.value == 7 for m in metrics)
+
+
+def test_estimate_and_cumulative_kinds() -> None:
+    metrics = [m for a in _summary(MINI).achievements for m in a.metrics]
+    assert _metric(metrics, "规上工业总产值", 150).kind == "estimate"
+    assert _metric(metrics, "新增高标准农田", 1000).kind == "actual"
+    assert _metric(metrics, "高标准农田（累计）", 2.2).kind == "cumulative"
+
+
+def test_threshold_then_value_is_one_indicator() -> None:
+    metrics = [m for a in _summary(MINI).achievements for m in a.metrics]
+    foreign = [m for m in metrics if m.name == "实际到账外资"]
+    assert [(m.value, m.unit) for m in foreign] == [(4.4, "亿美元")]
+    assert "首破4亿美元" in foreign[0].quote
+
+
+def test_threshold_in_a_noun_is_not_a_figure_and_lists_get_their_own_names() -> None:
+    metrics = [m for a in _summary(MINI).achievements for m in a.metrics]
+    assert _metric(metrics, "销售亿元以上企业", 45).unit == "家"
+    assert not any(m.unit == "亿元" and m.value == 1 for m in metrics)
+    assert _metric(metrics, "群众安全感", 99.5).unit == "%"
+    assert _metric(metrics, "政法队伍满意度", 98.4).unit == "%"
+
+
+def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
+    problems = [p.text for p in _summary(MINI).problems]
+    assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]
+
+
+def test_no_problems_when_the_report_admits_none() -> None:
+    text = (
+        MINI.split("在肯定成绩")[0] + "二、2024年工作计划\n" + MINI.split("二、2024年工作计划\n")[1]
+    )
+    assert _summary(text).problems == []
+
+
+def test_expected_goals_sentence_is_its_own_plan_item() -> None:
+    plans = _summary(MINI).plans
+    goals = [p for p in plans if p.area == "主要预期目标"]
+    assert len(goals) == 1
+    targets = [(m.name, m.value, m.unit, m.change) for m in goals[0].targets]
+    assert targets == [
+        ("地区生产总值", 7.5, "%", "增长7.5%以上"),
+        ("一般公共预算收入", 10, "%", "增长10%"),
+        ("一般公共预算收入", 5.5, "亿元", None),
+    ]
+    assert all(m.kind == "target" and m.period == "2024年" for m in goals[0].targets)
+
+
+def test_one_plan_item_per_heading_with_its_targets() -> None:
+    plans = {p.area: p for p in _summary(MINI).plans}
+    item = plans["聚力项目攻坚"]
+    assert [(m.value, m.unit) for m in item.targets] == [(10, "个"), (10, "场")]
+
+
+def test_injected_spam_is_never_quoted() -> None:
+    text = MINI.replace("新引进重大项目10个以上", "澳门现金赌场新引进重大项目10个以上")
+    plans = _summary(text).plans
+    quotes = [q for p in plans for q in (*p.evidence, *(m.quote for m in p.targets))]
+    assert quotes and not any("赌场" in q for q in quotes)
+
+
+def test_results_are_ordered_spans_that_pass_the_grounding_validators() -> None:
+    cleaned, results = _extract(MINI)
+    assert results == sorted(results, key=lambda r: r.start)
+    for r in results:
+        assert 0 <= r.start < r.end <= len(cleaned)
+        # With the text as context the models check every quote and every value in its quote.
+        data = r.summary.model_dump()
+        ChunkSummary.model_validate(data, context={"chunk_text": cleaned})
+
+
+def test_engine_interface_and_factory() -> None:
+    engine = make_engine(Settings(engine="rules"))
+    assert isinstance(engine, RulesEngine)
+    assert (engine.name, engine.model) == ("rules", None)
+    report = prepare(read_report(ALL_REPORTS[0]), 6000)
+
+    async def run():
+        out = await engine.summarize(report)
+        await engine.aclose()
+        return out
+
+    out = asyncio.run(run())
+    assert out.results and out.usage.calls == 0
+
+
+def test_offline_path_imports_no_model_sdk() -> None:
+    code = (
+        "import summarizer.engines.rules, summarizer.pipeline, sys; "
+        "assert 'openai' not in sys.modules and 'instructor' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- the ten reports
+
+
+@cache
+def _report_summary(path: Path) -> ReportSummary:
+    return asyncio.run(summarize_report(prepare(read_report(path), 6000), RulesEngine())).summary
+
+
+@pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
+def test_every_claim_is_verified(path: Path) -> None:
+    summary = _report_summary(path)
+    flagged = [
+        (c.where, c.status, c.text) for c in summary.validation.claims if c.status != "verified"
+    ]
+    assert summary.validation.verified > 0 and not flagged
+    assert not [w for w in summary.warnings if w.kind == "conflicting_values"]
+
+
+@pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.stem)
+def test_quality_meets_the_targets(expected_file: Path) -> None:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    path = ROOT / "fixtures" / "reports" / expected["report"]
+    s = _report_summary(path)
+    headline = bench.score_metrics(
+        expected["headline_metrics"], [m for a in s.achievements for m in a.metrics]
+    )
+    plans = bench.score_metrics(expected["plan_targets"], [m for p in s.plans for m in p.targets])
+    problems = bench.score_problems(expected["problems"], [p.text for p in s.problems])
+    assert headline.recall >= bench.HEADLINE_RECALL
+    assert plans.recall >= bench.PLAN_RECALL
+    assert problems.recall >= bench.PROBLEM_RECALL
+    # A report that admits no problem gets none; one that does gets only admitted ones.
+    assert problems.precision == 1.0
