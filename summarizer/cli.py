@@ -180,26 +180,38 @@ def summarize(
     if len(inputs) > 1 and not out_dir:
         raise UsageError("several reports need --out-dir DIR")
     console = _stderr()
-    resolved = settings.resolved_engine()
-    if resolved == "rules":
-        why = "" if engine == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
-        console.print(f"summarizer: engine rules (offline, no model){why}")
-    else:
-        console.print(f"summarizer: engine llm, model {settings.model}")
+    if len(inputs) == 1:
+        # Read first, so a bad input is reported as the only line on stderr.
+        from .ingest import read_report
+
+        document = read_report(inputs[0])
+        _say_engine(console, settings, engine)
+        sys.exit(_summarize_one(document, settings, fmt, output, out_dir, console, many=False))
+    _say_engine(console, settings, engine)
     exit_code = 0
     for path in inputs:
-        code = _summarize_one(path, settings, fmt, output, out_dir, console, many=len(inputs) > 1)
+        code = _summarize_one(path, settings, fmt, output, out_dir, console, many=True)
         exit_code = max(exit_code, code)
     sys.exit(exit_code)
 
 
-def _summarize_one(path, settings, fmt, output, out_dir, console, many: bool) -> int:
+def _say_engine(console, settings, requested: str) -> None:
+    if settings.resolved_engine() == "rules":
+        why = "" if requested == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
+        console.print(f"summarizer: engine rules (offline, no model){why}")
+    else:
+        console.print(f"summarizer: engine llm, model {settings.model}")
+
+
+def _summarize_one(source, settings, fmt, output, out_dir, console, many: bool) -> int:
+    """Summarise one report (a path, or a Document already read) and write its output."""
     from .pipeline import summarize_file
     from .render import render_json, render_markdown
 
+    path = source if isinstance(source, str) else source.name
     try:
         with console.status(f"summarising {path} …"):
-            outcome = summarize_file(path, settings)
+            outcome = summarize_file(source, settings)
     except SummarizerError as e:
         if not many:
             raise

@@ -65,15 +65,20 @@ async def summarize_report(report: PreparedReport, engine: Engine, strict: bool 
     )
     summary = ReportSummary(
         meta=_meta(report, engine, usage),
-        overview=compose_overview(
-            header.issuer, header.review_period, merged.achievements, merged.plans
-        ),
         achievements=merged.achievements,
         problems=merged.problems,
         plans=merged.plans,
         warnings=[*output.warnings, *merged.warnings],
     )
-    return finish(summary, Source(report.document.text, report.clean.text), strict)
+    src = Source(report.document.text, report.clean.text)
+    # The overview restates figures, so it is built only from what has already been verified.
+    verified = drop_flagged(
+        summary.model_copy(update={"validation": validate_summary(summary, src)})
+    )
+    overview = compose_overview(
+        header.issuer, header.review_period, verified.achievements, verified.plans
+    )
+    return finish(summary.model_copy(update={"overview": overview}), src, strict)
 
 
 def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
@@ -95,9 +100,11 @@ def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
     return Outcome(summary, flagged)
 
 
-def summarize_file(path: str, settings: Settings, engine: Engine | None = None) -> Outcome:
-    """Summarise one report file synchronously (library convenience)."""
-    document = read_report(path)
+def summarize_file(
+    path: str | Document, settings: Settings, engine: Engine | None = None
+) -> Outcome:
+    """Summarise one report file (or a Document already read) synchronously."""
+    document = path if isinstance(path, Document) else read_report(path)
     report = prepare(document, settings.chunk_chars)
 
     async def run() -> Outcome:

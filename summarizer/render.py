@@ -105,7 +105,9 @@ def render_markdown(summary: ReportSummary) -> str:
                 {
                     "name": _cell(m.name),
                     "value": _cell(
-                        f"{_fmt(m.value)}{m.unit}" + ("（预计）" if m.kind == "estimate" else "")
+                        ("" if claim is None or claim.status == "verified" else "⚠ ")
+                        + f"{_fmt(m.value)}{m.unit}"
+                        + ("（预计）" if m.kind == "estimate" else "")
                     ),
                     "period": _cell(m.period),
                     "change": _cell(m.change),
@@ -186,7 +188,7 @@ def render_markdown(summary: ReportSummary) -> str:
             overview=summary.overview,
             metrics=table,
             more_metrics=max(0, len(rows) - len(table)),
-            areas=[{"name": k, "items": v} for k, v in areas.items()],
+            areas=[{"name": k, "entries": v} for k, v in areas.items()],
             problems=problems,
             plans=plans,
             flagged_claims=flagged_claims[:MAX_LISTED_FLAGS],

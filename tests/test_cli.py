@@ -1,0 +1,202 @@
+"""End-to-end CLI behaviour: outputs, exit codes, one-line errors, the key never leaking."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPORTS, SAMPLES
+from loopback import LoopbackServer, answer_with, grounded_answer, meaningless_answer
+
+from summarizer.cli import main, write_atomic
+from summarizer.models import ReportSummary
+
+SECRET = "sk-test-NEVER-SHOW-ME-0987654321"
+
+
+def _invoke(args, env=None):
+    runner = CliRunner()
+    return runner.invoke(main, args, env=env or {}, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_llm_engine_against_an_openai_compatible_server(name, tmp_path):
+    with LoopbackServer(answer_with(grounded_answer)) as srv:
+        out = tmp_path / "s.json"
+        r = _invoke(
+            [
+                "summarize",
+                str(REPORTS / name),
+                "--engine",
+                "llm",
+                "--base-url",
+                srv.base_url,
+                "--format",
+                "json",
+                "-o",
+                str(out),
+            ],
+            env={"OPENAI_API_KEY": SECRET},
+        )
+        assert r.exit_code == 0, r.output
+        s = ReportSummary.model_validate_json(out.read_text(encoding="utf-8"))
+        assert s.meta.engine == "llm"
+        assert s.meta.usage.calls == len(srv.requests) > 0
+        assert s.meta.usage.prompt_tokens > 0
+        md = _invoke(
+            ["summarize", str(REPORTS / name), "--engine", "llm", "--base-url", srv.base_url],
+            env={"OPENAI_API_KEY": SECRET},
+        )
+    assert md.exit_code == 0
+    assert md.stdout.startswith("# ")
+    assert "## 关键指标" in md.stdout and "## 核对" in md.stdout
+    for text in (out.read_text(encoding="utf-8"), r.output, md.output):
+        assert SECRET not in text
+
+
+def test_meaningless_endpoint_exits_0_with_flags_and_1_with_strict(tmp_path):
+    report = str(REPORTS / "jincheng-2019.txt")
+    with LoopbackServer(answer_with(meaningless_answer)) as srv:
+        args = ["summarize", report, "--engine", "llm", "--base-url", srv.base_url]
+        loose = _invoke(args)
+        strict = _invoke([*args, "--strict", "--format", "json"])
+    assert loose.exit_code == 0
+    assert "⚠" in loose.stdout and "未能与原文核对一致" in loose.stdout
+    # The made-up figure never appears unmarked, and never in the overview.
+    assert all("⚠" in line for line in loose.stdout.splitlines() if "98765" in line)
+    assert "98765" not in loose.stdout.split("## 概览")[1].split("##")[0]
+    assert strict.exit_code == 1
+    s = ReportSummary.model_validate_json(strict.stdout)
+    assert s.validation.flagged == 0
+    assert all(not a.metrics for a in s.achievements)
+
+
+def test_engine_auto_says_which_engine_ran():
+    r = _invoke(["summarize", str(REPORTS / "luoxi-2019.txt")])
+    assert r.exit_code == 0
+    assert "engine rules (offline" in r.stderr
+
+
+def test_rules_engine_json_is_schema_valid_and_says_so():
+    r = _invoke(["summarize", str(REPORTS / "luoxi-2019.txt"), "--format", "json"])
+    s = ReportSummary.model_validate_json(r.stdout)
+    assert s.meta.engine == "rules" and s.meta.model is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["summarize", "no/such/report.txt"], "no/such/report.txt"),
+        (["summarize", "x.txt", "--engine", "llm"], "OPENAI_API_KEY or pass --base-url"),
+        (["summarize", "a.txt", "b.txt"], "--out-dir"),
+        (["summarize", "x.txt", "--concurrency", "0"], "concurrency"),
+    ],
+)
+def test_usage_and_input_errors_are_one_line_exit_2(args, message):
+    r = _invoke(args)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr
+
+
+def test_empty_and_binary_inputs_are_input_errors(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    for path in (empty, binary):
+        r = _invoke(["summarize", str(path), "-o", str(tmp_path / "out.md")])
+        assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_unreachable_endpoint_fails_with_exit_1_and_no_key():
+    r = _invoke(
+        [
+            "summarize",
+            str(REPORTS / "jincheng-2019.txt"),
+            "--engine",
+            "llm",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--timeout",
+            "2",
+        ],
+        env={"OPENAI_API_KEY": SECRET},
+    )
+    assert r.exit_code == 1
+    assert "cannot reach the model endpoint" in r.stderr
+    assert SECRET not in r.output
+
+
+def test_out_dir_writes_one_file_per_report(tmp_path):
+    r = _invoke(["summarize", str(REPORTS), "--out-dir", str(tmp_path / "briefs")])
+    assert r.exit_code == 0
+    written = sorted(p.name for p in (tmp_path / "briefs").iterdir())
+    assert written == sorted(n.replace(".txt", ".md") for n in SAMPLES)
+
+
+def test_stdin_is_read_with_dash():
+    text = (REPORTS / "luoxi-2021.txt").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["summarize", "-", "--format", "json"], input=text.encode())
+    assert r.exit_code == 0
+    assert ReportSummary.model_validate_json(r.stdout).meta.source == "-"
+
+
+def test_schema_command_prints_the_committed_schema():
+    r = _invoke(["schema"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["properties"]["schema_version"]["const"] == "1"
+
+
+def test_validate_command_exit_codes(tmp_path):
+    report = REPORTS / "luoxi-2019.txt"
+    good = tmp_path / "good.json"
+    _invoke(["summarize", str(report), "--format", "json", "-o", str(good)])
+    ok = _invoke(["validate", str(good), "--source", str(report), "--format", "json"])
+    assert ok.exit_code == 0, ok.stdout
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["achievements"][0]["metrics"][0]["value"] += 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    flagged = _invoke(["validate", str(bad), "--source", str(report)])
+    assert flagged.exit_code == 1 and "value_mismatch" in flagged.stdout
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"meta": 3}')
+    err = _invoke(["validate", str(broken), "--source", str(report)])
+    assert err.exit_code == 2 and "not a summary JSON" in err.stderr
+
+
+def test_write_atomic_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "out.md"
+    write_atomic(target, "old")
+
+    with pytest.raises(UnicodeEncodeError):  # fails mid-write, after the temp file exists
+        write_atomic(target, "new" * 1000 + "\ud800")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_python_dash_m_and_help_do_not_import_the_sdk():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from summarizer.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "assert 'openai' not in sys.modules and 'instructor' not in sys.modules, 'sdk imported'",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run(
+        [sys.executable, "-m", "summarizer", "schema"], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 0 and '"schema_version"' in r.stdout
