@@ -1,7 +1,7 @@
 """The offline rule-based engine: the default when no model endpoint is configured.
 
 It reads the outline that `sections` built and the numbers that `numbers` found, and turns
-them into the same ChunkSummary answers a model gives, with no network and no model:
+them into the ChunkSummary answers a model would give, with no network and no model:
 
 * achievements: one item per heading (or headed paragraph) of the review part, its lead
   sentence as text and every quantified indicator under it as a Metric;
@@ -9,123 +9,106 @@ them into the same ChunkSummary answers a model gives, with no network and no mo
 * plans: one item per heading of the plan part with its quantified targets, plus the
   headline expected-goals sentence (主要预期目标是：…) as an item of its own.
 
-Every metric quotes the clause of the clean text that holds its number and is kept only when
-that clause, parsed on its own, states the same quantity, so the validators never see a number
-the source does not state. All helpers are pure functions of the clean text and its outline.
+A metric quotes the clause of the clean text that holds its figure and is kept only when that
+clause, parsed on its own, states the same quantity: exactly the check `validate` makes, so the
+engine never states a number the source does not. All helpers are pure functions of the clean
+text and its outline; each report is parsed for numbers once.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from ..chunking import split_sentences
 from ..grounding import normalize
 from ..models import Achievement, ChunkSummary, Metric, MetricKind, Plan, Problem
-from ..numbers import (
-    NumberMention,
-    Period,
-    find_numbers,
-    find_periods,
-    same_quantity,
-    units_compatible,
-)
-from ..sections import Heading, Outline, Section, SectionKind
+from ..numbers import NumberMention, Period, find_numbers, find_periods, same_quantity
+from ..numbers import units_compatible as _compatible
+from ..sections import Outline, Section, SectionKind
 from . import ChunkResult, EngineOutput, PreparedReport
 
 __all__ = ["RulesEngine", "extract"]
 
-# ---------------------------------------------------------------- vocabulary
-
-# A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820; 10:30).
+# A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
 _CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n]|(?<![0-9])[,:]|[,:](?![0-9])")
-_SCOPE_CUT = re.compile(r"[。！？!?\n]")
-_LEAD_CUT = re.compile(r"[，；,;]")
-_LEAD_MAX = 100
-_AREA_MAX = 24
-_NAME_MAX = 24
-
+_SCOPE_CUT = re.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
+_LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
 # Verbs and fillers between an indicator's name and its figure: "园镇实现地区生产总值69亿元".
 _NAME_TAIL = re.compile(
-    r"(?:分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|"
-    r"保持在|稳定在|控制在|(?:增加|增长|提高|提升|降低|下降|上升)[到至]|增至|降至|总计|共计|合计|"
-    r"累计达|累计|实现了|实现|完成了|完成|力争|争取|确保|约为|约|近|超|逾|达|为|是|至|到|了|共|从|"
-    r"由|新增|有|在)+$"
+    r"(?:分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
+    r"稳定在|控制在|(?:增加|增长|提高|提升|降低|下降|上升)[到至]|增至|降至|总计|共计|合计|累计达|"
+    r"累计|实现了|实现|完成了|完成|力争|争取|确保|约为|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$"
 )
 _CHANGE_TAIL = re.compile(
-    r"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?(?:负增长|增长|增幅|增速|提高|提升|增加|"
-    r"上升|增收|净增|上涨|攀升|扩大|下降|降幅|减少|降低|回落|下滑|减收|压减|削减)"
-    r"(?:了|率|为|幅度|幅|分别|达|到)*$"
+    r"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?(?:负增长|增长|增幅|"
+    r"增速|提高|提升|增加|上升|增收|净增|上涨|攀升|扩大|下降|降幅|减少|降低|回落|下滑|减收|压减|削减)"
+    r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)*$"
 )
 _NAME_HEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
     r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
 )
-# Time words are the metric's period, not part of its name.
-_TIME_WORDS = re.compile(
-    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?|全年|今年|当年|预计|"
-    r"截至目前|截至"
+_TIME_WORDS = re.compile(  # the metric's period, not part of its name
+    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?|全年|今年|当年|预计|截至"
 )
-# The subject before 实现/完成 is the reporting body ("园镇实现…", "金科园完成…").
-_SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")
-# A name that is only an action takes its noun from after the figure ("加快推进21个…项目").
+_SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
+# A name that is only an action takes its noun from after the figure ("加快推进21个…项目"),
+# which ends at the next verb or list mark.
 _ACTION = re.compile(
     r"(?:推进|实施|开展|组织|引进|建成|新建|打造|培育|创建|治理|整治|申报|盘活|聚焦|建设|改造|签约|"
     r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增)$"
 )
-# The noun after a figure ends at the next verb or list mark ("7家企业跻身…", "6个卡口和…").
 _POST_CUT = re.compile(
-    r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|"
-    r"开工|签约|顺利"
+    r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
+    r"签约|顺利"
 )
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 _POST_QUAL = re.compile(r"\s*(?:以上|以下|以内|左右|之多)")
-_SKIP_UNITS = frozenset({"周年", "周岁"})
-_SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")
+_SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
 _MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
-
+_THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
+_LIST_GLUE = re.compile(r"(?:\s*(?:以上|以下|以内|左右))?\s*(?:[、和及与]|以及)\s*")
+_LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
+_CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _PROBLEM_INTRO = re.compile(
     r"(?:主要表现在|主要表现为|表现在|主要是|主要有|具体是)[:：]|(?:比如|例如)[，,]"
 )
 _PROBLEM_FRAME = re.compile(r"(?:清醒|清晰|清楚)\S{0,4}?(?:认识|看|意识)到|成绩的同时|成绩面前")
-_REMEDY = re.compile(r"(?:对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须)")
+_REMEDY = re.compile(r"对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须")
 _ORDINAL = re.compile(r"[一二三四五六七八九十]是")
 # Gambling spam injected into tampered pages: never quote it as the report's own words.
 _SPAM = re.compile(r"赌|博彩|百家乐|老虎机|澳门\S{0,2}(?:现金|娱乐|亚冠)|亚冠娱乐|真人娱乐")
 
 
-# ---------------------------------------------------------------- text helpers
-
-
 class _Text:
-    """The clean text with its clause and scope boundaries, for O(log n) look-ups."""
+    """The clean text with its clause and sentence boundaries, for O(log n) look-ups."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.clause_cuts = [m.start() for m in _CLAUSE_CUT.finditer(text)]
-        self.scope_cuts = [m.start() for m in _SCOPE_CUT.finditer(text)]
+        self._cuts = ([m.start() for m in _CLAUSE_CUT.finditer(text)],
+                      [m.start() for m in _SCOPE_CUT.finditer(text)])  # fmt: skip
 
-    @staticmethod
-    def _around(cuts: list[int], pos: int, n: int) -> tuple[int, int]:
+    def _around(self, which: int, pos: int) -> tuple[int, int]:
+        cuts = self._cuts[which]
         i = bisect.bisect_right(cuts, pos)
-        start = cuts[i - 1] + 1 if i > 0 else 0
-        end = cuts[i] if i < len(cuts) else n
-        return start, end
+        return (cuts[i - 1] + 1 if i else 0), (cuts[i] if i < len(cuts) else len(self.text))
 
     def clause(self, pos: int) -> tuple[int, int]:
-        """The clause around `pos`: between the nearest clause punctuation marks."""
-        return self._around(self.clause_cuts, pos, len(self.text))
+        """The clause around `pos`."""
+        return self._around(0, pos)
 
-    def scope(self, pos: int) -> tuple[int, int]:
-        """The sentence around `pos`, ignoring ；, which a period or 预计 governs."""
-        return self._around(self.scope_cuts, pos, len(self.text))
+    def scope(self, pos: int) -> int:
+        """Where the sentence around `pos` starts (； does not end it)."""
+        return self._around(1, pos)[0]
 
 
 def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and (text[a].isspace() or text[a] in "，,、；;："):
+    while a < b and (text[a].isspace() or text[a] in "，,、；;：—"):
         a += 1
     while b > a and (text[b - 1].isspace() or text[b - 1] in "，,、；;：:。"):
         b -= 1
@@ -135,20 +118,16 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
 def _lead(text: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence of text[a:b], cut back to a clause boundary when it is long."""
     sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX))
-    if not sents:
-        return a, a
-    s, e = sents[0]
+    s, e = sents[0] if sents else (a, a)
     if e - s > _LEAD_MAX:
-        cuts = [m.start() for m in _LEAD_CUT.finditer(text, s, s + _LEAD_MAX)]
-        e = cuts[-1] if cuts else s
-    return s, e
+        cuts = [m.start() for m in re.finditer(r"[，；,;]", text[s : s + _LEAD_MAX])]
+        e = s + cuts[-1] if cuts else s
+    return _strip_span(text, s, e)
 
 
 def _area(label: str) -> str:
-    label = label.strip("。.：: ")
-    if len(label) <= _AREA_MAX:
-        return label
-    return re.split(r"[，,；;]", label)[0][:_AREA_MAX]
+    label = label.strip("。.：:— ")
+    return label if len(label) <= _AREA_MAX else re.split(r"[，,；;]", label)[0][:_AREA_MAX]
 
 
 def _clip(name: str) -> str:
@@ -168,18 +147,14 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
         pre = pre.rsplit("、", 1)[1]  # "…项目、总投资10亿元": the name follows the list mark
     for _ in range(3):
         pre = _NAME_TAIL.sub("", pre)
-        if is_change:
-            pre = _CHANGE_TAIL.sub("", pre)
+        pre = _CHANGE_TAIL.sub("", pre) if is_change else pre
     verbs = list(_SUBJECT_VERB.finditer(pre))
     if verbs and len(pre) - verbs[-1].end() >= 2:
         pre = pre[verbs[-1].end() :]
-    pre = re.split(r"等(?![奖级次])", pre)[-1]
-    pre = _NAME_HEAD.sub("", pre)
-    if _FIGURE_ONLY.fullmatch(pre):
-        pre = ""
+    pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
+    pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)):
-        noun = _POST_CUT.split(re.sub(r"\s+", "", post))[0]
-        noun = _NAME_TAIL.sub("", noun)[:12]
+        noun = _NAME_TAIL.sub("", _POST_CUT.split(re.sub(r"\s+", "", post))[0])[:12]
         pre = noun if len(noun) >= 2 else pre
     return pre
 
@@ -199,20 +174,12 @@ class _Block:
     headed: bool
 
 
-def _paragraphs(text: str, sec: Section) -> Iterator[tuple[int, int]]:
-    for m in re.finditer(r"[^\n]+", text[sec.start : sec.end]):
-        a, b = _strip_span(text, sec.start + m.start(), sec.start + m.end())
-        if b > a:
-            yield a, b
-
-
 def _soft_lead(text: str, a: int, b: int) -> str | None:
     """A short opening sentence that heads an unnumbered paragraph ("坚持创新驱动,…成效。")."""
     m = re.search(r"[。！]", text[a : min(b, a + 32)])
     if not m or m.start() < 4 or text.startswith("各位代表", a):
         return None
-    first = text[a : a + m.start()]
-    return re.split(r"[，,]", first)[-1].removeprefix("我们")
+    return re.split(r"[，,]", text[a : a + m.start()])[-1].removeprefix("我们")
 
 
 def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
@@ -223,25 +190,25 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
         if sec.kind not in (SectionKind.REVIEW, SectionKind.PLAN):
             continue
         group: _Block | None = None  # a heading on a line of its own, gathering its paragraphs
-        for a, b in _paragraphs(text, sec):
+        for m in re.finditer(r"[^\n]+", text[sec.start : sec.end]):
+            a, b = _strip_span(text, sec.start + m.start(), sec.start + m.end())
             i = bisect.bisect_left(starts, a)
-            h: Heading | None = heads[i] if i < len(heads) and heads[i].start < b else None
-            if h is not None and h.start > a + 8:
-                h = None
+            h = heads[i] if i < len(heads) and heads[i].start <= min(a + 8, b - 1) else None
+            if b <= a:
+                continue
             if group is not None and h is None:
-                group = _Block(group.kind, group.start, b, group.area, group.lead, True)
+                group = replace(group, end=b)
                 continue
             if group is not None and "\n" in text[group.lead[1] : group.end]:
                 yield group
             group = None
             if h is not None:
-                if not text[h.end : b].strip(" 。.：:"):
-                    if a != sec.start:  # not the part's own title
-                        lead = (h.start + len(h.numbering), h.end)
-                        group = _Block(sec.kind, a, b, _area(h.text), lead, True)
-                    continue
-                lead = _lead(text, h.start + len(h.numbering), b)
-                yield _Block(sec.kind, a, b, _area(h.text), lead, True)
+                body = h.start + len(h.numbering)
+                if text[h.end : b].strip(" 。.：:"):
+                    yield _Block(sec.kind, a, b, _area(h.text), _lead(text, body, b), True)
+                elif a != sec.start:  # a heading line; the part's own title is no item
+                    lead = _strip_span(text, body, h.end)
+                    group = _Block(sec.kind, a, b, _area(h.text), lead, True)
                 continue
             soft = _soft_lead(text, a, b)
             if sec.kind is SectionKind.PLAN and _GOALS.search(text[a : min(b, a + 80)]):
@@ -254,11 +221,6 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
 
 
 # ---------------------------------------------------------------- metrics
-
-_THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
-_LIST_GLUE = re.compile(r"\s*(?:[、和及与]|以及)\s*")
-_LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
-_CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
 
 
 @dataclass
@@ -276,12 +238,12 @@ class _Prev:
 
 
 def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
-    """A threshold that qualifies a noun ("亿元以上企业45家"), not a figure of its own."""
+    """A figure that qualifies a noun ("亿元以上企业45家", "两项补贴"), not an indicator."""
     text = tx.text
-    if _is_cjk(text[m.end : m.end + 1]) and (
+    if _CJK.match(text, m.end) and (
         (m.value < 10 and not m.text[0].isdigit()) or m.unit in ("万", "亿", "千", "百")
     ):
-        return True  # "两项补贴", "六支队伍", "20万字报告": counting words, not indicators
+        return True
     if m.base_unit not in _MONEY_OR_AREA:
         return False
     q = _POST_QUAL.match(text, m.end)
@@ -289,45 +251,35 @@ def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
     if text.startswith("或", after) or (q and text.startswith("的", after)):
         return True  # "1000万美元或1亿元以上的…项目"
     return (
-        (
-            m.qualifier in ("以上", "以下", "超", "超过")
-            or (nxt is not None and nxt.start - after <= 4)
-        )
-        and nxt is not None
+        nxt is not None
+        and (m.qualifier in ("以上", "以下", "超", "超过") or nxt.start - after <= 4)
         and nxt.base_unit != m.base_unit
         and tx.clause(nxt.start)[0] <= m.start
         and nxt.start - after <= 16
-        and _is_cjk(text[after : after + 1])
+        and bool(_CJK.match(text, after))
     )
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _groups(tx: _Text, mentions: list[NumberMention]) -> list[list[NumberMention]]:
     """Quantity mentions, grouped into lists ("60家、102家、93家") inside one clause."""
     text = tx.text
-    qty = [
-        m
-        for m in mentions
-        if not m.is_year and m.unit and m.unit not in _SKIP_UNITS
-        and not _SKIP_AFTER.match(text, m.end)
-    ]  # fmt: skip
+    qty = [m for m in mentions if not m.is_year and m.unit and m.unit not in ("周年", "周岁")]
     groups: list[list[NumberMention]] = []
     for k, m in enumerate(qty):
-        if _descriptor(tx, m, qty[k + 1] if k + 1 < len(qty) else None):
+        if _SKIP_AFTER.match(text, m.end) or _descriptor(
+            tx, m, qty[k + 1] if k + 1 < len(qty) else None
+        ):
             continue
-        if groups:
-            last = groups[-1][-1]
-            if (
-                last.is_change == m.is_change
-                and tx.clause(last.start) == tx.clause(m.start)
-                and _LIST_GLUE.fullmatch(text, last.end, m.start)
-            ):
-                groups[-1].append(m)
-                continue
-        groups.append([m])
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.is_change == m.is_change
+            and tx.clause(last.start) == tx.clause(m.start)
+            and _LIST_GLUE.fullmatch(text, last.end, m.start)
+        ):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
     return groups
 
 
@@ -349,8 +301,7 @@ def _names(
     if len(base) >= 2:
         if len(g) == 1:
             return [base], False
-        parts = _split_list(base, len(g))
-        if parts:
+        if parts := _split_list(base, len(g)):
             return list(parts), False
         if prev is not None and same_size:
             return [n + base for n in prev.names], False  # "产值分别达到31亿元、90亿元…"
@@ -367,45 +318,45 @@ def _change_of(pre: str, m: NumberMention, text: str) -> str:
     """The change as written: "同比增长7%", "增长7.5%以上"."""
     verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre))
     q = _POST_QUAL.match(text, m.end)
-    figure = text[m.start : q.end() if q else m.end]
     words = re.sub(r"^分别", "", verb.group()) if verb else ""
-    return re.sub(r"\s+", "", words + figure)
+    return re.sub(r"\s+", "", words + text[m.start : q.end() if q else m.end])
 
 
-def _period_for(
-    periods: list[Period], pstarts: list[int], lo: int, pos: int, skip: tuple[str, ...]
-) -> Period | None:
+def _period_for(ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str) -> str | None:
     """The last period named in text[lo:pos] whose kind is not in `skip`."""
-    i = bisect.bisect_left(pstarts, pos) - 1
+    periods, starts = ps
+    i = bisect.bisect_left(starts, pos) - 1
     while i >= 0 and periods[i].start >= lo:
-        if periods[i].kind not in skip and periods[i].end <= pos:
-            return periods[i]
+        if periods[i].kind not in skip.split() and periods[i].end <= pos:
+            return periods[i].text
         i -= 1
     return None
 
 
-def _states(quote: str, value: float, unit: str, parsed: dict[str, list[NumberMention]]) -> bool:
-    """True when the quote, parsed alone, states the quantity (exactly what validate checks)."""
-    if quote not in parsed:
-        parsed[quote] = [n for n in find_numbers(quote) if not n.is_year]
-    return any(same_quantity(value, unit, n.value, n.unit) for n in parsed[quote])
+def _kind(text: str, s0: int, c0: int, pos: int, target: bool) -> MetricKind:
+    if target:
+        return "target"
+    if "预计" in text[s0:pos]:
+        return "estimate"
+    return "cumulative" if "累计" in text[c0:pos] else "actual"
 
 
 def _metrics(
-    tx: _Text, mentions: list[NumberMention], periods: list[Period], target: bool
+    tx: _Text, mentions: list[NumberMention], ps: tuple[list[Period], list[int]], target: bool
 ) -> list[Metric]:
     """Every quantified indicator among `mentions`, each quoting its own clause."""
-    text = tx.text
-    pstarts = [p.start for p in periods]
-    out: list[Metric] = []
-    prev: _Prev | None = None
-    parsed: dict[str, list[NumberMention]] = {}
+    text, out, prev = tx.text, [], None
+    parsed: dict[str, list[NumberMention]] = {}  # each quote parsed once, as validate parses it
+
+    def states(quote: str, m: NumberMention) -> bool:
+        if quote not in parsed:
+            parsed[quote] = [n for n in find_numbers(quote) if not n.is_year]
+        return any(same_quantity(m.value, m.unit, n.value, n.unit) for n in parsed[quote])
+
     for g in _groups(tx, mentions):
         first = g[0]
-        c0, c1 = tx.clause(first.start)
-        s0 = tx.scope(first.start)[0]
-        if prev is not None and prev.scope != s0:
-            prev = None
+        (c0, c1), s0 = tx.clause(first.start), tx.scope(first.start)
+        prev = prev if prev is not None and prev.scope == s0 else None
         joined = prev is not None and prev.end > c0
         pre = text[prev.end if prev is not None and joined else c0 : first.start]
         if (
@@ -417,10 +368,9 @@ def _metrics(
             and len(_CLAUSE_CUT.findall(text, prev.end, first.start)) <= 1
         ):
             # "地区生产总值69亿元，同比增长7%": the change belongs to the figure before it.
-            quote = text[prev.c0 : c1]
             for idx, m in zip(prev.indices, g, strict=True):
-                change = _change_of(pre, m, text)
-                out[idx] = out[idx].model_copy(update={"change": change, "quote": quote})
+                update = {"change": _change_of(pre, m, text), "quote": text[prev.c0 : c1]}
+                out[idx] = out[idx].model_copy(update=update)
             prev.changed = True
             continue
         quote = text[c0:c1]
@@ -434,180 +384,132 @@ def _metrics(
         names, inherited = _names(g, pre, text[g[-1].end : c1], prev, joined, lead_in)
         if lead_in and names[0] == lead_in:
             quote = text[l0:c1]
+        # "全年" governs its own sentence; "1-10月" or "五年来" its paragraph.
         para = text.rfind("\n", 0, first.start) + 1
-        # 预计 is a kind, not a period; "全年" governs its own sentence, "1-10月" its paragraph.
-        p = _period_for(periods, pstarts, s0, first.start, ("estimate",)) or _period_for(
-            periods, pstarts, para, first.start, ("estimate", "full_year")
+        period = _period_for(ps, s0, first.start, "estimate") or _period_for(
+            ps, para, first.start, "estimate full_year"
         )
-        kind: MetricKind = "target"
-        if not target:
-            kind = "actual"
-            if "预计" in text[s0 : first.start]:
-                kind = "estimate"
-            elif "累计" in text[c0 : first.start]:
-                kind = "cumulative"
+        kind = _kind(text, s0, c0, first.start, target)
         level = joined and _LEVEL_VERB.search(pre)  # "从5.6万元增长至6.8万元": one indicator
-        indices: list[int] = []
-        kept: list[str] = []
+        indices, kept = [], []
         for m, name in zip(g, names, strict=True):
             if inherited and name and kind == "cumulative":
                 name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
             name = _clip(name or "")
-            if len(name) < 2 or not _states(quote, m.value, m.unit, parsed):
+            if len(name) < 2 or not states(quote, m):
                 continue
-            metric = Metric(
-                name=name,
-                value=m.value,
-                unit=m.unit,
-                period=p.text if p else None,
-                change=_change_of(pre, m, text) if m.is_change else None,
-                kind=kind,
-                quote=quote,
-            )
+            change = _change_of(pre, m, text) if m.is_change else None
+            metric = Metric(name=name, value=m.value, unit=m.unit, period=period, change=change,
+                            kind=kind, quote=quote)  # fmt: skip
             if (
                 inherited
                 and prev is not None
                 and len(g) == len(prev.indices) == 1
                 and not m.is_change
                 and (prev.qualifier in _THRESHOLD or level)
-                and units_compatible(out[prev.indices[0]].unit, m.unit)
+                and _compatible(out[prev.indices[0]].unit, m.unit)
             ):
                 # "首破4亿美元，达4.4亿美元": the later figure is the indicator's value.
-                quote = text[prev.c0 : c1]
-                out[prev.indices[0]] = metric.model_copy(update={"quote": quote})
-                indices.append(prev.indices[0])
+                idx = prev.indices[0]
+                out[idx] = metric.model_copy(update={"quote": text[prev.c0 : c1]})
             else:
                 out.append(metric)
-                indices.append(len(out) - 1)
+                idx = len(out) - 1
+            indices.append(idx)
             kept.append(name)
         if indices:
             prev = _Prev(kept, indices, s0, g[-1].end, c0, first.is_change, g[-1].qualifier)
-    return _unique(out)
-
-
-def _unique(metrics: list[Metric]) -> list[Metric]:
-    seen: set[tuple[str, float, str]] = set()
-    out = []
-    for m in metrics:
-        key = (m.name, float(m.value), m.unit)
-        if key not in seen:
-            seen.add(key)
-            out.append(m)
     return out
 
 
 # ---------------------------------------------------------------- problems
 
 
-def _problem_spans(text: str, sec: Section) -> Iterator[tuple[int, int]]:
-    """The admitted shortcomings of one problems part, as spans of the clean text."""
+def _problems(text: str, sec: Section) -> list[Problem]:
+    """The admitted shortcomings of one problems part, each quoted as its own evidence."""
+    out = []
     for a, b in split_sentences(text, sec.start, sec.end):
         if _REMEDY.match(text, a):
-            return
-        intro = _PROBLEM_INTRO.search(text, a, b)
-        if intro:
+            break
+        if intro := _PROBLEM_INTRO.search(text, a, b):
             a = intro.end()
         elif _PROBLEM_FRAME.search(text, a, b):
             continue  # "我们也清醒地认识到…" frames the list; it is not an item of it
-        marks = [
-            m.start()
-            for m in _ORDINAL.finditer(text, a, b)
-            if m.start() == a or text[m.start() - 1] in "：:；;，,。"
-        ]
-        if marks:
-            cuts = [*marks, b]
-            pieces = [(cuts[i] + 2, cuts[i + 1]) for i in range(len(marks))]
-            if marks[0] - a > 4:
-                pieces.insert(0, (a, marks[0]))
-        else:
-            pieces = [(a, b)]
+        marks = [k.start() for k in _ORDINAL.finditer(text, a, b)
+                 if k.start() == a or text[k.start() - 1] in "：:；;，,。"]  # fmt: skip
+        cuts = [*marks, b]
+        pieces = [(cuts[i] + 2, cuts[i + 1]) for i in range(len(marks))] or [(a, b)]
+        if marks and marks[0] - a > 4:
+            pieces.insert(0, (a, marks[0]))
         for pa, pb in pieces:
             pa, pb = _strip_span(text, pa, pb)
-            pa += 3 if text.startswith("此外，", pa) or text.startswith("此外,", pa) else 0
-            if pb - pa >= 4:
-                yield pa, pb
-
-
-def _problems(text: str, sec: Section) -> list[Problem]:
-    out = []
-    for a, b in _problem_spans(text, sec):
-        piece = text[a:b].removesuffix("等等").rstrip("，,、")
-        if piece and not _SPAM.search(piece):
-            out.append(Problem(text=piece, evidence=[piece]))
+            pa += 3 if text.startswith(("此外，", "此外,"), pa) else 0
+            piece = text[pa:pb].removesuffix("等等").rstrip("，,、")
+            if len(piece) >= 4 and not _SPAM.search(piece):
+                out.append(Problem(text=piece, evidence=[piece]))
     return out
 
 
 # ---------------------------------------------------------------- the engine
 
 
-def _known_numbers(mentions: Iterable[NumberMention]) -> set[tuple[str, str]]:
-    return {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
-
-
-def _safe_text(text: str, known: set[tuple[str, str]]) -> bool:
-    """True when every number in a text field is one the report states (validate's check)."""
-    return all(
-        (m.base_unit, f"{m.base_value:.9g}") in known for m in find_numbers(text) if not m.is_year
-    )
-
-
 def _distinct(
     metrics: list[Metric], area: str, seen: dict[tuple[str, str, bool], list[Metric]]
-) -> list[Metric]:
+) -> Iterator[Metric]:
     """Name a figure after its item when its bare name already holds another value.
 
-    Two figures under one extracted name ("检查企业71家" under pollution control and
-    "检查企业173家" under work safety) are not known to measure the same thing; reporting them
-    as conflicting values would be a false alarm, so the later one is named after its item,
-    and dropped when even that name is taken.
+    Two figures under one extracted name ("检查企业71家" under pollution control, "检查企业173家"
+    under work safety) are not known to measure the same thing; reporting them as conflicting
+    values would be a false alarm, so the later one is named after its item, and dropped when
+    even that name is taken.
     """
-    out = []
     for m in metrics:
         for name in (m.name, f"{m.name}（{area}）"):
             key = (normalize(name), normalize(m.period or ""), m.kind == "target")
             if not any(
-                units_compatible(o.unit, m.unit)
-                and not same_quantity(o.value, o.unit, m.value, m.unit)
+                _compatible(o.unit, m.unit) and not same_quantity(o.value, o.unit, m.value, m.unit)
                 for o in seen.get(key, ())
             ):
                 m = m if name == m.name else m.model_copy(update={"name": name})
                 seen.setdefault(key, []).append(m)
-                out.append(m)
+                yield m
                 break
-    return out
 
 
 def extract(text: str, outline: Outline) -> list[ChunkResult]:
-    """Achievements, problems and plans of a clean text, one ChunkResult per item."""
+    """Achievements, problems and plans of a clean text, one ChunkResult per item, in order."""
     tx = _Text(text)
     mentions = find_numbers(text)
     mstarts = [m.start for m in mentions]
     periods = find_periods(text)
-    known = _known_numbers(mentions)
+    ps = (periods, [p.start for p in periods])
+    known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
     seen: dict[tuple[str, str, bool], list[Metric]] = {}
-    results: list[ChunkResult] = []
-    for sec in outline.sections:
-        if sec.kind is SectionKind.PROBLEMS and (probs := _problems(text, sec)):
-            results.append(ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs)))
+    results = [
+        ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))
+        for sec in outline.sections
+        if sec.kind is SectionKind.PROBLEMS and (probs := _problems(text, sec))
+    ]
     for block in _blocks(text, outline):
         i, j = bisect.bisect_left(mstarts, block.start), bisect.bisect_left(mstarts, block.end)
         plan = block.kind is SectionKind.PLAN
-        metrics = _distinct(_metrics(tx, mentions[i:j], periods, plan), block.area, seen)
+        metrics = list(_distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen))
         if not metrics and not block.headed:
             continue
-        la, lb = _strip_span(text, *block.lead)
-        lead = text[la:lb] if lb > la and not _SPAM.search(text[la:lb]) else ""
-        evidence = [lead] if lead else []
-        body = lead if lead and _safe_text(lead, known) else block.area
-        if plan:
-            item = Plan(area=block.area, text=body, targets=metrics, evidence=evidence)
-            summary = ChunkSummary(plans=[item])
-        else:
-            ach = Achievement(area=block.area, text=body, metrics=metrics, evidence=evidence)
-            summary = ChunkSummary(achievements=[ach])
+        lead = text[block.lead[0] : block.lead[1]]
+        lead = "" if _SPAM.search(lead) else lead
+        # A text field may only state numbers the report states: validate checks that too.
+        safe = all((n.base_unit, f"{n.base_value:.9g}") in known
+                   for n in find_numbers(lead) if not n.is_year)  # fmt: skip
+        fields = {"area": block.area, "text": lead if lead and safe else block.area,
+                  "evidence": [lead] if lead else []}  # fmt: skip
+        summary = (
+            ChunkSummary(plans=[Plan(**fields, targets=metrics)])
+            if plan
+            else ChunkSummary(achievements=[Achievement(**fields, metrics=metrics)])
+        )
         results.append(ChunkResult(block.start, block.end, summary))
-    results.sort(key=lambda r: r.start)
-    return results
+    return sorted(results, key=lambda r: r.start)
 
 
 class RulesEngine:
