@@ -139,6 +139,13 @@ def merge(results: Sequence[ChunkResult], clean_text: str) -> Merged:
     return Merged(achievements, problems, plan_list, _conflicts(all_metrics))
 
 
+def _headline(m: Metric) -> str:
+    figure = f"{_fmt(m.value)}{m.unit}"
+    if m.change and normalize(figure) in normalize(m.change):
+        return f"{m.name}{m.change}"  # the figure is the change itself (增幅16.7%)
+    return f"{m.name}{figure}" + (f"（{m.change}）" if m.change else "")
+
+
 def compose_overview(
     issuer: str, period: str | None, achievements: Sequence[Achievement], plans: Sequence[Plan]
 ) -> str:
@@ -148,10 +155,7 @@ def compose_overview(
     lines = []
     headline = [m for a in achievements for m in a.metrics if m.kind in ("actual", "estimate")][:3]
     if headline:
-        figs = "，".join(
-            f"{m.name}{_fmt(m.value)}{m.unit}" + (f"（{m.change}）" if m.change else "")
-            for m in headline
-        )
+        figs = "，".join(_headline(m) for m in headline)
         lines.append(f"{who}{when}：{figs}。")
     elif achievements:
         lines.append(f"{who}{when}：{achievements[0].text.rstrip('。')}。")

@@ -6,6 +6,7 @@ Every figure in the brief carries its check mark: ✓ when it was verified again
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 
@@ -34,6 +35,7 @@ STATUS_ZH = {
 }
 MAX_TABLE_METRICS = 12
 MAX_LISTED_FLAGS = 20
+MAX_INLINE_METRICS = 5  # per item; the JSON output carries them all
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +121,8 @@ def render_markdown(summary: ReportSummary) -> str:
             {
                 "text": a.text,
                 "mark": _mark(item_claims(f"achievements[{i}].")),
-                "metrics": "；".join(mtexts),
+                "metrics": "；".join(mtexts[:MAX_INLINE_METRICS])
+                + ("……" if len(mtexts) > MAX_INLINE_METRICS else ""),
             }
         )
     table = _pick_rows(rows)
@@ -138,9 +141,11 @@ def render_markdown(summary: ReportSummary) -> str:
         plans.append(
             {
                 "area": p.area,
-                "text": p.text,
+                # Rules-engine plans are often a heading alone: say it once.
+                "text": "" if p.text.strip("。 ") == p.area.strip("。 ") else p.text,
                 "mark": _mark(item_claims(f"plans[{i}].")),
-                "targets": "；".join(targets),
+                "targets": "；".join(targets[: MAX_INLINE_METRICS * 2])
+                + ("……" if len(targets) > MAX_INLINE_METRICS * 2 else ""),
             }
         )
     problems = [
@@ -176,29 +181,31 @@ def render_markdown(summary: ReportSummary) -> str:
     top_warnings = [w.message for w in summary.warnings if w.kind in ("spam", "prompt_injection")][
         :3
     ]
-    return (
-        _template()
-        .render(
-            title=meta.title or "政府工作报告",
-            byline=" · ".join(byline_parts) or "（发布者未识别）",
-            flagged=summary.validation.flagged,
-            verified=summary.validation.verified,
-            total=len(summary.validation.claims),
-            top_warnings=top_warnings,
-            overview=summary.overview,
-            metrics=table,
-            more_metrics=max(0, len(rows) - len(table)),
-            areas=[{"name": k, "entries": v} for k, v in areas.items()],
-            problems=problems,
-            plans=plans,
-            flagged_claims=flagged_claims[:MAX_LISTED_FLAGS],
-            more_flagged=max(0, len(flagged_claims) - MAX_LISTED_FLAGS),
-            warnings=summary.warnings,
-            footer=footer,
-        )
-        .rstrip()
-        + "\n"
+    text = _template().render(
+        title=meta.title or "政府工作报告",
+        byline=" · ".join(byline_parts) or "（发布者未识别）",
+        flagged=summary.validation.flagged,
+        verified=summary.validation.verified,
+        total=len(summary.validation.claims),
+        top_warnings=top_warnings,
+        overview=summary.overview,
+        metrics=table,
+        more_metrics=max(0, len(rows) - len(table)),
+        areas=[{"name": k, "entries": v} for k, v in areas.items()],
+        problems=problems,
+        plans=plans,
+        flagged_claims=flagged_claims[:MAX_LISTED_FLAGS],
+        more_flagged=max(0, len(flagged_claims) - MAX_LISTED_FLAGS),
+        warnings=summary.warnings,
+        footer=footer,
     )
+    return _tidy(text)
+
+
+def _tidy(markdown: str) -> str:
+    """One blank line before every heading and between blocks, none doubled."""
+    markdown = re.sub(r"([^\n])\n(#{1,6} )", r"\1\n\n\2", markdown)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
 
 
 def _pick_rows(rows: list[dict]) -> list[dict]:
