@@ -145,6 +145,27 @@ def test_one_plan_item_per_heading_with_its_targets() -> None:
     assert [(m.value, m.unit) for m in item.targets] == [(10, "个"), (10, "场")]
 
 
+def test_one_name_serves_figures_of_different_units_but_not_a_same_unit_list() -> None:
+    text = MINI.replace(
+        "销售亿元以上企业达到45家。", "查处违章建筑448起、10.2万平方米。企业分别达到60家、102家。"
+    )
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    assert _metric(metrics, "查处违章建筑", 448).unit == "起"
+    assert _metric(metrics, "查处违章建筑", 10.2).unit == "万平方米"
+    # Three counts under one name would read as conflicting values of one indicator.
+    assert [m.value for m in metrics if m.name == "企业"] == [60]
+
+
+def test_text_without_recognisable_parts_is_read_as_a_review() -> None:
+    text = "某镇情况说明\n全镇完成地区生产总值12亿元，同比增长5%，实现一般公共预算收入1.2亿元。\n"
+    summary = _summary(text)
+    assert [(m.name, m.value) for a in summary.achievements for m in a.metrics] == [
+        ("地区生产总值", 12),
+        ("一般公共预算收入", 1.2),
+    ]
+    assert summary.plans == [] and summary.problems == []
+
+
 def test_injected_spam_is_never_quoted() -> None:
     text = MINI.replace("新引进重大项目10个以上", "澳门现金赌场新引进重大项目10个以上")
     plans = _summary(text).plans

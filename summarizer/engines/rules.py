@@ -70,10 +70,11 @@ _POST_QUAL = re.compile(r"\s*(?:以上|以下|以内|左右|之多)")
 _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
 _MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
-_LIST_GLUE = re.compile(r"(?:\s*(?:以上|以下|以内|左右))?\s*(?:[、和及与]|以及)\s*")
+_LIST_GLUE = re.compile(r"(?:\s*(?:以上|以下|以内|左右))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
 _LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
 _CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"[0-9０-９]")
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _PROBLEM_INTRO = re.compile(
     r"(?:主要表现在|主要表现为|表现在|主要是|主要有|具体是)[:：]|(?:比如|例如)[，,]"
@@ -154,7 +155,9 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)):
-        noun = _NAME_TAIL.sub("", _POST_CUT.split(re.sub(r"\s+", "", post))[0])[:12]
+        noun = _POST_CUT.split(re.sub(r"\s+", "", post))[0]
+        first = noun.split("、")[0]  # "村级卡口严密布防、严格把控" but "省、市、区重点项目"
+        noun = _NAME_TAIL.sub("", first if len(first) >= 7 else noun)[:12]
         pre = noun if len(noun) >= 2 else pre
     return pre
 
@@ -177,7 +180,12 @@ class _Block:
 def _soft_lead(text: str, a: int, b: int) -> str | None:
     """A short opening sentence that heads an unnumbered paragraph ("坚持创新驱动,…成效。")."""
     m = re.search(r"[。！]", text[a : min(b, a + 32)])
-    if not m or m.start() < 4 or text.startswith("各位代表", a):
+    if (
+        not m
+        or m.start() < 4
+        or text.startswith("各位代表", a)
+        or _DIGIT.search(text, a, a + m.start())
+    ):
         return None
     return re.split(r"[，,]", text[a : a + m.start()])[-1].removeprefix("我们")
 
@@ -186,9 +194,10 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
     """Items of the review and plan parts, in text order."""
     heads = sorted(outline.headings, key=lambda h: h.start)
     starts = [h.start for h in heads]
-    for sec in outline.sections:
-        if sec.kind not in (SectionKind.REVIEW, SectionKind.PLAN):
-            continue
+    parts = [s for s in outline.sections if s.kind in (SectionKind.REVIEW, SectionKind.PLAN)]
+    # A text with no recognisable parts is read as a review rather than left unread.
+    for sec in parts or [replace(s, kind=SectionKind.REVIEW) for s in outline.sections
+                         if s.kind is SectionKind.OTHER]:  # fmt: skip
         group: _Block | None = None  # a heading on a line of its own, gathering its paragraphs
         for m in re.finditer(r"[^\n]+", text[sec.start : sec.end]):
             a, b = _strip_span(text, sec.start + m.start(), sec.start + m.end())
@@ -234,6 +243,7 @@ class _Prev:
     c0: int
     is_change: bool
     qualifier: str | None
+    kind: str
     changed: bool = False
 
 
@@ -303,9 +313,13 @@ def _names(
             return [base], False
         if parts := _split_list(base, len(g)):
             return list(parts), False
-        if prev is not None and same_size:
+        if prev is not None and same_size and len(set(prev.names)) == len(g):
             return [n + base for n in prev.names], False  # "产值分别达到31亿元、90亿元…"
-        return [base] + [None] * (len(g) - 1), False
+        # One name fits figures of different units ("筛查6万车次、9万人次"), not "60家、102家".
+        return [
+            base if not any(_compatible(o.unit, m.unit) for o in g[:i]) else None
+            for i, m in enumerate(g)
+        ], False
     if g[0].is_change and len(g) == 1 and 2 <= len(lead_in) <= 12:
         return [lead_in], True  # "装备制造业表现突出，同比增长35.4%": the clause before names it
     if prev is not None and same_size:
@@ -379,7 +393,7 @@ def _metrics(
             continue
         l0 = tx.clause(c0 - 2)[0] if c0 - 2 >= s0 else c0
         lead_in = _NAME_HEAD.sub("", text[l0 : c0 - 1])
-        if re.search(r"[0-9０-９]", lead_in) or (prev is not None and prev.end > l0):
+        if _DIGIT.search(lead_in) or (prev is not None and prev.end > l0):
             lead_in = ""
         names, inherited = _names(g, pre, text[g[-1].end : c1], prev, joined, lead_in)
         if lead_in and names[0] == lead_in:
@@ -393,7 +407,7 @@ def _metrics(
         level = joined and _LEVEL_VERB.search(pre)  # "从5.6万元增长至6.8万元": one indicator
         indices, kept = [], []
         for m, name in zip(g, names, strict=True):
-            if inherited and name and kind == "cumulative":
+            if inherited and name and kind == "cumulative" and prev and prev.kind != kind:
                 name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
             name = _clip(name or "")
             if len(name) < 2 or not states(quote, m):
@@ -418,7 +432,7 @@ def _metrics(
             indices.append(idx)
             kept.append(name)
         if indices:
-            prev = _Prev(kept, indices, s0, g[-1].end, c0, first.is_change, g[-1].qualifier)
+            prev = _Prev(kept, indices, s0, g[-1].end, c0, first.is_change, g[-1].qualifier, kind)
     return out
 
 
