@@ -75,6 +75,7 @@ _LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[
 _CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９]")
+_QUOTE = re.compile(r"[“”\"「」‘’]")
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _PROBLEM_INTRO = re.compile(
     r"(?:主要表现在|主要表现为|表现在|主要是|主要有|具体是)[:：]|(?:比如|例如)[，,]"
@@ -147,8 +148,10 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     elif after_figure and "、" in pre:
         pre = pre.rsplit("、", 1)[1]  # "…项目、总投资10亿元": the name follows the list mark
     for _ in range(3):
-        pre = _NAME_TAIL.sub("", pre)
+        was, pre = pre, _NAME_TAIL.sub("", pre)
         pre = _CHANGE_TAIL.sub("", pre) if is_change else pre
+        if pre == was:
+            break
     verbs = list(_SUBJECT_VERB.finditer(pre))
     if verbs and len(pre) - verbs[-1].end() >= 2:
         pre = pre[verbs[-1].end() :]
@@ -398,6 +401,11 @@ def _metrics(
         names, inherited = _names(g, pre, text[g[-1].end : c1], prev, joined, lead_in)
         if lead_in and names[0] == lead_in:
             quote = text[l0:c1]
+        # A lone clause after a punctuation mark parses alone exactly as it does in place
+        # (numbers reads context back to punctuation only; quoted names are the exception),
+        # so its figures are the ones validate will find. Any other quote is parsed again.
+        in_place = c0 > 0 and text[c0 - 1] != "\n" and quote == text[c0:c1]
+        in_place = in_place and not _QUOTE.search(quote)
         # "全年" governs its own sentence; "1-10月" or "五年来" its paragraph.
         para = text.rfind("\n", 0, first.start) + 1
         period = _period_for(ps, s0, first.start, "estimate") or _period_for(
@@ -410,7 +418,7 @@ def _metrics(
             if inherited and name and kind == "cumulative" and prev and prev.kind != kind:
                 name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
             name = _clip(name or "")
-            if len(name) < 2 or not states(quote, m):
+            if len(name) < 2 or not (in_place or states(quote, m)):
                 continue
             change = _change_of(pre, m, text) if m.is_change else None
             metric = Metric(name=name, value=m.value, unit=m.unit, period=period, change=change,
