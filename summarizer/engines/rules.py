@@ -6,8 +6,9 @@ them into the ChunkSummary answers a model would give, with no network and no mo
 * achievements: one item per heading (or headed paragraph) of the review part, its lead
   sentence as text and every quantified indicator under it as a Metric;
 * problems: the admitted shortcomings of each problems part, split on 一是…二是… or ；;
-* plans: one item per heading of the plan part with its quantified targets, plus the
-  headline expected-goals sentence (主要预期目标是：…) as an item of its own.
+* plans: one item per heading of the plan part with its quantified targets (a target's
+  `change` is the goal as written: "增长7.5%以上", "不少于10场"), plus the headline
+  expected-goals sentence (主要预期目标是：…) as an item of its own.
 
 A metric quotes the clause of the clean text that holds its figure and is kept only when that
 clause, parsed on its own, states the same quantity: exactly the check `validate` makes, so the
@@ -133,9 +134,14 @@ def _area(label: str) -> str:
 
 
 def _clip(name: str) -> str:
-    name = name[-_NAME_MAX:].lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
+    if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
+        cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
+        name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
+    name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
+    if name.count("（") > name.count("）"):
+        name = name[: name.rindex("（")]
     # A name ending in a numeral would fuse with the figure when a brief prints name + value.
     return name.rstrip("0123456789.-一二三四五六七八九十百千万亿两")
 
@@ -152,9 +158,9 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
         pre = _CHANGE_TAIL.sub("", pre) if is_change else pre
         if pre == was:
             break
-    verbs = list(_SUBJECT_VERB.finditer(pre))
-    if verbs and len(pre) - verbs[-1].end() >= 2:
-        pre = pre[verbs[-1].end() :]
+    if verbs := list(_SUBJECT_VERB.finditer(pre)):  # "园镇实现地区生产总值", "公寓完成交付"
+        v = verbs[-1]
+        pre = pre[v.end() :] if len(pre) - v.end() >= 4 else pre[: v.start()] + pre[v.end() :]
     pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)):
@@ -324,10 +330,16 @@ def _names(
             for i, m in enumerate(g)
         ], False
     if g[0].is_change and len(g) == 1 and 2 <= len(lead_in) <= 12:
-        return [lead_in], True  # "装备制造业表现突出，同比增长35.4%": the clause before names it
+        return [lead_in], False  # "装备制造业表现突出，同比增长35.4%": the clause before names it
     if prev is not None and same_size:
-        verb = m.group() if g[0].is_change and (m := _CHANGE_VERB.search(pre)) else ""
-        return [n + verb for n in prev.names], True
+        # "收入6.25亿元，同比增长25%，增收1.25亿元": named 收入增收, the change is in the name.
+        verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre)) if g[0].is_change else None
+        words = (
+            re.sub(r"^分别|(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$", "", verb.group())
+            if verb
+            else ""
+        )
+        return [n + words for n in prev.names], True
     return [None] * len(g), True
 
 
@@ -337,6 +349,16 @@ def _change_of(pre: str, m: NumberMention, text: str) -> str:
     q = _POST_QUAL.match(text, m.end)
     words = re.sub(r"^分别", "", verb.group()) if verb else ""
     return re.sub(r"\s+", "", words + text[m.start : q.end() if q else m.end])
+
+
+def _qualified(text: str, m: NumberMention) -> str | None:
+    """A target's figure with the bound written next to it: "不少于10场", "10个以上"."""
+    q = _POST_QUAL.match(text, m.end)
+    if q:
+        return re.sub(r"\s+", "", text[m.start : q.end()])
+    if m.qualifier and text.endswith(m.qualifier, 0, m.start):
+        return m.qualifier + re.sub(r"\s+", "", m.text)
+    return None
 
 
 def _period_for(ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str) -> str | None:
@@ -420,7 +442,9 @@ def _metrics(
             name = _clip(name or "")
             if len(name) < 2 or not (in_place or states(quote, m)):
                 continue
-            change = _change_of(pre, m, text) if m.is_change else None
+            change = _change_of(pre, m, text) if m.is_change and not inherited else None
+            if target and not m.is_change:
+                change = _qualified(text, m)
             metric = Metric(name=name, value=m.value, unit=m.unit, period=period, change=change,
                             kind=kind, quote=quote)  # fmt: skip
             if (
