@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from ..chunking import split_sentences
 from ..grounding import normalize
 from ..models import Achievement, ChunkSummary, Metric, MetricKind, Plan, Problem
-from ..numbers import NumberMention, Period, find_numbers, find_periods, same_quantity
+from ..numbers import NumberMention, Period, find_numbers, find_periods, same_quantity, to_base
 from ..numbers import units_compatible as _compatible
 from ..sections import Outline, Section, SectionKind
 from . import ChunkResult, EngineOutput, PreparedReport
@@ -499,9 +499,10 @@ def _problems(text: str, sec: Section) -> list[Problem]:
 # ---------------------------------------------------------------- the engine
 
 
-def _distinct(
-    metrics: list[Metric], area: str, seen: dict[tuple[str, str, bool], list[Metric]]
-) -> Iterator[Metric]:
+_Seen = dict[tuple[str, str, bool, str], str]  # (name, period, target, base unit) -> value
+
+
+def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]:
     """Name a figure after its item when its bare name already holds another value.
 
     Two figures under one extracted name ("检查企业71家" under pollution control, "检查企业173家"
@@ -510,15 +511,11 @@ def _distinct(
     even that name is taken.
     """
     for m in metrics:
+        value, unit = to_base(m.value, m.unit)
         for name in (m.name, f"{m.name}（{area}）"):
-            key = (normalize(name), normalize(m.period or ""), m.kind == "target")
-            if not any(
-                _compatible(o.unit, m.unit) and not same_quantity(o.value, o.unit, m.value, m.unit)
-                for o in seen.get(key, ())
-            ):
-                m = m if name == m.name else m.model_copy(update={"name": name})
-                seen.setdefault(key, []).append(m)
-                yield m
+            key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
+            if seen.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
+                yield m if name == m.name else m.model_copy(update={"name": name})
                 break
 
 
@@ -530,7 +527,7 @@ def extract(text: str, outline: Outline) -> list[ChunkResult]:
     periods = find_periods(text)
     ps = (periods, [p.start for p in periods])
     known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
-    seen: dict[tuple[str, str, bool], list[Metric]] = {}
+    seen: _Seen = {}
     results = [
         ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))
         for sec in outline.sections
