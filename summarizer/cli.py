@@ -162,9 +162,11 @@ def summarize(
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
     from .config import load_settings
 
-    if record_dir or replay_dir:
-        raise UsageError("--record/--replay are not available in this version yet")
     settings = load_settings(
+        record_dir=record_dir,
+        replay_dir=replay_dir,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
         engine=engine,
         model=model,
         base_url=base_url,

@@ -33,7 +33,7 @@ class Settings:
     strict: bool = False
     record_dir: Path | None = None
     replay_dir: Path | None = None
-    cache_dir: Path | None = None
+    cache_dir: Path | None = None  # None: no response cache
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
@@ -60,6 +60,15 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
         "base_url": env.get("OPENAI_BASE_URL") or None,
         "api_key": env.get("OPENAI_API_KEY") or None,
     }
+    no_cache = bool(given.pop("no_cache", False))
+    if no_cache:
+        given.pop("cache_dir", None)
+        values["cache_dir"] = None
+    else:
+        values["cache_dir"] = default_cache_dir(env)
+    for name in ("cache_dir", "record_dir", "replay_dir"):
+        if isinstance(given.get(name), str):
+            given[name] = Path(given[name])  # type: ignore[arg-type]
     if env.get("SUMMARIZER_CONCURRENCY"):
         values["concurrency"] = _positive_int(
             env["SUMMARIZER_CONCURRENCY"], "SUMMARIZER_CONCURRENCY"
@@ -68,6 +77,15 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
     settings = Settings(**values)  # type: ignore[arg-type]
     _check(settings)
     return settings
+
+
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """Where responses are cached: $SUMMARIZER_CACHE_DIR, else the user's cache directory."""
+    if env.get("SUMMARIZER_CACHE_DIR"):
+        return Path(env["SUMMARIZER_CACHE_DIR"])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("summarizer")) / "responses"
 
 
 def _positive_int(raw: str, name: str) -> int:
@@ -93,6 +111,8 @@ def _check(s: Settings) -> None:
         raise UsageError("--chunk-chars must be at least 200")
     if s.record_dir and s.replay_dir:
         raise UsageError("--record and --replay cannot be used together")
+    if s.replay_dir and not Path(s.replay_dir).is_dir():
+        raise UsageError(f"--replay {s.replay_dir}: no such directory of recordings")
     if s.engine == "llm" and not (s.has_endpoint or s.replay_dir):
         raise UsageError(
             "No key found — set OPENAI_API_KEY or pass --base-url (or use --engine rules)"

@@ -30,6 +30,7 @@ class UsageMeter:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     failed_calls: int = 0
+    cached_calls: int = 0  # answered from the cache or a recording: no cost, not counted in calls
 
     def add(self, usage: dict[str, object] | None) -> None:
         """Add one answered call and its `usage` block."""

@@ -16,6 +16,7 @@ from loopback import (
     grounded_answer,
     is_reask,
     meaningless_answer,
+    report_text,
 )
 
 from summarizer.config import Settings
@@ -26,6 +27,11 @@ from summarizer.pipeline import prepare, summarize_report
 from summarizer.transport import RetryPolicy
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
+
+
+def _asked(report) -> int:
+    """Chunks the engine sends to the model (the preamble is never sent)."""
+    return sum(c.section.value != "preamble" for c in report.chunks)
 
 
 def _doc(text: str, name: str = "t.txt") -> Document:
@@ -75,7 +81,7 @@ def test_well_formed_answers_give_a_verified_summary_with_usage():
         outcome, report, _ = _run(srv, REVIEW)
     s = outcome.summary
     assert s.meta.engine == "llm" and s.meta.model == "gpt-4o-mini"
-    assert s.meta.usage.calls == len(srv.requests) == len(report.chunks)
+    assert s.meta.usage.calls == len(srv.requests) == _asked(report)
     assert s.meta.usage.prompt_tokens == 1000 * len(srv.requests)
     assert s.meta.usage.completion_tokens == 200 * len(srv.requests)
     values = {m.value for a in s.achievements for m in a.metrics}
@@ -114,7 +120,7 @@ def test_transient_errors_are_retried_then_succeed(status):
         )
         outcome, report, waits = _run(srv, REVIEW.split("二、")[0])
     assert waits == [2.0]
-    assert len(srv.requests) == len(report.chunks) + 1
+    assert len(srv.requests) == _asked(report) + 1
     assert outcome.summary.validation.flagged == 0
 
 
@@ -147,7 +153,7 @@ def test_meaningless_answers_are_kept_flagged_after_reasks():
     with LoopbackServer(answer_with(meaningless_answer)) as srv:
         outcome, report, _ = _run(srv, REVIEW.split("二、")[0], reasks=1)
     s = outcome.summary
-    assert len(srv.requests) == 2 * len(report.chunks)  # first answer + one re-ask per chunk
+    assert len(srv.requests) == 2 * _asked(report)  # first answer + one re-ask per chunk
     assert any(w.kind == "unverified" for w in s.warnings)
     assert s.validation.flagged > 0
     statuses = {c.status for c in s.validation.claims}
@@ -189,6 +195,8 @@ def test_each_sample_report_through_the_live_path(name):
     with LoopbackServer(answer_with(grounded_answer)) as srv:
         outcome, report, _ = _run(srv, REPORTS / name)
     s = outcome.summary
-    assert s.meta.usage.calls == len(report.chunks) >= 1
+    assert s.meta.usage.calls == _asked(report) >= 1
+    sent = [report_text(r.body) for r in srv.requests]
+    assert not any(c.text in sent for c in report.chunks if c.section.value == "preamble")
     assert s.achievements or s.plans
     assert s.validation.flagged == 0

@@ -10,6 +10,7 @@ kept without grounding and the pipeline's validation pass flags what is wrong wi
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import re
@@ -22,10 +23,11 @@ import openai
 from instructor.core.exceptions import InstructorRetryException
 from pydantic import ValidationError
 
+from ..cassette import CassetteStore, CassetteTransport, Recording
 from ..config import Settings
-from ..errors import EndpointError, EngineError
+from ..errors import EndpointError, EngineError, ReplayMissError
 from ..models import ChunkSummary, ReportWarning
-from ..prompting import load_prompt
+from ..prompting import load_prompt, prompt_hash
 from ..transport import MeteringTransport, RetryPolicy, RetryTransport, UsageMeter, current_meter
 from . import ChunkResult, EngineOutput, PreparedReport
 
@@ -99,11 +101,12 @@ class LLMEngine:
         self.settings = settings
         self.model = settings.model
         self.mode = choose_mode(settings.base_url, settings.model, settings.mode)
-        inner = transport or httpx2.AsyncHTTPTransport()
         policy = retry_policy or RetryPolicy(attempts=settings.http_retries + 1)
+        network = RetryTransport(
+            MeteringTransport(transport or httpx2.AsyncHTTPTransport()), policy
+        )
         self._http = httpx2.AsyncClient(
-            transport=RetryTransport(MeteringTransport(inner), policy),
-            timeout=settings.timeout,
+            transport=_with_cassettes(network, settings), timeout=settings.timeout
         )
         # Replay needs no key; the SDK insists on one, and this placeholder is never sent anywhere
         # that records it (Authorization is filtered out of cassettes).
@@ -125,14 +128,14 @@ class LLMEngine:
         """Extract every chunk of the report concurrently, within the concurrency limit."""
         meter = current_meter.get() or UsageMeter()
         token = current_meter.set(meter)
+        # The preamble (title, date, speaker, 各位代表) holds nothing to extract: no call for it.
+        chunks = [c for c in report.chunks if c.section.value != "preamble"]
         try:
-            answers = await asyncio.gather(
-                *(self._extract(report, chunk) for chunk in report.chunks)
-            )
+            answers = await asyncio.gather(*(self._extract(report, chunk) for chunk in chunks))
         finally:
             current_meter.reset(token)
         out = EngineOutput(results=[], usage=meter)
-        for chunk, (summary, warning) in zip(report.chunks, answers, strict=True):
+        for chunk, (summary, warning) in zip(chunks, answers, strict=True):
             out.results.append(ChunkResult(chunk.start, chunk.end, summary))
             if warning is not None:
                 out.warnings.append(warning)
@@ -154,19 +157,30 @@ class LLMEngine:
         }
         async with self._limit:
             try:
-                summary = await self._client.chat.completions.create(
-                    model=self.settings.model,
-                    response_model=ChunkSummary,
-                    messages=self._messages(),
-                    context=context,
-                    max_retries=self.settings.reasks,
-                    temperature=self.settings.temperature,
-                )
-                return summary, None
-            except InstructorRetryException as exc:
-                return self._after_failed_reasks(exc, chunk)
-            except openai.APIError as exc:
-                raise _endpoint_error(exc) from exc
+                return await self._ask(context, chunk)
+            except Exception as exc:
+                miss = _cause(exc, ReplayMissError)
+                if miss is not None:
+                    raise miss from None
+                raise
+
+    async def _ask(
+        self, context: dict[str, str], chunk: Any
+    ) -> tuple[ChunkSummary, ReportWarning | None]:
+        try:
+            summary = await self._client.chat.completions.create(
+                model=self.settings.model,
+                response_model=ChunkSummary,
+                messages=self._messages(),
+                context=context,
+                max_retries=self.settings.reasks,
+                temperature=self.settings.temperature,
+            )
+            return summary, None
+        except InstructorRetryException as exc:
+            return self._after_failed_reasks(exc, chunk)
+        except openai.APIError as exc:
+            raise _endpoint_error(exc) from exc
 
     def _after_failed_reasks(
         self, exc: Exception, chunk: Any
@@ -194,6 +208,38 @@ class LLMEngine:
             ),
         )
         return summary, warning
+
+
+def recording_stamp() -> Recording:
+    """The prompt and schema hashes stamped into cassettes, to explain a replay miss."""
+    schema = json.dumps(ChunkSummary.model_json_schema(), ensure_ascii=False, sort_keys=True)
+    return Recording(
+        prompts={n: prompt_hash(n) for n in (SYSTEM_PROMPT, USER_PROMPT)},
+        schema=hashlib.sha256(schema.encode()).hexdigest()[:16],
+    )
+
+
+def _with_cassettes(
+    network: httpx2.AsyncBaseTransport, settings: Settings
+) -> httpx2.AsyncBaseTransport:
+    stamp = recording_stamp()
+    if settings.replay_dir:
+        return CassetteTransport(None, CassetteStore(settings.replay_dir), "replay", stamp)
+    if settings.record_dir:
+        return CassetteTransport(network, CassetteStore(settings.record_dir), "record", stamp)
+    if settings.cache_dir:
+        return CassetteTransport(network, CassetteStore(settings.cache_dir), "cache", stamp)
+    return network
+
+
+def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def _endpoint_error(exc: openai.APIError) -> EndpointError:

@@ -1,0 +1,215 @@
+"""Recorded exchanges with the model endpoint: record, replay and response cache.
+
+`CassetteTransport` is an httpx2 transport that sits at the top of the stack given to the
+openai client, so in replay the SDK's parsing, instructor's parsing, validation and re-asks
+all run for real. One exchange is one readable JSON file, named by a hash of the canonical
+request body (model, messages, tools, tool_choice, response_format, temperature). Headers are
+not part of the key and request headers are never stored; response headers are kept only from
+an allow-list, so no Authorization, key, cookie or organisation id can reach a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from .errors import ReplayMissError
+from .transport import current_meter
+
+KEY_FIELDS = ("model", "messages", "tools", "tool_choice", "response_format", "temperature")
+KEPT_RESPONSE_HEADERS = ("content-type",)
+
+
+def canonical_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The part of a request body that decides the answer."""
+    return {k: body[k] for k in KEY_FIELDS if k in body}
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """The hash that names an exchange."""
+    text = json.dumps(
+        canonical_body(body), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What is stamped into every cassette besides the exchange itself."""
+
+    prompts: dict[str, str]  # prompt file name -> content hash
+    schema: str  # hash of the response model's JSON Schema
+    note: str = ""
+
+
+class CassetteStore:
+    """A directory of exchanges, one JSON file each."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+
+    def path(self, key: str) -> Path:
+        return self.dir / f"{key[:24]}.json"
+
+    def load(self, key: str) -> dict[str, Any] | None:
+        """The stored exchange for a key, or None."""
+        p = self.path(key)
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if data.get("key") == key else None
+
+    def save(self, key: str, exchange: dict[str, Any]) -> None:
+        """Write one exchange atomically."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(exchange, ensure_ascii=False, indent=2) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=".cassette.", dir=self.dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, self.path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every stored exchange (for explaining a miss)."""
+        out = []
+        for p in sorted(self.dir.glob("*.json")):
+            try:
+                data = json.loads(p.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and "request" in data:
+                data["_file"] = p.name
+                out.append(data)
+        return out
+
+
+class CassetteTransport(httpx2.AsyncBaseTransport):
+    """mode "replay": answer only from the store; "record": always ask, then store;
+    "cache": answer from the store when possible, otherwise ask and store."""
+
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport | None,
+        store: CassetteStore,
+        mode: str,
+        recording: Recording,
+    ) -> None:
+        if mode not in ("replay", "record", "cache"):
+            raise ValueError(mode)
+        self.inner = inner
+        self.store = store
+        self.mode = mode
+        self.recording = recording
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        raw = await request.aread()
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {}
+        key = request_key(body)
+        if self.mode in ("replay", "cache"):
+            stored = self.store.load(key)
+            if stored is not None:
+                meter = current_meter.get()
+                if meter is not None:
+                    meter.cached_calls += 1
+                return _response(stored["response"], request)
+            if self.mode == "replay":
+                raise ReplayMissError(explain_miss(body, self.store, self.recording))
+        assert self.inner is not None
+        response = await self.inner.handle_async_request(request)
+        if response.status_code == 200:
+            content = await response.aread()
+            try:
+                payload = json.loads(content)
+            except ValueError:
+                return response
+            self.store.save(key, self._exchange(key, request, body, response, payload))
+        return response
+
+    def _exchange(self, key, request, body, response, payload) -> dict[str, Any]:
+        headers = {h: response.headers[h] for h in KEPT_RESPONSE_HEADERS if h in response.headers}
+        return {
+            "key": key,
+            "recorded_with": {
+                "prompts": self.recording.prompts,
+                "schema": self.recording.schema,
+                "note": self.recording.note,
+            },
+            "request": {
+                "method": request.method,
+                "path": request.url.path,
+                "body": canonical_body(body),
+            },
+            "response": {"status": response.status_code, "headers": headers, "body": payload},
+        }
+
+    async def aclose(self) -> None:
+        if self.inner is not None:
+            await self.inner.aclose()
+
+
+def _response(stored: dict[str, Any], request: httpx2.Request) -> httpx2.Response:
+    content = json.dumps(stored["body"], ensure_ascii=False).encode("utf-8")
+    headers = {"content-type": "application/json", **stored.get("headers", {})}
+    return httpx2.Response(
+        stored.get("status", 200), headers=headers, content=content, request=request
+    )
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    for m in body.get("messages", []):
+        if m.get("role") == "user" and isinstance(m.get("content"), str):
+            return m["content"]
+    return ""
+
+
+def _first_line(text: str) -> str:
+    return next((ln for ln in text.splitlines() if ln.strip()), "")[:60]
+
+
+def explain_miss(body: dict[str, Any], store: CassetteStore, now: Recording) -> str:
+    """Name the request that missed and what differs from the nearest recorded one."""
+    want = canonical_body(body)
+    chunk = _user_text(body)
+    label = _first_line(chunk) or "(no user message)"
+    recorded = store.all()
+    if not recorded:
+        return f"--replay: no recordings in {store.dir} (request for «{label}»)"
+    same_chunk = [r for r in recorded if _user_text(r["request"]["body"]) == chunk]
+    if not same_chunk:
+        return (
+            f"--replay: no recording for the chunk «{label}» in {store.dir} "
+            "(report text or chunking changed since recording?)"
+        )
+    # The recording with the most similar conversation length: first ask vs a re-ask.
+    n = len(want.get("messages", []))
+    nearest = min(same_chunk, key=lambda r: abs(len(r["request"]["body"].get("messages", [])) - n))
+    then = nearest.get("recorded_with", {})
+    changed = [n for n, h in now.prompts.items() if then.get("prompts", {}).get(n) != h]
+    reasons = [f"prompt prompts/{n} changed since recording" for n in changed]
+    if then.get("schema") and then.get("schema") != now.schema:
+        reasons.append("the response schema (summarizer/models.py) changed since recording")
+    got = nearest["request"]["body"]
+    for field in ("model", "temperature", "tool_choice", "response_format"):
+        if got.get(field) != want.get(field):
+            reasons.append(f"{field} is {want.get(field)!r}, recorded {got.get(field)!r}")
+    if not reasons and len(want.get("messages", [])) != len(got.get("messages", [])):
+        reasons.append("this is a re-ask that was not recorded (validators changed?)")
+    why = "; ".join(reasons) or "the request body differs"
+    nearest_file = nearest["_file"]
+    return (
+        f"--replay: no recording matches the request for «{label}»: {why} (nearest: {nearest_file})"
+    )
