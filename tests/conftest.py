@@ -21,3 +21,11 @@ def _isolated_env(monkeypatch, tmp_path):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-briefs",
+        action="store_true",
+        help="rewrite the expected briefs under fixtures/briefs/ from the current output",
+    )
