@@ -333,22 +333,22 @@ def _names(
         return [lead_in], False  # "装备制造业表现突出，同比增长35.4%": the clause before names it
     if prev is not None and same_size:
         # "收入6.25亿元，同比增长25%，增收1.25亿元": named 收入增收, the change is in the name.
-        verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre)) if g[0].is_change else None
-        words = (
-            re.sub(r"^分别|(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$", "", verb.group())
-            if verb
-            else ""
-        )
+        words = _change_words(pre, bare=True) if g[0].is_change else ""
         return [n + words for n in prev.names], True
     return [None] * len(g), True
 
 
+def _change_words(pre: str, bare: bool = False) -> str:
+    """The change words before a figure ("同比增长"), bare of fillers ("增加近" -> "增加")."""
+    verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre))
+    words = re.sub(r"^分别", "", verb.group()) if verb else ""
+    return re.sub(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$", "", words) if bare else words
+
+
 def _change_of(pre: str, m: NumberMention, text: str) -> str:
     """The change as written: "同比增长7%", "增长7.5%以上"."""
-    verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre))
     q = _POST_QUAL.match(text, m.end)
-    words = re.sub(r"^分别", "", verb.group()) if verb else ""
-    return re.sub(r"\s+", "", words + text[m.start : q.end() if q else m.end])
+    return re.sub(r"\s+", "", _change_words(pre) + text[m.start : q.end() if q else m.end])
 
 
 def _qualified(text: str, m: NumberMention) -> str | None:
