@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..chunking import split_sentences
-from ..grounding import normalize
 from ..models import Achievement, ChunkSummary, Metric, MetricKind, Plan, Problem
 from ..numbers import NumberMention, Period, find_numbers, find_periods, same_quantity, to_base
 from ..numbers import units_compatible as _compatible
@@ -76,6 +76,7 @@ _LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[
 _CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９]")
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _QUOTE = re.compile(r"[“”\"「」‘’]")
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _PROBLEM_INTRO = re.compile(
@@ -499,6 +500,10 @@ def _problems(text: str, sec: Section) -> list[Problem]:
 # ---------------------------------------------------------------- the engine
 
 
+def _n(s: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", s).split())
+
+
 _Seen = dict[tuple[str, str, bool, str], str]  # (name, period, target, base unit) -> value
 
 
@@ -513,7 +518,8 @@ def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]
     for m in metrics:
         value, unit = to_base(m.value, m.unit)
         for name in (m.name, f"{m.name}（{area}）"):
-            key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
+            # merge keys indicators by name and period under N; NFKC of the whole name is N here.
+            key = (_n(name), _n(m.period or ""), m.kind == "target", unit)
             if seen.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
                 yield m if name == m.name else m.model_copy(update={"name": name})
                 break
@@ -542,8 +548,11 @@ def extract(text: str, outline: Outline) -> list[ChunkResult]:
         lead = text[block.lead[0] : block.lead[1]]
         lead = "" if _SPAM.search(lead) else lead
         # A text field may only state numbers the report states: validate checks that too.
-        safe = all((n.base_unit, f"{n.base_value:.9g}") in known
-                   for n in find_numbers(lead) if not n.is_year)  # fmt: skip
+        safe = not _NUMERAL.search(lead) or all(
+            (n.base_unit, f"{n.base_value:.9g}") in known
+            for n in find_numbers(lead)
+            if not n.is_year
+        )
         fields = {"area": block.area, "text": lead if lead and safe else block.area,
                   "evidence": [lead] if lead else []}  # fmt: skip
         summary = (
