@@ -97,6 +97,9 @@ def test_estimate_and_cumulative_kinds() -> None:
     assert _metric(metrics, "规上工业总产值", 150).kind == "estimate"
     assert _metric(metrics, "新增高标准农田", 1000).kind == "actual"
     assert _metric(metrics, "高标准农田（累计）", 2.2).kind == "cumulative"
+    # "全年" governs its own sentence only; the paragraph's "1-10月" governs the next one.
+    assert _metric(metrics, "规上工业总产值", 150).period == "全年"
+    assert _metric(metrics, "新增高标准农田", 1000).period == "1-10月"
 
 
 def test_threshold_then_value_is_one_indicator() -> None:
@@ -142,7 +145,11 @@ def test_expected_goals_sentence_is_its_own_plan_item() -> None:
 def test_one_plan_item_per_heading_with_its_targets() -> None:
     plans = {p.area: p for p in _summary(MINI).plans}
     item = plans["聚力项目攻坚"]
-    assert [(m.value, m.unit) for m in item.targets] == [(10, "个"), (10, "场")]
+    # A target keeps the bound it is written with.
+    assert [(m.value, m.unit, m.change) for m in item.targets] == [
+        (10, "个", "10个以上"),
+        (10, "场", "不少于10场"),
+    ]
 
 
 def test_one_name_serves_figures_of_different_units_but_not_a_same_unit_list() -> None:
