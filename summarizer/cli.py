@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -24,19 +23,6 @@ def _stderr():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temp file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
@@ -138,6 +124,13 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
 @click.option("--strict", is_flag=True, help="Drop flagged claims and exit 1 if there were any.")
 @click.option("--force", is_flag=True, help="Redo reports whose outputs are up to date.")
+@click.option("--rpm", type=float, help="Cap on model requests per minute.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=click.Path(dir_okay=False),
+    help="JSON price table (env SUMMARIZER_PRICES).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def summarize(
     paths,
@@ -157,6 +150,8 @@ def summarize(
     no_cache,
     strict,
     force,
+    rpm,
+    prices_file,
     debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
@@ -175,6 +170,8 @@ def summarize(
         timeout=timeout,
         chunk_chars=chunk_chars,
         strict=strict,
+        rpm=rpm,
+        prices_file=prices_file,
     )
     inputs = _expand(paths)
     if output and (out_dir or len(inputs) > 1):
@@ -182,19 +179,15 @@ def summarize(
     if len(inputs) > 1 and not out_dir:
         raise UsageError("several reports need --out-dir DIR")
     console = _stderr()
-    if len(inputs) == 1:
-        # Read first, so a bad input is reported as the only line on stderr.
-        from .ingest import read_report
-
-        document = read_report(inputs[0])
+    if out_dir:
         _say_engine(console, settings, engine)
-        sys.exit(_summarize_one(document, settings, fmt, output, out_dir, console, many=False))
+        sys.exit(_run_batch(inputs, settings, Path(out_dir), fmt, force, console))
+    # Read first, so a bad input is reported as the only line on stderr.
+    from .ingest import read_report
+
+    document = read_report(inputs[0])
     _say_engine(console, settings, engine)
-    exit_code = 0
-    for path in inputs:
-        code = _summarize_one(path, settings, fmt, output, out_dir, console, many=True)
-        exit_code = max(exit_code, code)
-    sys.exit(exit_code)
+    sys.exit(_summarize_one(document, settings, fmt, output, console))
 
 
 def _say_engine(console, settings, requested: str) -> None:
@@ -205,37 +198,46 @@ def _say_engine(console, settings, requested: str) -> None:
         console.print(f"summarizer: engine llm, model {settings.model}")
 
 
-def _summarize_one(source, settings, fmt, output, out_dir, console, many: bool) -> int:
-    """Summarise one report (a path, or a Document already read) and write its output."""
+def _summarize_one(document, settings, fmt, output, console) -> int:
+    """Summarise one report already read; write it to -o FILE or stdout."""
+    from .batch import write_atomic
     from .pipeline import summarize_file
+    from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
-    path = source if isinstance(source, str) else source.name
-    try:
-        with console.status(f"summarising {path} …"):
-            outcome = summarize_file(source, settings)
-    except SummarizerError as e:
-        if not many:
-            raise
-        console.print(f"summarizer: {path}: failed: {e}")
-        return 1
-    summary = outcome.summary
+    with console.status(f"summarising {document.name} …"):
+        outcome = summarize_file(document, settings)
+    summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     text = render_json(summary) if fmt == "json" else render_markdown(summary)
-    if out_dir:
-        stem = "stdin" if path == "-" else Path(path).stem
-        write_atomic(Path(out_dir) / f"{stem}.{fmt}", text)
-    elif output:
+    if output:
         write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
     v = summary.validation
     console.print(
-        f"summarizer: {path}: {len(summary.achievements)} achievements, "
+        f"summarizer: {document.name}: {len(summary.achievements)} achievements, "
         f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
         f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
     )
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
+
+
+def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) -> int:
+    """Summarise many reports into out_dir with a progress display and a closing table."""
+    import asyncio
+
+    from .batch import run_batch
+    from .progress import BatchProgress
+
+    with BatchProgress(console, len(inputs)) as progress:
+        runs = asyncio.run(
+            run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
+        )
+    progress.closing_table(runs)
+    failed = any(r.status == "failed" for r in runs)
+    flagged = settings.strict and any(r.flagged for r in runs)
+    return 1 if (failed or flagged) else 0
 
 
 @main.command()

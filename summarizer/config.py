@@ -25,6 +25,7 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     mode: str = "auto"
     concurrency: int = 4
+    rpm: float | None = None  # optional cap on requests per minute
     timeout: float = 120.0
     reasks: int = 2
     http_retries: int = 4
@@ -34,6 +35,7 @@ class Settings:
     record_dir: Path | None = None
     replay_dir: Path | None = None
     cache_dir: Path | None = None  # None: no response cache
+    prices_file: Path | None = None  # JSON price table overriding the built-in one
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
@@ -66,9 +68,11 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
         values["cache_dir"] = None
     else:
         values["cache_dir"] = default_cache_dir(env)
-    for name in ("cache_dir", "record_dir", "replay_dir"):
+    for name in ("cache_dir", "record_dir", "replay_dir", "prices_file"):
         if isinstance(given.get(name), str):
             given[name] = Path(given[name])  # type: ignore[arg-type]
+    if env.get("SUMMARIZER_PRICES"):
+        values["prices_file"] = Path(env["SUMMARIZER_PRICES"])
     if env.get("SUMMARIZER_CONCURRENCY"):
         values["concurrency"] = _positive_int(
             env["SUMMARIZER_CONCURRENCY"], "SUMMARIZER_CONCURRENCY"
@@ -105,6 +109,8 @@ def _check(s: Settings) -> None:
         raise UsageError(f"unknown mode {s.mode!r}: choose one of {', '.join(MODES)}")
     if s.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if s.rpm is not None and s.rpm <= 0:
+        raise UsageError("--rpm must be a positive number of requests per minute")
     if s.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     if s.chunk_chars < 200:

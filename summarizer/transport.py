@@ -1,9 +1,9 @@
-"""The HTTP layer under the openai SDK: transient-error retries and usage metering.
+"""The HTTP layer under the openai SDK: retries, the global request limit, usage metering.
 
 These are httpx2 transports (the HTTP client openai>=3 uses), stacked as
-`RetryTransport(MeteringTransport(inner))`, where `inner` is the real network transport or a
-cassette. Retrying here, below the SDK, means a 429 during a re-ask repeats one HTTP request,
-not instructor's whole conversation, and the SDK's own retries are switched off.
+`Cassette(RetryTransport(LimitTransport(MeteringTransport(network))))`. Retrying here, below
+the SDK, means a 429 during a re-ask repeats one HTTP request, not instructor's whole
+conversation, and the SDK's own retries are switched off.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class UsageMeter:
     completion_tokens: int = 0
     failed_calls: int = 0
     cached_calls: int = 0  # answered from the cache or a recording: no cost, not counted in calls
+    chunks_done: int = 0
 
     def add(self, usage: dict[str, object] | None) -> None:
         """Add one answered call and its `usage` block."""
@@ -66,6 +67,50 @@ class MeteringTransport(httpx2.AsyncBaseTransport):
             else:
                 meter.failed_calls += 1
         return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class LimitTransport(httpx2.AsyncBaseTransport):
+    """One global cap on requests in flight (and optionally on requests per minute).
+
+    It sits below the retry transport, so a request waiting out a Retry-After holds no slot,
+    and below the cache, so answers from the cache never wait for one.
+    """
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, limit: int, rpm: float | None = None):
+        self.inner = inner
+        self.limit = limit
+        self._slots = asyncio.Semaphore(limit)
+        self._interval = 60.0 / rpm if rpm else 0.0
+        self._next_start = 0.0
+        self._clock = asyncio.Lock()
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    async def _pace(self) -> None:
+        if not self._interval:
+            return
+        async with self._clock:
+            loop = asyncio.get_running_loop()
+            wait = self._next_start - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_start = max(loop.time(), self._next_start) + self._interval
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        async with self._slots:
+            await self._pace()
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                response = await self.inner.handle_async_request(request)
+                # Read the body inside the slot: a streamed answer still occupies the endpoint.
+                await response.aread()
+                return response
+            finally:
+                self.in_flight -= 1
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from conftest import REPORTS, SAMPLES
 from loopback import LoopbackServer, answer_with, grounded_answer, meaningless_answer
 
-from summarizer.cli import main, write_atomic
+from summarizer.batch import write_atomic
+from summarizer.cli import main
 from summarizer.models import ReportSummary
 
 SECRET = "sk-test-NEVER-SHOW-ME-0987654321"
@@ -136,7 +137,7 @@ def test_unreachable_endpoint_fails_with_exit_1_and_no_key():
 def test_out_dir_writes_one_file_per_report(tmp_path):
     r = _invoke(["summarize", str(REPORTS), "--out-dir", str(tmp_path / "briefs")])
     assert r.exit_code == 0
-    written = sorted(p.name for p in (tmp_path / "briefs").iterdir())
+    written = sorted(p.name for p in (tmp_path / "briefs").iterdir() if not p.name.startswith("."))
     assert written == sorted(n.replace(".txt", ".md") for n in SAMPLES)
 
 

@@ -11,7 +11,9 @@ def test_auto_engine_is_offline_without_an_endpoint():
 
 def test_auto_engine_uses_the_model_when_a_key_or_base_url_is_set():
     assert load_settings(env={"OPENAI_API_KEY": "sk-x"}).resolved_engine() == "llm"
-    assert load_settings(env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}).resolved_engine() == "llm"
+    assert (
+        load_settings(env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}).resolved_engine() == "llm"
+    )
 
 
 def test_flags_override_environment():

@@ -28,7 +28,14 @@ from ..config import Settings
 from ..errors import EndpointError, EngineError, ReplayMissError
 from ..models import ChunkSummary, ReportWarning
 from ..prompting import load_prompt, prompt_hash
-from ..transport import MeteringTransport, RetryPolicy, RetryTransport, UsageMeter, current_meter
+from ..transport import (
+    LimitTransport,
+    MeteringTransport,
+    RetryPolicy,
+    RetryTransport,
+    UsageMeter,
+    current_meter,
+)
 from . import ChunkResult, EngineOutput, PreparedReport
 
 SYSTEM_PROMPT = "extract_system.md"
@@ -102,9 +109,9 @@ class LLMEngine:
         self.model = settings.model
         self.mode = choose_mode(settings.base_url, settings.model, settings.mode)
         policy = retry_policy or RetryPolicy(attempts=settings.http_retries + 1)
-        network = RetryTransport(
-            MeteringTransport(transport or httpx2.AsyncHTTPTransport()), policy
-        )
+        metered = MeteringTransport(transport or httpx2.AsyncHTTPTransport())
+        self.limiter = LimitTransport(metered, settings.concurrency, settings.rpm)
+        network = RetryTransport(self.limiter, policy)
         self._http = httpx2.AsyncClient(
             transport=_with_cassettes(network, settings), timeout=settings.timeout
         )
@@ -118,7 +125,6 @@ class LLMEngine:
             http_client=self._http,
         )
         self._client = instructor.from_openai(client, mode=_MODES[self.mode])
-        self._limit = asyncio.Semaphore(settings.concurrency)
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
@@ -155,14 +161,17 @@ class LLMEngine:
             "chunk_context": chunk.context,
             "section_label": SECTION_LABELS.get(str(chunk.section.value), "其他部分"),
         }
-        async with self._limit:
-            try:
-                return await self._ask(context, chunk)
-            except Exception as exc:
-                miss = _cause(exc, ReplayMissError)
-                if miss is not None:
-                    raise miss from None
-                raise
+        try:
+            summary, warning = await self._ask(context, chunk)
+        except Exception as exc:
+            miss = _cause(exc, ReplayMissError)
+            if miss is not None:
+                raise miss from None
+            raise
+        meter = current_meter.get()
+        if meter is not None:
+            meter.chunks_done += 1
+        return summary, warning
 
     async def _ask(
         self, context: dict[str, str], chunk: Any

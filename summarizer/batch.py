@@ -1,0 +1,178 @@
+"""Many reports at once: one engine, one global request limit, atomic outputs, resumable runs.
+
+All reports share one engine, so one HTTP client and one cap on requests in flight serve every
+chunk of every report. Each report runs in its own task with its own usage meter; one report's
+failure is recorded and never stops the others. A manifest in the output directory remembers
+which outputs are up to date (input hash and settings fingerprint), so a second run redoes only
+what failed or changed, unless forced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import Settings
+from .engines import Engine, make_engine
+from .errors import SummarizerError
+from .ingest import read_report
+from .pricing import load_prices, with_cost
+from .prompting import prompt_hash
+from .transport import UsageMeter, current_meter
+
+MANIFEST = ".summarizer-manifest.json"
+
+
+@dataclass
+class ReportRun:
+    """The fate of one report in a batch."""
+
+    path: str
+    output: Path | None = None
+    status: str = "pending"  # pending | running | done | skipped | failed
+    reason: str = ""
+    verified: int = 0
+    flagged: int = 0
+    meter: UsageMeter = field(default_factory=UsageMeter)
+    chunks: int = 0
+    cost: float = 0.0
+
+
+def fingerprint(settings: Settings, fmt: str) -> str:
+    """What an output depends on besides its input: engine, model, prompts, format, version."""
+    engine = settings.resolved_engine()
+    parts = {
+        "engine": engine,
+        "model": settings.model if engine == "llm" else None,
+        "mode": settings.mode,
+        "chunk_chars": settings.chunk_chars,
+        "strict": settings.strict,
+        "format": fmt,
+        "prompts": prompt_hash("extract_system.md", "extract_user.md"),
+        "version": __version__,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def output_path(out_dir: Path, path: str, fmt: str) -> Path:
+    """Where a report's output goes."""
+    stem = "stdin" if path == "-" else Path(path).stem
+    return out_dir / f"{stem}.{fmt}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text via a temp file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Manifest:
+    """out_dir/.summarizer-manifest.json: output name -> input hash and settings fingerprint."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def up_to_date(self, output: Path, sha256: str, fp: str) -> bool:
+        """True when output exists and was made from this input with these settings."""
+        e = self.entries.get(output.name)
+        return bool(e and output.exists() and e.get("input") == sha256 and e.get("settings") == fp)
+
+    def mark(self, output: Path, sha256: str, fp: str) -> None:
+        """Record a finished output and save the manifest atomically."""
+        self.entries[output.name] = {"input": sha256, "settings": fp}
+        write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+
+
+Listener = Callable[[ReportRun], None]
+
+
+async def run_batch(
+    paths: Sequence[str],
+    settings: Settings,
+    out_dir: Path,
+    fmt: str,
+    force: bool = False,
+    on_change: Listener | None = None,
+    engine: Engine | None = None,
+) -> list[ReportRun]:
+    """Summarise every report into out_dir; never raises for one report's failure."""
+    from .pipeline import prepare, summarize_report
+    from .render import render_json, render_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir)
+    fp = fingerprint(settings, fmt)
+    prices = load_prices(settings.prices_file)
+    runs = [ReportRun(p, output_path(out_dir, p, fmt)) for p in paths]
+    notify = on_change or (lambda run: None)
+    own_engine = engine is None
+    engine = engine or make_engine(settings)
+    # Reports in flight: enough to keep the request limit busy, few enough to bound memory.
+    reports_at_once = asyncio.Semaphore(max(2, settings.concurrency * 2))
+
+    async def one(run: ReportRun) -> None:
+        async with reports_at_once:
+            current_meter.set(run.meter)
+            try:
+                document = await asyncio.to_thread(read_report, run.path)
+                assert run.output is not None
+                if not force and manifest.up_to_date(run.output, document.sha256, fp):
+                    run.status = "skipped"
+                    notify(run)
+                    return
+                run.status = "running"
+                report = await asyncio.to_thread(prepare, document, settings.chunk_chars)
+                run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
+                notify(run)
+                outcome = await summarize_report(report, engine, settings.strict)
+                summary = with_cost(outcome.summary, prices)
+                run.cost = summary.meta.usage.cost
+                text = render_json(summary) if fmt == "json" else render_markdown(summary)
+                write_atomic(run.output, text)
+                manifest.mark(run.output, document.sha256, fp)
+                run.verified = summary.validation.verified
+                run.flagged = outcome.flagged_before_strict
+                run.status = "done"
+            except SummarizerError as e:
+                run.status, run.reason = "failed", str(e)
+            except Exception as e:  # one report must never stop the batch
+                run.status, run.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+            notify(run)
+
+    try:
+        await asyncio.gather(*(one(r) for r in runs))
+    finally:
+        if own_engine:
+            await engine.aclose()
+    return runs
+
+
+def totals(runs: Sequence[ReportRun]) -> dict[str, float]:
+    """Sums over a batch, for the progress display and the closing table."""
+    return {
+        "done": sum(r.status in ("done", "skipped", "failed") for r in runs),
+        "failed": sum(r.status == "failed" for r in runs),
+        "chunks": sum(r.chunks for r in runs),
+        "chunks_done": sum(r.meter.chunks_done for r in runs),
+        "calls": sum(r.meter.calls for r in runs),
+        "tokens": sum(r.meter.prompt_tokens + r.meter.completion_tokens for r in runs),
+        "cost": round(sum(r.cost for r in runs), 6),
+    }

@@ -1,0 +1,77 @@
+"""Token prices per model, for the cost figures in `meta.usage` and the closing table.
+
+Prices are US dollars per million tokens (input, output), as published by the providers when
+this table was written; they change, so a user can override or extend them with a JSON file
+`{"model-name": [input_per_million, output_per_million]}` named by `--prices FILE` or the
+environment variable SUMMARIZER_PRICES. A model with no price costs 0 and is shown as "—".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import UsageError
+
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "deepseek-chat": (0.27, 1.10),
+    "deepseek-reasoner": (0.55, 2.19),
+    "qwen-plus": (0.40, 1.20),
+    "qwen-max": (1.60, 6.40),
+}
+
+
+def load_prices(path: str | Path | None) -> dict[str, tuple[float, float]]:
+    """The default table, overridden by a JSON price file when one is given."""
+    prices = dict(DEFAULT_PRICES)
+    if not path:
+        return prices
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        for model, pair in data.items():
+            prices[str(model)] = (float(pair[0]), float(pair[1]))
+    except (OSError, ValueError, TypeError, IndexError, AttributeError) as e:
+        raise UsageError(
+            f"{path}: not a price file ({type(e).__name__}); expected "
+            '{"model": [input_usd_per_million, output_usd_per_million]}'
+        ) from None
+    return prices
+
+
+def price_of(
+    model: str | None, prices: Mapping[str, tuple[float, float]]
+) -> tuple[float, float] | None:
+    """The (input, output) price of a model, matching a dated variant to its base name."""
+    if not model:
+        return None
+    if model in prices:
+        return prices[model]
+    # "gpt-4o-mini-2024-07-18" is priced as "gpt-4o-mini": the longest known prefix wins.
+    best = max((m for m in prices if model.startswith(m)), key=len, default=None)
+    return prices[best] if best else None
+
+
+def cost(
+    model: str | None,
+    prompt_tokens: int,
+    completion_tokens: int,
+    prices: Mapping[str, tuple[float, float]],
+) -> float:
+    """Dollars for the given token counts, 0 when the model has no price."""
+    p = price_of(model, prices)
+    if p is None:
+        return 0.0
+    return round(prompt_tokens / 1e6 * p[0] + completion_tokens / 1e6 * p[1], 6)
+
+
+def with_cost(summary, prices: Mapping[str, tuple[float, float]]):
+    """The summary with meta.usage.cost filled from its token counts and model."""
+    usage = summary.meta.usage
+    dollars = cost(summary.meta.model, usage.prompt_tokens, usage.completion_tokens, prices)
+    meta = summary.meta.model_copy(update={"usage": usage.model_copy(update={"cost": dollars})})
+    return summary.model_copy(update={"meta": meta})
