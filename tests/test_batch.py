@@ -1,0 +1,205 @@
+"""Batch runs: one failing report among good ones, resume, the global limit, faults, cost."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import threading
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPORTS, SAMPLES
+from loopback import LoopbackServer, Reply, answer_with, completion, error_body, grounded_answer
+
+from summarizer.batch import run_batch
+from summarizer.cli import main
+from summarizer.config import Settings
+from summarizer.models import ReportSummary
+from summarizer.pricing import cost, load_prices, price_of
+from summarizer.transport import RetryPolicy
+
+
+def _cli(args, env=None):
+    return CliRunner().invoke(main, args, env=env or {}, catch_exceptions=False)
+
+
+def _corpus(tmp_path, copies=1, names=SAMPLES):
+    """Sample reports, each copied `copies` times with a one-line difference."""
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in names:
+        text = (REPORTS / name).read_text(encoding="utf-8")
+        for k in range(copies):
+            (d / f"{name[:-4]}-{k}.txt").write_text(text + f"\n（副本{k}）\n", encoding="utf-8")
+    return d
+
+
+def _outputs(out):
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+
+
+def test_one_bad_report_fails_alone(tmp_path):
+    src = _corpus(tmp_path, names=SAMPLES[:3])
+    (src / "empty.txt").write_text("\n \n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = _cli(["summarize", str(src), "--out-dir", str(out)])
+    assert r.exit_code == 1
+    assert len(_outputs(out)) == 3 and "empty.md" not in _outputs(out)
+    assert "failed" in r.stderr and "empty.txt" in r.stderr
+
+
+def test_second_run_skips_up_to_date_outputs_and_redoes_changed_ones(tmp_path):
+    src = _corpus(tmp_path, names=SAMPLES[:2])
+    out = tmp_path / "out"
+    first = _cli(["summarize", str(src), "--out-dir", str(out)])
+    assert first.exit_code == 0 and first.stderr.count(": done") == 2
+    again = _cli(["summarize", str(src), "--out-dir", str(out)])
+    assert again.stderr.count(": skipped") == 2
+    target = next(src.iterdir())
+    target.write_text(target.read_text(encoding="utf-8") + "补充一行。\n", encoding="utf-8")
+    third = _cli(["summarize", str(src), "--out-dir", str(out)])
+    assert third.stderr.count(": done") == 1 and third.stderr.count(": skipped") == 1
+    forced = _cli(["summarize", str(src), "--out-dir", str(out), "--force"])
+    assert forced.stderr.count(": done") == 2
+    # A different format is a different output, not an up-to-date one.
+    as_json = _cli(["summarize", str(src), "--out-dir", str(out), "--format", "json"])
+    assert as_json.stderr.count(": done") == 2
+
+
+def test_requests_in_flight_never_exceed_the_global_limit(tmp_path):
+    src = _corpus(tmp_path, copies=2, names=SAMPLES[:3])
+    with LoopbackServer(answer_with(grounded_answer), latency=0.15) as srv:
+        r = _cli(
+            [
+                "summarize",
+                str(src),
+                "--out-dir",
+                str(tmp_path / "out"),
+                "--engine",
+                "llm",
+                "--base-url",
+                srv.base_url,
+                "--concurrency",
+                "3",
+                "--no-cache",
+            ]
+        )
+    assert r.exit_code == 0, r.stderr
+    assert srv.peak_in_flight == 3  # kept busy, never flooded
+    assert len(_outputs(tmp_path / "out")) == 6
+
+
+class _Faulty:
+    """About 30% of requests fail: 429, 500, malformed JSON bodies, malformed answers, hangs."""
+
+    def __init__(self, rate: float, seed: int = 7) -> None:
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.faults: dict[str, int] = {}
+        self._kinds = itertools.cycle(["429", "500", "badjson", "badanswer", "hang"])
+
+    def __call__(self, body):
+        with self.lock:
+            roll = self.rng.random()
+            kind = next(self._kinds) if roll < self.rate else ""
+            if kind:
+                self.faults[kind] = self.faults.get(kind, 0) + 1
+        if kind == "429":
+            return Reply(status=429, body=error_body(429), headers={"retry-after": "0"})
+        if kind == "500":
+            return Reply(status=500, body=error_body(500))
+        if kind == "badjson":
+            return Reply(body='{"id": "chatcmpl-x", "choices": [')
+        if kind == "badanswer":
+            return Reply(body=completion(body, '{"achievements": [{"area": '))
+        if kind == "hang":
+            return Reply(hang=True)
+        return Reply(body=completion(body, grounded_answer(body)))
+
+
+def _batch(src, out, server, **kw):
+    async def no_sleep(_):
+        return None
+
+    settings = Settings(
+        engine="llm",
+        base_url=server.base_url,
+        api_key="k",
+        timeout=0.5,
+        concurrency=4,
+        cache_dir=None,
+        http_retries=2,
+        reasks=1,
+        **kw,
+    )
+    from summarizer.engines.llm import LLMEngine
+
+    async def go():
+        engine = LLMEngine(settings, retry_policy=RetryPolicy(attempts=3, sleep=no_sleep))
+        try:
+            return await run_batch(
+                [str(p) for p in sorted(src.iterdir())], settings, out, "json", engine=engine
+            )
+        finally:
+            await engine.aclose()
+
+    return asyncio.run(go())
+
+
+def test_faults_at_thirty_percent_end_done_or_failed_and_a_second_run_completes(tmp_path):
+    src = _corpus(tmp_path, copies=2)
+    out = tmp_path / "out"
+    brain = _Faulty(rate=0.3)
+    with LoopbackServer(brain) as srv:
+        first = _batch(src, out, srv)
+        assert {r.status for r in first} <= {"done", "failed"}
+        assert set(brain.faults) == {"429", "500", "badjson", "badanswer", "hang"}
+        for r in first:
+            if r.status == "failed":
+                assert r.reason and not r.output.exists()
+            else:
+                ReportSummary.model_validate_json(r.output.read_text(encoding="utf-8"))
+        assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+        failed_before = {r.path for r in first if r.status == "failed"}
+        brain.rate = 0.0
+        n = len(srv.requests)
+        second = _batch(src, out, srv)
+    assert all(r.status in ("done", "skipped") for r in second)
+    assert {r.path for r in second if r.status == "done"} == failed_before
+    assert (len(srv.requests) > n) == bool(failed_before)
+
+
+def test_cost_comes_from_usage_and_the_price_table(tmp_path):
+    with LoopbackServer(answer_with(grounded_answer)) as srv:
+        r = _cli(
+            [
+                "summarize",
+                str(REPORTS / "jincheng-2019.txt"),
+                "--engine",
+                "llm",
+                "--base-url",
+                srv.base_url,
+                "--format",
+                "json",
+                "--no-cache",
+            ]
+        )
+    usage = json.loads(r.stdout)["meta"]["usage"]
+    assert usage["cost"] == pytest.approx(
+        usage["prompt_tokens"] * 0.15e-6 + usage["completion_tokens"] * 0.60e-6
+    )
+
+
+def test_price_file_overrides_and_dated_models_match_their_base(tmp_path):
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"my-model": [1, 2]}', encoding="utf-8")
+    table = load_prices(prices)
+    assert cost("my-model", 1_000_000, 1_000_000, table) == 3.0
+    assert price_of("gpt-4o-mini-2024-07-18", table) == table["gpt-4o-mini"]
+    assert cost("unknown-model", 10, 10, table) == 0.0
+    prices.write_text("[1, 2]", encoding="utf-8")
+    r = _cli(["summarize", str(REPORTS / "jincheng-2019.txt"), "--prices", str(prices)])
+    assert r.exit_code == 2 and "not a price file" in r.stderr
