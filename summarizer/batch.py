@@ -126,7 +126,7 @@ async def run_batch(
     own_engine = engine is None
     engine = engine or make_engine(settings)
     # Reports in flight: enough to keep the request limit busy, few enough to bound memory.
-    reports_at_once = asyncio.Semaphore(max(2, settings.concurrency * 2))
+    reports_at_once = asyncio.Semaphore(max(2, settings.concurrency * 8))
 
     async def one(run: ReportRun) -> None:
         async with reports_at_once:

@@ -157,6 +157,16 @@ class LoopbackServer:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
+            def do_GET(self) -> None:
+                # /stats lets a benchmark read the counts of a server in another process.
+                with srv._lock:
+                    stats = {
+                        "requests": len(srv.requests),
+                        "peak_in_flight": srv.peak_in_flight,
+                        "prompt_chars": sum(prompt_chars(r.body) for r in srv.requests),
+                    }
+                self._send(Reply(body=stats))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
@@ -198,6 +208,14 @@ class LoopbackServer:
                 self.wfile.write(data)
 
         return Handler
+
+
+def prompt_chars(body: dict[str, Any]) -> int:
+    """Characters of what the model reads in a request: its messages and the schema."""
+    schema = body.get("tools") or body.get("response_format") or []
+    return len(json.dumps(body.get("messages", []), ensure_ascii=False)) + len(
+        json.dumps(schema, ensure_ascii=False)
+    )
 
 
 def error_body(status: int, message: str = "error") -> dict[str, Any]:
@@ -284,3 +302,13 @@ def meaningless_answer(body: dict[str, Any]) -> dict[str, Any]:
         "problems": [],
         "plans": [],
     }
+
+
+if __name__ == "__main__":
+    # A standalone endpoint for benchmarks: python tests/loopback.py LATENCY
+    # prints its base URL, then serves grounded answers until killed.
+    import sys
+
+    with LoopbackServer(answer_with(grounded_answer), latency=float(sys.argv[1])) as server:
+        print(server.base_url, flush=True)
+        threading.Event().wait()

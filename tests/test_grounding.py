@@ -25,3 +25,25 @@ def test_find_all_and_source_to_norm():
     spans = idx.find_all("增长7%")
     assert [s.start for s in spans] == [0, 8]
     assert idx.source_to_norm(8) == 6
+
+
+def test_nfkc_is_the_identity_on_the_fast_path_characters():
+    import re
+    import unicodedata
+
+    from summarizer.grounding import SAFE_CHARS
+
+    safe = re.compile(f"[{SAFE_CHARS}]")
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if safe.fullmatch(ch):
+            assert unicodedata.normalize("NFKC", ch) == ch and not ch.isspace(), hex(cp)
+
+
+def test_index_agrees_with_normalize_on_mixed_text():
+    text = "ＧＤＰ增长７．５％\u3000以上…  “十四五”时期，㎡ｍ²\n二、计划"
+    idx = SourceIndex(text)
+    assert idx.text == normalize(text)
+    for k, ch in enumerate(idx.text):
+        src = text[idx.norm_to_source(k, k + 1).start]
+        assert ch in normalize(src)
