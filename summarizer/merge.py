@@ -8,6 +8,7 @@ as a `conflicting_values` warning, because choosing one would be a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -139,6 +140,29 @@ def merge(results: Sequence[ChunkResult], clean_text: str) -> Merged:
     return Merged(achievements, problems, plan_list, _conflicts(all_metrics))
 
 
+# The indicators readers of these reports look for first, in the order they are usually given.
+KEY_INDICATORS = (
+    "生产总值",
+    "GDP",
+    "一般公共预算收入",
+    "财政收入",
+    "工业总产值",
+    "工业增加值",
+    "开票销售",
+    "固定资产投资",
+    "工业投资",
+    "社会消费品零售总额",
+    "进出口",
+    "外资",
+    "可支配收入",
+)
+
+
+def headline_rank(name: str) -> int:
+    """Position of the key indicator a metric name names, or len(KEY_INDICATORS) if none."""
+    return next((i for i, k in enumerate(KEY_INDICATORS) if k in name), len(KEY_INDICATORS))
+
+
 def _headline(m: Metric) -> str:
     figure = f"{_fmt(m.value)}{m.unit}"
     if m.change and normalize(figure) in normalize(m.change):
@@ -151,9 +175,11 @@ def compose_overview(
 ) -> str:
     """Two or three sentences built from the summary's own headline figures (no model call)."""
     who = issuer or "报告"
-    when = f"{period}年" if period and period.isdigit() else (period or "")
+    when = f"{period}年" if period and re.fullmatch(r"\d{4}(-\d{4})?", period) else (period or "")
     lines = []
-    headline = [m for a in achievements for m in a.metrics if m.kind in ("actual", "estimate")][:3]
+    actual = [m for a in achievements for m in a.metrics if m.kind in ("actual", "estimate")]
+    # Key indicators first (stable sort keeps source order among equals).
+    headline = sorted(actual, key=lambda m: headline_rank(m.name))[:3]
     if headline:
         figs = "，".join(_headline(m) for m in headline)
         lines.append(f"{who}{when}：{figs}。")

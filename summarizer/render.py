@@ -12,6 +12,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, StrictUndefined
 
+from .merge import KEY_INDICATORS, headline_rank
 from .models import Claim, Metric, ReportSummary
 
 LEVELS = {
@@ -209,12 +210,13 @@ def _tidy(markdown: str) -> str:
 
 
 def _pick_rows(rows: list[dict]) -> list[dict]:
-    """Up to MAX_TABLE_METRICS rows: the first metric of each area, then the rest in order."""
+    """Up to MAX_TABLE_METRICS rows: key indicators, the first metric of each area, the rest."""
     if len(rows) <= MAX_TABLE_METRICS:
         return rows
-    chosen, seen_areas = [], set()
+    key = [i for i, r in enumerate(rows) if headline_rank(r["name"]) < len(KEY_INDICATORS)]
+    chosen, seen_areas = key[: MAX_TABLE_METRICS // 2], {rows[i]["area"] for i in key[:1]}
     for i, r in enumerate(rows):
-        if r["area"] not in seen_areas:
+        if i not in chosen and r["area"] not in seen_areas:
             seen_areas.add(r["area"])
             chosen.append(i)
     for i in range(len(rows)):
