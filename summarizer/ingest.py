@@ -1,14 +1,16 @@
 """Read a report file (or stdin) into a `Document`: decoded, line ends normalised, format handled.
 
-Three input formats are recognised:
+Input formats, recognised by content (a file's name is only a hint):
 
 * ``text``  plain text in any of UTF-8 (with or without BOM), GB18030/GBK, Big5 or UTF-16/32;
 * ``html``  a web page or a scraped fragment (``[<div …>…</div>]``); its main text is extracted;
 * ``tsv``   one line ``year<TAB>title<TAB>text`` as kept by report datasets, whose paragraph
-  breaks were flattened into tabs and full-width spaces; the breaks are restored.
+  breaks were flattened into tabs and full-width spaces; the breaks are restored;
+* ``docx`` and ``pdf``  Word and PDF files, through `documents`.
 
-Anything that cannot be a Chinese report (missing, empty, binary, undecodable, no CJK text)
-raises `InputError` with a one-line message naming the path.
+Anything that cannot be a Chinese work report (missing, empty, binary, undecodable, no CJK
+text, no work-report vocabulary at all) raises `InputError` with a one-line message naming
+the path.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from summarizer.documents import docx_text, pdf_text
 from summarizer.errors import InputError
 
-__all__ = ["Document", "decode_bytes", "read_report"]
+__all__ = ["MAX_INPUT_BYTES", "Document", "decode_bytes", "looks_like_report", "read_report"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,16 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
 
-# Office and PDF files are the usual wrong inputs; name them so the user knows what to do.
+# `read_report` reads PDF and .docx itself; bytes that reach `decode_bytes` with these
+# signatures are not text, and the user is told what they are.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "is a PDF file; extract its text first (e.g. pdftotext) and pass the .txt"),
-    (b"PK\x03\x04", "is a ZIP/.docx file; save or convert it as plain text first"),
-    (b"\xd0\xcf\x11\xe0", "is a legacy Office (.doc) file; save it as plain text first"),
+    (b"%PDF-", "is a PDF file, not text; pass the file itself to read_report"),
+    (b"PK\x03\x04", "is a ZIP/.docx file, not text; pass the file itself to read_report"),
+    (b"\xd0\xcf\x11\xe0", "is a legacy Word (.doc) file; save it as .docx, PDF or text"),
 )
+# The biggest yearly reports are a few MB of text; a PDF with images may be tens of MB.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+_PDF_MAGIC, _ZIP_MAGIC = b"%PDF-", b"PK\x03\x04"
 
 # GBK and GB2312 are subsets of GB18030, so one codec reads all three; likewise Big5-HKSCS.
 _CODEC_ALIASES = {
@@ -299,10 +306,21 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
     if name == "-":
         if sys.stdin is None:
             raise InputError("-: no standard input to read the report from")
-        return sys.stdin.buffer.read()
+        if sys.stdin.isatty():
+            raise InputError("-: standard input is a terminal; pipe a report into it")
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise InputError(f"-: more than {MAX_INPUT_BYTES // 2**20} MB, too large for a report")
+        return raw
     try:
         if os.path.isdir(path):
             raise InputError(f"{name}: is a directory; pass a report file")
+        size = os.path.getsize(path)
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                f"{name}: {size // 2**20} MB, too large for a report "
+                f"(the limit is {MAX_INPUT_BYTES // 2**20} MB)"
+            )
         with open(path, "rb") as fh:
             return fh.read()
     except FileNotFoundError:
@@ -313,6 +331,39 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
 
 
+def _extract(name: str, raw: bytes) -> tuple[str, str, str] | None:
+    """(text, encoding, format) of a PDF or .docx file, or None for anything else."""
+    try:
+        if raw.startswith(_PDF_MAGIC):
+            return _normalise_newlines(pdf_text(raw)), "pdf", "pdf"
+        if raw.startswith(_ZIP_MAGIC):
+            return _normalise_newlines(docx_text(raw)), "docx", "docx"
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    return None
+
+
+# Words that every work report uses and recipes, stories or manuals hardly ever do. A report
+# states several of them in its first pages; other Chinese text rarely states two.
+_REPORT_CUES_RE = re.compile(
+    r"政府|人民代表大会|各位代表|报告工作|工作(?:报告|总结|计划|思路|安排|要点|回顾)|同比|增长|百分点|[亿万]元|"
+    r"生产总值|GDP|财政|预算|固定资产|投资|项目|产业|招商|乡村振兴|民生|党建|党委|党工委|十[一二三四五]五|"
+    r"全年|年度|目标任务|高质量发展|改革|营商环境|基础设施|公共服务|城乡|生态|安全生产|社会治理|就业"
+)
+_NUMBERED_LINE_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])", re.M
+)
+_CUE_SAMPLE = 200_000  # characters looked at: the opening pages decide, even for 10 MB
+
+
+def looks_like_report(text: str) -> bool:
+    """A cheap signal: work-report vocabulary, helped by a numbered outline."""
+    sample = text[:_CUE_SAMPLE]
+    cues = set(_REPORT_CUES_RE.findall(sample))
+    outline = len(_NUMBERED_LINE_RE.findall(sample)) >= 2
+    return len(cues) >= 3 or (len(cues) >= 1 and outline)
+
+
 def read_report(path: str | os.PathLike[str]) -> Document:
     """Read a report file ("-" for stdin) into a Document, or raise InputError."""
     name = os.fspath(path)
@@ -321,20 +372,25 @@ def read_report(path: str | os.PathLike[str]) -> Document:
     raw = _read_raw(name, path)
     if not raw.strip():
         raise InputError(f"{name}: the file is empty")
-    try:
-        text, encoding = decode_bytes(raw)
-    except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
-    if not text.strip():
-        raise InputError(f"{name}: the file is empty")
-
     fmt, title_hint = "text", None
-    if _is_html(text, name):
+    extracted = _extract(name, raw)
+    if extracted is not None:
+        text, encoding, fmt = extracted
+    else:
+        try:
+            text, encoding = decode_bytes(raw)
+        except InputError as exc:
+            raise InputError(f"{name}: {exc}") from None
+    if not text.strip():
+        what = {"pdf": "the PDF has no text", "docx": "the document has no text"}
+        raise InputError(f"{name}: {what.get(fmt, 'the file is empty')}")
+
+    if fmt == "text" and _is_html(text, name):
         fmt = "html"
         text, title_hint = _html_to_text(text)
         if not text.strip():
             raise InputError(f"{name}: the HTML page contains no body text")
-    elif _TSV_LINE_RE.match(text):
+    elif fmt == "text" and _TSV_LINE_RE.match(text):
         count = len(_TSV_LINE_RE.findall(text))
         if count > 1:
             raise InputError(
@@ -345,6 +401,11 @@ def read_report(path: str | os.PathLike[str]) -> Document:
 
     if not _CJK_RE.search(text):
         raise InputError(f"{name}: does not look like a Chinese report (no Chinese text found)")
+    if not looks_like_report(text):
+        raise InputError(
+            f"{name}: does not look like a government work report "
+            "(no terms such as 政府、工作报告、增长、项目 and no numbered sections)"
+        )
     return Document(
         name=name,
         text=text,
