@@ -1,0 +1,409 @@
+"""Find text injected into a report: gambling SEO spam, links, contacts, and orders to a model.
+
+Government web pages get hacked to carry gambling spam (a casino's name pasted in place of the
+town's), and any text a user pastes may carry instructions aimed at the model. Neither is the
+report's own words. Detection works by category and anomaly, not by a list of known strings:
+
+* gambling vocabulary (赌场, 娱乐城, 博彩, 百家乐, 六合彩, casino, bet …), unless the clause is
+  about fighting gambling (打击赌博, 捣毁赌场);
+* a gambling hub's name (澳门, 新葡京, 威尼斯人, 太阳城 …) glued to a brand run that ends in a
+  gambling or brand word (现金, 娱乐, 真人, 棋牌, 官网 …);
+* a string that is not a place name where the issuer's name belongs ("在X第三届人民代表大会",
+  "代表X人民政府", "欢迎访问X人民政府网站"), judged by the shape of Chinese place names and by
+  the report's own usage of the place name without the prefix;
+* web links and QQ / WeChat / mobile-phone contacts inside the body;
+* instructions to a model (忽略以上指令, 你现在是, 请输出, ignore previous instructions, fake
+  <report> or chat-role delimiters): kind ``prompt_injection``.
+
+Every string flagged once is also flagged wherever else it occurs, since injected strings
+repeat. `screen` returns the clean text with the flagged spans deleted (the offset map stays
+exact, as for any other cleaning deletion), so no engine ever reads them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .clean import CleanText
+from .models import ReportWarning
+
+__all__ = ["Finding", "ScreenedText", "findings_warnings", "mask", "scan", "screen"]
+
+# Categories and what a reader is told about each.
+_LABELS = {
+    "gambling": "赌博广告词",
+    "issuer": "发布机关名称处的非地名文字",
+    "url": "网址",
+    "contact": "联系方式",
+    "injection": "写给模型的指令",
+}
+MAX_WARNINGS = 20  # distinct flagged strings reported one by one; the rest are counted
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flagged span of the scanned text."""
+
+    kind: str  # "spam" or "prompt_injection"
+    category: str  # a key of _LABELS
+    start: int
+    end: int
+    text: str
+
+
+# ---------------------------------------------------------------- vocabularies
+
+_CJK = r"\u4e00-\u9fff"
+# Nouns that name a gambling business or game; "赌博" alone is left out, since reports talk
+# about fighting it. Case-insensitive for the Latin ones.
+_GAMBLING = (
+    r"赌场|赌城|赌厅|赌球|赌钱|网赌|赌博(?:网|网站|平台|游戏|官网|娱乐)|博彩|娱乐城|娱乐场(?![所地馆])|"
+    r"娱乐(?:平台|官网|网址|网站|开户|注册|app)|百家乐|老虎机|轮盘赌|六合彩|时时彩|北京赛车|pk10|"
+    r"真人(?:娱乐|视讯|荷官|百家|棋牌|赌|游戏|体育)|棋牌(?:游戏|平台|官网|网站|娱乐|app)|"
+    r"电子游艺|体育(?:投注|博彩)|投注(?:平台|网站|官网|开户)|下注|彩金|返水|(?:开户|注册|首存)送|"
+    r"彩票(?:网|平台|官网|开户|注册|娱乐|app)|casino|betting|sportsbook|poker|"
+    r"(?<![a-z])bet(?:\d+|ting)?(?![a-z])|\d+bet(?![a-z])"
+)
+# Words that make a gambling noun the subject of law enforcement rather than an advert.
+_ENFORCEMENT = re.compile(
+    r"打击|整治|查处|取缔|严禁|禁止|禁赌|防范|治理|捣毁|破获|侦破|抓获|查获|端掉|摧毁|涉赌|涉|非法|"
+    r"违法|犯罪|跨境|遏制|清理|专项|整顿|举报|依法|宣传"
+)
+# Places and brands known for gambling, and the words a spam brand run ends with.
+_HUBS = (
+    r"澳门|澳門|新葡京|葡京|威尼斯人|新濠|太阳城|太陽城|金沙(?=娱乐|国际|赌|现金|真人|官)|美高梅|"
+    r"拉斯维加斯|拉斯維加斯"
+)
+_BRAND_END = r"现金|現金|娱乐|娛樂|真人|棋牌|彩票|赌|賭|博彩|开户|注册|官网|网址"
+_GAMBLING_RE = re.compile(_GAMBLING, re.I)
+_CRIME_AFTER = re.compile(r"犯罪|案|团伙|窝点|人员")
+_HUB_RE = re.compile(
+    rf"(?:{_HUBS})[{_CJK}A-Za-z0-9]{{0,4}}?(?:{_GAMBLING}|(?:{_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
+    re.I,
+)
+_CUE_RE = re.compile(rf"(?:{_HUBS})|{_GAMBLING}", re.I)
+
+# Official phrases around the issuer's name; x is what the name should be.
+_NUM = r"[一二三四五六七八九十百零〇\d]{1,4}"
+
+
+def _x(n: int) -> str:
+    return rf"(?P<x{n}>[^\s，。,;；:：、“”\"'《》在日]{{1,24}}?)"
+
+
+_OFFICIAL_RE = re.compile(
+    rf"在{_x(1)}第{_NUM}届人民代表大会"
+    rf"|代表{_x(2)}人民政府"
+    rf"|欢迎(?:访问|来到|光临){_x(3)}(?:人民)?政府(?:门户)?网站?"
+    rf"|主办单位[:：]?\s*{_x(4)}(?:人民)?政府"
+)
+# A chain of place names: a name of up to four characters (a bare 镇 or 区 too) and its
+# administrative unit, optionally with a parenthesised alias ("空港产业园（罗溪镇）").
+_UNIT = r"(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道|园区|新区|开发区|管委会)"
+_PLACE_RE = re.compile(
+    rf"(?:(?:[{_CJK}]{{0,4}}{_UNIT}|[{_CJK}]{{2,8}}(?:园|区))(?:[（(][{_CJK}]{{1,8}}[）)])?)+"
+)
+_ADMIN_END_RE = re.compile(rf"{_UNIT}(?:[（(][^）)]*[）)])?$")
+
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9][A-Za-z0-9.\-]*(?:/[^\s，。；、“”（）()<>]*)?"
+    r"|(?<![A-Za-z0-9@.\-])[A-Za-z0-9][A-Za-z0-9\-]{0,62}\."
+    r"(?:com|net|cc|vip|top|xyz|info|me|tv|bet|club|win|app|io|co)(?![A-Za-z0-9])",
+    re.I,
+)
+_OFFICIAL_HOST_RE = re.compile(r"\.(?:gov|gov\.cn|edu\.cn|org\.cn)(?:/|$)|12371\.cn", re.I)
+_CONTACT_RE = re.compile(
+    r"(?:QQ|扣扣|企鹅|微信|威信|薇信|V信|vx|wx|WeChat|加V|加微)(?:号|號)?\s*[:：]?\s*"
+    r"[A-Za-z0-9_\-]{5,20}(?![A-Za-z0-9_\-])|(?<!\d)1[3-9]\d{9}(?!\d)",
+    re.I,
+)
+_INJECTION_RE = re.compile(
+    r"(?:忽略|无视|忘记|忘掉|不要理会|不必理会|跳过)(?:掉)?(?:你)?(?:以上|上面|上述|之前|先前|前面|此前|"
+    r"所有|全部|系统)[^。！？\n]{0,12}?(?:指令|指示|提示|规则|要求|设定|任务)"
+    r"|你(?:现在|从现在起|从现在开始)?(?:是|扮演|充当)(?:一个|一名|一位)?[^。！？\n]{0,12}?"
+    r"(?:助手|模型|AI|机器人|程序|角色)"
+    r"|从现在(?:起|开始)[，,]?你|你的新(?:任务|角色|身份|指令)"
+    r"|(?:请|务必|必须)?(?:直接|只|仅)?(?:输出|回复|返回)(?:以下|如下|下列|这段|这句|JSON|json)"
+    r"|请(?:直接|只|仅)?输出|(?:不要|无需|不必)(?:提取|总结|摘要|分析)(?:这|本|以上)?"
+    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions?|prompts?|rules)"
+    r"|you\s+are\s+now\b|new\s+instructions?\s*:|system\s+prompt|respond\s+only\s+with"
+    r"|output\s+the\s+following|</?\s*(?:report|system|assistant|user|instructions?)\s*>"
+    r"|<\|im_(?:start|end)\|>|\[/?INST\]|^\s*(?:system|assistant)\s*[:：]",
+    re.I | re.M,
+)
+_SENTENCE_END = "。！？!?\n"
+
+
+# ---------------------------------------------------------------- detectors
+
+
+def _gambling(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
+    """Gambling nouns not governed by an enforcement word, and hub-name brand runs."""
+    hi = len(text) if hi is None else hi
+    for m in _HUB_RE.finditer(text, lo, hi):
+        yield m.span()
+    for m in _GAMBLING_RE.finditer(text, lo, hi):
+        a = m.start()
+        clause = max(text.rfind(ch, max(lo, a - 16), a) for ch in "，。；,;\n")
+        after = text[m.end() : m.end() + 6]
+        if _ENFORCEMENT.search(text, clause + 1, a) or re.match(
+            r"(?:犯罪|案|团伙|窝点|人员)", after
+        ):
+            continue
+        yield m.span()
+
+
+_SHORT_UNITS = ("街道", "镇", "乡", "区", "县", "市")
+_UNIT_CHAR_RE = re.compile(r"街道|[镇乡区县市]")
+_MAX_OFFICIAL = 500  # official phrases examined per report; more is not a report's header
+
+
+def _place_counts(text: str) -> dict[str, int]:
+    """How often each candidate place name (2-4 characters and a unit) occurs in the text.
+
+    Every length is counted at every unit, since Chinese has no word breaks to tell
+    "郑陆镇" from "陆镇"; a real name also occurs where nothing is glued before it.
+    """
+    counts: dict[str, int] = {}
+    for m in _UNIT_CHAR_RE.finditer(text):
+        for n in (2, 3, 4):
+            if m.start() >= n:
+                key = text[m.start() - n : m.end()]
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _issuer(text: str) -> Iterator[tuple[int, int]]:
+    """Non-place strings where an official phrase names its issuer."""
+    counts: dict[str, int] | None = None
+    seen: dict[str, int] = {}
+    for k, m in enumerate(_OFFICIAL_RE.finditer(text)):
+        if k >= _MAX_OFFICIAL:
+            break
+        name = next(g for g in ("x1", "x2", "x3", "x4") if m.group(g) is not None)
+        a, b = m.span(name)
+        x = text[a:b]
+        if _PLACE_RE.fullmatch(x) and _ADMIN_END_RE.search(x) and not _CUE_RE.search(x):
+            # A place-shaped name may still be "brand + place" ("亚冠郑陆镇"): the report's
+            # own usage tells, when it names the place far more often without the prefix.
+            if not any(x.endswith(u) for u in _SHORT_UNITS):
+                continue
+        counts = counts if counts is not None else _place_counts(text)
+        if x not in seen:
+            seen[x] = text.count(x)
+        cut = _injected_prefix(x, counts, seen[x])
+        if cut:
+            yield a, a + cut
+        elif _CUE_RE.search(x) or not _PLACE_RE.fullmatch(x):
+            yield a, b  # no place name at all ("欢迎访问<casino>人民政府网站")
+
+
+def _injected_prefix(x: str, counts: dict[str, int], total: int) -> int:
+    """Length of a non-place prefix of x glued before a place the report names on its own."""
+    unit = next((u for u in _SHORT_UNITS if x.endswith(u)), None)
+    if unit is None:
+        return 0
+    for n in (4, 3, 2):  # the longest independent name wins: "金城镇", not "城镇"
+        if len(x) <= n + len(unit):
+            continue
+        rest = x[-(n + len(unit)) :]
+        if counts.get(rest, 0) <= total:
+            continue  # the place never occurs without this prefix: it is part of the name
+        prefix = x[: -len(rest)]
+        if _CUE_RE.search(prefix):
+            return len(prefix)
+        if _ADMIN_END_RE.search(prefix) or any(prefix + u in counts for u in _SHORT_UNITS):
+            return 0  # "常州市郑陆镇", "常州郑陆镇": a chain of places
+        return len(prefix) if len(prefix) >= 2 else 0
+    return 0
+
+
+def _urls(text: str) -> Iterator[tuple[int, int]]:
+    for m in _URL_RE.finditer(text):
+        if not _OFFICIAL_HOST_RE.search(m.group()):
+            yield m.span()
+
+
+def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence around text[a:b]."""
+    start = max(text.rfind(ch, 0, a) for ch in _SENTENCE_END) + 1
+    ends = [e for ch in _SENTENCE_END if (e := text.find(ch, b)) >= 0]
+    end = min(ends) if ends else len(text)
+    if end < len(text) and text[end] != "\n":
+        end += 1  # keep the sentence's own full stop with it
+    return start, end
+
+
+def _injections(text: str) -> Iterator[tuple[int, int]]:
+    for m in _INJECTION_RE.finditer(text):
+        yield _sentence(text, *m.span())
+
+
+# ---------------------------------------------------------------- scanning
+
+
+def _merge(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Union of overlapping or touching spans; the first category of a merged run wins."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, cat in sorted(spans):
+        if out and a <= out[-1][1]:
+            pa, pb, pcat = out[-1]
+            out[-1] = (pa, max(pb, b), pcat)
+        else:
+            out.append((a, b, cat))
+    return out
+
+
+def _spread(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Flag every other occurrence of each flagged string: injected strings repeat."""
+    extra = []
+    for s in {(text[a:b], cat) for a, b, cat in spans if b - a >= 3}:
+        k = text.find(s[0])
+        while k >= 0:
+            extra.append((k, k + len(s[0]), s[1]))
+            k = text.find(s[0], k + 1)
+    return _merge([*spans, *extra])
+
+
+def scan(text: str, body: bool = True) -> list[Finding]:
+    """Every injected span of `text`, in order; `body=False` skips links and contacts."""
+    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text)]
+    spam += [(a, b, "issuer") for a, b in _issuer(text)]
+    if body:
+        spam += [(a, b, "url") for a, b in _urls(text)]
+        spam += [(a, b, "contact") for a, b in (m.span() for m in _CONTACT_RE.finditer(text))]
+    out = [Finding("spam", cat, a, b, text[a:b]) for a, b, cat in _spread(text, spam)]
+    injections = _merge((a, b, "injection") for a, b in _injections(text))
+    out += [Finding("prompt_injection", cat, a, b, text[a:b].strip()) for a, b, cat in injections]
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
+# ---------------------------------------------------------------- masking
+
+
+@dataclass(frozen=True)
+class ScreenedText(CleanText):
+    """Clean text with injected spans deleted; `findings` are in the offsets of `unmasked`."""
+
+    findings: tuple[Finding, ...] = ()
+    outside: tuple[Finding, ...] = field(default=(), repr=False)  # in dropped page chrome
+    unmasked: CleanText | None = field(default=None, repr=False)
+
+    @property
+    def spam_spans(self) -> list[tuple[int, int]]:
+        """Flagged spans of the unmasked clean text, for the validation pass."""
+        return [(f.start, f.end) for f in self.findings]
+
+
+def mask(cleaned: CleanText, spans: Sequence[tuple[int, int]]) -> CleanText:
+    """Delete `spans` from cleaned text, keeping the map to source offsets exact.
+
+    A span that empties its line takes the line break with it, so the result keeps one
+    paragraph per line.
+    """
+    text, offsets = cleaned.text, cleaned.offsets
+    cut: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line_end = len(text) if line_end < 0 else line_end
+        if not text[line_start:a].strip() and not text[b:line_end].strip():
+            a, b = (line_start - 1, line_end) if line_start else (0, min(len(text), line_end + 1))
+        if cut and a <= cut[-1][1]:
+            cut[-1] = (cut[-1][0], max(cut[-1][1], b))
+        else:
+            cut.append((max(a, 0), b))
+    if not cut:
+        return cleaned
+    parts: list[str] = []
+    kept = array(offsets.typecode) if isinstance(offsets, array) else array("q")
+    pos = 0
+    for a, b in [*cut, (len(text), len(text))]:
+        parts.append(text[pos:a])
+        kept.extend(offsets[pos:a])
+        pos = max(pos, b)
+    return CleanText("".join(parts), cleaned.source, kept)
+
+
+def _outside_body(cleaned: CleanText) -> list[Finding]:
+    """Spam in source lines that cleaning dropped (page header, navigation, footer)."""
+    out: list[Finding] = []
+    offsets, source = cleaned.offsets, cleaned.source
+    pos = 0
+    for line in source.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip() or len(line) > 300:
+            continue
+        i = bisect.bisect_left(offsets, start)
+        if i < len(offsets) and offsets[i] < end:
+            continue  # the line (or part of it) is body text, scanned as such
+        if _CUE_RE.search(line) or _OFFICIAL_RE.search(line):
+            out += [
+                Finding(f.kind, f.category, start + f.start, start + f.end, f.text)
+                for f in scan(line, body=False)
+                if f.kind == "spam"
+            ]
+    return out
+
+
+def screen(cleaned: CleanText) -> ScreenedText:
+    """Scan clean text for injected spans and delete them; the result says what went."""
+    findings = tuple(scan(cleaned.text))
+    outside = tuple(_outside_body(cleaned))
+    masked = mask(cleaned, [(f.start, f.end) for f in findings])
+    return ScreenedText(
+        masked.text,
+        masked.source,
+        masked.offsets,
+        findings=findings,
+        outside=outside,
+        unmasked=cleaned,
+    )
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def _places(paragraphs: list[int], outside: int) -> str:
+    shown = [f"第{p}段" for p in sorted(set(paragraphs))[:8]]
+    if outside:
+        shown.append("网页页头/页尾")
+    more = len(set(paragraphs)) - 8
+    return "、".join(shown) + (f"等（共{len(paragraphs) + outside}处）" if more > 0 else "")
+
+
+def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
+    """One warning per distinct flagged string, saying where it is and that it was left out."""
+    text = screened.unmasked.text if screened.unmasked is not None else screened.text
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    where: dict[tuple[str, str, str], list[int]] = {}
+    outside: dict[tuple[str, str, str], int] = {}
+    for f in screened.findings:
+        key = (f.kind, f.category, f.text)
+        where.setdefault(key, []).append(bisect.bisect_left(breaks, f.start) + 1)
+    for f in screened.outside:
+        key = (f.kind, f.category, f.text)
+        where.setdefault(key, [])
+        outside[key] = outside.get(key, 0) + 1
+    warnings = []
+    for (kind, category, flagged), paragraphs in list(where.items())[:MAX_WARNINGS]:
+        places = _places(paragraphs, outside.get((kind, category, flagged), 0))
+        if kind == "prompt_injection":
+            message = f"{places}含有{_LABELS[category]}，已当作数据处理，未纳入摘要"
+        else:
+            message = f"疑似网页被篡改：{places}插入了{_LABELS[category]}，已从摘要中排除"
+        warnings.append(ReportWarning(kind=kind, message=message, evidence=flagged[:200]))
+    if len(where) > MAX_WARNINGS:
+        rest = len(where) - MAX_WARNINGS
+        warnings.append(
+            ReportWarning(
+                kind="spam", message=f"另有{rest}种可疑插入文字未逐一列出，均已从摘要中排除"
+            )
+        )
+    return warnings
