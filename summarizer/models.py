@@ -9,7 +9,7 @@ Field descriptions are written for the model, in Chinese.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,9 @@ from pydantic import (
 )
 
 from .grounding import normalize
+
+if TYPE_CHECKING:
+    from .checks import CheckText
 
 SCHEMA_VERSION = "1"
 
@@ -54,6 +57,8 @@ class _Model(BaseModel):
 
 
 # --- grounding (active only when validated with a context holding the chunk text) ---------
+# The checks are those of the validation pass (summarizer/checks.py), run against the chunk:
+# whatever would be flagged later becomes the error instructor re-asks the model with.
 
 
 def _grounding_text(info: ValidationInfo) -> str | None:
@@ -67,6 +72,20 @@ def _grounding_text(info: ValidationInfo) -> str | None:
     return norm
 
 
+def _chunk(info: ValidationInfo) -> CheckText:
+    """The chunk prepared for the checks (cached in the context), with its part when given."""
+    from .checks import CheckText, section_kind
+
+    ctx = info.context
+    assert isinstance(ctx, dict)
+    raw, part = ctx.get("chunk_text") or "", section_kind(ctx.get("section"))
+    text = ctx.get("_check_text")
+    if text is None or text.text is not raw or text.section is not part:
+        text = CheckText(raw, section=part)  # built once per chunk, reused by every re-ask
+        ctx["_check_text"] = text
+    return text
+
+
 def _check_quote(quote: str, info: ValidationInfo, what: str) -> str:
     norm = _grounding_text(info)
     if norm is not None and normalize(quote) not in norm:
@@ -75,6 +94,17 @@ def _check_quote(quote: str, info: ValidationInfo, what: str) -> str:
             "不要改写、合并或补充。"
         )
     return quote
+
+
+def _check_kinds(metrics: list[Metric], info: ValidationInfo, as_targets: bool) -> None:
+    if _grounding_text(info) is None:
+        return
+    from .checks import check_kind
+
+    part = _chunk(info).section
+    for m in metrics:
+        if (found := check_kind(m.name, m.kind, as_targets, part)) is not None:
+            raise ValueError(found.message)
 
 
 class Metric(_Model):
@@ -102,15 +132,14 @@ class Metric(_Model):
         if _grounding_text(info) is None:
             return self
         _check_quote(self.quote, info, "指标引文")
-        from .numbers import find_numbers, same_quantity
+        from .checks import check_metric
 
-        mentions = find_numbers(self.quote)
-        if not any(same_quantity(self.value, self.unit, m.value, m.unit) for m in mentions):
-            written = "、".join(m.text for m in mentions if not m.is_year) or "无"
-            raise ValueError(
-                f"指标“{self.name}”的数值 {_plain_number(self.value)}{self.unit} 不在其引文中"
-                f"（引文中的数字：{written}）。value 和 unit 必须照引文原样填写。"
-            )
+        # Value, unit, direction and period; the kind is checked by Achievement and Plan, which
+        # know the list it sits in.
+        text = _chunk(info)
+        found = check_metric(self, None, text, text.find(self.quote))
+        if found is not None:
+            raise ValueError(found.message)
         return self
 
 
@@ -132,13 +161,7 @@ class Achievement(_Model):
     @field_validator("metrics")
     @classmethod
     def _no_targets(cls, v: list[Metric], info: ValidationInfo) -> list[Metric]:
-        if _grounding_text(info) is not None:
-            for m in v:
-                if m.kind == "target":
-                    raise ValueError(
-                        f"“{m.name}”是计划目标（kind=target），不能作为已取得的成绩；"
-                        "请放入 plans 的 targets。"
-                    )
+        _check_kinds(v, info, as_targets=False)
         return v
 
 
@@ -174,13 +197,7 @@ class Plan(_Model):
     @field_validator("targets")
     @classmethod
     def _only_targets(cls, v: list[Metric], info: ValidationInfo) -> list[Metric]:
-        if _grounding_text(info) is not None:
-            for m in v:
-                if m.kind != "target":
-                    raise ValueError(
-                        f"计划中的“{m.name}”kind 应为 target，而不是 {m.kind}；"
-                        "已完成的实绩请放入 achievements。"
-                    )
+        _check_kinds(v, info, as_targets=True)
         return v
 
 

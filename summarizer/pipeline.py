@@ -18,15 +18,27 @@ from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, ReportSummary, ReportWarning, Usage
 from .sections import outline as make_outline
+from .tamper import ScreenedText, findings_warnings, screen
 from .validate import Source, drop_flagged, validate_summary
 
 
 def prepare(document: Document, chunk_chars: int) -> PreparedReport:
-    """Clean, outline and chunk a document."""
-    cleaned = clean(document.text)
+    """Clean, screen, outline and chunk a document.
+
+    Screening deletes injected text (gambling spam, links, orders to a model) from the clean
+    text, with the offset map kept exact: no engine reads it, no quote can carry it, and the
+    validation pass checks quotes against the same screened text.
+    """
+    cleaned = screen(clean(document.text))
     outline = make_outline(cleaned.text, title_hint=document.title_hint)
     chunks = tuple(chunk_text(cleaned.text, outline, budget=chunk_chars))
     return PreparedReport(document=document, clean=cleaned, outline=outline, chunks=chunks)
+
+
+def _input_warnings(report: PreparedReport) -> list[ReportWarning]:
+    """What screening found and left out (tampering, prompt injection)."""
+    cleaned = report.clean
+    return findings_warnings(cleaned) if isinstance(cleaned, ScreenedText) else []
 
 
 @dataclass(frozen=True)
@@ -68,9 +80,9 @@ async def summarize_report(report: PreparedReport, engine: Engine, strict: bool 
         achievements=merged.achievements,
         problems=merged.problems,
         plans=merged.plans,
-        warnings=[*output.warnings, *merged.warnings],
+        warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    src = Source(report.document.text, report.clean.text)
+    src = Source(report.document.text, report.clean, outline=report.outline)
     # The overview restates figures, so it is built only from what has already been verified.
     verified = drop_flagged(
         summary.model_copy(update={"validation": validate_summary(summary, src)})
@@ -122,5 +134,6 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     """Validate any contract-shaped summary against its source report."""
     document = read_report(source_path)
     cleaned = clean(document.text)
-    validation = validate_summary(summary, Source(document.text, cleaned.text))
+    outline = make_outline(cleaned.text, title_hint=document.title_hint)
+    validation = validate_summary(summary, Source(document.text, cleaned, outline=outline))
     return summary.model_copy(update={"validation": validation})

@@ -1,106 +1,174 @@
 """Check every claim of a ReportSummary against the source report.
 
 A claim is a metric or target, an evidence quote, or a number inside a text field. Quotes are
-looked up under normalisation N, first in the source text and then in the cleaned text (which
-only deletes page numbers, markers and navigation lines, so a quote that spans a deleted page
-number is still the report's own words). Whatever engine produced the summary, the same checks
-run; the statuses are those of the contract.
+looked up under normalisation N in the cleaned text (which only deletes page numbers, markers
+and navigation lines, so a quote that spans a deleted page number is still the report's own
+words), then in the source text. The checks themselves live in `checks`, shared with the
+model's re-ask validators; this module runs them over a whole summary and reports one Claim
+each, with the contract's statuses:
+
+quote_not_found, value_mismatch / unit_mismatch (scale-aware), number_not_found,
+direction_mismatch (the `change` field against its quote), period_mismatch, kind_mismatch
+(the list a metric sits in against its kind, and against the part of the report its quote is
+in), spam (the quote overlaps a span flagged as injected text) — or verified, with where the
+quote is in the source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from .checks import CheckText, Finding, fmt, part_label
+from .checks import check_metric as _check_metric
+from .clean import CleanText
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
-from .numbers import NumberMention, find_numbers, same_quantity
+from .numbers import find_numbers
+from .sections import Outline
+
+_MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a quote is: in the clean text (for its context) and in the source text."""
+
+    clean: Span | None
+    source: Span | None
 
 
 @dataclass
 class Source:
-    """A report prepared for checking: its text, cleaned text and the numbers it contains."""
+    """A report prepared for checking: source text, cleaned text, outline and flagged spans.
+
+    `clean_text` may be the pipeline's CleanText, whose offset map lets a claim point at the
+    source text; `outline` tells which part (review, plan) a quote sits in; `spam_spans` are
+    clean-text ranges flagged as injected or tampered text.
+    """
 
     text: str
-    clean_text: str | None = None
-    _indexes: list[SourceIndex] = field(default_factory=list, init=False)
-    _values: dict[str, set[float]] = field(default_factory=dict, init=False)
+    clean_text: str | CleanText | None = None
+    outline: Outline | None = None
+    spam_spans: Sequence[tuple[int, int]] = ()
+    clean: CheckText = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._indexes = [SourceIndex(self.text)]
-        if self.clean_text is not None and self.clean_text != self.text:
-            self._indexes.append(SourceIndex(self.clean_text))
-        for m in find_numbers(self.clean_text if self.clean_text is not None else self.text):
-            if not m.is_year:
-                self._values.setdefault(m.base_unit, set()).add(_key(m.base_value))
+        ct = self.clean_text
+        body = ct.text if isinstance(ct, CleanText) else (ct if ct is not None else self.text)
+        self._offsets = ct.offsets if isinstance(ct, CleanText) else None
+        self._same = body == self.text
+        self.clean = CheckText(body, self.outline, self.spam_spans)
+        self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
+        self._lines: list[int] | None = None
+
+    def place(self, quote: str) -> Place | None:
+        """Where a quote is, or None when it is in neither text."""
+        span = self.clean.find(quote)
+        if span is not None:
+            return Place(span, self.source_span(span))
+        if self._same:
+            return None
+        if self._raw is None:
+            self._raw = SourceIndex(self.text)
+        raw = self._raw.find(quote)
+        return None if raw is None else Place(self._to_clean(raw), raw)
+
+    def places(self, quote: str) -> Iterator[Place]:
+        """Every occurrence of a quote in the clean text (a bounded number)."""
+        for span in self.clean.find_all(quote)[:_MAX_PLACES]:
+            yield Place(span, self.source_span(span))
 
     def locate(self, quote: str) -> Span | None:
         """The quote's span in the source text (or cleaned text), or None."""
-        for idx in self._indexes:
-            span = idx.find(quote)
-            if span is not None:
-                return span
-        return None
+        p = self.place(quote)
+        return None if p is None else (p.source or p.clean)
 
-    def has_number(self, m: NumberMention) -> bool:
-        """True when the source states this quantity somewhere, in any scale."""
-        return _key(m.base_value) in self._values.get(m.base_unit, set())
+    def source_span(self, span: Span) -> Span | None:
+        """The source-text span of a clean-text span, when the offset map is known."""
+        if self._same:
+            return span
+        if self._offsets is None or span.end > len(self._offsets):
+            return None
+        return Span(self._offsets[span.start], self._offsets[span.end - 1] + 1)
+
+    def _to_clean(self, span: Span) -> Span | None:
+        if self._offsets is None:
+            return None
+        a = bisect.bisect_left(self._offsets, span.start)
+        return Span(a, max(a, bisect.bisect_left(self._offsets, span.end)))
+
+    def where(self, place: Place) -> str:
+        """A claim's location, for people: line and character of the source, and its part."""
+        part = part_label(self.clean.kind_at(place.clean.start)) if place.clean else ""
+        part = f"，{part}部分" if part else ""
+        if place.source is None:
+            return f"清理后文本第{place.clean.start if place.clean else 0}字{part}"
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(self._lines, place.source.start) + 1
+        return f"原文第{line}行（第{place.source.start}字{part}）"
 
 
-def _key(v: float) -> float:
-    return float(f"{v:.9g}")
-
-
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
+    if place.clean is not None and src.clean.in_spam(place.clean):
+        return Finding("spam", "引文出自被标记为注入/篡改的文字", "")
+    return _check_metric(metric, expect_target, src.clean if place.clean else None, place.clean)
 
 
 def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
-    """Check one metric (or target) against its quote and the source."""
-    text = f"{metric.name}：{_fmt(metric.value)}{metric.unit}"
+    """Check one metric (or target) against its quote, the quote's context and its place."""
+    text = f"{metric.name}：{fmt(metric.value)}{metric.unit}"
     base = {"where": where, "text": text, "value": metric.value, "unit": metric.unit}
-    span = src.locate(metric.quote)
-    if span is None:
+    first = src.place(metric.quote)
+    if first is None:
         return Claim(
             **base, status="quote_not_found", detail=f"引文不在原文中：{metric.quote[:60]}"
         )
-    mentions = [m for m in find_numbers(metric.quote) if not m.is_year]
-    if not any(same_quantity(metric.value, metric.unit, m.value, m.unit) for m in mentions):
-        written = "、".join(m.text for m in mentions) or "无数字"
-        # The figure is there but in another unit or scale (69万元 claimed, 69亿元 written).
-        same_figure = any(
-            abs(m.value - metric.value) <= 1e-9 * max(1.0, abs(m.value)) for m in mentions
-        )
-        status = "unit_mismatch" if same_figure else "value_mismatch"
-        return Claim(**base, status=status, detail=f"引文中的数字：{written}")
-    if expect_target != (metric.kind == "target"):
-        want = "计划目标" if expect_target else "已完成实绩"
-        return Claim(**base, status="kind_mismatch", detail=f"此处应为{want}，kind={metric.kind}")
-    return Claim(**base, status="verified", detail=f"原文第{span.start}字")
+    finding = _claim_at(metric, expect_target, src, first)
+    if finding is not None and first.clean is not None:
+        # A short quote may occur more than once; one place where every check holds suffices.
+        for other in src.places(metric.quote):
+            if other.clean != first.clean and _claim_at(metric, expect_target, src, other) is None:
+                first, finding = other, None
+                break
+    if finding is not None:
+        return Claim(**base, status=finding.status, detail=finding.detail)
+    return Claim(**base, status="verified", detail=src.where(first))
 
 
 def check_quote(quote: str, where: str, src: Source) -> Claim:
-    """Check that an evidence quote is in the source."""
-    span = src.locate(quote)
-    if span is None:
+    """Check that an evidence quote is in the source and not in a flagged span."""
+    place = src.place(quote)
+    if place is None:
         return Claim(where=where, text=quote, status="quote_not_found", detail="原文中找不到该引文")
-    return Claim(where=where, text=quote, status="verified", detail=f"原文第{span.start}字")
+    if place.clean is not None and src.clean.in_spam(place.clean):
+        clean = next((p for p in src.places(quote) if not src.clean.in_spam(p.clean)), None)
+        if clean is None:
+            return Claim(
+                where=where, text=quote, status="spam", detail="引文出自被标记为注入/篡改的文字"
+            )
+        place = clean
+    return Claim(where=where, text=quote, status="verified", detail=src.where(place))
 
 
 def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
-    """One claim per number stated in a free-text field."""
+    """One claim per number stated in a free-text field: it must be stated in the source."""
     for m in find_numbers(text):
         if m.is_year:
             continue
-        found = src.has_number(m)
-        yield Claim(
-            where=where,
-            text=m.text,
-            value=m.value,
-            unit=m.unit,
-            status="verified" if found else "number_not_found",
-            detail="" if found else f"原文中没有“{m.text}”这个数",
-        )
+        base = {"where": where, "text": m.text, "value": m.value, "unit": m.unit}
+        spans = [Span(a, b) for a, b in src.clean.number_places(m)]
+        if not spans:
+            yield Claim(**base, status="number_not_found", detail=f"原文中没有“{m.text}”这个数")
+            continue
+        ok = next((s for s in spans if not src.clean.in_spam(s)), None)
+        if ok is None:
+            yield Claim(**base, status="spam", detail="原文只在被标记为注入/篡改的文字中有此数")
+        else:
+            yield Claim(**base, status="verified", detail=src.where(Place(ok, src.source_span(ok))))
 
 
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:

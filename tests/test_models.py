@@ -106,3 +106,41 @@ def test_summary_round_trips_and_rejects_other_schema_versions():
     assert again == s and again.schema_version == "1"
     with pytest.raises(ValidationError):
         ReportSummary.model_validate({**json.loads(s.model_dump_json()), "schema_version": "2"})
+
+
+def test_unit_written_in_another_scale_is_rejected_as_a_unit_error():
+    with pytest.raises(ValidationError, match="单位或量级"):
+        ChunkSummary.model_validate(_answer(_metric(unit="万元")), context={"chunk_text": CHUNK})
+
+
+def test_flipped_direction_is_rejected():
+    with pytest.raises(ValidationError, match="方向相反"):
+        ChunkSummary.model_validate(
+            _answer(_metric(change="同比下降7%")), context={"chunk_text": CHUNK}
+        )
+
+
+def test_period_contradicting_the_chunk_is_rejected():
+    with pytest.raises(ValidationError, match="时期"):
+        ChunkSummary.model_validate(_answer(_metric(period="全年")), context={"chunk_text": CHUNK})
+
+
+@pytest.mark.parametrize(
+    ("section", "where", "kind", "message"),
+    [
+        ("plan", "achievements", "actual", "工作计划部分"),
+        ("review", "plans", "target", "工作回顾部分"),
+    ],
+)
+def test_the_chunks_part_decides_target_or_achievement(section, where, kind, message):
+    answer = _answer(_metric(kind=kind), where=where)
+    ChunkSummary.model_validate(answer, context={"chunk_text": CHUNK})  # no part: no opinion
+    with pytest.raises(ValidationError, match=message):
+        ChunkSummary.model_validate(answer, context={"chunk_text": CHUNK, "section": section})
+
+
+def test_structural_kind_message_comes_first_whatever_the_part():
+    # A re-ask's text is part of a recorded exchange: the list-vs-kind reason stays the same.
+    answer = _answer(_metric(kind="actual"), where="plans")
+    with pytest.raises(ValidationError, match="kind 应为 target"):
+        ChunkSummary.model_validate(answer, context={"chunk_text": CHUNK, "section": "plan"})

@@ -1,0 +1,514 @@
+"""The checks one claim must pass, shared by the validation pass and the model's re-ask validators.
+
+`validate` runs them over a whole report; the validators in `models` run them over one chunk
+while instructor validates an answer, so a failure there is the error the model is re-asked
+with. Each check returns a `Finding` (a Claim status, a short detail for the ValidationReport,
+and the Chinese message the model is told) or None when the claim holds.
+
+What they read is a `CheckText`: the clean report (or one chunk) with its N-index, and, built
+lazily once per text, its periods, its numbers, the section each offset sits in (from the
+outline, or one kind for a whole chunk) and the spans flagged as injected text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .grounding import SourceIndex, Span
+from .numbers import NumberMention, Period, direction_of, find_numbers, find_periods, to_base
+from .sections import Outline, SectionKind
+
+if TYPE_CHECKING:
+    from .models import Metric
+
+__all__ = ["CheckText", "Finding", "check_direction", "check_figure", "check_kind",
+           "check_metric", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
+
+_CALENDAR = {"年", "月", "日"}
+_SENTENCE_CUT = re.compile(r"[。！？!?\n]")
+_PARA_CUT = re.compile(r"\n")
+# Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere).
+# Off until the rules engine stops naming a figure after the next list entry: on, it flags 9
+# such figures in the ten sample and corpus reports ("完成农村公厕改造14座、新建7座" → 新建 14座),
+# which tests/test_rules.py requires to be verified.
+BIND_NAMES = False
+_SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
+_FILLER = re.compile(
+    "分别|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|稳定在|控制在|增至|降至|总计|共计|"
+    "合计|累计|实现|完成|力争|争取|确保|其中|同比|比上年|较上年|增长|下降|提高|提升|增加|减少|降低|上升|"
+    "增幅|降幅|以上|以下|以内|左右|之多|约|近|超|逾|达|为|是|至|到|了|共|和|及|与|并|有|年|月"
+)
+_PART_ZH = {SectionKind.REVIEW: "工作回顾", SectionKind.PLAN: "工作计划"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Why a claim failed: its status, a detail for the report, a message for the model."""
+
+    status: str
+    detail: str
+    message: str
+
+
+def fmt(v: float) -> str:
+    """A value as a report writes it: 69, not 69.0."""
+    return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else str(v)
+
+
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> tuple[NumberMention, ...]:
+    # Quotes and changes repeat across claims and re-asks; parse each string once.
+    return tuple(find_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def _periods(text: str) -> tuple[Period, ...]:
+    return tuple(find_periods(text))
+
+
+def section_kind(value: object) -> SectionKind | None:
+    """A SectionKind from an enum member or its string value; None for anything else."""
+    if isinstance(value, SectionKind):
+        return value
+    try:
+        return SectionKind(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class CheckText:
+    """A clean report or one chunk, prepared once for every check made against it."""
+
+    def __init__(
+        self,
+        text: str,
+        outline: Outline | None = None,
+        spam_spans: Sequence[tuple[int, int]] = (),
+        section: SectionKind | None = None,
+    ) -> None:
+        self.text = text
+        self.index = SourceIndex(text)
+        self.outline = outline
+        self.section = section  # a chunk lies inside one part; an outline says it per offset
+        spam = sorted((a, b) for a, b in spam_spans if b > a)
+        self._spam_starts = [a for a, _ in spam]
+        # The furthest end among spans starting at or before each one: one bisect per query.
+        self._spam_reach = list(itertools.accumulate((b for _, b in spam), max))
+        self._cuts: tuple[list[int], list[int]] | None = None
+        self._periods: tuple[list[Period], list[int]] | None = None
+        self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
+
+    # --- where a quote is, and what surrounds it
+    def find(self, quote: str) -> Span | None:
+        """The first occurrence of a quote under N."""
+        return self.index.find(quote)
+
+    def find_all(self, quote: str) -> list[Span]:
+        """Every occurrence of a quote under N."""
+        return self.index.find_all(quote)
+
+    def kind_at(self, offset: int) -> SectionKind | None:
+        """The part of the report an offset sits in, when known."""
+        return self.outline.kind_at(offset) if self.outline is not None else self.section
+
+    def period_at(self, offset: int) -> str | None:
+        """The years the part around an offset covers ("2019", "2016-2020"), when known."""
+        return self.outline.section_at(offset).period if self.outline is not None else None
+
+    def in_spam(self, span: Span) -> bool:
+        """True when the span overlaps a span flagged as injected or tampered text."""
+        i = bisect.bisect_left(self._spam_starts, span.end)
+        return i > 0 and self._spam_reach[i - 1] > span.start
+
+    def _boundaries(self) -> tuple[list[int], list[int]]:
+        if self._cuts is None:
+            t = self.text
+            self._cuts = ([m.start() for m in _SENTENCE_CUT.finditer(t)],
+                          [m.start() for m in _PARA_CUT.finditer(t)])  # fmt: skip
+        return self._cuts
+
+    def sentence(self, span: Span) -> tuple[int, int]:
+        """The sentence around a span (； does not end it: a period governs across it)."""
+        cuts = self._boundaries()[0]
+        i = bisect.bisect_left(cuts, span.start)
+        j = bisect.bisect_left(cuts, max(span.start, span.end - 1))
+        return (cuts[i - 1] + 1 if i else 0), (cuts[j] if j < len(cuts) else len(self.text))
+
+    def paragraph_start(self, offset: int) -> int:
+        """Where the paragraph (line of the clean text) around an offset starts."""
+        cuts = self._boundaries()[1]
+        i = bisect.bisect_left(cuts, offset)
+        return cuts[i - 1] + 1 if i else 0
+
+    def periods(self, start: int, end: int) -> list[Period]:
+        """The periods named inside text[start:end]."""
+        if self._periods is None:
+            ps = find_periods(self.text)
+            self._periods = (ps, [p.start for p in ps])
+        ps, starts = self._periods
+        i = bisect.bisect_left(starts, start)
+        out = []
+        while i < len(ps) and ps[i].start < end:
+            if ps[i].end <= end:
+                out.append(ps[i])
+            i += 1
+        return out
+
+    # --- numbers anywhere in the text, for the numbers of free-text fields
+    def number_places(self, m: NumberMention) -> list[tuple[int, int]]:
+        """Where the text states this quantity (any scale, either end of a range)."""
+        if self._values is None:
+            self._values = {}
+            for n in find_numbers(self.text):
+                if n.is_year:
+                    continue
+                for v in {n.value, n.high} - {None}:
+                    key = (n.base_unit, _key(to_base(v, n.unit)[0]))
+                    self._values.setdefault(key, []).append((n.start, n.end))
+        return self._values.get((m.base_unit, _key(m.base_value)), [])
+
+
+def _key(v: float) -> float:
+    return float(f"{v:.9g}")
+
+
+# --- value and unit -----------------------------------------------------------------------
+
+
+def _states(value: float, unit: str, q: NumberMention) -> bool:
+    """True when mention `q` states value+unit, scale-aware (a change may drop its sign)."""
+    bv, bu = to_base(value, unit)
+    if bu != q.base_unit:
+        return False
+    for v in (q.value, q.high):
+        if v is None:
+            continue
+        qv = to_base(v, q.unit)[0]
+        if _close(bv, qv) or (q.is_change and _close(abs(bv), abs(qv))):
+            return True
+    return False
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
+
+
+def _quantities(quote: str, unit: str) -> list[NumberMention]:
+    calendar = to_base(1, unit)[1] in _CALENDAR  # "连续3年" is a count of years, not a date
+    return [m for m in _numbers(quote) if calendar or not m.is_year]
+
+
+def _segments(quote: str) -> list[int]:
+    return [0, *(m.end() for m in _SEGMENT_CUT.finditer(quote)), len(quote) + 1]
+
+
+def _names_something(quote: str, a: int, b: int, mentions: Sequence[NumberMention]) -> bool:
+    """True when quote[a:b] names an indicator of its own, besides figures and verbs."""
+    seg = quote[a:b]
+    for m in mentions:
+        if a <= m.start and m.end <= b:
+            seg = seg.replace(m.text, " ")
+    return len(_CJK.findall(_FILLER.sub("", seg))) >= 2
+
+
+def _named_elsewhere(
+    name: str, quote: str, mentions: Sequence[NumberMention], matching: Sequence[NumberMention]
+) -> list[NumberMention] | None:
+    """The name's own figures, when the claimed figure is only next to another indicator's name.
+
+    In "低保金196万元、慈善基金10万元、临时救助金11万元" the figure of 慈善基金 is 10万元, and
+    11万元 belongs to 临时救助金. Only a name written in the quote with figures in its own stretch
+    binds ("A、B分别为…" names its figures elsewhere); a figure after a bare verb ("首破4亿美元，
+    达4.4亿美元", "增长10%、力争完成65亿元") still belongs to the name before it.
+    """
+    if not BIND_NAMES or len(name) < 2 or "分别" in quote or name not in quote:
+        return None
+    cuts = _segments(quote)
+    own: list[NumberMention] = []
+    k = quote.find(name)
+    while k >= 0:
+        i = bisect.bisect_right(cuts, k) - 1
+        a, b = cuts[i], cuts[bisect.bisect_left(cuts, k + len(name))]
+        here = [m for m in mentions if a <= m.start and m.end <= b]
+        if not here:
+            return None
+        own += here
+        k = quote.find(name, k + 1)
+    for m in matching:
+        i = bisect.bisect_right(cuts, m.start) - 1
+        if m in own or not _names_something(quote, cuts[i], cuts[i + 1], mentions):
+            return None
+    return own
+
+
+def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | None:
+    """value_mismatch / unit_mismatch: the figure is not what its quote states."""
+    mentions = _quantities(quote, unit)
+    matching = [m for m in mentions if _states(value, unit, m)]
+    own = _named_elsewhere(name, quote, _numbers(quote), matching) if matching else None
+    if matching and own is None:
+        return None
+    pool = own or mentions
+    written = "、".join(m.text for m in pool) or "无"
+    claimed = f"{fmt(value)}{unit}"
+    # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
+    same = [m for m in pool if any(v is not None and _close(abs(v), abs(value))
+                                   for v in (m.value, m.high))]  # fmt: skip
+    if same:
+        return Finding(
+            "unit_mismatch",
+            f"单位与引文不符：引文为{same[0].text}",
+            f"指标“{name}”的数值 {claimed} 与引文中的“{same[0].text}”单位或量级不一致。"
+            "unit 必须照引文原样填写（含“万”“亿”等量级），value 按该单位填写，不要换算。",
+        )
+    if own:
+        return Finding(
+            "value_mismatch",
+            f"引文中“{name}”的数字是{written}",
+            f"指标“{name}”的数值 {claimed} 不在其引文中“{name}”之后（引文中“{name}”的数字是"
+            f"{written}，{claimed}属于别的指标）。value 和 unit 必须照引文原样填写。",
+        )
+    return Finding(
+        "value_mismatch",
+        f"引文中的数字：{written}",
+        f"指标“{name}”的数值 {claimed} 不在其引文中（引文中的数字：{written}）。"
+        "value 和 unit 必须照引文原样填写。",
+    )
+
+
+def _figure_at(value: float, unit: str, quote: str) -> int:
+    """Where the metric's own figure starts in its quote (the end when it is not there)."""
+    for m in _quantities(quote, unit):
+        if _states(value, unit, m):
+            return m.start
+    return len(quote)
+
+
+# --- direction ----------------------------------------------------------------------------
+
+
+def check_direction(
+    name: str, change: str | None, quote: str, value: float, unit: str,
+    sentence: str = "", after: str = "",
+) -> Finding | None:  # fmt: skip
+    """direction_mismatch (增长 vs 下降), or value_mismatch for a change figure nobody wrote.
+
+    The change's figures are looked up in the quote, then in the sentence around it (the
+    quote may stop before "同比增长7%"). A change without a figure ("增长") is compared with
+    the direction of the metric's own figure, else with the first change after it, in the
+    quote or in the rest of its sentence (`after`).
+    """
+    if not change:
+        return None
+    pool = [m for m in _numbers(quote) if not m.is_year]
+    pool += [m for m in _numbers(sentence) if not m.is_year] if sentence else []
+    claimed = [c for c in _numbers(change) if not c.is_year]
+    for c in claimed:
+        said = [q for q in pool if _states(c.value, c.unit, q) or _states(-c.value, c.unit, q)]
+        if not said:
+            return Finding(
+                "value_mismatch",
+                f"变化“{change}”中的{c.text}不在引文中",
+                f"指标“{name}”的变化“{change}”中的 {c.text} 在引文及其所在句中找不到。"
+                "change 只能照抄原文中与该数值相伴的变化。",
+            )
+        dirs = {q.direction for q in said if q.direction is not None}
+        if c.direction is not None and dirs and c.direction not in dirs:
+            return _direction_finding(name, change, said[0].text, dirs)
+    d = direction_of(change) if not any(c.direction for c in claimed) else None
+    if d is None:
+        return None
+    in_quote = [m for m in _numbers(quote) if not m.is_year]
+    own = [m for m in in_quote if _states(value, unit, m)]
+    end = own[0].end if own else 0
+    near = (
+        [m for m in own if m.direction is not None]
+        or [m for m in in_quote if m.is_change and m.start >= end]
+        or [m for m in _numbers(after) if m.is_change]
+    )[:1]
+    if near and near[0].direction is not None and near[0].direction is not d:
+        return _direction_finding(name, change, near[0].text, {near[0].direction})
+    return None
+
+
+def _direction_finding(name: str, change: str, written: str, dirs: set) -> Finding:
+    said = "、".join(sorted("增加" if d.value == "up" else "减少" for d in dirs))
+    return Finding(
+        "direction_mismatch",
+        f"变化方向与原文相反：原文为{said}（{written}）",
+        f"指标“{name}”的变化“{change}”与原文方向相反：原文是{said}（“{written}”）。"
+        "增长与下降、提高与降低不能颠倒，change 请照原文填写。",
+    )
+
+
+# --- period -------------------------------------------------------------------------------
+
+_Scope = tuple  # ("m", first month, last month) | ("multi", years or None) | ("open",)
+
+
+def _scope(p: Period) -> _Scope | None:
+    if p.kind == "full_year":
+        return ("m", 1, 12)
+    if p.kind in ("months", "to_date"):
+        return ("m", *p.months) if p.months else ("open",)
+    if p.kind == "multi_year":
+        return ("multi", p.years)
+    return None
+
+
+def _fits(claim: _Scope, said: _Scope) -> bool:
+    if "open" in (claim[0], said[0]) or claim == said:
+        return True
+    return claim[0] == said[0] == "multi" and None in (claim[1], said[1])
+
+
+def _years(periods: Sequence[Period], claimed: bool = False) -> list[tuple[int, int]]:
+    out = []
+    for p in periods:
+        if p.kind == "multi_year" and p.years:
+            out.append(p.years)
+        elif p.kind == "to_date" and p.year and not claimed:
+            out.append((p.year, 2100))  # "2019年以来" covers every year since
+        elif p.kind != "multi_year" and p.year:
+            out.append((p.year, p.year))
+    return out
+
+
+def _span_years(period: str | None) -> tuple[int, int] | None:
+    if not period:
+        return None
+    a, _, b = period.partition("-")
+    return (int(a), int(b or a)) if a.isdigit() and (b or a).isdigit() else None
+
+
+def check_period(
+    name: str, period: str | None, value: float, unit: str, quote: str,
+    text: CheckText | None, span: Span | None,
+) -> Finding | None:  # fmt: skip
+    """period_mismatch: the claimed period contradicts the one the source gives the figure.
+
+    Only contradictions count: a period the source leaves open is never a flag. The scope
+    (全年, 1-9月, 五年来) is read before the figure, in its sentence, else in its paragraph
+    (as "1-10月，…" opens one); the year from the quote, the paragraph up to it, or the part.
+    """
+    claim = _periods(period) if period else ()
+    scopes = [s for p in claim if (s := _scope(p))]
+    claim_years = _years(claim, claimed=True)
+    if not scopes and not claim_years:
+        return None
+    fig = _figure_at(value, unit, quote)
+    in_quote = _periods(quote)
+    before_fig = [p for p in in_quote if p.end <= fig]
+    sent: list[Period] = []
+    para: list[Period] = []
+    part_years = None
+    if text is not None and span is not None:
+        s0 = text.sentence(span)[0]
+        p0 = text.paragraph_start(span.start)
+        sent = text.periods(s0, span.start)
+        para = text.periods(min(p0, s0), s0)
+        part_years = _span_years(text.period_at(span.start))
+    said = [s for p in (*before_fig, *sent) if (s := _scope(p))]
+    if not said:  # "全年" governs its own sentence only; "1-10月" its paragraph
+        said = [s for p in para if p.kind != "full_year" and (s := _scope(p))][-1:]
+    if scopes and said and not any(_fits(c, s) for c in scopes for s in said):
+        written = "、".join(p.text for p in (*before_fig, *sent, *para) if _scope(p)) or "无"
+        return _period_finding(name, period or "", written)
+    explicit = _years([*in_quote, *sent, *para])
+    allowed = explicit + ([part_years] if part_years and (not explicit or
+                          part_years[0] == part_years[1]) else [])  # fmt: skip
+    for a, b in claim_years:
+        if allowed and not any(x <= a and b <= y for x, y in allowed):
+            written = "、".join(f"{x}年" if x == y else f"{x}-{y}年" for x, y in allowed)
+            return _period_finding(name, period or "", written)
+    return None
+
+
+def _period_finding(name: str, period: str, written: str) -> Finding:
+    return Finding(
+        "period_mismatch",
+        f"时期与原文不符：原文为{written}",
+        f"指标“{name}”的时期“{period}”与原文不符（原文所指时期：{written}）。"
+        "period 请照原文填写，1-9月的数不能写成全年，上一年的数不能写成今年。",
+    )
+
+
+# --- kind ---------------------------------------------------------------------------------
+
+
+def check_kind(
+    name: str, kind: str, listed_as_target: bool, part: SectionKind | None
+) -> Finding | None:
+    """kind_mismatch: a target reported as an achievement or the reverse.
+
+    Structurally (kind vs the list it sits in) and by place: a figure quoted from the plan
+    part is a target, one quoted from the review part an achievement.
+    """
+    if listed_as_target and kind != "target":
+        return Finding(
+            "kind_mismatch",
+            f"此处应为计划目标，kind={kind}",
+            f"计划中的“{name}”kind 应为 target，而不是 {kind}；已完成的实绩请放入 achievements。",
+        )
+    if not listed_as_target and kind == "target":
+        return Finding(
+            "kind_mismatch",
+            "此处应为已完成实绩，kind=target",
+            f"“{name}”是计划目标（kind=target），不能作为已取得的成绩；请放入 plans 的 targets。",
+        )
+    if part is SectionKind.PLAN and not listed_as_target:
+        return Finding(
+            "kind_mismatch",
+            "引文在工作计划部分，是计划目标而非实绩",
+            f"“{name}”的引文位于报告的工作计划部分，是计划目标，不能作为已取得的成绩；"
+            "请放入 plans 的 targets，kind 填 target。",
+        )
+    if part is SectionKind.REVIEW and listed_as_target:
+        return Finding(
+            "kind_mismatch",
+            "引文在工作回顾部分，是实绩而非计划目标",
+            f"“{name}”的引文位于报告的工作回顾部分，是已完成的实绩，不能作为计划目标；"
+            "请放入 achievements 的 metrics，kind 填 actual、estimate 或 cumulative。",
+        )
+    return None
+
+
+# --- a whole metric -----------------------------------------------------------------------
+
+
+def check_metric(
+    metric: Metric, listed_as_target: bool | None, text: CheckText | None, span: Span | None
+) -> Finding | None:
+    """Every check of one metric whose quote was found at `span` of `text` (None: unknown).
+
+    listed_as_target: whether it sits in a plan's targets; None when the list is not known
+    yet (a Metric validated on its own), which leaves the kind to the list's validator.
+    """
+    m = metric
+    found = check_figure(m.name, m.value, m.unit, m.quote)
+    if found is None and m.change:
+        sentence = after = ""
+        if text is not None and span is not None:
+            a, b = text.sentence(span)
+            sentence, after = text.text[a:b], text.text[span.end : b]
+        found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after)
+    if found is None and m.period:
+        found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
+    if found is None and listed_as_target is not None:
+        part = text.kind_at(span.start) if text is not None and span is not None else None
+        found = check_kind(m.name, m.kind, listed_as_target, part)
+    return found
+
+
+def part_label(part: SectionKind | None) -> str:
+    """The part's name in Chinese, for a claim's location ("" when not review or plan)."""
+    return _PART_ZH.get(part, "") if part is not None else ""
