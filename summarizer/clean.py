@@ -46,6 +46,35 @@ class CleanText:
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def without(self, spans: Sequence[tuple[int, int]]) -> CleanText:
+        """This text with `spans` deleted, the map to source offsets kept exact.
+
+        A span that empties its line takes the line break with it, so the result keeps one
+        paragraph per line.
+        """
+        text, offsets = self.text, self.offsets
+        cut: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            line_start = text.rfind("\n", 0, a) + 1
+            line_end = text.find("\n", b)
+            line_end = len(text) if line_end < 0 else line_end
+            if not text[line_start:a].strip() and not text[b:line_end].strip():
+                a, b = (line_start - 1, line_end) if line_start else (0, line_end + 1)
+            if cut and a <= cut[-1][1]:
+                cut[-1] = (cut[-1][0], max(cut[-1][1], b))
+            else:
+                cut.append((a, b))
+        if not cut:
+            return self
+        parts: list[str] = []
+        kept = array(OFFSET_TYPECODE)
+        pos = 0
+        for a, b in [*cut, (len(text), len(text))]:
+            parts.append(text[pos:a])
+            kept.extend(offsets[pos:a])
+            pos = max(pos, b)
+        return CleanText("".join(parts), self.source, kept)
+
 
 # ---------------------------------------------------------------- patterns
 

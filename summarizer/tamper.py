@@ -16,22 +16,21 @@ report's own words. Detection works by category and anomaly, not by a list of kn
   <report> or chat-role delimiters): kind ``prompt_injection``.
 
 Every string flagged once is also flagged wherever else it occurs, since injected strings
-repeat. `screen` returns the clean text with the flagged spans deleted (the offset map stays
-exact, as for any other cleaning deletion), so no engine ever reads them.
+repeat. `screen` returns the clean text with the flagged spans deleted (`CleanText.without`: the
+offset map stays exact, as for any other cleaning deletion), so no engine ever reads them.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .clean import CleanText
 from .models import ReportWarning
 
-__all__ = ["Finding", "ScreenedText", "findings_warnings", "mask", "scan", "screen"]
+__all__ = ["Finding", "ScreenedText", "findings_warnings", "scan", "screen"]
 
 # Categories and what a reader is told about each.
 _LABELS = {
@@ -60,14 +59,17 @@ class Finding:
 _CJK = r"\u4e00-\u9fff"
 # Nouns that name a gambling business or game; "赌博" alone is left out, since reports talk
 # about fighting it. Case-insensitive for the Latin ones.
-_GAMBLING = (
+_GAMBLING_ZH = (
     r"赌场|赌城|赌厅|赌球|赌钱|网赌|赌博(?:网|网站|平台|游戏|官网|娱乐)|博彩|娱乐城|娱乐场(?![所地馆])|"
-    r"娱乐(?:平台|官网|网址|网站|开户|注册|app)|百家乐|老虎机|轮盘赌|六合彩|时时彩|北京赛车|pk10|"
+    r"娱乐(?:平台|官网|网址|网站|开户|注册|app)|百家乐|老虎机|轮盘赌|六合彩|时时彩|北京赛车|"
     r"真人(?:娱乐|视讯|荷官|百家|棋牌|赌|游戏|体育)|棋牌(?:游戏|平台|官网|网站|娱乐|app)|"
-    r"电子游艺|体育(?:投注|博彩)|投注(?:平台|网站|官网|开户)|下注|彩金|返水|(?:开户|注册|首存)送|"
-    r"彩票(?:网|平台|官网|开户|注册|娱乐|app)|casino|betting|sportsbook|poker|"
-    r"(?<![a-z])bet(?:\d+|ting)?(?![a-z])|\d+bet(?![a-z])"
+    r"电子游艺|体育(?:投注|博彩)|投注(?:平台|网站|官网|开户)|下注|彩金|返水|开户送|注册送|首存送|"
+    r"彩票(?:网|平台|官网|开户|注册|娱乐|app)"
 )
+_GAMBLING_LATIN = (
+    r"casino|betting|sportsbook|poker|pk10|(?<![a-z])bet(?:\d+|ting)?(?![a-z])|\d+bet(?![a-z])"
+)
+_GAMBLING = f"{_GAMBLING_ZH}|{_GAMBLING_LATIN}"
 # Words that make a gambling noun the subject of law enforcement rather than an advert.
 _ENFORCEMENT = re.compile(
     r"打击|整治|查处|取缔|严禁|禁止|禁赌|防范|治理|捣毁|破获|侦破|抓获|查获|端掉|摧毁|涉赌|涉|非法|"
@@ -79,7 +81,12 @@ _HUBS = (
     r"拉斯维加斯|拉斯維加斯"
 )
 _BRAND_END = r"现金|現金|娱乐|娛樂|真人|棋牌|彩票|赌|賭|博彩|开户|注册|官网|网址"
-_GAMBLING_RE = re.compile(_GAMBLING, re.I)
+# Patterns whose every branch opens with a literal let the regex engine skip ahead fast; the
+# Latin ones cannot, so they run only when a cheap substring test says they may match
+# (10 MB of report text is screened in well under a second).
+_GAMBLING_ZH_RE = re.compile(_GAMBLING_ZH)
+_GAMBLING_LATIN_RE = re.compile(_GAMBLING_LATIN, re.I)
+_GAMBLING_LATIN_HINTS = ("casino", "bet", "sportsbook", "poker", "pk10")
 _CRIME_AFTER = re.compile(r"犯罪|案|团伙|窝点|人员")
 _HUB_RE = re.compile(
     rf"(?:{_HUBS})[{_CJK}A-Za-z0-9]{{0,4}}?(?:{_GAMBLING}|(?:{_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
@@ -116,38 +123,62 @@ _URL_RE = re.compile(
     re.I,
 )
 _OFFICIAL_HOST_RE = re.compile(r"\.(?:gov|gov\.cn|edu\.cn|org\.cn)(?:/|$)|12371\.cn", re.I)
+# "1(?<!\d1)": a mobile number not inside a longer number, written so that the pattern opens
+# with a literal (fast to scan for).
 _CONTACT_RE = re.compile(
-    r"(?:QQ|扣扣|企鹅|微信|威信|薇信|V信|vx|wx|WeChat|加V|加微)(?:号|號)?\s*[:：]?\s*"
-    r"[A-Za-z0-9_\-]{5,20}(?![A-Za-z0-9_\-])|(?<!\d)1[3-9]\d{9}(?!\d)",
-    re.I,
+    r"(?:QQ|qq|Qq|扣扣|企鹅|微信|威信|薇信|V信|v信|VX|vx|Vx|WX|wx|WeChat|wechat|Wechat|加V|加v|加微)"
+    r"(?:号|號)?\s*[:：]?\s*[A-Za-z0-9_\-]{5,20}(?![A-Za-z0-9_\-])|1(?<!\d1)[3-9]\d{9}(?!\d)"
 )
-_INJECTION_RE = re.compile(
+_INJECTION_ZH_RE = re.compile(
     r"(?:忽略|无视|忘记|忘掉|不要理会|不必理会|跳过)(?:掉)?(?:你)?(?:以上|上面|上述|之前|先前|前面|此前|"
     r"所有|全部|系统)[^。！？\n]{0,12}?(?:指令|指示|提示|规则|要求|设定|任务)"
     r"|你(?:现在|从现在起|从现在开始)?(?:是|扮演|充当)(?:一个|一名|一位)?[^。！？\n]{0,12}?"
     r"(?:助手|模型|AI|机器人|程序|角色)"
     r"|从现在(?:起|开始)[，,]?你|你的新(?:任务|角色|身份|指令)"
-    r"|(?:请|务必|必须)?(?:直接|只|仅)?(?:输出|回复|返回)(?:以下|如下|下列|这段|这句|JSON|json)"
-    r"|请(?:直接|只|仅)?输出|(?:不要|无需|不必)(?:提取|总结|摘要|分析)(?:这|本|以上)?"
-    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
+    r"|(?:输出|回复|返回)(?:以下|如下|下列|这段|这句|JSON|json)|请(?:直接|只|仅)?输出"
+    r"|(?:不要|无需|不必)(?:提取|总结|摘要|分析)"
+)
+_INJECTION_EN_RE = re.compile(
+    r"(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
     r"(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions?|prompts?|rules)"
     r"|you\s+are\s+now\b|new\s+instructions?\s*:|system\s+prompt|respond\s+only\s+with"
     r"|output\s+the\s+following|</?\s*(?:report|system|assistant|user|instructions?)\s*>"
     r"|<\|im_(?:start|end)\|>|\[/?INST\]|^\s*(?:system|assistant)\s*[:：]",
     re.I | re.M,
 )
+_INJECTION_EN_HINTS = (
+    "ignore", "disregard", "forget", "you are", "instruction", "system", "prompt", "respond",
+    "output", "assistant", "<", "[inst",
+)  # fmt: skip
+_URL_HINTS = ("www.", "://", ".com", ".net", ".cc", ".vip", ".top", ".xyz", ".info", ".me",
+              ".tv", ".bet", ".club", ".win", ".app", ".io", ".co")  # fmt: skip
 _SENTENCE_END = "。！？!?\n"
 
 
 # ---------------------------------------------------------------- detectors
 
 
-def _gambling(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
+def _has_any(low: str, hints: Sequence[str]) -> bool:
+    """A cheap substring gate (on the lowered text) in front of a slow pattern."""
+    return any(h in low for h in hints)
+
+
+def _iter(
+    text: str, lo: int, hi: int, first: re.Pattern[str], second: re.Pattern[str] | None
+) -> list[re.Match[str]]:
+    found = list(first.finditer(text, lo, hi))
+    if second is not None:
+        found += second.finditer(text, lo, hi)
+    return sorted(found, key=lambda m: m.start())
+
+
+def _gambling(text: str, low: str) -> Iterator[tuple[int, int]]:
     """Gambling nouns not governed by an enforcement word, and hub-name brand runs."""
-    hi = len(text) if hi is None else hi
+    lo, hi = 0, len(text)
     for m in _HUB_RE.finditer(text, lo, hi):
         yield m.span()
-    for m in _GAMBLING_RE.finditer(text, lo, hi):
+    latin = _has_any(low, _GAMBLING_LATIN_HINTS)
+    for m in _iter(text, lo, hi, _GAMBLING_ZH_RE, _GAMBLING_LATIN_RE if latin else None):
         a = m.start()
         clause = max(text.rfind(ch, max(lo, a - 16), a) for ch in "，。；,;\n")
         after = text[m.end() : m.end() + 6]
@@ -223,7 +254,9 @@ def _injected_prefix(x: str, counts: dict[str, int], total: int) -> int:
     return 0
 
 
-def _urls(text: str) -> Iterator[tuple[int, int]]:
+def _urls(text: str, low: str) -> Iterator[tuple[int, int]]:
+    if not _has_any(low, _URL_HINTS):
+        return
     for m in _URL_RE.finditer(text):
         if not _OFFICIAL_HOST_RE.search(m.group()):
             yield m.span()
@@ -239,8 +272,9 @@ def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
     return start, end
 
 
-def _injections(text: str) -> Iterator[tuple[int, int]]:
-    for m in _INJECTION_RE.finditer(text):
+def _injections(text: str, low: str) -> Iterator[tuple[int, int]]:
+    english = _has_any(low, _INJECTION_EN_HINTS)
+    for m in _iter(text, 0, len(text), _INJECTION_ZH_RE, _INJECTION_EN_RE if english else None):
         yield _sentence(text, *m.span())
 
 
@@ -272,13 +306,14 @@ def _spread(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
 
 def scan(text: str, body: bool = True) -> list[Finding]:
     """Every injected span of `text`, in order; `body=False` skips links and contacts."""
-    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text)]
+    low = text.lower()  # for the substring gates only, never for offsets
+    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text, low)]
     spam += [(a, b, "issuer") for a, b in _issuer(text)]
     if body:
-        spam += [(a, b, "url") for a, b in _urls(text)]
+        spam += [(a, b, "url") for a, b in _urls(text, low)]
         spam += [(a, b, "contact") for a, b in (m.span() for m in _CONTACT_RE.finditer(text))]
     out = [Finding("spam", cat, a, b, text[a:b]) for a, b, cat in _spread(text, spam)]
-    injections = _merge((a, b, "injection") for a, b in _injections(text))
+    injections = _merge((a, b, "injection") for a, b in _injections(text, low))
     out += [Finding("prompt_injection", cat, a, b, text[a:b].strip()) for a, b, cat in injections]
     return sorted(out, key=lambda f: (f.start, f.end))
 
@@ -296,38 +331,15 @@ class ScreenedText(CleanText):
 
     @property
     def spam_spans(self) -> list[tuple[int, int]]:
-        """Flagged spans of the unmasked clean text, for the validation pass."""
+        """Flagged spans in the offsets of the unmasked clean text."""
         return [(f.start, f.end) for f in self.findings]
 
-
-def mask(cleaned: CleanText, spans: Sequence[tuple[int, int]]) -> CleanText:
-    """Delete `spans` from cleaned text, keeping the map to source offsets exact.
-
-    A span that empties its line takes the line break with it, so the result keeps one
-    paragraph per line.
-    """
-    text, offsets = cleaned.text, cleaned.offsets
-    cut: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        line_start = text.rfind("\n", 0, a) + 1
-        line_end = text.find("\n", b)
-        line_end = len(text) if line_end < 0 else line_end
-        if not text[line_start:a].strip() and not text[b:line_end].strip():
-            a, b = (line_start - 1, line_end) if line_start else (0, min(len(text), line_end + 1))
-        if cut and a <= cut[-1][1]:
-            cut[-1] = (cut[-1][0], max(cut[-1][1], b))
-        else:
-            cut.append((max(a, 0), b))
-    if not cut:
-        return cleaned
-    parts: list[str] = []
-    kept = array(offsets.typecode) if isinstance(offsets, array) else array("q")
-    pos = 0
-    for a, b in [*cut, (len(text), len(text))]:
-        parts.append(text[pos:a])
-        kept.extend(offsets[pos:a])
-        pos = max(pos, b)
-    return CleanText("".join(parts), cleaned.source, kept)
+    @property
+    def source_spans(self) -> list[tuple[int, int]]:
+        """Flagged spans in the offsets of the source text, page chrome included."""
+        base = self.unmasked
+        spans = [base.to_source(f.start, f.end) for f in self.findings] if base else []
+        return sorted([*spans, *((f.start, f.end) for f in self.outside)])
 
 
 def _outside_body(cleaned: CleanText) -> list[Finding]:
@@ -356,7 +368,7 @@ def screen(cleaned: CleanText) -> ScreenedText:
     """Scan clean text for injected spans and delete them; the result says what went."""
     findings = tuple(scan(cleaned.text))
     outside = tuple(_outside_body(cleaned))
-    masked = mask(cleaned, [(f.start, f.end) for f in findings])
+    masked = cleaned.without([(f.start, f.end) for f in findings])
     return ScreenedText(
         masked.text,
         masked.source,

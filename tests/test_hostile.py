@@ -275,9 +275,10 @@ def test_live_path_chunks_a_long_report_and_sends_every_chunk(tmp_path):
     ]
     path = tmp_path / "long.txt"
     path.write_text("\n".join(parts * 4), encoding="utf-8")
-    chunks = prepare(read_report(path), 6000).chunks
+    chunks = prepare(read_report(path), 4000).chunks
     with LoopbackServer(answer_with(grounded_answer)) as srv:
-        r = _run("summarize", str(path), "--engine", "llm", "--base-url", srv.base_url)
+        args = ["--engine", "llm", "--base-url", srv.base_url, "--chunk-chars", "4000"]
+        r = _run("summarize", str(path), *args)
         sent = {report_text(s.body) for s in srv.requests}
     assert r.exit_code == 0, r.stderr
     assert len(chunks) >= 10
