@@ -56,6 +56,7 @@ from summarizer.validate import (  # noqa: E402
     check_metric,
     check_quote,
     check_text_numbers,
+    drop_flagged,
     validate_summary,
 )
 
@@ -84,6 +85,7 @@ class Case:
     name: str
     summary: ReportSummary
     source: Source
+    dropped: int = 0  # claims flagged before mutation, taken out and counted as false alarms
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,22 @@ def sample_cases() -> list[Case]:
 
 
 def answer_cases() -> list[Case]:
-    """The hand-written model answers for the samples, checked 100% verified (may be none)."""
-    return _checked([answer_case(d) for d in sorted(ANSWERS.glob("*")) if d.is_dir()])
+    """The hand-written model answers for the samples (may be none).
+
+    They are written to be correct, so a claim flagged before any mutation counts as a false
+    alarm; it is taken out so that no mutation of it counts as caught.
+    """
+    out = []
+    for d in sorted(ANSWERS.glob("*")):
+        if not d.is_dir():
+            continue
+        c = answer_case(d)
+        if c.summary.validation.flagged:
+            kept = drop_flagged(c.summary)
+            kept = kept.model_copy(update={"validation": validate_summary(kept, c.source)})
+            c = Case(c.name, kept, c.source, dropped=c.summary.validation.flagged)
+        out.append(c)
+    return _checked(out)
 
 
 # ---------------------------------------------------------------- mutations
@@ -428,6 +444,8 @@ def run(cases: list[Case], kinds: tuple[str, ...] = KINDS, full: bool = True) ->
     t = Tally()
     for case in cases:
         base = case.summary.validation.claims
+        t.other_claims += case.dropped
+        t.false_alarms += case.dropped
         if not full:
             t.other_claims += len(base)
             t.false_alarms += sum(c.status != "verified" for c in base)
@@ -466,7 +484,9 @@ def run(cases: list[Case], kinds: tuple[str, ...] = KINDS, full: bool = True) ->
 def report(title: str, cases: list[Case], t: Tally) -> bool:
     """Print one table; True when every target is met."""
     base = sum(len(c.summary.validation.claims) for c in cases)
-    print(f"{title}: {len(cases)} reports, {base} claims, all verified before mutation")
+    dropped = sum(c.dropped for c in cases)
+    before = f"{dropped} flagged before mutation (false alarms)" if dropped else "all verified"
+    print(f"{title}: {len(cases)} reports, {base + dropped} claims, {before}")
     print(f"{'mutation':10} {'tried':>6} {'caught':>7} {'rate':>7} {'status':>7} {'target':>7}")
     for k in KINDS:
         target = f"{100 * TARGETS[k]:.0f}%" if k in TARGETS else "—"

@@ -28,7 +28,7 @@ from .sections import Outline, SectionKind
 if TYPE_CHECKING:
     from .models import Metric
 
-__all__ = ["CheckText", "Finding", "check_direction", "check_figure", "check_kind",
+__all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_kind",
            "check_metric", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
 
 _CALENDAR = {"年", "月", "日"}
@@ -85,6 +85,21 @@ def section_kind(value: object) -> SectionKind | None:
         return None
 
 
+class SpanSet:
+    """Half-open spans (flagged text), for overlap queries in O(log n)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted((a, b) for a, b in spans if b > a)
+        self._starts = [a for a, _ in ordered]
+        # The furthest end among spans starting at or before each one: one bisect per query.
+        self._reach = list(itertools.accumulate((b for _, b in ordered), max))
+
+    def overlaps(self, span: Span) -> bool:
+        """True when `span` overlaps any of the spans."""
+        i = bisect.bisect_left(self._starts, span.end)
+        return i > 0 and self._reach[i - 1] > span.start
+
+
 class CheckText:
     """A clean report or one chunk, prepared once for every check made against it."""
 
@@ -99,10 +114,7 @@ class CheckText:
         self.index = SourceIndex(text)
         self.outline = outline
         self.section = section  # a chunk lies inside one part; an outline says it per offset
-        spam = sorted((a, b) for a, b in spam_spans if b > a)
-        self._spam_starts = [a for a, _ in spam]
-        # The furthest end among spans starting at or before each one: one bisect per query.
-        self._spam_reach = list(itertools.accumulate((b for _, b in spam), max))
+        self.spam = SpanSet(spam_spans)
         self._cuts: tuple[list[int], list[int]] | None = None
         self._periods: tuple[list[Period], list[int]] | None = None
         self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
@@ -126,8 +138,7 @@ class CheckText:
 
     def in_spam(self, span: Span) -> bool:
         """True when the span overlaps a span flagged as injected or tampered text."""
-        i = bisect.bisect_left(self._spam_starts, span.end)
-        return i > 0 and self._spam_reach[i - 1] > span.start
+        return self.spam.overlaps(span)
 
     def _boundaries(self) -> tuple[list[int], list[int]]:
         if self._cuts is None:

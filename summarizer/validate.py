@@ -21,13 +21,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .checks import CheckText, Finding, fmt, part_label
+from .checks import CheckText, Finding, SpanSet, fmt, part_label
 from .checks import check_metric as _check_metric
 from .clean import CleanText
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
 from .sections import Outline
+from .tamper import ScreenedText
 
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
@@ -38,6 +39,7 @@ class Place:
 
     clean: Span | None
     source: Span | None
+    in_clean: bool = True  # False: only the source text has it (clean is then approximate)
 
 
 @dataclass
@@ -63,6 +65,22 @@ class Source:
         self.clean = CheckText(body, self.outline, self.spam_spans)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
         self._lines: list[int] | None = None
+        # Flagged text in source offsets, for a quote only the source text has: screening
+        # (tamper.ScreenedText) deletes injected spans from the clean text, so a quote of them
+        # is found in the source text alone, and must not pass as the report's own words.
+        in_source = [self.source_span(Span(a, b)) for a, b in self.spam_spans]
+        if isinstance(ct, ScreenedText):
+            if ct.unmasked is not None:
+                in_source += [Span(*ct.unmasked.to_source(a, b)) for a, b in ct.spam_spans]
+            in_source += [Span(f.start, f.end) for f in ct.outside]  # dropped page chrome
+        self._source_spam = SpanSet([(s.start, s.end) for s in in_source if s is not None])
+
+    def is_spam(self, place: Place) -> bool:
+        """True when the quote at `place` overlaps flagged text."""
+        if place.clean is not None and self.clean.in_spam(place.clean):
+            return True
+        # A quote the clean text has may straddle a deleted span without carrying it.
+        return not place.in_clean and self._source_spam.overlaps(place.source or Span(0, 0))
 
     def place(self, quote: str) -> Place | None:
         """Where a quote is, or None when it is in neither text."""
@@ -74,7 +92,7 @@ class Source:
         if self._raw is None:
             self._raw = SourceIndex(self.text)
         raw = self._raw.find(quote)
-        return None if raw is None else Place(self._to_clean(raw), raw)
+        return None if raw is None else Place(self._to_clean(raw), raw, in_clean=False)
 
     def places(self, quote: str) -> Iterator[Place]:
         """Every occurrence of a quote in the clean text (a bounded number)."""
@@ -113,7 +131,7 @@ class Source:
 
 
 def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
-    if place.clean is not None and src.clean.in_spam(place.clean):
+    if src.is_spam(place):
         return Finding("spam", "引文出自被标记为注入/篡改的文字", "")
     return _check_metric(metric, expect_target, src.clean if place.clean else None, place.clean)
 
@@ -144,8 +162,8 @@ def check_quote(quote: str, where: str, src: Source) -> Claim:
     place = src.place(quote)
     if place is None:
         return Claim(where=where, text=quote, status="quote_not_found", detail="原文中找不到该引文")
-    if place.clean is not None and src.clean.in_spam(place.clean):
-        clean = next((p for p in src.places(quote) if not src.clean.in_spam(p.clean)), None)
+    if src.is_spam(place):
+        clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
         if clean is None:
             return Claim(
                 where=where, text=quote, status="spam", detail="引文出自被标记为注入/篡改的文字"

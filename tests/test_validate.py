@@ -14,7 +14,8 @@ from summarizer.ingest import Document
 from summarizer.models import Achievement, Metric, Plan, Problem, ReportSummary
 from summarizer.pipeline import check_summary, finish, prepare, summarize_report
 from summarizer.sections import outline
-from summarizer.validate import Source, check_metric, drop_flagged, validate_summary
+from summarizer.tamper import screen
+from summarizer.validate import Source, check_metric, check_quote, drop_flagged, validate_summary
 
 SOURCE = (
     "1-10月，园镇实现地区生产总值 69 亿元，同比增长 7%；实际到账外资6466万美元。\n"
@@ -328,3 +329,20 @@ def test_live_path_reasks_a_flipped_direction_with_the_validators_reason():
     assert "方向相反" in reask and "同比增长3%" in reask
     s = outcome.summary
     assert s.validation.flagged == 0 and s.achievements[0].metrics[0].change == "同比下降3%"
+
+
+def test_quotes_of_text_screening_deleted_are_spam_not_verified_from_the_source():
+    # Screening deletes injected spans from the clean text; the source text still has them,
+    # and a quote found only there must not pass as the report's own words.
+    text = "一、2019年工作总结\n查家湾村建成澳门现金赌场焦溪翠谷，完成投资3亿元。\n"
+    src = Source(text, screen(clean(text)))
+    assert check_quote("建成澳门现金赌场焦溪翠谷", "e", src).status == "spam"
+    assert check_quote("查家湾村建成焦溪翠谷", "e", src).status == "verified"
+    m = Metric(
+        name="投资",
+        value=3,
+        unit="亿元",
+        kind="actual",
+        quote="澳门现金赌场焦溪翠谷，完成投资3亿元",
+    )
+    assert check_metric(m, "m", src, False).status == "spam"
