@@ -1,10 +1,14 @@
 """Section-aware chunks of the clean text, each within a character budget.
 
 A chunk is what one extraction prompt sees, so chunks are as full as the budget allows (every
-chunk costs a prompt) but are cut where the report itself breaks: never across a section, at a
-heading when one falls late enough in the chunk, otherwise between paragraphs, and inside a
-paragraph only when the paragraph alone is over budget, then between sentences. Every step is
-a single pass over paragraphs or sentences, so 10 MB of text chunks in linear time.
+chunk costs a prompt, and its fixed part — instructions and schema — is paid again each time)
+but are cut where the report itself breaks: at a section boundary when one falls late enough in
+the chunk, else at a heading, otherwise between paragraphs, and inside a paragraph only when
+the paragraph alone is over budget, then between sentences. Small parts (a problems paragraph,
+a short closing) therefore share a chunk with their neighbours instead of costing a prompt of
+their own; the chunk names every part it spans. The preamble is never mixed with the body.
+Every step is a single pass over paragraphs or sentences, so 10 MB of text chunks in linear
+time.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from .sections import Heading, Outline, Section, SectionKind
 
 __all__ = ["DEFAULT_CHUNK_CHARS", "SECTION_LABELS_ZH", "Chunk", "chunk_text", "split_sentences"]
 
-DEFAULT_CHUNK_CHARS = 6000
+DEFAULT_CHUNK_CHARS = 8000
 
 SECTION_LABELS_ZH = {
     SectionKind.PREAMBLE: "开头",
@@ -36,9 +40,10 @@ class Chunk:
     start: int
     end: int
     text: str
-    section: SectionKind
+    section: SectionKind  # the part the chunk starts in
     heading_path: tuple[str, ...]
     context: str
+    sections: tuple[SectionKind, ...] = ()  # every part the chunk spans, in order
 
 
 # ---------------------------------------------------------------- sentences
@@ -121,19 +126,21 @@ _LINE = re.compile(r"[^\n]+")
 class _Unit(NamedTuple):
     start: int
     end: int
-    prio: int  # 1-4 heading level opening here, 5 paragraph, 6 sentence inside a long paragraph
+    prio: int  # 0 section start, 1-4 heading level, 5 paragraph, 6 sentence in a long paragraph
 
 
 def _units(text: str, sec: Section, head_level: dict[int, int], budget: int) -> list[_Unit]:
     """Paragraphs of one section; a paragraph over budget becomes its sentences."""
     units: list[_Unit] = []
+    first = True
     for m in _LINE.finditer(text, sec.start, sec.end):
         line = m.group()
         a = m.start() + len(line) - len(line.lstrip(_SPACE))
         b = m.start() + len(line.rstrip(_SPACE))
         if a >= b:
             continue
-        prio = head_level.get(m.start(), 5)
+        prio = 0 if first else head_level.get(m.start(), 5)
+        first = False
         if b - a <= budget:
             units.append(_Unit(a, b, prio))
         else:
@@ -195,21 +202,56 @@ def chunk_text(text: str, outline: Outline, budget: int = DEFAULT_CHUNK_CHARS) -
             stack.append(h)
             nxt += 1
 
-    for sec in outline.sections:
-        advance(sec.start - 1)
-        # The problems paragraph after "7.基层党建不断巩固" is under the review heading but not
-        # under item 7; a part opened by a cue sentence or the closing is under no heading.
-        keep = sec.kind is SectionKind.PROBLEMS or any(h.label == sec.heading for h in stack)
-        stack[:] = [h for h in stack if h.level == 1] if keep else []
-        units = _units(text, sec, head_level, budget)
+    sections = outline.sections
+    si = -1
+
+    def enter(to: int) -> Section:
+        """Move to the section holding offset `to`, resetting the heading stack as parts open."""
+        nonlocal si
+        while si + 1 < len(sections) and sections[si + 1].start <= to:
+            si += 1
+            sec = sections[si]
+            advance(sec.start - 1)
+            # The problems paragraph after "7.基层党建不断巩固" is under the review heading but
+            # not under item 7; a part opened by a cue sentence or the closing is under none.
+            keep = sec.kind is SectionKind.PROBLEMS or any(h.label == sec.heading for h in stack)
+            stack[:] = [h for h in stack if h.level == 1] if keep else []
+        return sections[si]
+
+    for group in _groups(sections):
+        units = [u for sec in group for u in _units(text, sec, head_level, budget)]
         for i, k in _pack(units, budget):
             a, b = units[i].start, units[k - 1].end
+            sec = enter(a)
             advance(a)
             path = tuple(h.label for h in stack)
+            spanned = tuple(x for x in group if x.start < b and a < x.end)
+            kinds = tuple(dict.fromkeys(x.kind for x in spanned))
             chunks.append(
-                Chunk(len(chunks), a, b, text[a:b], sec.kind, path, _context(outline, sec, path))
+                Chunk(
+                    len(chunks),
+                    a,
+                    b,
+                    text[a:b],
+                    sec.kind,
+                    path,
+                    _context(outline, spanned or (sec,), path),
+                    kinds or (sec.kind,),
+                )
             )
     return chunks
+
+
+def _groups(sections: tuple[Section, ...]) -> list[list[Section]]:
+    """Runs of sections that may share chunks: the preamble stands alone, the body is one run."""
+    groups: list[list[Section]] = []
+    for sec in sections:
+        alone = sec.kind is SectionKind.PREAMBLE
+        if alone or not groups or groups[-1][-1].kind is SectionKind.PREAMBLE:
+            groups.append([sec])
+        else:
+            groups[-1].append(sec)
+    return groups
 
 
 def _rank(h: Heading) -> int:
@@ -217,10 +259,13 @@ def _rank(h: Heading) -> int:
     return 0 if h.level == 1 and not h.numbering else h.level
 
 
-def _context(outline: Outline, sec: Section, path: tuple[str, ...]) -> str:
+def _context(outline: Outline, spanned: tuple[Section, ...], path: tuple[str, ...]) -> str:
     """A one-line header telling the model where the chunk sits."""
     hd = outline.header
-    part = SECTION_LABELS_ZH[sec.kind] + (f"（{sec.period}年）" if sec.period else "")
+    labels = [
+        SECTION_LABELS_ZH[x.kind] + (f"（{x.period}年）" if x.period else "") for x in spanned
+    ]
+    part = "、".join(dict.fromkeys(labels))
     fields = [("报告", hd.title), ("发布者", hd.issuer), ("所在部分", part)]
     fields.append(("标题", " > ".join(path)))
     return "；".join(f"{k}：{v}" for k, v in fields if v)

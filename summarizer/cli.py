@@ -108,7 +108,7 @@ def main() -> None:
 )
 @click.option("--concurrency", type=int, help="Model requests in flight at once (default 4).")
 @click.option("--timeout", type=float, help="Seconds per model request (default 120).")
-@click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 6000).")
+@click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 8000).")
 @click.option(
     "--record", "record_dir", type=click.Path(file_okay=False), help="Record exchanges to DIR."
 )

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .chunking import DEFAULT_CHUNK_CHARS
 from .errors import UsageError
 
 ENGINES = ("auto", "llm", "rules")
 MODES = ("auto", "tools", "json", "md_json", "json_schema")
 DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_CHUNK_CHARS = 6000
 
 
 @dataclass(frozen=True)

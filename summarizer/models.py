@@ -52,8 +52,19 @@ def _plain_number(v: float) -> float | int:
 Number = Annotated[float, PlainSerializer(_plain_number, return_type=Any)]
 
 
+def _compact_schema(schema: dict[str, Any]) -> None:
+    # The schema is sent with every chunk, so it carries only what the model needs: no field
+    # titles, no class docstrings (the system prompt states the rules once). Model titles stay:
+    # instructor names the tool after them.
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, json_schema_extra=_compact_schema
+    )
 
 
 # --- grounding (active only when validated with a context holding the chunk text) ---------
@@ -110,22 +121,13 @@ def _check_kinds(metrics: list[Metric], info: ValidationInfo, as_targets: bool) 
 class Metric(_Model):
     """A quantified indicator, as written in the report."""
 
-    name: str = Field(description="指标名称，用原文的说法，如“一般公共预算收入”“规上工业总产值”")
-    value: Number = Field(description="原文写出的数值，按原文单位，不换算（“69亿元”→69）")
-    unit: str = Field(
-        description="原文单位，含量级，如“亿元”“万美元”“%”“个百分点”“家”；无单位填空串"
-    )
-    period: str | None = Field(
-        default=None, description="数值所属时期，照原文写，如“2019年”“1-10月”“全年”“十三五期间”"
-    )
-    change: str | None = Field(
-        default=None, description="原文中与该数值相伴的变化，如“同比增长7%”“下降3.2%”；无则为 null"
-    )
-    kind: MetricKind = Field(
-        description="actual=已完成实绩；estimate=预计数（原文有“预计”）；"
-        "cumulative=累计数；target=计划/目标值"
-    )
-    quote: str = Field(description="包含该数值的原文句子片段，逐字摘录")
+    name: str = Field(description="原文的指标名称")
+    value: Number = Field(description="原文数值，不换算")
+    unit: str = Field(description="原文单位，含量级，如亿元、万美元、%、个百分点；无则空串")
+    period: str | None = Field(default=None, description="原文时期，如1-10月、2019年、全年")
+    change: str | None = Field(default=None, description="原文的增减，如同比增长7%")
+    kind: MetricKind
+    quote: str = Field(description="含该数值的原文，逐字")
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> Metric:
@@ -146,10 +148,10 @@ class Metric(_Model):
 class Achievement(_Model):
     """A result the report claims for the reviewed period."""
 
-    area: str = Field(description="领域，简短，如“经济发展”“项目建设”“民生保障”")
-    text: str = Field(description="一句话概括该项成绩，只用原文出现过的数字")
-    metrics: list[Metric] = Field(default_factory=list, description="该成绩下的量化指标")
-    evidence: list[str] = Field(default_factory=list, description="支撑该成绩的原文逐字摘录")
+    area: str = Field(description="领域")
+    text: str = Field(description="一句话概括")
+    metrics: list[Metric] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
     @field_validator("evidence")
     @classmethod
@@ -168,7 +170,7 @@ class Achievement(_Model):
 class Problem(_Model):
     """A shortcoming the report admits."""
 
-    text: str = Field(description="报告承认的问题或不足，一句话")
+    text: str = Field(description="报告承认的问题，一句话")
     evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
     @field_validator("evidence")
@@ -182,9 +184,9 @@ class Problem(_Model):
 class Plan(_Model):
     """A task or goal for the coming period, with its quantified targets."""
 
-    area: str = Field(description="领域，简短")
-    text: str = Field(description="一句话概括该项计划")
-    targets: list[Metric] = Field(default_factory=list, description="量化目标，kind 为 target")
+    area: str = Field(description="领域")
+    text: str = Field(description="一句话概括")
+    targets: list[Metric] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
     @field_validator("evidence")
@@ -204,11 +206,9 @@ class Plan(_Model):
 class ChunkSummary(_Model):
     """What the model returns for one chunk of a report."""
 
-    achievements: list[Achievement] = Field(default_factory=list, description="已取得的成绩")
-    problems: list[Problem] = Field(
-        default_factory=list, description="存在的问题与不足，没有则为空"
-    )
-    plans: list[Plan] = Field(default_factory=list, description="下一阶段的计划与目标")
+    achievements: list[Achievement] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    plans: list[Plan] = Field(default_factory=list)
 
 
 # --- the summary contract ------------------------------------------------------------------

@@ -229,11 +229,28 @@ def error_body(status: int, message: str = "error") -> dict[str, Any]:
 _CLAUSE = re.compile(r"[^，。；：！？\n]+")
 
 
-def _section_of(body: dict[str, Any]) -> str:
+def _parts_of(body: dict[str, Any], text: str):
+    """A function telling, for an offset of the chunk, whether it lies in the plan part."""
     system = next(
         (m.get("content") or "" for m in body.get("messages", []) if m.get("role") == "system"), ""
     )
-    return "plan" if "片段所在部分：工作计划" in system else "review"
+    label = system.split("片段所在部分：", 1)[-1].split("。", 1)[0]
+    if "、" not in label:  # one part: the label says it all
+        return lambda _offset: "工作计划" in label
+    # Several parts: read the headings, as a model would.
+    from summarizer.sections import SectionKind, outline
+
+    o = outline(text)
+    starts_in_plan = label.startswith("工作计划")
+
+    def in_plan(offset: int) -> bool:
+        kind = o.kind_at(offset)
+        # Text the chunk alone cannot place is in the part the chunk starts in.
+        if kind in (SectionKind.PREAMBLE, SectionKind.OTHER):
+            return starts_in_plan
+        return kind is SectionKind.PLAN
+
+    return in_plan
 
 
 def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
@@ -241,11 +258,12 @@ def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
     from summarizer.numbers import find_numbers
 
     text = report_text(body)
-    plan = _section_of(body) == "plan"
+    in_plan = _parts_of(body, text)
     items: list[dict[str, Any]] = []
     subject = ""
     for m in _CLAUSE.finditer(text):
         clause = m.group(0).strip()
+        plan = in_plan(m.start())
         nums = [n for n in find_numbers(clause) if not n.is_year]
         if not nums or len(clause) < 6:
             continue
@@ -272,10 +290,13 @@ def grounded_answer(body: dict[str, Any], max_items: int = 6) -> dict[str, Any]:
             items.append(
                 {"area": "成绩", "text": clause, "metrics": [metric], "evidence": [clause]}
             )
-        if len(items) >= max_items:
-            break
-    key = "plans" if plan else "achievements"
-    return {"achievements": [], "problems": [], "plans": [], key: items}
+        if sum(("targets" in i) == plan for i in items) > max_items:
+            items.pop()  # at most max_items of each kind
+    return {
+        "achievements": [i for i in items if "metrics" in i],
+        "problems": [],
+        "plans": [i for i in items if "targets" in i],
+    }
 
 
 def meaningless_answer(body: dict[str, Any]) -> dict[str, Any]:

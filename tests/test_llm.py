@@ -19,7 +19,7 @@ from loopback import (
     report_text,
 )
 
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_CHUNK_CHARS, Settings
 from summarizer.engines.llm import LLMEngine, choose_mode
 from summarizer.errors import EndpointError
 from summarizer.ingest import Document
@@ -40,7 +40,9 @@ def _doc(text: str, name: str = "t.txt") -> Document:
     )
 
 
-def _run(server, text_or_path, strict=False, mode="auto", reasks=2, chunk_chars=6000):
+def _run(
+    server, text_or_path, strict=False, mode="auto", reasks=2, chunk_chars=DEFAULT_CHUNK_CHARS
+):
     if isinstance(text_or_path, str):
         doc = _doc(text_or_path)
     else:

@@ -156,11 +156,16 @@ class LLMEngine:
     async def _extract(
         self, report: PreparedReport, chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
+        kinds = [k.value for k in (chunk.sections or (chunk.section,))]
         context = {
             "chunk_text": chunk.text,
             "chunk_context": chunk.context,
-            "section_label": SECTION_LABELS.get(str(chunk.section.value), "其他部分"),
+            "section_label": "、".join(SECTION_LABELS.get(k, "其他部分") for k in kinds),
         }
+        if len(kinds) == 1:
+            # The re-ask validators judge target vs achievement by the part; a chunk spanning
+            # several parts is judged quote by quote in the validation pass instead.
+            context["section"] = kinds[0]
         try:
             summary, warning = await self._ask(context, chunk)
         except Exception as exc:
