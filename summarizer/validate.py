@@ -70,9 +70,7 @@ class Source:
         # is found in the source text alone, and must not pass as the report's own words.
         in_source = [self.source_span(Span(a, b)) for a, b in self.spam_spans]
         if isinstance(ct, ScreenedText):
-            if ct.unmasked is not None:
-                in_source += [Span(*ct.unmasked.to_source(a, b)) for a, b in ct.spam_spans]
-            in_source += [Span(f.start, f.end) for f in ct.outside]  # dropped page chrome
+            in_source += [Span(a, b) for a, b in ct.source_spans]  # page chrome included
         self._source_spam = SpanSet([(s.start, s.end) for s in in_source if s is not None])
 
     def is_spam(self, place: Place) -> bool:
