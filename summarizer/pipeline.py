@@ -16,10 +16,10 @@ from .config import Settings
 from .engines import Engine, PreparedReport, make_engine
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
-from .models import Meta, ReportSummary, ReportWarning, Usage
+from .models import Meta, ReportSummary, ReportWarning, Usage, Validation
 from .sections import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
-from .validate import Source, drop_flagged, validate_summary
+from .validate import Source, check_text_numbers, drop_flagged, validate_summary
 
 
 def prepare(document: Document, chunk_chars: int) -> PreparedReport:
@@ -83,19 +83,24 @@ async def summarize_report(report: PreparedReport, engine: Engine, strict: bool 
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
     src = Source(report.document.text, report.clean, outline=report.outline)
-    # The overview restates figures, so it is built only from what has already been verified.
-    verified = drop_flagged(
-        summary.model_copy(update={"validation": validate_summary(summary, src)})
-    )
+    body = validate_summary(summary, src)
+    # The overview restates figures, so it is built only from what has already been verified;
+    # its own numbers are then checked like any other text field.
+    verified = drop_flagged(summary.model_copy(update={"validation": body}))
     overview = compose_overview(
         header.issuer, header.review_period, verified.achievements, verified.plans
     )
-    return finish(summary.model_copy(update={"overview": overview}), src, strict)
+    claims = [*check_text_numbers(overview, "overview", src), *body.claims]
+    ok = sum(c.status == "verified" for c in claims)
+    validation = Validation(claims=claims, verified=ok, flagged=len(claims) - ok)
+    summary = summary.model_copy(update={"overview": overview, "validation": validation})
+    return finish(summary, src, strict, validated=True)
 
 
-def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
-    """Attach the validation report; with strict, drop flagged claims and say so."""
-    summary = summary.model_copy(update={"validation": validate_summary(summary, src)})
+def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = False) -> Outcome:
+    """Attach the validation report (unless already done); with strict, drop flagged claims."""
+    if not validated:
+        summary = summary.model_copy(update={"validation": validate_summary(summary, src)})
     flagged = summary.validation.flagged
     if strict and flagged:
         pruned = drop_flagged(summary)
