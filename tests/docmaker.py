@@ -41,10 +41,15 @@ def make_docx(paragraphs: list[str], extra_body: str = "") -> bytes:
 
 
 def _cmap(codes: set[int]) -> bytes:
-    highs = sorted({c >> 8 for c in codes})
-    ranges = "".join(f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n" for h in highs)
+    # One range per run of consecutive code points, as a subset font's map would have.
+    runs: list[list[int]] = []
+    for c in sorted(codes):
+        if runs and c == runs[-1][1] + 1 and c >> 8 == runs[-1][0] >> 8:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    lines = [f"<{a:04X}> <{b:04X}> <{a:04X}>\n" for a, b in runs]
     blocks = []
-    lines = ranges.splitlines(keepends=True)
     for i in range(0, len(lines), 100):
         chunk = lines[i : i + 100]
         blocks.append(f"{len(chunk)} beginbfrange\n{''.join(chunk)}endbfrange\n")
