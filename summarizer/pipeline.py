@@ -138,7 +138,7 @@ def summarize_file(
 def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     """Validate any contract-shaped summary against its source report."""
     document = read_report(source_path)
-    cleaned = clean(document.text)
+    cleaned = screen(clean(document.text))  # the same screened text `summarize` quoted from
     outline = make_outline(cleaned.text, title_hint=document.title_hint)
     validation = validate_summary(summary, Source(document.text, cleaned, outline=outline))
     return summary.model_copy(update={"validation": validation})

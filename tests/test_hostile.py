@@ -286,3 +286,19 @@ def test_live_path_chunks_a_long_report_and_sends_every_chunk(tmp_path):
     # aside) reached the model: nothing was truncated.
     assert all(b.start - a.end <= 1 for a, b in itertools.pairwise(chunks))
     assert all(c.text in sent for c in chunks if c.section.value != "preamble")
+
+
+def test_validate_reads_the_report_as_summarize_does(tmp_path):
+    """A quote across a deleted spam string is the report's own words, in both commands."""
+    src = str(REPORTS / "zhenglu-2020.txt")
+    summary = ReportSummary.model_validate_json(_run("summarize", src, "--format", "json").stdout)
+    quote = "查家湾村建成焦溪(翠冠梨)现代农业产业园"  # the page says 建成澳门现金赌场焦溪
+    first = summary.achievements[0]
+    edited = summary.model_copy(
+        update={"achievements": [first.model_copy(update={"evidence": [quote]})]}
+    )
+    path = tmp_path / "s.json"
+    path.write_text(edited.model_dump_json(), encoding="utf-8")
+    r = _run("validate", str(path), "--source", src, "--format", "json")
+    claims = json.loads(r.stdout)["claims"]
+    assert [c["status"] for c in claims if c["text"] == quote] == ["verified"]
