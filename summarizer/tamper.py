@@ -182,9 +182,7 @@ def _gambling(text: str, low: str) -> Iterator[tuple[int, int]]:
         a = m.start()
         clause = max(text.rfind(ch, max(lo, a - 16), a) for ch in "，。；,;\n")
         after = text[m.end() : m.end() + 6]
-        if _ENFORCEMENT.search(text, clause + 1, a) or re.match(
-            r"(?:犯罪|案|团伙|窝点|人员)", after
-        ):
+        if _ENFORCEMENT.search(text, clause + 1, a) or _CRIME_AFTER.match(after):
             continue
         yield m.span()
 
@@ -219,18 +217,18 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
         name = next(g for g in ("x1", "x2", "x3", "x4") if m.group(g) is not None)
         a, b = m.span(name)
         x = text[a:b]
-        if _PLACE_RE.fullmatch(x) and _ADMIN_END_RE.search(x) and not _CUE_RE.search(x):
-            # A place-shaped name may still be "brand + place" ("亚冠郑陆镇"): the report's
-            # own usage tells, when it names the place far more often without the prefix.
-            if not any(x.endswith(u) for u in _SHORT_UNITS):
-                continue
+        place_like = _PLACE_RE.fullmatch(x) is not None
+        if place_like and not x.endswith(_SHORT_UNITS) and not _CUE_RE.search(x):
+            continue  # "常州空港产业园（罗溪镇）"
+        # A place-shaped name may still be "brand + place" ("亚冠郑陆镇"): the report's own
+        # usage tells, when it names the place far more often without the prefix.
         counts = counts if counts is not None else _place_counts(text)
         if x not in seen:
             seen[x] = text.count(x)
         cut = _injected_prefix(x, counts, seen[x])
         if cut:
             yield a, a + cut
-        elif _CUE_RE.search(x) or not _PLACE_RE.fullmatch(x):
+        elif _CUE_RE.search(x) or not place_like:
             yield a, b  # no place name at all ("欢迎访问<casino>人民政府网站")
 
 
@@ -382,30 +380,41 @@ def screen(cleaned: CleanText) -> ScreenedText:
 # ---------------------------------------------------------------- warnings
 
 
-def _places(paragraphs: list[int], outside: int) -> str:
-    shown = [f"第{p}段" for p in sorted(set(paragraphs))[:8]]
-    if outside:
-        shown.append("网页页头/页尾")
-    more = len(set(paragraphs)) - 8
-    return "、".join(shown) + (f"等（共{len(paragraphs) + outside}处）" if more > 0 else "")
+def _numbers(values: list[int], limit: int = 8) -> str:
+    shown = sorted(set(values))
+    more = f"等{len(shown)}处" if len(shown) > limit else ""
+    return "、".join(map(str, shown[:limit])) + more
+
+
+def _places(paragraphs: list[int], lines: list[int], chrome: list[int]) -> str:
+    """ "第2、5段（原文第12、20行）及网页页头/页尾（原文第1行）"."""
+    out = f"第{_numbers(paragraphs)}段（原文第{_numbers(lines)}行）" if paragraphs else ""
+    if chrome:
+        out += ("及" if out else "") + f"网页页头/页尾（原文第{_numbers(chrome)}行）"
+    return out
 
 
 def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
-    """One warning per distinct flagged string, saying where it is and that it was left out."""
-    text = screened.unmasked.text if screened.unmasked is not None else screened.text
-    breaks = [m.start() for m in re.finditer("\n", text)]
-    where: dict[tuple[str, str, str], list[int]] = {}
-    outside: dict[tuple[str, str, str], int] = {}
+    """One warning per distinct flagged string, saying where it is and that it was left out.
+
+    Places are given as paragraphs of the cleaned report and as lines of the source file,
+    which is where a reader can look them up.
+    """
+    base = screened.unmasked if screened.unmasked is not None else screened
+    paragraph_breaks = [m.start() for m in re.finditer("\n", base.text)]
+    line_breaks = [m.start() for m in re.finditer("\n", base.source)]
+    where: dict[tuple[str, str, str], tuple[list[int], list[int], list[int]]] = {}
     for f in screened.findings:
-        key = (f.kind, f.category, f.text)
-        where.setdefault(key, []).append(bisect.bisect_left(breaks, f.start) + 1)
+        paragraphs, lines, _ = where.setdefault((f.kind, f.category, f.text), ([], [], []))
+        paragraphs.append(bisect.bisect_left(paragraph_breaks, f.start) + 1)
+        lines.append(bisect.bisect_left(line_breaks, base.to_source(f.start, f.end)[0]) + 1)
     for f in screened.outside:
-        key = (f.kind, f.category, f.text)
-        where.setdefault(key, [])
-        outside[key] = outside.get(key, 0) + 1
+        where.setdefault((f.kind, f.category, f.text), ([], [], []))[2].append(
+            bisect.bisect_left(line_breaks, f.start) + 1
+        )
     warnings = []
-    for (kind, category, flagged), paragraphs in list(where.items())[:MAX_WARNINGS]:
-        places = _places(paragraphs, outside.get((kind, category, flagged), 0))
+    for (kind, category, flagged), found in list(where.items())[:MAX_WARNINGS]:
+        places = _places(*found)
         if kind == "prompt_injection":
             message = f"{places}含有{_LABELS[category]}，已当作数据处理，未纳入摘要"
         else:

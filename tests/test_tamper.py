@@ -73,9 +73,10 @@ def test_zhenglu_warnings_say_what_and_where() -> None:
     warnings = findings_warnings(screened("zhenglu-2020.txt"))
     assert [w.evidence for w in warnings] == list(ZHENGLU_SPAM)
     assert all(w.kind == "spam" for w in warnings)
-    assert "第2段、第5段、第17段" in warnings[0].message
-    assert "网页页头/页尾" in warnings[0].message
-    assert "第40段、第58段" in warnings[1].message
+    # Paragraphs of the cleaned report, and lines of the file a reader can look up.
+    assert "第2、5、17段（原文第12、20、44行）" in warnings[0].message
+    assert "网页页头/页尾（原文第1、133行）" in warnings[0].message
+    assert "第40、58段（原文第90、126行）" in warnings[1].message
     assert all("已从摘要中排除" in w.message for w in warnings)
 
 
