@@ -86,8 +86,14 @@ def live(latency: float, concurrency: int) -> None:
         with Endpoint(latency) as srv:
             settings = settings.with_(base_url=srv.base_url)
             t = time.perf_counter()
-            make_engine(settings)  # imports openai + instructor: a one-off start-up cost
+            # One-off start-up: imports (openai, instructor, the pipeline), compiled patterns,
+            # the tool schema, the first connection. Paid once per process, so it is measured
+            # with one warm-up report and kept apart from the batch's wall time and counts.
+            warm = tmp_path / "warm.txt"  # not one of the 20, so the cache holds none of them
+            warm.write_text(SAMPLES[0].read_text(encoding="utf-8") + "\n（预热）\n", "utf-8")
+            asyncio.run(run_batch([str(warm)], settings, tmp_path / "warm", "md"))
             startup = time.perf_counter() - t
+            base = srv.stats()
 
             async def timed_run() -> tuple[list, float]:
                 engine = make_engine(settings)
@@ -99,13 +105,11 @@ def live(latency: float, concurrency: int) -> None:
 
             runs, wall = asyncio.run(timed_run())
             stats = srv.stats()
-            requests, chars, peak = (
-                stats["requests"],
-                stats["prompt_chars"],
-                stats["peak_in_flight"],
-            )
+            requests = stats["requests"] - base["requests"]
+            chars = stats["prompt_chars"] - base["prompt_chars"]
+            peak = stats["peak_in_flight"]
             again = asyncio.run(run_batch(paths, settings, tmp_path / "out2", "md"))
-            second = srv.stats()["requests"] - requests
+            second = srv.stats()["requests"] - stats["requests"]
         failed = [r.path for r in runs + again if r.status == "failed"]
     ideal = math.ceil(requests / concurrency) * latency
     print(f"reports                          {len(paths)} ({len(failed)} failed)")
@@ -113,7 +117,7 @@ def live(latency: float, concurrency: int) -> None:
     print(f"peak in-flight requests          {peak} (limit {concurrency})")
     print(f"wall time                        {wall:.2f} s; ideal {ideal:.2f} s")
     print(f"wall/ideal                       {wall / ideal:.3f} (target <= 1.15)")
-    print(f"engine start-up (imports)        {startup:.2f} s, once per process, not in wall")
+    print(f"start-up (one warm-up report)    {startup:.2f} s, once per process, not in wall")
     print(f"prompt chars per source char     {chars / source_chars:.3f} (target <= 1.4)")
     print(f"requests in an immediate re-run  {second} (target 0; served from the response cache)")
 

@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +115,7 @@ async def run_batch(
     engine: Engine | None = None,
 ) -> list[ReportRun]:
     """Summarise every report into out_dir; never raises for one report's failure."""
-    from .pipeline import prepare, summarize_report
+    from .pipeline import assemble, prepare
     from .render import render_json, render_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -127,27 +128,39 @@ async def run_batch(
     engine = engine or make_engine(settings)
     # Reports in flight: enough to keep the request limit busy, few enough to bound memory.
     reports_at_once = asyncio.Semaphore(max(2, settings.concurrency * 8))
+    # Reading and preparing is CPU work: one worker doing it in order gets the first report's
+    # requests out at once, where many threads sharing the GIL would all finish late together.
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+    loop = asyncio.get_running_loop()
 
     async def one(run: ReportRun) -> None:
         async with reports_at_once:
             current_meter.set(run.meter)
             try:
-                document = await asyncio.to_thread(read_report, run.path)
+                document = await loop.run_in_executor(worker, read_report, run.path)
                 assert run.output is not None
                 if not force and manifest.up_to_date(run.output, document.sha256, fp):
                     run.status = "skipped"
                     notify(run)
                     return
                 run.status = "running"
-                report = await asyncio.to_thread(prepare, document, settings.chunk_chars)
+                report = await loop.run_in_executor(worker, prepare, document, settings.chunk_chars)
                 run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
                 notify(run)
-                outcome = await summarize_report(report, engine, settings.strict)
-                summary = with_cost(outcome.summary, prices)
+                output = await engine.summarize(report)
+
+                def finish():
+                    # Merging, validating and rendering run on the worker, so the event loop
+                    # stays free to send the next requests while a finished report is written.
+                    outcome = assemble(report, engine, output, settings.strict)
+                    summary = with_cost(outcome.summary, prices)
+                    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+                    write_atomic(run.output, text)
+                    manifest.mark(run.output, document.sha256, fp)
+                    return outcome, summary
+
+                outcome, summary = await loop.run_in_executor(worker, finish)
                 run.cost = summary.meta.usage.cost
-                text = render_json(summary) if fmt == "json" else render_markdown(summary)
-                write_atomic(run.output, text)
-                manifest.mark(run.output, document.sha256, fp)
                 run.verified = summary.validation.verified
                 run.flagged = outcome.flagged_before_strict
                 run.status = "done"
@@ -160,6 +173,7 @@ async def run_batch(
     try:
         await asyncio.gather(*(one(r) for r in runs))
     finally:
+        worker.shutdown(wait=False)
         if own_engine:
             await engine.aclose()
     return runs

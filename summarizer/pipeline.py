@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .chunking import chunk_text
 from .clean import clean
 from .config import Settings
-from .engines import Engine, PreparedReport, make_engine
+from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, ReportSummary, ReportWarning, Usage, Validation
@@ -67,7 +67,13 @@ def _meta(report: PreparedReport, engine: Engine, usage: Usage) -> Meta:
 
 async def summarize_report(report: PreparedReport, engine: Engine, strict: bool = False) -> Outcome:
     """Run an engine over a prepared report and merge, validate and (with strict) prune."""
-    output = await engine.summarize(report)
+    return assemble(report, engine, await engine.summarize(report), strict)
+
+
+def assemble(
+    report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
+) -> Outcome:
+    """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
     merged = merge(output.results, report.clean.text)
     header = report.outline.header
     usage = Usage(
