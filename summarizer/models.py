@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -118,6 +119,16 @@ def _check_kinds(metrics: list[Metric], info: ValidationInfo, as_targets: bool) 
             raise ValueError(found.message)
 
 
+def _evidence_grounded(v: list[str], info: ValidationInfo) -> list[str]:
+    for q in v:
+        _check_quote(q, info, "证据")
+    return v
+
+
+# Verbatim quotes backing an item; checked against the chunk when validated with a context.
+Evidence = Annotated[list[str], AfterValidator(_evidence_grounded)]
+
+
 class Metric(_Model):
     """A quantified indicator, as written in the report."""
 
@@ -151,14 +162,7 @@ class Achievement(_Model):
     area: str = Field(description="领域")
     text: str = Field(description="一句话概括")
     metrics: list[Metric] = Field(default_factory=list)
-    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_grounded(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        for q in v:
-            _check_quote(q, info, "证据")
-        return v
+    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
 
     @field_validator("metrics")
     @classmethod
@@ -171,14 +175,7 @@ class Problem(_Model):
     """A shortcoming the report admits."""
 
     text: str = Field(description="报告承认的问题，一句话")
-    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_grounded(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        for q in v:
-            _check_quote(q, info, "证据")
-        return v
+    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
 
 
 class Plan(_Model):
@@ -187,14 +184,7 @@ class Plan(_Model):
     area: str = Field(description="领域")
     text: str = Field(description="一句话概括")
     targets: list[Metric] = Field(default_factory=list)
-    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_grounded(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        for q in v:
-            _check_quote(q, info, "证据")
-        return v
+    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
 
     @field_validator("targets")
     @classmethod
