@@ -62,10 +62,16 @@ def fingerprint(settings: Settings, fmt: str) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def output_path(out_dir: Path, path: str, fmt: str) -> Path:
-    """Where a report's output goes."""
-    stem = "stdin" if path == "-" else Path(path).stem
-    return out_dir / f"{stem}.{fmt}"
+def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
+    """Where each report's output goes: <stem>.<fmt>, or <name>.<fmt> when stems collide."""
+    stems = ["stdin" if p == "-" else Path(p).stem for p in paths]
+    names = ["stdin" if p == "-" else Path(p).name for p in paths]
+    # report.pdf and report.docx must not overwrite each other's brief.
+    clash = {s for s in stems if stems.count(s) > 1}
+    chosen = [n if s in clash else s for s, n in zip(stems, names, strict=True)]
+    if len(set(chosen)) < len(chosen):  # the same file name in two folders
+        chosen = [f"{c}-{i + 1}" if chosen.count(c) > 1 else c for i, c in enumerate(chosen)]
+    return [out_dir / f"{c}.{fmt}" for c in chosen]
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -122,7 +128,7 @@ async def run_batch(
     manifest = Manifest(out_dir)
     fp = fingerprint(settings, fmt)
     prices = load_prices(settings.prices_file)
-    runs = [ReportRun(p, output_path(out_dir, p, fmt)) for p in paths]
+    runs = [ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)]
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)

@@ -13,7 +13,7 @@ from importlib.resources import files
 from jinja2 import Environment, StrictUndefined
 
 from .merge import KEY_INDICATORS, headline_rank
-from .models import Claim, Metric, ReportSummary
+from .models import Claim, Metric, ReportSummary, ReportWarning
 
 LEVELS = {
     "national": "国家",
@@ -82,17 +82,17 @@ def _metric_text(m: Metric, claim: Claim | None) -> str:
 def render_markdown(summary: ReportSummary) -> str:
     """The Markdown brief of a summary."""
     by_path: dict[str, list[Claim]] = {}
+    # Claims on an item's own text and evidence, keyed "achievements[3]." (one pass, so a
+    # report with thousands of claims renders in linear time).
+    by_item: dict[str, list[Claim]] = {}
     for c in summary.validation.claims:
         by_path.setdefault(c.where, []).append(c)
+        item, dot, rest = c.where.partition("].")
+        if dot and not rest.startswith(("metrics[", "targets[")):
+            by_item.setdefault(item + dot, []).append(c)
 
     def item_claims(prefix: str) -> list[Claim]:
-        return [
-            c
-            for p, cs in by_path.items()
-            if p.startswith(prefix)
-            for c in cs
-            if ".metrics[" not in p and ".targets[" not in p
-        ]
+        return by_item.get(prefix, [])
 
     def metric_claim(path: str) -> Claim | None:
         cs = by_path.get(path)
@@ -197,7 +197,7 @@ def render_markdown(summary: ReportSummary) -> str:
         plans=plans,
         flagged_claims=flagged_claims[:MAX_LISTED_FLAGS],
         more_flagged=max(0, len(flagged_claims) - MAX_LISTED_FLAGS),
-        warnings=summary.warnings,
+        warnings=[_shown(w) for w in summary.warnings],
         footer=footer,
     )
     return _tidy(text)
@@ -207,6 +207,15 @@ def _tidy(markdown: str) -> str:
     """One blank line before every heading and between blocks, none doubled."""
     markdown = re.sub(r"([^\n])\n(#{1,6} )", r"\1\n\n\2", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+
+
+def _shown(w: ReportWarning) -> ReportWarning:
+    # Injected text is named by where it is, never repeated: a brief that is forwarded or
+    # published must not carry the spam (or the injected instructions) it warns about. The
+    # JSON keeps the evidence for whoever investigates.
+    if w.kind in ("spam", "prompt_injection"):
+        return w.model_copy(update={"evidence": None})
+    return w
 
 
 def _pick_rows(rows: list[dict]) -> list[dict]:

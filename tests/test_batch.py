@@ -203,3 +203,14 @@ def test_price_file_overrides_and_dated_models_match_their_base(tmp_path):
     prices.write_text("[1, 2]", encoding="utf-8")
     r = _cli(["summarize", str(REPORTS / "jincheng-2019.txt"), "--prices", str(prices)])
     assert r.exit_code == 2 and "not a price file" in r.stderr
+
+
+def test_outputs_never_overwrite_each_other():
+    from pathlib import Path
+
+    from summarizer.batch import output_paths
+
+    out = Path("out")
+    names = [p.name for p in output_paths(out, ["a/r.pdf", "a/r.docx", "a/x.txt", "b/x.txt"], "md")]
+    assert names == ["r.pdf.md", "r.docx.md", "x.txt-3.md", "x.txt-4.md"]
+    assert [p.name for p in output_paths(out, ["r.txt", "-"], "json")] == ["r.json", "stdin.json"]

@@ -18,8 +18,16 @@ CASSETTES = ROOT / "fixtures" / "cassettes"
 BRIEFS = ROOT / "fixtures" / "briefs"
 
 
+@pytest.fixture(autouse=True)
+def _from_the_checkout(monkeypatch):
+    # Paths relative to the checkout, so the briefs (which name their source) match wherever
+    # the repository is cloned.
+    monkeypatch.chdir(ROOT)
+
+
 def _replay(name: str, *extra: str):
-    args = ["summarize", str(REPORTS / name), "--engine", "llm", "--replay", str(CASSETTES), *extra]
+    report = str((REPORTS / name).relative_to(ROOT))
+    args = ["summarize", report, "--engine", "llm", "--replay", "fixtures/cassettes", *extra]
     return CliRunner().invoke(main, args, env={}, catch_exceptions=False)
 
 
@@ -51,3 +59,16 @@ def test_the_recordings_exercise_reasks_in_at_least_two_reports():
             user = next(m["content"] for m in body["messages"] if m["role"] == "user")
             reasked.add(user.split("；")[0])
     assert len(reasked) >= 2
+
+
+def test_the_tampered_report_brief_warns_but_never_repeats_the_spam():
+    brief = (BRIEFS / "zhenglu-2020.md").read_text(encoding="utf-8")
+    assert brief.count("[spam]") == 2
+    for injected in ("澳门现金赌场", "澳门亚冠娱乐", "赌场"):
+        assert injected not in brief
+    summary = json.loads(_replay("zhenglu-2020.txt", "--format", "json").stdout)
+    # The JSON keeps what was found, for whoever investigates the page.
+    assert {w["evidence"] for w in summary["warnings"] if w["kind"] == "spam"} == {
+        "澳门现金赌场",
+        "澳门亚冠娱乐",
+    }
