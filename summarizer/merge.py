@@ -163,11 +163,21 @@ def headline_rank(name: str) -> int:
     return next((i for i, k in enumerate(KEY_INDICATORS) if k in name), len(KEY_INDICATORS))
 
 
-def _headline(m: Metric) -> str:
+def _headline(m: Metric, when: str) -> str:
     figure = f"{_fmt(m.value)}{m.unit}"
+    notes = []
+    # A figure's own period (1-10月) or status (预计) is part of the figure, not a detail.
+    if m.period and normalize(m.period) not in (normalize(when), "全年"):
+        notes.append(m.period)
+    if m.kind == "estimate":
+        notes.append("预计")
     if m.change and normalize(figure) in normalize(m.change):
-        return f"{m.name}{m.change}"  # the figure is the change itself (增幅16.7%)
-    return f"{m.name}{figure}" + (f"（{m.change}）" if m.change else "")
+        head = f"{m.name}{m.change}"  # the figure is the change itself (增幅16.7%)
+    else:
+        head = f"{m.name}{figure}"
+        if m.change:
+            notes.append(m.change)
+    return head + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def compose_overview(
@@ -181,7 +191,7 @@ def compose_overview(
     # Key indicators first (stable sort keeps source order among equals).
     headline = sorted(actual, key=lambda m: headline_rank(m.name))[:3]
     if headline:
-        figs = "，".join(_headline(m) for m in headline)
+        figs = "，".join(_headline(m, when) for m in headline)
         lines.append(f"{who}{when}：{figs}。")
     elif achievements:
         lines.append(f"{who}{when}：{achievements[0].text.rstrip('。')}。")
