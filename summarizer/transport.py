@@ -18,6 +18,13 @@ from email.utils import parsedate_to_datetime
 from time import time
 
 import httpx2
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+)
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
@@ -126,6 +133,17 @@ class RetryPolicy:
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False)
 
 
+def _hinted_delay(response: httpx2.Response) -> float | None:
+    hinted = retry_after_seconds(response.headers.get("retry-after"))
+    ms = response.headers.get("retry-after-ms")
+    if hinted is None and ms:
+        try:
+            hinted = float(ms) / 1000
+        except ValueError:
+            hinted = None
+    return hinted
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Parse a Retry-After header (seconds or an HTTP date) into seconds, or None."""
     if not value:
@@ -149,40 +167,36 @@ class RetryTransport(httpx2.AsyncBaseTransport):
         self.inner = inner
         self.policy = policy or RetryPolicy()
 
-    def _delay(self, attempt: int, response: httpx2.Response | None) -> float:
-        hinted = None
-        if response is not None:
-            hinted = retry_after_seconds(response.headers.get("retry-after"))
-            ms = response.headers.get("retry-after-ms")
-            if hinted is None and ms:
-                try:
-                    hinted = float(ms) / 1000
-                except ValueError:
-                    hinted = None
-        if hinted is not None:
-            return min(hinted, self.policy.max_delay)
+    def _wait(self, state: RetryCallState) -> float:
+        """tenacity wait: the server's Retry-After when it gave one, else jittered backoff."""
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            hinted = _hinted_delay(outcome.result())
+            if hinted is not None:
+                return min(hinted, self.policy.max_delay)
         # Exponential backoff with full jitter keeps a batch from retrying in lockstep.
-        cap = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        cap = min(self.policy.max_delay, self.policy.base_delay * 2 ** (state.attempt_number - 1))
         return random.uniform(cap / 2, cap)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()  # so the body can be sent again
-        for attempt in range(1, self.policy.attempts + 1):
-            last = attempt == self.policy.attempts
-            try:
-                response = await self.inner.handle_async_request(request)
-            except (httpx2.TimeoutException, httpx2.NetworkError):
-                if last:
-                    raise
-                await self.policy.sleep(self._delay(attempt, None))
-                continue
-            if response.status_code not in RETRY_STATUSES or last:
-                return response
-            delay = self._delay(attempt, response)
-            await response.aread()
-            await response.aclose()
-            await self.policy.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.policy.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type((httpx2.TimeoutException, httpx2.NetworkError))
+            | retry_if_result(lambda r: r.status_code in RETRY_STATUSES),
+            sleep=self.policy.sleep,
+            # Out of attempts: hand the last error response to the SDK, which reports it.
+            retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
+            reraise=True,
+        )
+        return await retrying(self._attempt, request)
+
+    async def _attempt(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self.inner.handle_async_request(request)
+        if response.status_code in RETRY_STATUSES:
+            await response.aread()  # an error body is small; read it so the connection is freed
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
