@@ -97,14 +97,17 @@ def live(latency: float, concurrency: int) -> None:
 
             async def timed_run() -> tuple[list, float]:
                 engine = make_engine(settings)
+                nonlocal_start.append(time.time())
                 t = time.perf_counter()
                 runs = await run_batch(paths, settings, tmp_path / "out", "md", engine=engine)
                 wall = time.perf_counter() - t
                 await engine.aclose()
                 return runs, wall
 
+            nonlocal_start: list[float] = []
             runs, wall = asyncio.run(timed_run())
             stats = srv.stats()
+            arrivals = [a - nonlocal_start[0] for a in stats["arrivals"][base["requests"] :]]
             requests = stats["requests"] - base["requests"]
             chars = stats["prompt_chars"] - base["prompt_chars"]
             peak = stats["peak_in_flight"]
@@ -118,6 +121,7 @@ def live(latency: float, concurrency: int) -> None:
     print(f"wall time                        {wall:.2f} s; ideal {ideal:.2f} s")
     print(f"wall/ideal                       {wall / ideal:.3f} (target <= 1.15)")
     print(f"start-up (one warm-up report)    {startup:.2f} s, once per process, not in wall")
+    print(f"request send times (s)           {' '.join(f'{a:.2f}' for a in sorted(arrivals))}")
     print(f"prompt chars per source char     {chars / source_chars:.3f} (target <= 1.4)")
     print(f"requests in an immediate re-run  {second} (target 0; served from the response cache)")
 

@@ -29,6 +29,9 @@ from .prompting import prompt_hash
 from .transport import UsageMeter, current_meter
 
 MANIFEST = ".summarizer-manifest.json"
+# About ten ordinary work reports, in characters of text or bytes of a file: above this,
+# reading and preparing moves to the worker thread.
+BIG_INPUT = 1_000_000
 
 
 @dataclass
@@ -60,6 +63,13 @@ def fingerprint(settings: Settings, fmt: str) -> str:
         "version": __version__,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # stdin, or a missing file: read_report reports it
 
 
 def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
@@ -139,25 +149,33 @@ async def run_batch(
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
     loop = asyncio.get_running_loop()
 
+    async def cpu(size: int, fn, *args):
+        # A few milliseconds of work (an ordinary report) is cheapest done right here: handing
+        # it to a thread only makes it share the GIL with the loop in 5 ms slices. A big input
+        # goes to the worker so the loop keeps sending and receiving meanwhile.
+        if size < BIG_INPUT:
+            return fn(*args)
+        return await loop.run_in_executor(worker, fn, *args)
+
     async def one(run: ReportRun) -> None:
         async with reports_at_once:
             current_meter.set(run.meter)
             try:
-                document = await loop.run_in_executor(worker, read_report, run.path)
+                document = await cpu(_file_size(run.path), read_report, run.path)
                 assert run.output is not None
                 if not force and manifest.up_to_date(run.output, document.sha256, fp):
                     run.status = "skipped"
                     notify(run)
                     return
                 run.status = "running"
-                report = await loop.run_in_executor(worker, prepare, document, settings.chunk_chars)
+                size = len(document.text)
+                report = await cpu(size, prepare, document, settings.chunk_chars)
                 run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
                 notify(run)
                 output = await engine.summarize(report)
 
                 def finish():
-                    # Merging, validating and rendering run on the worker, so the event loop
-                    # stays free to send the next requests while a finished report is written.
+                    # Merging, validating, rendering and writing: CPU work, run like prepare.
                     outcome = assemble(report, engine, output, settings.strict)
                     summary = with_cost(outcome.summary, prices)
                     text = render_json(summary) if fmt == "json" else render_markdown(summary)
@@ -165,7 +183,7 @@ async def run_batch(
                     manifest.mark(run.output, document.sha256, fp)
                     return outcome, summary
 
-                outcome, summary = await loop.run_in_executor(worker, finish)
+                outcome, summary = await cpu(size, finish)
                 run.cost = summary.meta.usage.cost
                 run.verified = summary.validation.verified
                 run.flagged = outcome.flagged_before_strict

@@ -116,6 +116,7 @@ class LoopbackServer:
         self.latency = latency
         self.script: list[Reply] = []  # replies used first, in order, before the brain
         self.requests: list[Seen] = []
+        self.arrivals: list[float] = []  # time.time() of each request, for timelines
         self.in_flight = 0
         self.peak_in_flight = 0
         self._lock = threading.Lock()
@@ -164,6 +165,7 @@ class LoopbackServer:
                         "requests": len(srv.requests),
                         "peak_in_flight": srv.peak_in_flight,
                         "prompt_chars": sum(prompt_chars(r.body) for r in srv.requests),
+                        "arrivals": srv.arrivals,
                     }
                 self._send(Reply(body=stats))
 
@@ -176,6 +178,7 @@ class LoopbackServer:
                     body = {}
                 with srv._lock:
                     srv.requests.append(Seen(self.path, dict(self.headers.items()), body))
+                    srv.arrivals.append(time.time())
                     srv.in_flight += 1
                     srv.peak_in_flight = max(srv.peak_in_flight, srv.in_flight)
                 try:

@@ -214,3 +214,21 @@ def test_outputs_never_overwrite_each_other():
     names = [p.name for p in output_paths(out, ["a/r.pdf", "a/r.docx", "a/x.txt", "b/x.txt"], "md")]
     assert names == ["r.pdf.md", "r.docx.md", "x.txt-3.md", "x.txt-4.md"]
     assert [p.name for p in output_paths(out, ["r.txt", "-"], "json")] == ["r.json", "stdin.json"]
+
+
+def test_big_inputs_are_prepared_and_written_on_the_worker_thread(tmp_path, monkeypatch):
+    import summarizer.batch as batch
+
+    monkeypatch.setattr(batch, "BIG_INPUT", 0)  # every input counts as big
+    src = _corpus(tmp_path, names=SAMPLES[:2])
+    runs = asyncio.run(
+        run_batch(
+            [str(p) for p in sorted(src.iterdir())],
+            Settings(engine="rules"),
+            tmp_path / "out",
+            "json",
+        )
+    )
+    assert [r.status for r in runs] == ["done", "done"]
+    for r in runs:
+        assert ReportSummary.model_validate_json(r.output.read_text(encoding="utf-8")).achievements
