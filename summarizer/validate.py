@@ -216,44 +216,34 @@ def flagged_paths(validation: Validation) -> set[str]:
     return {c.where for c in validation.claims if c.status != "verified"}
 
 
+# The lists of claims each kind of item carries.
+_CLAIM_LISTS = {
+    "achievements": ("metrics", "evidence"),
+    "problems": ("evidence",),
+    "plans": ("targets", "evidence"),
+}
+
+
 def drop_flagged(summary: ReportSummary) -> ReportSummary:
     """--strict: remove every flagged metric, quote and item whose text states an unfound number."""
     bad = flagged_paths(summary.validation)
 
-    def keep_list(items: list, prefix: str) -> list:
-        return [x for j, x in enumerate(items) if f"{prefix}[{j}]" not in bad]
+    def prune(section: str) -> list:
+        kept = []
+        for i, item in enumerate(getattr(summary, section)):
+            if f"{section}[{i}].text" in bad:  # the item states a number the report does not
+                continue
+            lists = {
+                name: [
+                    x
+                    for j, x in enumerate(getattr(item, name))
+                    if f"{section}[{i}].{name}[{j}]" not in bad
+                ]
+                for name in _CLAIM_LISTS[section]
+            }
+            kept.append(item.model_copy(update=lists))
+        return kept
 
-    achievements = [
-        a.model_copy(
-            update={
-                "metrics": keep_list(a.metrics, f"achievements[{i}].metrics"),
-                "evidence": keep_list(a.evidence, f"achievements[{i}].evidence"),
-            }
-        )
-        for i, a in enumerate(summary.achievements)
-        if f"achievements[{i}].text" not in bad
-    ]
-    problems = [
-        p.model_copy(update={"evidence": keep_list(p.evidence, f"problems[{i}].evidence")})
-        for i, p in enumerate(summary.problems)
-        if f"problems[{i}].text" not in bad
-    ]
-    plans = [
-        p.model_copy(
-            update={
-                "targets": keep_list(p.targets, f"plans[{i}].targets"),
-                "evidence": keep_list(p.evidence, f"plans[{i}].evidence"),
-            }
-        )
-        for i, p in enumerate(summary.plans)
-        if f"plans[{i}].text" not in bad
-    ]
-    overview = "" if "overview" in bad else summary.overview
-    return summary.model_copy(
-        update={
-            "achievements": achievements,
-            "problems": problems,
-            "plans": plans,
-            "overview": overview,
-        }
-    )
+    update: dict[str, object] = {section: prune(section) for section in _CLAIM_LISTS}
+    update["overview"] = "" if "overview" in bad else summary.overview
+    return summary.model_copy(update=update)
