@@ -77,6 +77,10 @@ def _grounding_text(info: ValidationInfo) -> str | None:
     ctx = info.context
     if not isinstance(ctx, dict):
         return None
+    return _norm_of(ctx)
+
+
+def _norm_of(ctx: dict[str, Any]) -> str | None:
     norm = ctx.get("chunk_norm")
     if norm is None and isinstance(ctx.get("chunk_text"), str):
         norm = normalize(ctx["chunk_text"])
@@ -84,12 +88,26 @@ def _grounding_text(info: ValidationInfo) -> str | None:
     return norm
 
 
+def prepare_context(ctx: dict[str, Any]) -> None:
+    """Build the chunk indexes the grounding validators use, ahead of the model's answer.
+
+    The engine calls this while the request is in flight, so the work is done while the
+    process would otherwise wait, not when the answer arrives.
+    """
+    _norm_of(ctx)
+    _check_text_of(ctx)
+
+
 def _chunk(info: ValidationInfo) -> CheckText:
     """The chunk prepared for the checks (cached in the context), with its part when given."""
-    from .checks import CheckText, section_kind
-
     ctx = info.context
     assert isinstance(ctx, dict)
+    return _check_text_of(ctx)
+
+
+def _check_text_of(ctx: dict[str, Any]) -> CheckText:
+    from .checks import CheckText, section_kind
+
     raw, part = ctx.get("chunk_text") or "", section_kind(ctx.get("section"))
     text = ctx.get("_check_text")
     if text is None or text.text is not raw or text.section is not part:

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from ..cassette import CassetteStore, CassetteTransport, Recording
 from ..config import Settings
 from ..errors import EndpointError, EngineError, ReplayMissError
-from ..models import ChunkSummary, ReportWarning
+from ..models import ChunkSummary, ReportWarning, prepare_context
 from ..prompting import load_prompt, prompt_hash
 from ..transport import (
     LimitTransport,
@@ -167,7 +167,10 @@ class LLMEngine:
             # several parts is judged quote by quote in the validation pass instead.
             context["section"] = kinds[0]
         try:
-            summary, warning = await self._ask(context, chunk)
+            asking = asyncio.ensure_future(self._ask(context, chunk))
+            await asyncio.sleep(0)  # the request is on its way before the CPU work below
+            prepare_context(context)
+            summary, warning = await asking
         except Exception as exc:
             miss = _cause(exc, ReplayMissError)
             if miss is not None:
