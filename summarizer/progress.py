@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 from rich.table import Table
 
 from .batch import ReportRun, totals
@@ -15,6 +24,17 @@ from .batch import ReportRun, totals
 
 def _money(v: float) -> str:
     return f"${v:.4f}" if v else "—"
+
+
+class _Detail(ProgressColumn):
+    """Chunks, calls, tokens and cost, recomputed at every refresh so they move mid-report."""
+
+    def __init__(self, detail) -> None:
+        super().__init__()
+        self._detail = detail
+
+    def render(self, task: Task) -> Text:
+        return Text(self._detail())
 
 
 class BatchProgress:
@@ -35,7 +55,7 @@ class BatchProgress:
                 TextColumn("[bold]reports"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[detail]}"),
+                _Detail(self._detail),
                 TimeRemainingColumn(),
                 console=self.console,
                 transient=True,
@@ -44,7 +64,7 @@ class BatchProgress:
                 get_time=time.perf_counter,
             )
             self._progress.start()
-            self._task = self._progress.add_task("batch", total=self.total, detail="")
+            self._task = self._progress.add_task("batch", total=self.total)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -63,7 +83,8 @@ class BatchProgress:
         self.runs[run.path] = run
         done = totals(list(self.runs.values()))["done"]
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, completed=done, detail=self._detail())
+            self._progress.update(self._task, completed=done)
+            self._progress.refresh()
         elif run.status in ("done", "skipped", "failed"):
             what = run.status if run.status != "failed" else f"FAILED: {run.reason}"
             self.console.print(

@@ -1,0 +1,44 @@
+"""The batch progress display: live on a terminal, plain lines otherwise, and the closing table."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from summarizer.batch import ReportRun
+from summarizer.progress import BatchProgress
+
+
+def _runs():
+    done = ReportRun("in/a.txt", status="done", verified=12, flagged=1, chunks=2, cost=0.0021)
+    done.meter.calls, done.meter.prompt_tokens, done.meter.completion_tokens = 3, 9000, 1200
+    done.meter.chunks_done = 2
+    failed = ReportRun("in/b.txt", status="failed", reason="in/b.txt: the file is empty")
+    return [done, failed]
+
+
+def test_plain_lines_when_stderr_is_not_a_terminal():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=120)
+    with BatchProgress(console, 2) as progress:
+        for run in _runs():
+            progress.update(run)
+    text = out.getvalue()
+    assert "[1/2] in/a.txt: done (12 verified, 1 flagged, 3 calls)" in text
+    assert "[2/2] in/b.txt: FAILED: in/b.txt: the file is empty" in text
+
+
+def test_live_display_on_a_terminal_then_a_closing_table():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    runs = _runs()
+    with BatchProgress(console, 2) as progress:
+        for run in runs:
+            progress.update(run)
+        live = out.getvalue()
+    assert "chunks 2/2" in live and "tokens 10,200" in live and "$0.0021" in live
+    progress.closing_table(runs)
+    table = out.getvalue()
+    for cell in ("a.txt", "done", "12", "10,200", "$0.0021", "b.txt", "failed", "1 failed"):
+        assert cell in table
