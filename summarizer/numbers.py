@@ -28,8 +28,8 @@ Semantics (the contract other modules rely on):
   inside the clause before the number: "同\\n比增长 8.19%" is still a change.
 - Periods (find_periods): year "2019年"; months "1-9月", "前三季度", with the year when written
   ("2019年1-10月" is one period); full_year "全年", "过去一年"; multi_year "五年来",
-  "“十三五”期间" and "2021—2025年" (``years`` set); to_date "今年以来", "截至10月" (months
-  (1, 10)); estimate "预计".
+  "“十三五”期间", "2021—2025年" and "2003年到2023年" (``years`` set); to_date "今年以来",
+  "截至10月" (months (1, 10)); estimate "预计".
 
 cn2an only ever sees a span located here (its ``transform`` turns 一般 into 1般, and both it and
 chinese2digits mangle 1.2万亿, 3.5个百分点 and 48,123).
@@ -445,6 +445,7 @@ _PERIOD = re.compile(
     )""",
     re.X,
 )
+_YEAR_SEP = re.compile(rf"\s*{_SEP}\s*")
 _QUARTERS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "前两个季度": (1, 6)}
 _SIMPLE_KINDS = {"since": "to_date", "full": "full_year", "estimate": "estimate"}
 
@@ -513,6 +514,19 @@ def find_periods(text: str) -> list[Period]:
         ):
             # "2019年1-10月" and "2019年上半年" are one period
             p = Period(prev.start, p.end, text[prev.start : p.end], "months", prev.year, p.months)
+            out.pop()
+        elif (
+            prev
+            and prev.kind == p.kind == "year"
+            and prev.year is not None
+            and p.year is not None
+            and prev.year < p.year
+            and _YEAR_SEP.fullmatch(text, prev.end, p.start)
+        ):
+            # "2003年到2023年" is one span of years, as "2003—2023年" is
+            years = (prev.year, p.year)
+            p = Period(prev.start, p.end, text[prev.start : p.end], "multi_year", prev.year, None,
+                       years)  # fmt: skip
             out.pop()
         out.append(p)
     return out

@@ -464,6 +464,26 @@ def test_multi_year_periods(text: str, years: tuple[int, int]) -> None:
     assert (p.kind, p.years) == ("multi_year", years)
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "years"),
+    [
+        ("2003年到2023年，全市", "2003年到2023年", (2003, 2023)),
+        ("2016年至2020年", "2016年至2020年", (2016, 2020)),
+        ("2003年 — 2023年", "2003年 — 2023年", (2003, 2023)),
+        ("二〇一六年至二〇二〇年", "二〇一六年至二〇二〇年", (2016, 2020)),
+    ],
+)
+def test_year_to_year_is_one_multi_year_period(text: str, span: str, years: tuple) -> None:
+    # Written as "2003—2023年" it always was; "2003年到2023年" is the same span of years.
+    [p] = find_periods(text)
+    assert (p.kind, p.year, p.years, p.text) == ("multi_year", years[0], years, span)
+
+
+def test_two_years_that_are_not_a_span_stay_two_periods() -> None:
+    for text in ("2019年、2020年", "2023年到2003年", "2019年和2020年"):
+        assert [p.kind for p in find_periods(text)] == ["year", "year"], text
+
+
 def test_periods_skip_non_periods() -> None:
     assert find_periods("新增签约项目10个，投资5亿元，“十四五”开局") == []
     assert [p.text for p in find_periods("预计，全年完成")] == ["预计", "全年"]

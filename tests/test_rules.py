@@ -163,6 +163,17 @@ def test_one_name_serves_figures_of_different_units_but_not_a_same_unit_list() -
     assert [m.value for m in metrics if m.name == "企业"] == [60]
 
 
+def test_a_span_of_years_written_year_to_year_is_the_period_of_its_averages() -> None:
+    text = MINI.replace(
+        "分别达99.5%、98.4%。",
+        "分别达99.5%、98.4%。2003年到2023年，全市地区生产总值由103.97亿元增加到1117.56亿元，"
+        "规模扩大了9.8倍，年均增长8.2%。",
+    )
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    average = [m for m in metrics if m.value == 8.2 and m.unit == "%"]
+    assert [m.period for m in average] == ["2003年到2023年"]
+
+
 def test_text_without_recognisable_parts_is_read_as_a_review() -> None:
     text = "某镇情况说明\n全镇完成地区生产总值12亿元，同比增长5%，实现一般公共预算收入1.2亿元。\n"
     summary = _summary(text)
