@@ -109,7 +109,7 @@ _UNIT_RE = "|".join(
 )
 _PER = "平方米|立方米|千瓦时|公斤|人次|小时|亩|人|户|年|月|天|日|吨|斤|台|辆"
 _UNIT = (
-    rf"(?:(?:{_UNIT_RE}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假))"
+    rf"(?:(?:{_UNIT_RE}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假)|字(?![方总要诀经]))"
     rf"(?:\s*[/／]\s*(?:{_PER}))?)"
 )
 # After Arabic digits only; 千 before 瓦/米/克 belongs to the unit (万千瓦 = 万 + 千瓦).
@@ -166,6 +166,8 @@ _CANON = {"％": "%", "百分点": "个百分点", "千克": "公斤", "千米":
           "港币": "港元"}  # fmt: skip
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
+# "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.
+_PLACED = re.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
 
 
 # ------------------------------------------------------------------------------------ values
@@ -241,7 +243,7 @@ def _split_unit(unit: str) -> tuple[int, str]:
         prefix, rest = head[:i], head[i:]
         if any(c not in _SCALE_CH for c in prefix):
             break
-        if rest == "" or rest in _UNIT_WORDS or rest in ("项", "位", "方", "度"):
+        if rest == "" or rest in _UNIT_WORDS or rest in ("项", "位", "方", "度", "字"):
             base = _CANON.get(rest, rest)
             return _scale_of(prefix), base + ("/" + per if sep else "")
     return 1, unit
@@ -359,6 +361,10 @@ def _mention(text: str, m: re.Match[str], prev: NumberMention | None) -> NumberM
     ordinal = before in "第届"
     if ordinal and base_unit not in ("名", "位"):
         return None  # 第三批, 第九次会议, 十一届六次全会; but 第2位 and 第一名 are rankings
+    if ordinal and _PLACED.search(_WS.sub("", text[max(0, start - 8) : start])):
+        return None  # 放在第一位 is an idiom of priority
+    if base_unit == "字" and kind == "c" and not fig.scale and not any(c in "百千" for c in core):
+        return None  # 红十字会, 十六字方针; but 20万字, 二十万字 are lengths
     lone_one_ok = base_unit == "倍" or ordinal or (base_unit == "番" and before == "翻")
     if kind == "c" and (_SLOGAN.match(text, start) or (core == "一" and not lone_one_ok)):
         return None  # 一批, 一个, 一次性 are words; 一倍, 翻一番, 第一名 are quantities

@@ -202,6 +202,11 @@ def test_chinese_numerals(text: str, value: float, unit: str, base: float) -> No
         "产值超千亿级",
         "二期工程竣工",
         "索 引 号:11320402014133832T/2021-00002",
+        "坚持把人民生命安全和身体健康放在第一位",
+        "始终把民生摆在第一位，",
+        "把安全放在首位",
+        "红十字会",
+        "落实“二十字”总要求和十六字方针",
     ],
 )
 def test_not_quantities(text: str) -> None:
@@ -398,6 +403,17 @@ def test_calendar_numbers_are_flagged(text: str, span: str) -> None:
 def test_rankings_are_quantities() -> None:
     found = numbers_in("排名284名，居第2位，考核全区第一名，前三位")
     assert [(m.value, m.unit) for m in found] == [(284, "名"), (2, "位"), (1, "名"), (3, "位")]
+    # "放在第一位" is an idiom of priority; a place in a ranking is still a quantity.
+    assert [m.value for m in numbers_in("位列全省第一位，把发展放在第一位")] == [1]
+
+
+def test_a_length_in_characters_keeps_its_scale() -> None:
+    m = one("完成20万字美丽乡村建设纪实文学报告")
+    assert (m.text, m.value, m.unit, m.base_value, m.base_unit) == ("20万字", 20, "万字", 2e5, "字")
+    assert [(m.value, m.unit) for m in numbers_in("约二十万字、五千字")] == [
+        (20, "万字"),
+        (5000, "字"),
+    ]
 
 
 def test_bare_scale_before_currency() -> None:
