@@ -94,9 +94,9 @@ _L1 = re.compile(rf"(?:[{_CN}]{{1,3}}\s*[、.．]|第[{_CN}]{{1,3}}部分[、：
 _L2 = re.compile(rf"[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．]?\s*")
 _L3 = re.compile(r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(\d{1,2})\s*[）)]|\d{1,2}[）)]|[①-⑳])\s*")
 _NUM_FIRST = frozenset(_CN + "第（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
-_LEAD = re.compile(
-    r"(——|\*\*)?([^，,、：:；;。！？!?“”\"（）()《》\s\d]{2,16}?)(?:\*\*)?[。.](?=\S)"
-)
+# A run-in lead phrase; a short quoted name inside it counts as one word ("夯实“农业强”基础。").
+_LEAD_CH = r"[^，,、：:；;。！？!?“”\"（）()《》\s\d]"
+_LEAD = re.compile(rf"(——|\*\*)?((?:{_LEAD_CH}|“{_LEAD_CH}{{1,8}}”){{2,16}}?)(?:\*\*)?[。.](?=\S)")
 _TERM = re.compile(r"[。！？；;!?]")
 _META = re.compile(r"[^\s:：，,。]{1,8}\s*[:：]")  # "信息名称:…", the fields of a web page
 _REVIEW_KW = re.compile(r"回顾|总结|回眸|完成情况|执行情况|(?:主要|工作)(?:成绩|成效)|过去[一五]年|"

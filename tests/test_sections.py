@@ -229,6 +229,19 @@ def test_lead_phrases_are_level_four() -> None:
     assert "加大减税降费力度" in {h.text for h in leads}
 
 
+def test_lead_phrases_may_hold_a_quoted_name() -> None:
+    text, _ = report("zhenglu-2020")
+    leads = {h.text for h in find_headings(text) if h.level == 4}
+    assert {"夯实“农业强”基础", "绘就“农村美”画卷", "找准“农民富”路径"} <= leads
+    h = next(h for h in find_headings(text) if h.text == "夯实“农业强”基础")
+    assert text[h.start : h.end] == "夯实“农业强”基础。"
+    # Only a whole quoted name counts: an unclosed quote or a quoted sentence is no lead.
+    for line in ("实施“强富美。工程建设", "推进“项目建设。”全面"):
+        assert not [
+            h for h in find_headings(f"概况\n一、工作回顾\n{line}取得成效。\n") if h.level == 4
+        ]
+
+
 def test_bare_part_titles_are_level_one() -> None:
     text, _ = report("zhenglu-2020")
     bare = [h.text for h in find_headings(text) if h.level == 1]
