@@ -122,6 +122,16 @@ _SPEAKER_RE = re.compile(
 _BYLINE_RE = re.compile(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
 _TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
 
+# A run-in lead phrase opening a paragraph ("加速产业转型升级。以壮大…"): a short sentence with
+# no digits, whose first character could not continue a cut-off one (等, 的, 和 …).
+_LEAD_OPEN_RE = re.compile(
+    r"(?![等的地得和及与或了着过之其并而且也们者])"
+    r"(?:[^，,、：:；;。！？!?“”\"'（）()《》\s\d０-９]|“[^“”，,。\s\d]{1,8}”|\"[^\"，,。\s\d]{1,8}\")"
+    r"{4,16}?[。！](?=\S)"
+)
+# A paragraph with this many sentences ended is whole enough that a lead phrase after it opens
+# the next one; a lead and a fragment ("筑牢安全发展基石。创建省级") are one cut-off paragraph.
+_WHOLE_PARAGRAPH_ENDS = 2
 _TERMINAL = frozenset("。！？；：!?;:…")
 _CLOSERS = "”’」』）)》】\"'"
 _COMMA_END = frozenset("，,、")
@@ -303,8 +313,11 @@ def _continues_header(prev: str, text: str) -> bool:
     return _heading_like(prev) and bool(_TITLE_CONT_RE.match(text))
 
 
-def _joins(prev: _Item, item: _Item, typical: int | None) -> bool:
-    """True when `item` continues the paragraph that `prev` belongs to."""
+def _joins(prev: _Item, item: _Item, typical: int | None, ends: int = 0) -> bool:
+    """True when `item` continues the paragraph that `prev` belongs to.
+
+    `ends` counts the sentences ended so far in that paragraph.
+    """
     if prev.marked or item.marked:
         return False
     if _continues_header(prev.text, item.text):
@@ -319,6 +332,8 @@ def _joins(prev: _Item, item: _Item, typical: int | None) -> bool:
     # Whole-paragraph lines: only a sentence cut off at a column or page break continues.
     if _ends_terminal(prev.text) or _heading_like(item.text):
         return False
+    if ends >= _WHOLE_PARAGRAPH_ENDS and _LEAD_OPEN_RE.match(item.text):
+        return False  # the cut-off sentence's end was lost; the lead opens the next paragraph
     return prev.text[-1] in _COMMA_END or bool(_SENTENCE_END_RE.search(prev.text))
 
 
@@ -329,9 +344,10 @@ def clean(text: str) -> CleanText:
     parts: list[str] = []
     offsets = array(OFFSET_TYPECODE)
     prev: _Item | None = None
+    ends = 0  # sentences ended in the paragraph so far
     for item in items:
         if prev is not None:
-            if _joins(prev, item, typical):
+            if _joins(prev, item, typical, ends):
                 # Only words of Latin script were separated by the line break itself.
                 if (
                     prev.text[-1].isascii()
@@ -344,6 +360,8 @@ def clean(text: str) -> CleanText:
             else:
                 parts.append("\n")
                 offsets.append(prev.end)
+                ends = 0
+        ends += len(_SENTENCE_END_RE.findall(item.text)) if typical is None else 0
         parts.append(item.text)
         for a, b in item.spans:
             offsets.extend(range(a, b))

@@ -445,6 +445,33 @@ def test_cut_off_sentence_joined_across_blank_line() -> None:
     assert clean(text).text.split("\n") == ["项目实现“拿", "三、发展全域旅游", "坚持创建一流环境。"]
 
 
+def test_lead_phrase_after_a_cut_off_paragraph_opens_a_new_one() -> None:
+    # The end of "…等项目竣工" was lost at a column break; the next line opens with a lead.
+    text = (
+        "加快推进项目建设。组建服务专班。完善工作机制。确保奥托立夫等项目竣工\n\n"
+        "加速产业转型升级。以壮大“五新产\n\n业”增后劲。"
+    )
+    assert clean(text).text.split("\n") == [
+        "加快推进项目建设。组建服务专班。完善工作机制。确保奥托立夫等项目竣工",
+        "加速产业转型升级。以壮大“五新产业”增后劲。",
+    ]
+    # A lead and a fragment are one cut-off paragraph; so is a figure or a 等… continuation.
+    for first, rest in (
+        ("筑牢安全发展基石。创建省级", "安全发展示范城市。加大监管力度。"),
+        ("建设农田。完成标准化改造。完成储备任务", "5.2万吨。改造标准化池塘。"),
+        ("建设农田。完成标准化改造。确保一批", "等项目开工建设。建成投用。"),
+    ):
+        assert clean(f"{first}\n\n{rest}").text == first + rest
+
+
+def test_jintan_lead_phrases_after_lost_sentence_ends_open_paragraphs() -> None:
+    lines = lines_of("jintan-2022.txt")
+    assert any(line.endswith("奥托立夫气体发生器等项目竣工") for line in lines)
+    assert any(line.startswith("加速产业转型升级。以壮大") for line in lines)
+    assert any(line.endswith("金山路等道路,开通运营金") for line in lines)
+    assert any(line.startswith("精致建设完善功能。做强钱资新城功能") for line in lines)
+
+
 def test_split_dateline_and_title_joined() -> None:
     text = (
         "某镇2021年工作总结\n及2022年工作计划\n\n"
