@@ -21,6 +21,7 @@ from summarizer.ingest import read_report
 from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import prepare, summarize_report
 from summarizer.sections import outline
+from summarizer.tamper import screen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
@@ -56,7 +57,7 @@ MINI = """2023年工作总结和2024年工作计划
 
 
 def _extract(text: str) -> tuple[str, list[ChunkResult]]:
-    cleaned = clean(text).text
+    cleaned = screen(clean(text)).text  # as the pipeline hands it to an engine
     return cleaned, extract(cleaned, outline(cleaned))
 
 
@@ -189,6 +190,13 @@ def test_injected_spam_is_never_quoted() -> None:
     plans = _summary(text).plans
     quotes = [q for p in plans for q in (*p.evidence, *(m.quote for m in p.targets))]
     assert quotes and not any("赌场" in q for q in quotes)
+
+
+def test_figures_about_fighting_gambling_are_figures() -> None:
+    text = MINI.replace("销售亿元以上企业达到45家。", "查处涉赌案件12起，打掉赌博团伙3个。")
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    assert _metric(metrics, "查处涉赌案件", 12).unit == "起"
+    assert _metric(metrics, "打掉赌博团伙", 3).unit == "个"
 
 
 def test_results_are_ordered_spans_that_pass_the_grounding_validators() -> None:

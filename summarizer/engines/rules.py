@@ -13,7 +13,9 @@ them into the ChunkSummary answers a model would give, with no network and no mo
 A metric quotes the clause of the clean text that holds its figure and is kept only when that
 clause, parsed on its own, states the same quantity: exactly the check `validate` makes, so the
 engine never states a number the source does not. All helpers are pure functions of the clean
-text and its outline; each report is parsed for numbers once.
+text and its outline; each report is parsed for numbers once. The text has been screened
+(`tamper.screen`) before it gets here: injected spam is already gone, and a report's own words
+about gambling ("查处涉赌案件12起") are figures like any other.
 """
 
 from __future__ import annotations
@@ -85,8 +87,6 @@ _PROBLEM_INTRO = re.compile(
 _PROBLEM_FRAME = re.compile(r"(?:清醒|清晰|清楚)\S{0,4}?(?:认识|看|意识)到|成绩的同时|成绩面前")
 _REMEDY = re.compile(r"对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须")
 _ORDINAL = re.compile(r"[一二三四五六七八九十]是")
-# Gambling spam injected into tampered pages: never quote it as the report's own words.
-_SPAM = re.compile(r"赌|博彩|百家乐|老虎机|澳门\S{0,2}(?:现金|娱乐|亚冠)|亚冠娱乐|真人娱乐")
 
 
 class _Text:
@@ -414,9 +414,6 @@ def _metrics(
             prev.changed = True
             continue
         quote = text[c0:c1]
-        if _SPAM.search(quote):
-            prev = None
-            continue
         l0 = tx.clause(c0 - 2)[0] if c0 - 2 >= s0 else c0
         lead_in = _NAME_HEAD.sub("", text[l0 : c0 - 1])
         if _DIGIT.search(lead_in) or (prev is not None and prev.end > l0):
@@ -492,7 +489,7 @@ def _problems(text: str, sec: Section) -> list[Problem]:
             pa, pb = _strip_span(text, pa, pb)
             pa += 3 if text.startswith(("此外，", "此外,"), pa) else 0
             piece = text[pa:pb].removesuffix("等等").rstrip("，,、")
-            if len(piece) >= 4 and not _SPAM.search(piece):
+            if len(piece) >= 4:
                 out.append(Problem(text=piece, evidence=[piece]))
     return out
 
@@ -546,7 +543,6 @@ def extract(text: str, outline: Outline) -> list[ChunkResult]:
         if not metrics and not block.headed:
             continue
         lead = text[block.lead[0] : block.lead[1]]
-        lead = "" if _SPAM.search(lead) else lead
         # A text field may only state numbers the report states: validate checks that too.
         safe = not _NUMERAL.search(lead) or all(
             (n.base_unit, f"{n.base_value:.9g}") in known
