@@ -34,11 +34,9 @@ __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure",
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
 _PARA_CUT = re.compile(r"\n")
-# Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere).
-# Off until the rules engine stops naming a figure after the next list entry: on, it flags 9
-# such figures in the ten sample and corpus reports ("完成农村公厕改造14座、新建7座" → 新建 14座),
-# which tests/test_rules.py requires to be verified.
-BIND_NAMES = False
+# Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
+# "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
+BIND_NAMES = True
 _SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
@@ -231,6 +229,17 @@ def _names_something(quote: str, a: int, b: int, mentions: Sequence[NumberMentio
     return len(_CJK.findall(_FILLER.sub("", seg))) >= 2
 
 
+def _a_word(quote: str, k: int, end: int, here: Sequence[NumberMention]) -> bool:
+    """True unless quote[k:end] is the head of a longer noun ("新冠疫苗接种" in "…接种点").
+
+    A name followed by a figure, punctuation or a verb of `_FILLER` stands alone; so does one
+    right after its figure ("4家合作社获评…").
+    """
+    if not _CJK.match(quote, end) or _FILLER.match(quote, end):
+        return True
+    return any(m.end == k for m in here)
+
+
 def _named_elsewhere(
     name: str, quote: str, mentions: Sequence[NumberMention], matching: Sequence[NumberMention]
 ) -> list[NumberMention] | None:
@@ -239,7 +248,9 @@ def _named_elsewhere(
     In "低保金196万元、慈善基金10万元、临时救助金11万元" the figure of 慈善基金 is 10万元, and
     11万元 belongs to 临时救助金. Only a name written in the quote with figures in its own stretch
     binds ("A、B分别为…" names its figures elsewhere); a figure after a bare verb ("首破4亿美元，
-    达4.4亿美元", "增长10%、力争完成65亿元") still belongs to the name before it.
+    达4.4亿美元", "增长10%、力争完成65亿元") still belongs to the name before it. The name must
+    be written as a word of its own: in "新设新冠疫苗接种点" it is part of another noun, and
+    binds nothing there.
     """
     if not BIND_NAMES or len(name) < 2 or "分别" in quote or name not in quote:
         return None
@@ -250,10 +261,15 @@ def _named_elsewhere(
         i = bisect.bisect_right(cuts, k) - 1
         a, b = cuts[i], cuts[bisect.bisect_left(cuts, k + len(name))]
         here = [m for m in mentions if a <= m.start and m.end <= b]
+        if not _a_word(quote, k, k + len(name), here):
+            k = quote.find(name, k + 1)
+            continue
         if not here:
             return None
         own += here
         k = quote.find(name, k + 1)
+    if not own:
+        return None
     for m in matching:
         i = bisect.bisect_right(cuts, m.start) - 1
         if m in own or not _names_something(quote, cuts[i], cuts[i + 1], mentions):

@@ -192,6 +192,20 @@ def test_injected_spam_is_never_quoted() -> None:
     assert quotes and not any("赌场" in q for q in quotes)
 
 
+def test_a_figure_in_a_list_is_never_named_after_the_next_entry() -> None:
+    text = MINI.replace(
+        "销售亿元以上企业达到45家。",
+        "完成农村公厕改造14座、新建7座。佛山市财政资金支持7.97亿元、引进企业投资50.04亿元。"
+        "完成营造林30万亩、石漠化治理20平方公里、水土流失治理260平方公里。"
+        "新增2个4A级景区、1个国家级水利风景区。",
+    )
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    named = {(m.name, m.value) for m in metrics}
+    assert {("农村公厕改造", 14), ("新建", 7), ("引进企业投资", 50.04)} <= named
+    assert {("石漠化治理", 20), ("水土流失治理", 260), ("国家级水利风景区", 1)} <= named
+    assert not named & {("新建", 14), ("引进企业投资", 7.97), ("水土流失治理", 20)}
+
+
 def test_figures_about_fighting_gambling_are_figures() -> None:
     text = MINI.replace("销售亿元以上企业达到45家。", "查处涉赌案件12起，打掉赌博团伙3个。")
     metrics = [m for a in _summary(text).achievements for m in a.metrics]

@@ -276,8 +276,8 @@ def test_check_summary_reads_the_parts_of_the_source(tmp_path):
     assert r.exit_code == 1 and "kind_mismatch" in r.output
 
 
-def test_figures_bound_to_their_names_in_list_quotes(monkeypatch):
-    monkeypatch.setattr(checks, "BIND_NAMES", True)
+def test_figures_bound_to_their_names_in_list_quotes():
+    assert checks.BIND_NAMES  # on by default
     quote = "低保金196万元、慈善基金10万元、临时救助金11万元"
     src = Source(quote + "。")
 
@@ -291,6 +291,25 @@ def test_figures_bound_to_their_names_in_list_quotes(monkeypatch):
     q2 = "实际到账外资首破4亿美元,达4.4亿美元"
     m = Metric(name="实际到账外资", value=4.4, unit="亿美元", kind="actual", quote=q2)
     assert check_metric(m, "m", Source(q2), False).status == "verified"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "unit", "quote", "status"),
+    [
+        ("新建", 14, "座", "完成农村公厕改造14座、新建7座", "value_mismatch"),
+        ("新建", 7, "座", "完成农村公厕改造14座、新建7座", "verified"),
+        ("引进企业投资", 7.97, "亿元", "佛山市财政资金支持7.97亿元、引进企业投资50.04亿元",
+         "value_mismatch"),
+        # A name inside a longer noun binds nothing there (新冠疫苗接种点 is a place).
+        ("新冠疫苗接种", 91322, "针", "投入77万元新设新冠疫苗接种点，累计接种91322针", "verified"),
+        # A name written after its figure is bound to it.
+        ("合作社", 4, "家", "农民专业合作社74家,舜溪果品等4家合作社获评国家农民合作社示范社",
+         "verified"),
+    ],
+)  # fmt: skip
+def test_a_name_binds_only_the_figures_written_with_it(name, value, unit, quote, status):
+    m = Metric(name=name, value=value, unit=unit, kind="actual", quote=quote)
+    assert check_metric(m, "m", Source(quote + "。"), False).status == status
 
 
 QUOTE = "全镇完成固定资产投资12亿元"

@@ -68,6 +68,7 @@ _POST_CUT = re.compile(
     r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
     r"签约|顺利"
 )
+_AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 _POST_QUAL = re.compile(r"\s*(?:以上|以下|以内|左右|之多)")
 _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
@@ -150,8 +151,10 @@ def _clip(name: str) -> str:
 def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     """The indicator's name from the clause text before (or else after) its figure."""
     pre = _TIME_WORDS.sub("", re.sub(r"\s+", "", pre)).lstrip("“”\"'（(，,")
-    if after_figure and re.search(r"[、和及与]$", pre):
-        pre = ""  # "6个镇级卡口和102个村级卡口": the text before belongs to the figure before
+    if pre.endswith("、") or (after_figure and re.search(r"[和及与]$", pre)):
+        # "6个镇级卡口和102个村级卡口", "新增2个4A级景区、1个国家级水利风景区": the text
+        # before the list mark is the entry before, whether or not its figure was kept.
+        pre = ""
     elif after_figure and "、" in pre:
         pre = pre.rsplit("、", 1)[1]  # "…项目、总投资10亿元": the name follows the list mark
     for _ in range(3):
@@ -164,8 +167,10 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
         pre = pre[v.end() :] if len(pre) - v.end() >= 4 else pre[: v.start()] + pre[v.end() :]
     pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
-    if not is_change and (len(pre) < 2 or _ACTION.search(pre)):
-        noun = _POST_CUT.split(re.sub(r"\s+", "", post))[0]
+    post = _AGE.sub("", re.sub(r"\s+", "", post), count=1)  # "6.1万名35-64岁妇女…"
+    if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
+        # After "14座、" comes the next entry ("新建7座"), which names its own figure.
+        noun = _POST_CUT.split(post)[0]
         first = noun.split("、")[0]  # "村级卡口严密布防、严格把控" but "省、市、区重点项目"
         noun = _NAME_TAIL.sub("", first if len(first) >= 7 else noun)[:12]
         pre = noun if len(noun) >= 2 else pre
