@@ -32,6 +32,9 @@ MANIFEST = ".summarizer-manifest.json"
 # About ten ordinary work reports, in characters of text or bytes of a file: above this,
 # reading and preparing moves to the worker thread.
 BIG_INPUT = 1_000_000
+# Loop turns from starting a report's extraction to its requests being written to the socket
+# (engine task -> chunk tasks -> request tasks -> transport).
+NETWORK_TURNS = 4
 
 
 @dataclass
@@ -144,6 +147,7 @@ async def run_batch(
     engine = engine or make_engine(settings)
     # Reports in flight: enough to keep the request limit busy, few enough to bound memory.
     reports_at_once = asyncio.Semaphore(max(2, settings.concurrency * 8))
+    preparing = asyncio.Lock()  # one report is read and prepared at a time
     # Reading and preparing is CPU work: one worker doing it in order gets the first report's
     # requests out at once, where many threads sharing the GIL would all finish late together.
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
@@ -161,18 +165,25 @@ async def run_batch(
         async with reports_at_once:
             current_meter.set(run.meter)
             try:
-                document = await cpu(_file_size(run.path), read_report, run.path)
-                assert run.output is not None
-                if not force and manifest.up_to_date(run.output, document.sha256, fp):
-                    run.status = "skipped"
+                async with preparing:
+                    document = await cpu(_file_size(run.path), read_report, run.path)
+                    assert run.output is not None
+                    if not force and manifest.up_to_date(run.output, document.sha256, fp):
+                        run.status = "skipped"
+                        notify(run)
+                        return
+                    run.status = "running"
+                    size = len(document.text)
+                    report = await cpu(size, prepare, document, settings.chunk_chars)
+                    run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
                     notify(run)
-                    return
-                run.status = "running"
-                size = len(document.text)
-                report = await cpu(size, prepare, document, settings.chunk_chars)
-                run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
-                notify(run)
-                output = await engine.summarize(report)
+                    summarizing = asyncio.ensure_future(engine.summarize(report))
+                    # Let this report's requests reach the network before the next report is
+                    # prepared: asyncio runs ready tasks first come, first served, so without
+                    # these turns every report would be prepared before any request was sent.
+                    for _ in range(NETWORK_TURNS):
+                        await asyncio.sleep(0)
+                output = await summarizing
 
                 def finish():
                     # Merging, validating, rendering and writing: CPU work, run like prepare.
