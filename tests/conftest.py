@@ -29,3 +29,8 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the expected briefs under fixtures/briefs/ from the current output",
     )
+
+
+def live(report, server) -> list[str]:
+    """CLI arguments that summarise `report` with the live engine against a loopback server."""
+    return ["summarize", str(report), "--engine", "llm", "--base-url", server.base_url]

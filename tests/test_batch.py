@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPORTS, SAMPLES
+from conftest import REPORTS, SAMPLES, live
 from loopback import LoopbackServer, Reply, answer_with, completion, error_body, grounded_answer
 
 from summarizer.batch import run_batch
@@ -176,12 +176,7 @@ def test_cost_comes_from_usage_and_the_price_table(tmp_path):
     with LoopbackServer(answer_with(grounded_answer)) as srv:
         r = _cli(
             [
-                "summarize",
-                str(REPORTS / "jincheng-2019.txt"),
-                "--engine",
-                "llm",
-                "--base-url",
-                srv.base_url,
+                *live(REPORTS / "jincheng-2019.txt", srv),
                 "--format",
                 "json",
                 "--no-cache",

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPORTS
+from conftest import REPORTS, live
 from loopback import LoopbackServer, Reply, answer_with, completion, grounded_answer, is_reask
 
 from summarizer import prompting
@@ -34,12 +34,7 @@ def recorded(tmp_path):
     with LoopbackServer(_flawed_then_fixed) as srv:
         r = _cli(
             [
-                "summarize",
-                REPORT,
-                "--engine",
-                "llm",
-                "--base-url",
-                srv.base_url,
+                *live(REPORT, srv),
                 "--record",
                 str(tape),
             ],
@@ -122,12 +117,7 @@ def test_cache_makes_a_second_run_cost_zero_calls(tmp_path):
     cache = tmp_path / "cache"
     with LoopbackServer(answer_with(grounded_answer)) as srv:
         args = [
-            "summarize",
-            REPORT,
-            "--engine",
-            "llm",
-            "--base-url",
-            srv.base_url,
+            *live(REPORT, srv),
             "--format",
             "json",
             "--cache",
@@ -149,7 +139,7 @@ def test_default_cache_lives_in_the_configured_cache_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "c"))
     with LoopbackServer(answer_with(grounded_answer)) as srv:
         _cli(
-            ["summarize", REPORT, "--engine", "llm", "--base-url", srv.base_url],
+            live(REPORT, srv),
             env={"SUMMARIZER_CACHE_DIR": str(tmp_path / "c")},
         )
     assert list((tmp_path / "c").glob("*.json"))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPORTS, SAMPLES
+from conftest import REPORTS, SAMPLES, live
 from loopback import LoopbackServer, answer_with, grounded_answer, meaningless_answer
 
 from summarizer.batch import write_atomic
@@ -30,12 +30,7 @@ def test_llm_engine_against_an_openai_compatible_server(name, tmp_path):
         out = tmp_path / "s.json"
         r = _invoke(
             [
-                "summarize",
-                str(REPORTS / name),
-                "--engine",
-                "llm",
-                "--base-url",
-                srv.base_url,
+                *live(REPORTS / name, srv),
                 "--format",
                 "json",
                 "-o",
@@ -49,7 +44,7 @@ def test_llm_engine_against_an_openai_compatible_server(name, tmp_path):
         assert s.meta.usage.calls == len(srv.requests) > 0
         assert s.meta.usage.prompt_tokens > 0
         md = _invoke(
-            ["summarize", str(REPORTS / name), "--engine", "llm", "--base-url", srv.base_url],
+            live(REPORTS / name, srv),
             env={"OPENAI_API_KEY": SECRET},
         )
     assert md.exit_code == 0
@@ -62,7 +57,7 @@ def test_llm_engine_against_an_openai_compatible_server(name, tmp_path):
 def test_meaningless_endpoint_exits_0_with_flags_and_1_with_strict(tmp_path):
     report = str(REPORTS / "jincheng-2019.txt")
     with LoopbackServer(answer_with(meaningless_answer)) as srv:
-        args = ["summarize", report, "--engine", "llm", "--base-url", srv.base_url]
+        args = live(report, srv)
         loose = _invoke(args)
         strict = _invoke([*args, "--strict", "--format", "json"])
     assert loose.exit_code == 0

@@ -13,7 +13,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPORTS
+from conftest import REPORTS, live
 from docmaker import make_docx, make_pdf
 from loopback import LoopbackServer, answer_with, grounded_answer, report_text
 from test_tamper import TAMPERED_SPAM, ZHENGLU_SPAM, tampered_luoxi
@@ -125,12 +125,7 @@ def test_injected_orders_never_reach_the_model_and_the_summary_stays_valid(tmp_p
 
     with LoopbackServer(answer_with(obedient)) as srv:
         r = _run(
-            "summarize",
-            str(path),
-            "--engine",
-            "llm",
-            "--base-url",
-            srv.base_url,
+            *live(path, srv),
             "--format",
             "json",
         )
