@@ -70,22 +70,10 @@ async def summarize_report(report: PreparedReport, engine: Engine, strict: bool 
     return assemble(report, engine, await engine.summarize(report), strict)
 
 
-def source_of(report: PreparedReport) -> Source:
-    """The report indexed for validation (numbers, quotes, parts)."""
-    return Source(report.document.text, report.clean, outline=report.outline)
-
-
 def assemble(
-    report: PreparedReport,
-    engine: Engine,
-    output: EngineOutput,
-    strict: bool = False,
-    src: Source | None = None,
+    report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
 ) -> Outcome:
-    """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O.
-
-    `src` may be built beforehand (`source_of`), e.g. while the model is still answering.
-    """
+    """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
     merged = merge(output.results, report.clean.text)
     header = report.outline.header
     usage = Usage(
@@ -100,7 +88,7 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    src = src or source_of(report)
+    src = Source(report.document.text, report.clean, outline=report.outline)
     body = validate_summary(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.
