@@ -24,6 +24,7 @@ from instructor.core.exceptions import InstructorRetryException
 from pydantic import ValidationError
 
 from ..cassette import CassetteStore, CassetteTransport, Recording
+from ..chunking import SECTION_LABELS_ZH
 from ..config import Settings
 from ..errors import EndpointError, EngineError, ReplayMissError
 from ..models import ChunkSummary, ReportWarning, prepare_context
@@ -74,15 +75,6 @@ def choose_mode(base_url: str | None, model: str, requested: str = "auto") -> st
         if host_part in host and model_part in name:
             return mode
     return "tools"
-
-
-SECTION_LABELS = {
-    "preamble": "报告开头",
-    "review": "工作回顾",
-    "problems": "存在的问题",
-    "plan": "工作计划",
-    "other": "其他部分",
-}
 
 
 def _quiet_sdk_loggers() -> None:
@@ -156,16 +148,16 @@ class LLMEngine:
     async def _extract(
         self, report: PreparedReport, chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
-        kinds = [k.value for k in (chunk.sections or (chunk.section,))]
+        kinds = chunk.sections or (chunk.section,)
         context = {
             "chunk_text": chunk.text,
             "chunk_context": chunk.context,
-            "section_label": "、".join(SECTION_LABELS.get(k, "其他部分") for k in kinds),
+            "section_label": "、".join(SECTION_LABELS_ZH[k] for k in kinds),
         }
         if len(kinds) == 1:
             # The re-ask validators judge target vs achievement by the part; a chunk spanning
             # several parts is judged quote by quote in the validation pass instead.
-            context["section"] = kinds[0]
+            context["section"] = kinds[0].value
         try:
             asking = asyncio.ensure_future(self._ask(context, chunk))
             await asyncio.sleep(0)  # the request is on its way before the CPU work below
