@@ -93,9 +93,13 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def merge(results: Sequence[ChunkResult], clean_text: str) -> Merged:
-    """Merge chunk answers into ordered, deduplicated lists plus conflict warnings."""
-    index = SourceIndex(clean_text)
+def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
+    """Merge chunk answers into ordered, deduplicated lists plus conflict warnings.
+
+    `clean` is the clean text, or its index when the caller already has one (validation
+    indexes the same text, so the pipeline passes that rather than build it twice).
+    """
+    index = clean if isinstance(clean, SourceIndex) else SourceIndex(clean)
     ach: list[tuple[int, Achievement]] = []
     probs: list[tuple[int, Problem]] = []
     plans: list[tuple[int, Plan]] = []

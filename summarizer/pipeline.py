@@ -74,7 +74,8 @@ def assemble(
     report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
 ) -> Outcome:
     """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
-    merged = merge(output.results, report.clean.text)
+    src = Source(report.document.text, report.clean, outline=report.outline)
+    merged = merge(output.results, src.clean.index)
     header = report.outline.header
     usage = Usage(
         calls=output.usage.calls,
@@ -88,7 +89,6 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    src = Source(report.document.text, report.clean, outline=report.outline)
     body = validate_summary(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.
