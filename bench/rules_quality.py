@@ -10,7 +10,7 @@ reading the report), the engine's merged summary is scored on:
 * problems: recall = expected key phrases found inside an emitted problem; precision = emitted
   problems that contain an expected phrase;
 * verified: share of metric/target claims (and of all claims) that `validate_summary` verifies,
-  for the five samples and for the five corpus reports in ../shared/corpus;
+  for the five samples and for the five corpus reports in fixtures/corpus;
 * MB/s: report text (UTF-8 bytes of the source) per second through `RulesEngine.summarize`
   alone, on one core, against the time `find_numbers` alone takes on the same text.
 
@@ -38,7 +38,7 @@ from summarizer.pipeline import prepare, summarize_report  # noqa: E402
 
 REPORTS = ROOT / "fixtures" / "reports"
 EXPECTED = ROOT / "fixtures" / "expected"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 
 # The targets of the project's issue; tests/test_rules.py asserts the same.
 HEADLINE_RECALL = 0.90

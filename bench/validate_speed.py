@@ -37,7 +37,7 @@ from summarizer.sections import Outline, outline  # noqa: E402
 from summarizer.validate import Source, validate_summary  # noqa: E402
 
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 TARGET_BYTES = 1_000_000
 CLAIMS = 2_000
 TARGET_SECONDS = 1.0

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 SAMPLES = sorted(p.name for p in REPORTS.glob("*.txt"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -15,7 +15,7 @@ from summarizer.ingest import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 
 FIXTURE_NAMES = [
     "luoxi-2019.txt",

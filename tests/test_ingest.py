@@ -18,7 +18,7 @@ from summarizer.ingest import Document, decode_bytes, looks_like_report, read_re
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 FIXTURES = sorted(REPORTS.glob("*.txt"))
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")

@@ -22,7 +22,7 @@ from summarizer.numbers import (
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 
 
 def one(text: str) -> NumberMention:

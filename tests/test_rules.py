@@ -26,7 +26,7 @@ from summarizer.tamper import screen
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
 CORPUS = sorted(
-    p for p in (ROOT.parent / "shared" / "corpus").glob("*.*") if p.suffix in (".txt", ".html")
+    p for p in (ROOT / "fixtures" / "corpus").glob("*.*") if p.suffix in (".txt", ".html")
 )
 ALL_REPORTS = sorted((ROOT / "fixtures" / "reports").glob("*.txt")) + CORPUS
 

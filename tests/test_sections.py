@@ -27,11 +27,11 @@ REPORTS = {
     "jincheng-2019": ROOT / "fixtures/reports/jincheng-2019.txt",
     "zhenglu-2020": ROOT / "fixtures/reports/zhenglu-2020.txt",
     "jintan-2022": ROOT / "fixtures/reports/jintan-2022.txt",
-    "national-2011": ROOT.parent / "shared/corpus/national-2011.txt",
-    "national-2020": ROOT.parent / "shared/corpus/national-2020.html",
-    "chongzuo-2024": ROOT.parent / "shared/corpus/chongzuo-2024.txt",
-    "qiandongnan-2024": ROOT.parent / "shared/corpus/qiandongnan-2024.txt",
-    "hailar-2012": ROOT.parent / "shared/corpus/hailar-2012.gbk.txt",
+    "national-2011": ROOT / "fixtures/corpus/national-2011.txt",
+    "national-2020": ROOT / "fixtures/corpus/national-2020.html",
+    "chongzuo-2024": ROOT / "fixtures/corpus/chongzuo-2024.txt",
+    "qiandongnan-2024": ROOT / "fixtures/corpus/qiandongnan-2024.txt",
+    "hailar-2012": ROOT / "fixtures/corpus/hailar-2012.gbk.txt",
 }
 
 PRE, REV, PRB, PLN, OTH = (SectionKind.PREAMBLE, SectionKind.REVIEW, SectionKind.PROBLEMS,

@@ -13,7 +13,7 @@ from summarizer.tamper import ScreenedText, findings_warnings, scan, screen
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "fixtures" / "corpus"
 ZHENGLU_SPAM = ("澳门现金赌场", "澳门亚冠娱乐")
 
 
