@@ -104,6 +104,11 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def _states(quote: str, value: float) -> bool:
+    """Whether a quote with Arabic digits writes the value (stray spaces inside it are ignored)."""
+    return not re.search(r"\d", quote) or _num(value) in re.sub(r"\s", "", quote)
+
+
 def check_label(label: dict[str, Any], text: str) -> list[str]:
     """Every problem with one label, as short messages (empty when it is sound)."""
     errors: list[str] = []
@@ -149,16 +154,15 @@ def check_label(label: dict[str, Any], text: str) -> list[str]:
         quote = target.get("quote") or ""
         if quote not in text:
             errors.append(f"gdp_target quote not found: {quote!r}")
-        digits = re.search(r"\d", quote)
         for value in (low, high):
-            if value is not None and digits and _num(value) not in quote:
+            if value is not None and not _states(quote, value):
                 errors.append(f"gdp_target: {_num(value)} is not in its quote {quote!r}")
     outcome = label.get("gdp_outcome")
     if outcome is not None:
         quote = outcome.get("quote") or ""
         if quote not in text:
             errors.append(f"gdp_outcome quote not found: {quote!r}")
-        if re.search(r"\d", quote) and _num(outcome.get("value", float("nan"))) not in quote:
+        if not _states(quote, outcome.get("value", float("nan"))):
             errors.append(f"gdp_outcome: {outcome.get('value')} is not in its quote {quote!r}")
     return errors
 
