@@ -1,231 +1,233 @@
-"""Check the hand-written ground-truth labels in fixtures/corpus/labels/*.json.
+"""Check the hand-written ground-truth labels of the development corpus against the reports.
 
-Each label names one report of fixtures/corpus (a file, or one row of a corpus file: a CSV
-row's ``full_text``, or a ``year<TAB>text`` line of a TSV addressed as ``file.tsv#year``) and
-quotes it in several places. A label is only worth something if every quote is really in the
-report as the tool reads it, so this script reads each report independently of the package
-(csv module for CSV, a split on the first tab for TSV lines, GB18030 for .gbk, the visible text
-for .html) and asserts that:
+Usage: python bench/check_labels.py [LABELS.json ...] [--tool]
 
-* every quoted string (plan/five-year/own-work starts, problems, GDP target and outcome quotes)
-  occurs verbatim; the three part starts are at least 8 characters and occur exactly once
-  (twice when the optional field ``"text_repeated": true`` says the corpus line holds the whole
-  report twice, a defect of the collection; the label then points at the first copy);
-* the fields have the documented types and values (level, bounds, low <= high, years);
-* (a warning, not an error) the own-work part starts after the plan part, as it does in most
-  reports; old national reports that put the year's plan in a closing paragraph are exceptions.
+Without arguments every ``fixtures/corpus/labels/*.json`` is checked. Each label names a report by
+its path relative to ``fixtures/corpus`` (``national-1954-2004.tsv#1987`` for one line of a
+multi-report TSV file). The report is read here with the standard library only, independently of
+the tool being measured (CSV: the ``full_text`` field; TSV line: the text after the year field;
+``.gbk.txt``: GB18030; ``.html``: the visible text), and every quoted string must occur in it
+verbatim. Structure markers (``plan_start`` …) and problem quotes must occur exactly once, so that a
+benchmark can turn them into one position. ``--tool`` also checks that each quote is found in the
+text as ``summarizer.ingest`` reads the plain report files, after the tool's normalisation.
 
-Then it prints a summary per level. Exit status 1 when any label is wrong.
-
-Run: python bench/check_labels.py [LABEL_FILE ...]
+Prints one line per failure and a summary; exits 1 if any label fails.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
-from collections import Counter, defaultdict
+import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "fixtures" / "corpus"
 LABELS = CORPUS / "labels"
 
 LEVELS = {"city", "prefecture", "province", "national", "county", "district", "town"}
 BOUNDS = {"about", "at_least", "at_most", "range", "exact", "none"}
-PART_KEYS = ("plan_start", "fiveyear_start", "own_work_start")
-REQUIRED = (
-    "id",
-    "place",
-    "level",
-    "review_year",
-    "review_span",
-    "plan_year",
-    *PART_KEYS,
-    "problems",
-    "gdp_target",
-    "gdp_outcome",
-    "notes",
-)
+KEYS = {
+    "id", "place", "level", "review_year", "review_span", "plan_year", "plan_start",
+    "fiveyear_start", "own_work_start", "problems", "gdp_target", "gdp_outcome", "notes",
+}  # fmt: skip
+# A corpus line that holds its report twice (a defect of the collection) says so, and its
+# quotes then occur twice.
+OPTIONAL = {"text_repeated"}
+MARKERS = ("plan_start", "fiveyear_start", "own_work_start")
+# csv refuses fields over 128 KiB by default; a whole report sits in one field.
+csv.field_size_limit(1 << 30)
 
 
 class _Visible(HTMLParser):
-    """Collects the text a browser would show (script and style dropped)."""
+    """Visible text of an HTML fragment; block elements break lines (as a browser shows them)."""
+
+    BLOCKS = frozenset("p div h1 h2 h3 h4 h5 h6 li br tr section article".split())
+    SKIP = frozenset("script style head".split())
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skip = 0
+        self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
+        self.skip += tag in self.SKIP
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
+        self.skip -= tag in self.SKIP and self.skip > 0
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self.skip:
             self.parts.append(data)
 
 
-def _csv_text(path: Path) -> str:
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if len(rows) != 1:
-        raise ValueError(f"{path.name}: expected one report row, found {len(rows)}")
-    return rows[0]["full_text"]
-
-
-def _tsv_text(path: Path, year: str) -> str:
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.strip():
-            key, text = line.split("\t", 1)
-            if key == year:
-                return text
-    raise ValueError(f"{path.name}: no line for year {year}")
-
-
-def read_report(label_id: str) -> str:
-    """The report text as the labels quote it (see the module docstring)."""
-    name, _, row = label_id.partition("#")
+def report_text(report_id: str) -> str:
+    """The report's text as the labels quote it."""
+    name, _, key = report_id.partition("#")
     path = CORPUS / name
-    if row:
-        return _tsv_text(path, row)
-    if path.suffix == ".csv":
-        return _csv_text(path)
-    if path.suffix == ".html":
-        parser = _Visible()
-        parser.feed(path.read_text(encoding="utf-8"))
-        return "".join(parser.parts)
-    if ".gbk" in path.suffixes:
-        return path.read_bytes().decode("gb18030")
-    return path.read_text(encoding="utf-8")
-
-
-def _check_quote(
-    text: str, quote: Any, what: str, errors: list[str], unique: bool, copies: int = 1
-) -> int:
-    """Position of ``quote`` in ``text`` (or -1), recording what is wrong with it."""
-    if not isinstance(quote, str) or not quote:
-        errors.append(f"{what}: not a non-empty string")
-        return -1
-    count = text.count(quote)
-    if count == 0:
-        errors.append(f"{what}: not in the report: {quote!r}")
-        return -1
-    if unique and count != copies:
-        errors.append(f"{what}: occurs {count} times, must occur {copies}: {quote!r}")
-    if unique and len(quote) < 8:
-        errors.append(f"{what}: shorter than 8 characters: {quote!r}")
-    return text.find(quote)
-
-
-def _check_gdp(text: str, value: Any, what: str, errors: list[str], target: bool) -> None:
-    if value is None:
-        return
-    if not isinstance(value, dict) or not isinstance(value.get("indicator"), str):
-        errors.append(f"{what}: needs an object with an indicator")
-        return
-    _check_quote(text, value.get("quote"), f"{what}.quote", errors, unique=False)
-    if not target:
-        if not isinstance(value.get("value"), (int, float)):
-            errors.append(f"{what}.value: not a number")
-        return
-    bound, low, high = value.get("bound"), value.get("low"), value.get("high")
-    if bound not in BOUNDS:
-        errors.append(f"{what}.bound: {bound!r} not one of {sorted(BOUNDS)}")
-    elif bound == "none":
-        if low is not None or high is not None:
-            errors.append(f"{what}: bound none takes low/high null")
-    elif bound == "at_least" and (not isinstance(low, (int, float)) or high is not None):
-        errors.append(f"{what}: at_least takes a low and no high")
-    elif bound == "at_most" and (not isinstance(high, (int, float)) or low is not None):
-        errors.append(f"{what}: at_most takes a high and no low")
-    elif bound in ("about", "exact", "range"):
-        if not all(isinstance(x, (int, float)) for x in (low, high)) or low > high:
-            errors.append(f"{what}: {bound} takes numbers low <= high")
-        elif bound != "range" and low != high:
-            errors.append(f"{what}: {bound} takes low == high")
-
-
-def check_label(label: dict[str, Any], warnings: list[str] | None = None) -> list[str]:
-    """Every problem with one label, as readable lines (empty when it is right)."""
-    errors = [f"missing field {key}" for key in REQUIRED if key not in label]
-    if errors:
-        return errors
-    try:
-        text = read_report(label["id"])
-    except (OSError, ValueError) as exc:
-        return [f"cannot read the report: {exc}"]
-    if label["level"] not in LEVELS:
-        errors.append(f"level {label['level']!r} not one of {sorted(LEVELS)}")
-    for key in ("review_year", "plan_year"):
-        if label[key] is not None and not isinstance(label[key], int):
-            errors.append(f"{key}: not an integer year")
-    span = label["review_span"]
-    if span is not None and (
-        not isinstance(span, list) or len(span) != 2 or span[1] != label["review_year"]
-    ):
-        errors.append("review_span: must be [first, review_year] or null")
-    copies = 2 if label.get("text_repeated") else 1
-    positions = {}
-    for key in PART_KEYS:
-        if label[key] is not None:
-            positions[key] = _check_quote(text, label[key], key, errors, True, copies)
-    own, plan = positions.get("own_work_start", -1), positions.get("plan_start", -1)
-    if own >= 0 and plan >= 0 and own < plan and warnings is not None:
-        warnings.append("own_work_start comes before plan_start")
-    if not isinstance(label["problems"], list):
-        errors.append("problems: not a list")
+    if name.endswith(".tsv"):
+        for line in path.read_text("utf-8").splitlines():
+            year, _, text = line.partition("\t")
+            if year.strip() == key:
+                return text
+        raise KeyError(f"no line for year {key} in {name}")
+    if name.endswith(".csv"):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if key:
+            rows = [r for r in rows if (r.get("year") or "").strip() == key]
+        if len(rows) != 1:
+            raise KeyError(f"{report_id}: {len(rows)} rows match, expected 1")
+        return rows[0]["full_text"]
+    raw = path.read_bytes()
+    if name.endswith(".gbk.txt"):
+        text = raw.decode("gb18030")
     else:
-        for i, quote in enumerate(label["problems"]):
-            _check_quote(text, quote, f"problems[{i}]", errors, unique=False)
-    _check_gdp(text, label["gdp_target"], "gdp_target", errors, target=True)
-    _check_gdp(text, label["gdp_outcome"], "gdp_outcome", errors, target=False)
+        text = raw.decode("utf-8-sig")
+    if name.endswith((".html", ".htm")):
+        parser = _Visible()
+        parser.feed(text)
+        parser.close()
+        return "".join(parser.parts)
+    # A one-report TSV line (`year<TAB>title<TAB>text`): the text after the year field.
+    if re.match(r"\d{4}\t", text):
+        return text.partition("\t")[2]
+    return text
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _states(quote: str, value: float) -> bool:
+    """Whether a quote with digits writes the value (full-width forms and stray spaces allowed)."""
+    plain = re.sub(r"\s", "", unicodedata.normalize("NFKC", quote))
+    return not re.search(r"[0-9]", plain) or _num(value) in plain
+
+
+def check_label(label: dict[str, Any], text: str) -> list[str]:
+    """Every problem with one label, as short messages (empty when it is sound)."""
+    errors: list[str] = []
+    missing, extra = KEYS - label.keys(), label.keys() - KEYS - OPTIONAL
+    if missing or extra:
+        errors.append(f"keys: missing {sorted(missing)}, unexpected {sorted(extra)}")
+    if label.get("level") not in LEVELS:
+        errors.append(f"level {label.get('level')!r}")
+    review, plan = label.get("review_year"), label.get("plan_year")
+    # A report with no review (the first of a series) or no plan part may leave its year null.
+    if not all(year is None or isinstance(year, int) for year in (review, plan)):
+        errors.append("review_year and plan_year must be integers or null")
+    span = label.get("review_span")
+    if span is not None and (len(span) != 2 or span[1] != review or span[0] >= span[1]):
+        errors.append(f"review_span {span} must be [first, review_year]")
+
+    copies = 2 if label.get("text_repeated") else 1
+
+    def once(field: str, quote: Any, lo: int, hi: int) -> None:
+        if not isinstance(quote, str) or not lo <= len(quote) <= hi:
+            errors.append(f"{field}: {quote!r} must be a string of {lo}-{hi} characters")
+            return
+        count = text.count(quote)
+        if count != copies:
+            errors.append(f"{field}: {quote!r} occurs {count} times")
+
+    for field in MARKERS:
+        if label.get(field) is not None:
+            once(field, label[field], 8, 200)
+    for quote in label.get("problems") or []:
+        once("problems", quote, 10, 40)
+
+    target = label.get("gdp_target")
+    if target is not None:
+        bound, low, high = target.get("bound"), target.get("low"), target.get("high")
+        shape = {
+            "about": low is not None and low == high,
+            "exact": low is not None and low == high,
+            "at_least": low is not None and high is None,
+            "at_most": low is None and high is not None,
+            "range": low is not None and high is not None and low < high,
+            "none": low is None and high is None,
+        }
+        if bound not in BOUNDS or not shape[bound]:
+            errors.append(f"gdp_target: bound {bound!r} does not fit low={low} high={high}")
+        quote = target.get("quote") or ""
+        if quote not in text:
+            errors.append(f"gdp_target quote not found: {quote!r}")
+        for value in (low, high):
+            if value is not None and not _states(quote, value):
+                errors.append(f"gdp_target: {_num(value)} is not in its quote {quote!r}")
+    outcome = label.get("gdp_outcome")
+    if outcome is not None:
+        quote = outcome.get("quote") or ""
+        if quote not in text:
+            errors.append(f"gdp_outcome quote not found: {quote!r}")
+        if not _states(quote, outcome.get("value", float("nan"))):
+            errors.append(f"gdp_outcome: {outcome.get('value')} is not in its quote {quote!r}")
     return errors
 
 
+def _quotes(label: dict[str, Any]) -> list[str]:
+    found = [label[f] for f in MARKERS if label.get(f)] + list(label.get("problems") or [])
+    found += [label[k]["quote"] for k in ("gdp_target", "gdp_outcome") if label.get(k)]
+    return found
+
+
+def check_with_tool(label: dict[str, Any]) -> list[str]:
+    """Quotes missing from the text as the tool itself reads a plain report file."""
+    name = label["id"]
+    if "#" in name or name.endswith((".csv", ".tsv")):
+        return []
+    sys.path.insert(0, str(ROOT))
+    from summarizer.grounding import normalize
+    from summarizer.ingest import read_report
+
+    norm = normalize(read_report(CORPUS / name).text)
+    return [f"not in the tool's text: {q!r}" for q in _quotes(label) if normalize(q) not in norm]
+
+
 def main(argv: list[str]) -> int:
-    files = [Path(a) for a in argv] or sorted(LABELS.glob("*.json"))
-    failed = 0
-    per_level: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[str] = set()
-    for path in files:
-        labels = json.loads(path.read_text(encoding="utf-8"))
+    tool = "--tool" in argv
+    files = [Path(a) for a in argv if a != "--tool"] or sorted(LABELS.glob("*.json"))
+    failures = 0
+    for file in files:
+        labels = json.loads(file.read_text("utf-8"))
+        ids = Counter(label.get("id") for label in labels)
+        bad = 0
         for label in labels:
-            warnings: list[str] = []
-            errors = check_label(label, warnings)
-            for line in warnings:
-                print(f"{path.name}: {label.get('id')}: warning: {line}")
-            if label.get("id") in seen:
-                errors.append("duplicate id")
-            seen.add(label.get("id", ""))
-            if errors:
-                failed += 1
-                for line in errors:
-                    print(f"{path.name}: {label.get('id')}: {line}")
-                continue
-            tally = per_level[label["level"]]
-            tally["reports"] += 1
-            tally["plan part"] += label["plan_start"] is not None
-            tally["five-year part"] += label["fiveyear_start"] is not None
-            tally["own-work part"] += label["own_work_start"] is not None
-            tally["states problems"] += bool(label["problems"])
-            target = label["gdp_target"]
-            tally["GDP target"] += target is not None and target["bound"] != "none"
-            tally["says no GDP target"] += target is not None and target["bound"] == "none"
-            tally["GDP outcome"] += label["gdp_outcome"] is not None
-    for level, tally in sorted(per_level.items()):
-        print(f"{level:>10}: " + ", ".join(f"{k} {v}" for k, v in tally.items()))
-    total = sum(t["reports"] for t in per_level.values())
-    print(f"{total} labels right, {failed} wrong, in {len(files)} file(s)")
-    return 1 if failed else 0
+            try:
+                errors = check_label(label, report_text(label["id"]))
+                if tool:
+                    errors += check_with_tool(label)
+            except (OSError, KeyError, UnicodeDecodeError) as exc:
+                errors = [f"cannot read the report: {exc}"]
+            if ids[label.get("id")] > 1:
+                errors.append("id labelled more than once")
+            for error in errors:
+                print(f"FAIL {file.name} {label.get('id')}: {error}")
+            bad += bool(errors)
+        failures += bad
+        levels = Counter(label.get("level") for label in labels)
+        bounds = Counter((label.get("gdp_target") or {}).get("bound", "null") for label in labels)
+        print(
+            f"{file.name}: {len(labels)} reports, {bad} failing; levels {dict(levels)}; "
+            f"plan part {sum(bool(x.get('plan_start')) for x in labels)}, "
+            f"five-year part {sum(bool(x.get('fiveyear_start')) for x in labels)}, "
+            f"own-work part {sum(bool(x.get('own_work_start')) for x in labels)}, "
+            f"stating problems {sum(bool(x.get('problems')) for x in labels)} "
+            f"({sum(len(x.get('problems') or []) for x in labels)} paragraphs); "
+            f"GDP target bounds {dict(bounds)}, "
+            f"outcomes {sum(bool(x.get('gdp_outcome')) for x in labels)}"
+        )
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
