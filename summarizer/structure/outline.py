@@ -43,11 +43,14 @@ _REVIEW_CUE = re.compile(
 _PLAN_CUE = re.compile(
     rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|[一二][九〇零一二三四五六七八]{{3}})年(?:是|，|,|的|我们"
     r"|全[市省区县州镇国])|(?:做好|对|关于)?今年(?:的)?(?:政府)?工作|今年(?:经济社会发展|国民经济"
-    r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务))"
+    r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务)"
+    r"|今年[^，。]{0,4}(?:要|将))"
 )
 _INLINE_PLAN = re.compile(
     rf"[。！？](\s*)((?:({YEAR})年[，,][^。！？]{{0,16}}?(?:将|要)|({YEAR})年是))"
 )
+# A cue that opens the goals of the coming five (or more) years rather than the annual plan.
+_FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
 _LIST_ITEM = re.compile(
@@ -177,6 +180,31 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
 
+def _tense(paras: list[Para]) -> int:
+    return sum(len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras)
+
+
+def _unnamed_plan_heading(
+    hs: list[Heading], events: list[tuple[int, SectionKind, str, bool]], body: list[Para],
+    line_of: dict[int, int], ry: int | None, py: int | None,
+) -> Para | None:  # fmt: skip
+    """The first unnamed top-level heading after the review whose part reads as plans, when
+    the review before it reads as results ("一、…回顾" then "二、抓紧有利时机，加快经济发展")."""
+    review = next((e[0] for e in events if e[1] is _K.REVIEW), None)
+    tops = [h for h in hs if h.level == 1 and h.numbering]
+    for i, h in enumerate(tops):
+        at = line_of[h.start]
+        if review is None or at <= review or classify(h.text, ry, py) is not None:
+            continue
+        nxt = line_of[tops[i + 1].start] if i + 1 < len(tops) else body[-1].end + 1
+        ahead = [p for p in body if at <= p.line < nxt]
+        behind = [p for p in body if review <= p.line < at]
+        if _tense(ahead) > 0 and _tense(behind) <= 0:
+            return next(p for p in body if p.line == at)
+        return None
+    return None
+
+
 def _tense_boundary(paras: list[Para], after: int) -> Para | None:
     """Where the prose turns from results to plans, for text that no heading or cue divides.
 
@@ -187,7 +215,7 @@ def _tense_boundary(paras: list[Para], after: int) -> Para | None:
     body = [p for p in paras if p.line > after]
     if len(body) < 6:
         return None
-    score = [len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in body]
+    score = [_tense([p]) for p in body]
     total, run = sum(score), 0
     best, best_i = 0, -1
     for i in range(1, len(body)):  # maximise results before and plans after the split
@@ -228,11 +256,18 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     confidence, uncertain = "high", []
     if not any(k is _K.PLAN for _, k, _, _ in events):
         # No heading names the plan part: a cue sentence may open it (after any five-year
-        # part), and numbered parts after it that no word named are topics of the plan.
+        # part), or the first unnamed top-level heading after the review whose text reads as
+        # plans; numbered parts after it that no word named are topics of the plan.
         five = next((e[0] for e in events if e[1] is _K.FIVE_YEAR), -1)
         found = _plan_cue(body, five, ry, py)
-        confidence = "medium" if found else "low"
+        if found is not None and _FIVE_CUE.match(found.s):
+            events.append((found.line, _K.FIVE_YEAR, _first_sentence(found.s), True))
+            five, found = found.line, _plan_cue(body, found.end, ry, py)
+        confidence = "medium"
         if found is None and five < 0:
+            found = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        if found is None and five < 0:
+            confidence = "low"
             review = next((e[0] for e in events if e[1] is _K.REVIEW), zone - 1)
             found = _tense_boundary(body, review)
         if found is not None:
@@ -313,7 +348,7 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
     """Where the report admits shortcomings: a 存在的问题 sub-heading's block, or the cue
     paragraph ("在肯定成绩的同时，我们也清醒地认识到…") alone, up to the next paragraph or
     heading — at the end of the review, in a five-year part, or opening the plan part."""
-    host = [s for s in base if s.kind in (_K.REVIEW, _K.FIVE_YEAR, _K.PLAN, _K.OTHER)]
+    host = [s for s in base if s.kind is not _K.PREAMBLE or s.start > 0]
     starts = [s.start for s in host]
 
     def part(off: int) -> Section | None:
@@ -339,9 +374,8 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
         sec = part(p.line)
         if not sec or p.line < taken or (k >= 0 and p.line < blocks[k][1]):
             continue
-        window = 30 if sec.kind is _K.PLAN else 80  # a plan paragraph must open on the cue
-        cue = _PROBLEM_CUE.search(p.s[:window])
-        if not (cue and _PROBLEM_WORD.search(p.s, cue.start())):
+        start = _problem_start(p, sec.kind is _K.PLAN)
+        if start is None:
             continue
         end = p.end
         if p.s.endswith(("：", ":")):  # "…主要表现在：" with the list on the following lines
@@ -350,8 +384,22 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
                     break
                 end = q.end
         taken = end = end + text.startswith("\n", end)  # parts begin at line starts
-        out.append(Section(_K.PROBLEMS, p.line, min(end, sec.end), _first_sentence(p.s)))
+        a = p.line if start == p.off else start
+        out.append(Section(_K.PROBLEMS, a, min(end, sec.end), _first_sentence(text[a:end])))
     return sorted(out, key=lambda o: o.start)
+
+
+def _problem_start(p: Para, in_plan: bool) -> int | None:
+    """Where a paragraph starts admitting problems: its start, or the sentence inside it that
+    does ("…取得新进展。但是，我们前进的道路上还存在不少问题…"), else None."""
+    for sa, sb in [(0, 0), *((m.end(), m.end()) for m in _TERM.finditer(p.s))]:
+        window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
+        cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
+        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 120)):
+            return p.off + sa + (len(p.s[sa:]) - len(p.s[sa:].lstrip()))
+        if in_plan:
+            return None
+    return None
 
 
 def _closing(paras: list[Para], n: int) -> list[Section]:
