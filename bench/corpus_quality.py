@@ -81,6 +81,10 @@ def documents(label: dict[str, Any]) -> Document:
         from summarizer.ingest import read_documents  # type: ignore[attr-defined]
     except ImportError:
         read_documents = None
+    if "#" not in rid and not name.endswith(".csv"):
+        from summarizer.ingest import read_report
+
+        return read_report(path)
     if read_documents is not None:
         docs = read_documents(path)
         if len(docs) == 1:
@@ -173,22 +177,31 @@ def measure(label: dict[str, Any]) -> Result:
 
     # The labelled plan part runs from plan_start to the own-work part or the end; a labelled
     # five-year part holds targets too. Whatever comes before both is the review.
-    plan_end = own_at if own_at is not None and plan_at is not None and own_at > plan_at else len(text)
-    target_from = min(x for x in (plan_at, five_at) if x is not None) if (plan_at or five_at) else None
+    plan_end = (
+        own_at if own_at is not None and plan_at is not None and own_at > plan_at else len(text)
+    )
+    target_from = (
+        min(x for x in (plan_at, five_at) if x is not None) if (plan_at or five_at) else None
+    )
     for a in s.achievements:
         for m in a.metrics:
             r.achievements += 1
             p = at(m.quote)
             if p is not None and plan_at is not None and plan_at <= p < plan_end:
                 r.achievements_in_plan += 1
-                r.notes.append(f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»")
+                r.notes.append(
+                    f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»"
+                )
     for pl in s.plans:
         for m in pl.targets:
             r.targets += 1
             p = at(m.quote)
             if p is not None and target_from is not None and p < target_from:
                 r.targets_in_review += 1
-    for m in [*(m for a in s.achievements for m in a.metrics), *(m for p in s.plans for m in p.targets)]:
+    for m in [
+        *(m for a in s.achievements for m in a.metrics),
+        *(m for p in s.plans for m in p.targets),
+    ]:
         r.figures += 1
         r.with_period += bool(m.period)
     r.claims = len(s.validation.claims)
@@ -218,8 +231,10 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
             "issuer": (sum(r.issuer for r in rs), len(rs)),
             "level": (sum(r.level_ok for r in rs), len(rs)),
             "years": (sum(r.years for r in rs), len(rs)),
-            "achievements_in_plan": (sum(r.achievements_in_plan for r in rs),
-                                     sum(r.achievements for r in rs)),  # fmt: skip
+            "achievements_in_plan": (
+                sum(r.achievements_in_plan for r in rs),
+                sum(r.achievements for r in rs),
+            ),  # fmt: skip
             "targets_in_review": (sum(r.targets_in_review for r in rs), sum(r.targets for r in rs)),
             "with_period": (sum(r.with_period for r in rs), sum(r.figures for r in rs)),
             "flagged": (sum(r.flagged for r in rs), sum(r.claims for r in rs)),

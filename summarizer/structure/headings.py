@@ -103,10 +103,9 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     plans = five_year_spans(text)
     ahead = plan if plan is not None else (review + 1 if review is not None else None)
     if plans and ahead is not None and any(a >= ahead for _, _, a, _ in plans):
-        # "“十五五”时期主要目标任务"; "“十四五”时期发展成就和“十五五”时期主要目标" too; but
-        # "“十五五”时期主要目标和2026年重点工作" holds the annual plan as well.
-        if p and any(a == b == ahead for a, b in years):
-            return SectionKind.PLAN
+        # "“十五五”时期主要目标任务"; "“十四五”时期发展成就和“十五五”时期主要目标" too, and
+        # "“十五五”时期主要目标和2026年重点工作", which holds the annual plan as well.
+        # The outline looks for the annual plan's own opening inside such a part.
         return SectionKind.FIVE_YEAR if p or not r or len(plans) > 1 else SectionKind.REVIEW
     if re.search(r"(?:今后|未来)(?:五|十|十五)年|远景目标|中长期", text) and p:
         return SectionKind.FIVE_YEAR

@@ -35,6 +35,7 @@ from .types import Heading, Outline, ReportHeader, Section, SectionKind
 __all__ = ["outline", "period_of", "read_header"]
 
 _K = SectionKind
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _REVIEW_CUE = re.compile(
     rf"(?:\[[^\]]*\])?(?:今年以来|过去的?一年|一年来|五年来|过去五年|回顾|回眸|({YEAR})年(?:是|，|,)"
     r"|本届政府)"
@@ -114,6 +115,9 @@ def _parts(hs: list[Heading], ry: int | None, py: int | None) -> list[tuple[Head
             k = _K.PLAN if any(x is _K.REVIEW for _, x in out) else _K.REVIEW
         if h.numbering and seen_bare and k not in (_K.PROBLEMS, _K.GOVERNMENT):
             k = None
+        if not h.numbering and out and out[-1][1] in (_K.FIVE_YEAR, _K.PLAN):
+            if not heading_years(h.text):
+                continue  # "主要目标" inside the five-year goals is one of its topics
         if k is None and not out and h.numbering:
             k = _K.REVIEW  # an unnamed first part of a work report is its review
         if out and k is out[-1][1] and h.numbering and not re.search(r"\d{4}|十.?五", h.text):
@@ -181,7 +185,9 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
 
 
 def _tense(paras: list[Para]) -> int:
-    return sum(len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras)
+    return sum(
+        len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras
+    )
 
 
 def _unnamed_plan_heading(
@@ -264,8 +270,11 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
             events.append((found.line, _K.FIVE_YEAR, _first_sentence(found.s), True))
             five, found = found.line, _plan_cue(body, found.end, ry, py)
         confidence = "medium"
-        if found is None and five < 0:
-            found = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        if five < 0:
+            # "二、抓紧有利时机，加快经济发展" before "今年计划要求…": the heading opens it.
+            heading = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+            if heading is not None and (found is None or heading.line < found.line):
+                found = heading
         if found is None and five < 0:
             confidence = "low"
             review = next((e[0] for e in events if e[1] is _K.REVIEW), zone - 1)
@@ -273,6 +282,11 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
         if found is not None:
             events = [e for e in events if e[0] < found.line or e[3] or e[1] is not _K.REVIEW]
             events.append((found.line, _K.PLAN, _first_sentence(found.s), True))
+        elif mixed := next((e for e in events if e[1] is _K.FIVE_YEAR and py is not None
+                            and str(py) in e[2].translate(_FULLWIDTH)), None):  # fmt: skip
+            # "“十五五”时期主要目标和2026年重点工作" with no cue of its own: the annual plan
+            # is inside that part, from its heading on.
+            events = [(*mixed[:1], _K.PLAN, *mixed[2:]) if e is mixed else e for e in events]
         elif five >= 0:
             confidence = "high"  # a five-year plan part and no annual one
         else:
