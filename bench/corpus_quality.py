@@ -234,7 +234,7 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
             "achievements_in_plan": (
                 sum(r.achievements_in_plan for r in rs),
                 sum(r.achievements for r in rs),
-            ),  # fmt: skip
+            ),
             "targets_in_review": (sum(r.targets_in_review for r in rs), sum(r.targets for r in rs)),
             "with_period": (sum(r.with_period for r in rs), sum(r.figures for r in rs)),
             "flagged": (sum(r.flagged for r in rs), sum(r.claims for r in rs)),

@@ -406,7 +406,7 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
 def _problem_start(p: Para, in_plan: bool) -> int | None:
     """Where a paragraph starts admitting problems: its start, or the sentence inside it that
     does ("…取得新进展。但是，我们前进的道路上还存在不少问题…"), else None."""
-    for sa, sb in [(0, 0), *((m.end(), m.end()) for m in _TERM.finditer(p.s))]:
+    for sa in [0, *(m.end() for m in _TERM.finditer(p.s))]:
         window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
         cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
         if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 120)):
