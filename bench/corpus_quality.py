@@ -236,7 +236,7 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
             "problem_precision": (
                 sum(r.problem_parts_right for r in rs),
                 sum(r.problem_parts for r in rs),
-            ),  # fmt: skip
+            ),
             "issuer": (sum(r.issuer for r in rs), len(rs)),
             "level": (sum(r.level_ok for r in rs), len(rs)),
             "years": (sum(r.years for r in rs), len(rs)),
