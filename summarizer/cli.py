@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from .errors import InputError, SummarizerError, UsageError
+from .readers.corpus import CORPUS_SUFFIXES
 
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+# What a folder is scanned for: report files, and corpus files holding one report a row.
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
 
 
 def _stderr():
@@ -36,7 +38,8 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
             )
             if not found:
                 raise InputError(
-                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) in this folder"
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) "
+                    "or corpus files (.csv, .tsv, .jsonl, .parquet) in this folder"
                 )
             out.extend(found)
         else:
@@ -227,12 +230,13 @@ def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) 
     """Summarise many reports into out_dir with a progress display and a closing table."""
     import asyncio
 
-    from .batch import run_batch
+    from .batch import plan_runs, run_batch
     from .progress import BatchProgress
 
-    with BatchProgress(console, len(inputs)) as progress:
+    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    with BatchProgress(console, len(planned)) as progress:
         runs = asyncio.run(
-            run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
+            run_batch(planned, settings, out_dir, fmt, force=force, on_change=progress.update)
         )
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)

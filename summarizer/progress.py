@@ -101,7 +101,11 @@ class BatchProgress:
         """One row per report: status, claims, calls, tokens, cost."""
         table = Table(title=f"{len(runs)} reports in {time.perf_counter() - self.started:.1f} s")
         for col in ("report", "status", "verified", "flagged", "calls", "tokens", "cost"):
-            table.add_column(col, justify="left" if col in ("report", "status") else "right")
+            # A corpus row's name ends in its key (…tsv#1954): fold it rather than cut it off.
+            overflow = "fold" if col == "report" else "ellipsis"
+            table.add_column(
+                col, justify="left" if col in ("report", "status") else "right", overflow=overflow
+            )
         for r in runs:
             status = r.status if r.status != "failed" else f"[red]failed[/]: {r.reason[:80]}"
             table.add_row(

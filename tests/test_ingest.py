@@ -197,10 +197,10 @@ def test_tsv_breaks_only_on_tabs_and_ideographic_runs(tmp_path: Path) -> None:
     assert doc.text.split("\n") == ["——在大会上 总理", "温家宝", "一、回顾", "增长。", "二、计划"]
 
 
-def test_tsv_dataset_with_many_reports_is_rejected(tmp_path: Path) -> None:
+def test_read_report_refuses_a_corpus_file_of_several_reports(tmp_path: Path) -> None:
     path = tmp_path / "all.txt"
     path.write_text("2010\t报告\t正文一。\n2011\t报告\t正文二。\n", "utf-8")
-    with pytest.raises(InputError, match="one file per report"):
+    with pytest.raises(InputError, match="holds 2 reports.*--out-dir"):
         read_report(path)
 
 
