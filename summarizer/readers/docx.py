@@ -23,9 +23,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # The main story of the longest work reports is a few MB of XML; 32 MB is several times more
 # and parses in about 12 s. Beyond it a file is a zip bomb, not a report.
 MAX_XML_BYTES = 32 * 1024 * 1024
-# Word's XML deflates about tenfold (the Chinese text in it hardly compresses); a member that
-# inflates a hundredfold is made of repeats, which is what a zip bomb is.
-MAX_RATIO = 100
+# Word's XML deflates about tenfold (the Chinese text in it hardly compresses); a big member
+# that inflates a hundredfold is made of repeats, which is what a zip bomb is.
+MAX_RATIO, _RATIO_FROM = 100, 8 * 1024 * 1024
 # All members together (images included, as stored by Word, already compressed).
 MAX_MEMBERS_BYTES = 1024 * 1024 * 1024
 MAX_SECONDS = 60.0
@@ -65,7 +65,7 @@ def docx_text(raw: bytes) -> str:
                 ) from None
             total = sum(i.file_size for i in archive.infolist())
             ratio = info.file_size / max(info.compress_size, 1)
-            bomb = info.file_size > 2**20 and ratio > MAX_RATIO
+            bomb = info.file_size > _RATIO_FROM and ratio > MAX_RATIO
             if bomb:
                 raise InputError(f"is a .docx whose text inflates {ratio:.0f}-fold (a zip bomb?)")
             if info.file_size > MAX_XML_BYTES or total > MAX_MEMBERS_BYTES:

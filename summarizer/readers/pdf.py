@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 from typing import Any
 
@@ -22,6 +23,10 @@ __all__ = ["MAX_PAGES", "MAX_SECONDS", "pdf_text"]
 MAX_PAGES = 5_000
 MAX_SECONDS = 60.0
 _MAX_DEPTH = 64  # page-tree nesting; real trees are a few levels deep
+# A page dictionary written out plainly (not inside a compressed object stream). Counting them
+# in the bytes refuses a file of a huge number of pages before pypdf parses every object.
+_PLAIN_PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_TOO_MANY = f"is a PDF with more than {MAX_PAGES:,} pages; a work report has far fewer"
 
 
 def _count_pages(reader: Any) -> int:
@@ -46,9 +51,7 @@ def _count_pages(reader: Any) -> int:
             else:
                 stack.extend((kid, depth + 1) for kid in kids)
         if leaves > MAX_PAGES:
-            raise InputError(
-                f"is a PDF with more than {MAX_PAGES:,} pages; a work report has far fewer"
-            )
+            raise InputError(_TOO_MANY)
     return leaves
 
 
@@ -65,6 +68,8 @@ def pdf_text(raw: bytes) -> str:
     # pypdf reports every recoverable defect of a file on its logger; the text is what counts.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     deadline = time.monotonic() + MAX_SECONDS
+    if sum(1 for _ in _PLAIN_PAGE_RE.finditer(raw)) > MAX_PAGES:
+        raise InputError(_TOO_MANY)
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
