@@ -1,4 +1,4 @@
-"""Tests for summarizer.readers.text: byte-order marks, legacy encodings, line ends, binary input."""
+"""Tests for summarizer.readers.text: byte-order marks, legacy encodings, line ends, binary."""
 
 from __future__ import annotations
 
