@@ -114,7 +114,8 @@ def plan_runs(paths: Sequence[str], out_dir: Path, fmt: str) -> list[ReportRun]:
     runs: list[ReportRun] = []
     candidates: list[tuple[str, str]] = []
     for path in paths:
-        if not may_hold_many(path):
+        # Stdin can be read only once, and may hold a corpus: it is read now, like a corpus file.
+        if path != "-" and not may_hold_many(path):
             runs.append(ReportRun(path))
             candidates.append(_candidate(path))
             continue
@@ -127,7 +128,7 @@ def plan_runs(paths: Sequence[str], out_dir: Path, fmt: str) -> list[ReportRun]:
             continue
         for doc in documents:
             runs.append(ReportRun(doc.name, document=doc, file=path))
-            candidates.append((doc.stem, doc.stem))
+            candidates.append(_candidate(path) if doc.name == path else (doc.stem, doc.stem))
         for error in errors:
             name = error.name if isinstance(error, RowError) else path
             runs.append(ReportRun(name, status="failed", reason=str(error), file=path))

@@ -66,6 +66,8 @@ class Document:
     delivered, usually its plan year), `url` and `published` (as written). `stem` is a safe
     output file stem: a file's own stem, or for a corpus row ``<place>-<year>``, else
     ``<file stem>-<year>``, else ``<file stem>-<row number>``, unique within its file.
+    `sha256` is the file's, or for a corpus row that of its text and metadata (so editing one
+    row of a corpus file changes only that row's hash).
     """
 
     name: str

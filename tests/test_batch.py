@@ -335,3 +335,16 @@ def test_one_report_of_a_corpus_file_goes_to_stdout_and_validates(tmp_path):
     province = sorted((CORPUS / "province-2026").glob("*.csv"))[0]
     single = _cli(["summarize", str(province)])
     assert single.exit_code == 0 and single.stdout.startswith("# ")
+
+
+def test_a_corpus_on_stdin_in_a_batch_gives_one_output_per_row(tmp_path):
+    from conftest import CORPUS
+
+    lines = (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").splitlines()
+    data = ("\n".join(lines[:2]) + "\n").encode("utf-8")
+    out = tmp_path / "out"
+    other = str(REPORTS / "luoxi-2019.txt")
+    r = CliRunner().invoke(main, ["summarize", "-", other, "--out-dir", str(out)], input=data)
+    assert r.exit_code == 0, r.stderr
+    assert _outputs(out) == ["luoxi-2019.md", "stdin-1954.md", "stdin-1955.md"]
+    assert "-#1955: done" in r.stderr

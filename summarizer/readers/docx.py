@@ -79,7 +79,7 @@ def docx_text(raw: bytes) -> str:
         raise InputError(f"is a .docx whose document.xml cannot be parsed ({exc})") from None
 
 
-def _paragraphs(fh: io.BufferedReader) -> list[str]:
+def _paragraphs(fh: io.BufferedReader[_Capped]) -> list[str]:
     head = fh.peek(4096)[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         # Word never writes a DTD; one here can only be an entity-expansion attack.
