@@ -80,6 +80,8 @@ def test_national_tsv_holds_35_reports_one_a_line() -> None:
     # A title field of its own becomes the title hint; a title glued to the text stays text.
     assert by_year[1988].title_hint == "1988年政府工作报告"
     assert by_year[1988].text.startswith("——１９８８年３月２５日在第七届全国人民代表大会")
+    assert by_year[2001].title_hint is None  # a delivery line (——2001年3月5日…) is kept
+    assert by_year[2001].text.startswith("2001年政府工作报告——2001年3月5日在第九届")
     assert by_year[1954].title_hint is None
     assert by_year[1954].text.startswith("1954年政府工作报告——1954年5月23日")
     assert "二、关于1 9 9 8 年政府工作的建议" in by_year[1998].text.split("\n")

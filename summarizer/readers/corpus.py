@@ -89,7 +89,8 @@ _KNOWN = {_norm(n): role for role, names in COLUMNS.items() for n in names}
 _YEAR_LINE_RE = re.compile(r" *(\d{4})\t")
 _FLAT_SPACE_RE = re.compile(r"[ \t\xa0\u3000]+")
 _TITLE_MAX = 40  # a field this short, with no sentence in it, is a title, not the text
-_SENTENCE_RE = re.compile(r"[。！？；：:;!?]")
+# A sentence, or the dash that opens the delivery line (——2001年3月5日在…): text, not a title.
+_NOT_TITLE_RE = re.compile(r"[。！？；：:;!?—－]")
 
 
 def _flat_break(match: re.Match[str]) -> str:
@@ -113,7 +114,7 @@ def _year_line(number: int, line: str) -> Row:
     fields = line[match.end() :].split("\t")
     first = fields[0].strip(" \xa0\u3000")
     title = None
-    if len(fields) > 1 and 0 < len(first) <= _TITLE_MAX and not _SENTENCE_RE.search(first):
+    if len(fields) > 1 and 0 < len(first) <= _TITLE_MAX and not _NOT_TITLE_RE.search(first):
         title, fields = first, fields[1:]
     return Row(number, restore_breaks("\t".join(fields)), year=int(match.group(1)), title=title)
 
