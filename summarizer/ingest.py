@@ -7,7 +7,8 @@ Formats are recognised by content (a file's name is only a hint); each has its r
 * ``html``  a web page or a scraped fragment (``[<div …>…</div>]``); its main text is extracted;
 * ``docx`` and ``pdf``  Word and PDF files;
 * corpus files, many reports in one: ``year<TAB>[title<TAB>]text`` lines (``tsv``), CSV or TSV
-  with a header (``csv``/``tsv``), JSONL (``jsonl``) and Parquet (``parquet``).
+  with a header (``csv``/``tsv``), JSONL (``jsonl``), a JSON array of objects (``json``) and
+  Parquet (``parquet``).
 
 `read_documents(path)` gives every report a path holds: one for a report file, one per row
 for a corpus file. `read_report(path)` gives exactly one and refuses a corpus file holding
@@ -27,7 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .readers.corpus import CORPUS_SUFFIXES, PARQUET_MAGIC, Row, parquet_rows, sniff, text_rows
+from .readers.corpus import (
+    CORPUS_SUFFIXES,
+    JSON_SUFFIX,
+    PARQUET_MAGIC,
+    Row,
+    parquet_rows,
+    sniff,
+    text_rows,
+)
 from .readers.docx import docx_text
 from .readers.html import html_to_text, is_html
 from .readers.pdf import pdf_text
@@ -260,7 +269,7 @@ def may_hold_many(path: str) -> bool:
     """
     if path == "-":
         return False
-    if path.lower().endswith(CORPUS_SUFFIXES):
+    if path.lower().endswith((*CORPUS_SUFFIXES, JSON_SUFFIX)):
         return True
     try:
         with open(path, "rb") as fh:

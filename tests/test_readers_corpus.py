@@ -146,6 +146,26 @@ def test_jsonl_reads_like_the_csv_it_was_made_from(tmp_path: Path) -> None:
     assert [d.name for d in docs] == [f"{path}#1", f"{path}#2", f"{path}#3"]  # years repeat
 
 
+def test_json_array_of_records_named_or_recognised(tmp_path: Path) -> None:
+    rows = _csv_rows(PROVINCES[:2])
+    for name in ("reports.json", "reports.txt"):
+        path = tmp_path / name
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        _same_reports(read_documents(path), [read_report(p) for p in PROVINCES[:2]])
+    (tmp_path / "one.json").write_text('{"text": "x"}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a list of reports"):
+        read_documents(tmp_path / "one.json")
+
+
+def test_the_most_specific_place_column_names_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "cities.csv"
+    _write_csv(
+        path, ["省份", "城市", "年份", "正文"], [["江苏省", "南京市", "2024", REPORT]], "utf-8"
+    )
+    [doc] = read_documents(path)
+    assert (doc.place_hint, doc.stem) == ("南京市", "南京市-2024")
+
+
 def test_gb18030_csv_with_chinese_headers_and_several_rows(tmp_path: Path) -> None:
     paths = PROVINCES[3:6]
     rows = _csv_rows(paths)

@@ -30,6 +30,7 @@ from .html import html_to_text, is_html
 __all__ = [
     "COLUMNS",
     "CORPUS_SUFFIXES",
+    "JSON_SUFFIX",
     "PARQUET_MAGIC",
     "Row",
     "parquet_rows",
@@ -39,29 +40,24 @@ __all__ = [
 ]
 
 CORPUS_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+# A JSON array of report objects is read when named, but a folder's .json files are never
+# scanned: they are as likely to be summaries written by this tool.
+JSON_SUFFIX = ".json"
 PARQUET_MAGIC = b"PAR1"
 
 # Header names of each column a corpus may have, best first. Compared after `_norm`.
+# fmt: off
 COLUMNS: dict[str, tuple[str, ...]] = {
     "text": ("full_text", "content", "text", "body", "正文", "内容", "全文"),
-    "place": (
-        "province",
-        "city",
-        "county",
-        "place",
-        "region",
-        "area",
-        "地区",
-        "省份",
-        "城市",
-        "地名",
-        "单位",
-    ),
+    # Most specific first: a city dataset often has a province column too.
+    "place": ("place", "地名", "county", "city", "城市", "region", "area", "地区", "province",
+              "省份", "单位"),
     "year": ("year", "年份", "年度"),
     "title": ("title", "标题", "名称"),
     "url": ("source_url", "url", "link", "链接", "网址"),
     "date": ("publish_date", "date", "pub_date", "发布日期", "日期", "时间"),
 }
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -190,25 +186,39 @@ def _csv_rows(text: str, delimiter: str) -> list[Row]:
     return _table_rows(table[0], table[1:])
 
 
-def _jsonl_rows(text: str) -> list[Row]:
-    records: list[dict[str, Any] | None] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            record = None
-        records.append(record if isinstance(record, dict) else None)
+def _record_rows(records: Sequence[object]) -> list[Row]:
+    """Rows of JSON records; a record that is not an object is a row with a problem."""
+    objects = [r if isinstance(r, dict) else None for r in records]
     keys: list[str] = []
-    for record in records:
+    for record in objects:
         keys.extend(k for k in record or {} if k not in keys)
     bad = "is not a JSON object"
     if not keys:
-        return [Row(n, problem=bad) for n in range(1, len(records) + 1)]
-    rows = _table_rows(keys, [[(r or {}).get(k) for k in keys] for r in records])
-    pairs = zip(rows, records, strict=True)
+        return [Row(n, problem=bad) for n in range(1, len(objects) + 1)]
+    rows = _table_rows(keys, [[(r or {}).get(k) for k in keys] for r in objects])
+    pairs = zip(rows, objects, strict=True)
     return [row if rec is not None else Row(row.number, problem=bad) for row, rec in pairs]
+
+
+def _jsonl_rows(text: str) -> list[Row]:
+    records: list[object] = []
+    for line in text.split("\n"):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                records.append(None)
+    return _record_rows(records)
+
+
+def _json_rows(text: str) -> list[Row]:
+    try:
+        records = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"is a JSON file that cannot be parsed ({exc})") from None
+    if not isinstance(records, list):
+        raise InputError("is a JSON file but not a list of reports (one object each)")
+    return _record_rows(records)
 
 
 def parquet_rows(raw: bytes) -> list[Row]:
@@ -243,11 +253,16 @@ def _header_delimiter(first_line: str) -> str | None:
     return None
 
 
+_JSON_ARRAY_RE = re.compile(r"\s*\[\s*\{")
+
+
 def sniff(text: str, name: str = "") -> str | None:
-    """ "lines", "jsonl", "csv" or "tsv" for a corpus file's text, None for a single report."""
+    """The form of a corpus file's text (lines, jsonl, json, csv, tsv); None for one report."""
     lower = name.lower()
     if lower.endswith((".jsonl", ".ndjson")):
         return "jsonl"
+    if lower.endswith(JSON_SUFFIX) or _JSON_ARRAY_RE.match(text):
+        return "json"
     if _YEAR_LINE_RE.match(text.lstrip("\n")):
         return "lines"
     if lower.endswith(".csv"):
@@ -272,4 +287,6 @@ def text_rows(text: str, form: str) -> list[Row]:
         return [_year_line(n, line) for n, line in enumerate(lines, start=1)]
     if form == "jsonl":
         return _jsonl_rows(text)
+    if form == "json":
+        return _json_rows(text)
     return _csv_rows(text, "," if form == "csv" else "\t")
