@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -87,12 +88,12 @@ def _file_size(path: str) -> int:
 def _names(candidates: Sequence[tuple[str, str]]) -> list[str]:
     """One output name per (stem, fuller name) pair: the stem, the fuller name when stems
     collide, and a position suffix when even those do."""
-    stems = [s for s, _ in candidates]
+    stems = Counter(s for s, _ in candidates)  # counted once: a corpus may hold many rows
     # report.pdf and report.docx must not overwrite each other's brief.
-    clash = {s for s in stems if stems.count(s) > 1}
-    chosen = [n if s in clash else s for s, n in candidates]
-    if len(set(chosen)) < len(chosen):  # the same file name in two folders
-        chosen = [f"{c}-{i + 1}" if chosen.count(c) > 1 else c for i, c in enumerate(chosen)]
+    chosen = [n if stems[s] > 1 else s for s, n in candidates]
+    counts = Counter(chosen)
+    if len(counts) < len(chosen):  # the same file name in two folders
+        chosen = [f"{c}-{i + 1}" if counts[c] > 1 else c for i, c in enumerate(chosen)]
     return chosen
 
 

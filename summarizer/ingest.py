@@ -24,6 +24,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,10 +174,8 @@ def _unique(keys: list[str]) -> list[str]:
 
 def _row_keys(rows: list[Row]) -> list[str]:
     """What follows `#` in a row's name: its year when no other row shares it, else its number."""
-    years = [r.year for r in rows]
-    return _unique(
-        [str(r.year) if r.year and years.count(r.year) == 1 else str(r.number) for r in rows]
-    )
+    years = Counter(r.year for r in rows)
+    return _unique([str(r.year) if r.year and years[r.year] == 1 else str(r.number) for r in rows])
 
 
 def _row_stems(rows: list[Row], file_stem: str) -> list[str]:
