@@ -27,7 +27,7 @@ from . import __version__
 from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
-from .ingest import Document, RowError, may_hold_many, read_documents, read_report
+from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
 from .transport import UsageMeter, current_meter
@@ -60,6 +60,11 @@ class ReportRun:
 
     def __post_init__(self) -> None:
         self.file = self.file or self.path
+
+    @property
+    def name(self) -> str:
+        """The report as messages show it (a legacy-encoded file name made printable)."""
+        return printable(self.path)
 
 
 def fingerprint(settings: Settings, fmt: str) -> str:
@@ -98,7 +103,8 @@ def _names(candidates: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _candidate(path: str) -> tuple[str, str]:
-    return ("stdin", "stdin") if path == "-" else (Path(path).stem, Path(path).name)
+    shown = Path(printable(path))  # an output name must be writable as UTF-8 (the manifest)
+    return ("stdin", "stdin") if path == "-" else (shown.stem, shown.name)
 
 
 def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
@@ -157,7 +163,7 @@ def source_key(run: ReportRun) -> str:
     """A report's key in the manifest: its file's absolute path, plus #key for a corpus row."""
     if run.file == "-":
         return run.path
-    return os.path.abspath(run.file) + run.path[len(run.file) :]
+    return printable(os.path.abspath(run.file)) + run.path[len(run.file) :]
 
 
 class Manifest:

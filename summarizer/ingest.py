@@ -51,6 +51,7 @@ __all__ = [
     "decode_bytes",
     "looks_like_report",
     "may_hold_many",
+    "printable",
     "read_documents",
     "read_report",
     "safe_stem",
@@ -59,6 +60,20 @@ __all__ = [
 # The biggest yearly reports are a few MB of text; a PDF with images may be tens of MB.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 _STEM_MAX = 80  # characters of an output file stem
+
+
+def printable(path: str) -> str:
+    """A path as messages and summaries show it: a file name in legacy bytes (GBK on a Linux
+    disk: surrogate escapes once decoded) shown as GB18030 text, else with U+FFFD."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def safe_stem(text: str) -> str:
@@ -293,9 +308,7 @@ def read_documents(
     `RowError` too, unless `errors` is given: then the RowError (naming ``path#key``) is appended
     there and the other rows are returned.
     """
-    name = os.fspath(path)
-    if isinstance(name, bytes):
-        name = os.fsdecode(name)
+    name = printable(os.fsdecode(os.fspath(path)))
     entries = _load(name, _read_raw(name, path))
     bad = [e for e in entries if isinstance(e, InputError)]
     if bad and errors is None:
@@ -307,18 +320,20 @@ def read_documents(
 
 def read_report(path: str | os.PathLike[str]) -> Document:
     """Read exactly one report ("-" for stdin, ``corpus#key`` for one row), or raise InputError."""
-    name = os.fsdecode(os.fspath(path))
-    base, _, key = name.rpartition("#")
-    if base and name != "-" and not os.path.exists(name) and os.path.isfile(base):
+    real = os.fsdecode(os.fspath(path))
+    name = printable(real)
+    base, _, key = real.rpartition("#")
+    if base and real != "-" and not os.path.exists(real) and os.path.isfile(base):
         errors: list[InputError] = []
         docs = read_documents(base, errors)
         for doc in docs:
             if doc.name == name:
                 return doc
         for error in errors:
-            if str(error).startswith(f"{name}:"):
+            if isinstance(error, RowError) and error.name == name:
                 raise error
-        raise InputError(f"{name}: {base} holds no row {key!r} (rows are named by year or number)")
+        shown = printable(base)
+        raise InputError(f"{name}: {shown} holds no row {key!r} (rows are named by year or number)")
     errors = []
     docs = read_documents(path, errors)
     if len(docs) + len(errors) > 1:

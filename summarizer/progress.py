@@ -88,7 +88,7 @@ class BatchProgress:
         elif run.status in ("done", "skipped", "failed"):
             what = run.status if run.status != "failed" else f"FAILED: {run.reason}"
             self.console.print(
-                f"summarizer: [{done}/{self.total}] {run.path}: {what}"
+                f"summarizer: [{done}/{self.total}] {run.name}: {what}"
                 + (
                     f" ({run.verified} verified, {run.flagged} flagged, {run.meter.calls} calls)"
                     if run.status == "done"
@@ -109,7 +109,7 @@ class BatchProgress:
         for r in runs:
             status = r.status if r.status != "failed" else f"[red]failed[/]: {r.reason[:80]}"
             table.add_row(
-                "stdin" if r.path == "-" else Path(r.path).name,
+                "stdin" if r.path == "-" else Path(r.name).name,
                 status,
                 str(r.verified),
                 str(r.flagged),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -75,3 +76,37 @@ def test_stdin_that_is_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", Tty(io.BytesIO(b"")))
     assert "terminal" in input_error("-")
+
+
+def _gbk_named(folder: Path, data: bytes) -> str:
+    """A file whose name is GBK bytes, as copied from a Chinese Windows disk; its str path."""
+    raw = os.path.join(os.fsencode(folder), "报告".encode("gbk") + b".txt")
+    try:
+        with open(raw, "wb") as fh:
+            fh.write(data)
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 names")
+    return os.fsdecode(raw)
+
+
+def test_a_gbk_file_name_is_shown_as_text(tmp_path: Path) -> None:
+    path = _gbk_named(tmp_path, (REPORTS / "jincheng-2019.txt").read_bytes())
+    doc = read_report(path)
+    assert doc.name == str(tmp_path / "报告.txt") and doc.stem == "报告"
+    assert read_report(os.fsencode(path)) == doc
+    doc.name.encode("utf-8")  # printable, and serialisable into the summary JSON
+
+
+def test_gbk_file_names_in_a_batch_are_written_and_named(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from summarizer.cli import main
+
+    (tmp_path / "in").mkdir()
+    _gbk_named(tmp_path / "in", (REPORTS / "jincheng-2019.txt").read_bytes())
+    out = tmp_path / "out"
+    args = ["summarize", str(tmp_path / "in"), "--out-dir", str(out)]
+    r = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    assert "报告.txt: done" in r.stderr
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["报告.md"]
