@@ -294,8 +294,16 @@ def may_hold_many(path: str) -> bool:
         return True
     if head.startswith((PDF_MAGIC, ZIP_MAGIC)):
         return False
-    codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    text = normalise_newlines(head.decode(codec, errors="ignore"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        head = head.removeprefix(b"\xef\xbb\xbf")
+        try:  # the head may end inside a character: leave its last bytes out of the test
+            text = head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            cut = exc.start >= len(head) - 3
+            text = head[: exc.start].decode("utf-8") if cut else head.decode("gb18030", "ignore")
+    text = normalise_newlines(text)
     return not is_html(text, path) and sniff(text, path) is not None
 
 

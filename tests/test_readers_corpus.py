@@ -13,7 +13,7 @@ import pytest
 from inputs import CORPUS, REPORTS
 
 from summarizer.errors import InputError
-from summarizer.ingest import Document, RowError, read_documents, read_report
+from summarizer.ingest import Document, RowError, may_hold_many, read_documents, read_report
 
 PROVINCES = sorted((CORPUS / "province-2026").glob("*.csv"))
 NATIONAL = CORPUS / "national-1954-2004.tsv"
@@ -326,3 +326,15 @@ def test_corpus_files_without_reports_are_one_line_errors(
         read_documents(path)
     assert message in str(info.value) and str(path) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_a_corpus_file_is_recognised_from_its_first_bytes_whatever_its_name(
+    tmp_path: Path, encoding: str
+) -> None:
+    rows = [["省份", "年份", "正文"], ["甲省", "2019", REPORT * 30], ["乙省", "2019", REPORT]]
+    path = tmp_path / "reports.txt"  # the head that is sniffed ends inside a character
+    _write_csv(path, rows[0], rows[1:], encoding)
+    assert may_hold_many(str(path))
+    assert not may_hold_many(str(REPORTS / "jincheng-2019.txt"))
+    assert [d.stem for d in read_documents(path)] == ["甲省-2019", "乙省-2019"]
