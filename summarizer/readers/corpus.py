@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..lexicon import YEAR_RE
 from .html import html_to_text, is_html
 
 __all__ = [
@@ -123,8 +124,8 @@ def _cell(value: Any) -> str:
 
 
 def _year(value: str) -> int | None:
-    match = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", value)
-    return int(match.group(1)) if match else None
+    match = YEAR_RE.search(value)
+    return int(match.group()) if match else None  # int() reads full-width digits too
 
 
 def _columns(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> dict[str, int]:

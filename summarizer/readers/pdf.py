@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from ..errors import InputError
-from .text import CJK_RE
+from ..lexicon import CJK_RE
 
 __all__ = ["MAX_PAGES", "MAX_SECONDS", "pdf_text"]
 

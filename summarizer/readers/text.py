@@ -11,11 +11,9 @@ import codecs
 import re
 
 from ..errors import InputError
+from ..lexicon import CJK_RE
 
-__all__ = ["CJK_RE", "PDF_MAGIC", "ZIP_MAGIC", "decode_bytes", "normalise_newlines"]
-
-# One Chinese character, including the extension blocks and compatibility ideographs.
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+__all__ = ["PDF_MAGIC", "ZIP_MAGIC", "decode_bytes", "normalise_newlines"]
 
 PDF_MAGIC, ZIP_MAGIC = b"%PDF-", b"PK\x03\x04"
 
