@@ -52,7 +52,8 @@ def test_zip_that_is_not_a_docx(tmp_path: Path) -> None:
         z.writestr("xl/workbook.xml", "<workbook/>")
     path = tmp_path / "table.xlsx"
     path.write_bytes(buf.getvalue())
-    assert "not a Word .docx" in input_error(path)
+    message = input_error(path)
+    assert "not a Word .docx" in message and "save its sheet as CSV" in message
 
 
 def test_docx_with_a_dtd_is_refused(tmp_path: Path) -> None:

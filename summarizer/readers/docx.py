@@ -59,6 +59,11 @@ def docx_text(raw: bytes) -> str:
             try:
                 info = archive.getinfo("word/document.xml")
             except KeyError:
+                if "xl/workbook.xml" in archive.namelist():
+                    raise InputError(
+                        "is an Excel workbook, not a Word .docx; save its sheet as CSV "
+                        "(one report a row, with a header) to read every report in it"
+                    ) from None
                 raise InputError(
                     "is a ZIP file but not a Word .docx (no word/document.xml); "
                     "save the report as .docx, PDF or plain text"
