@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -107,9 +108,11 @@ class BatchProgress:
                 col, justify="left" if col in ("report", "status") else "right", overflow=overflow
             )
         for r in runs:
-            status = r.status if r.status != "failed" else f"[red]failed[/]: {r.reason[:80]}"
+            # Names and reasons are data: "[bold]" or "[/x]" in a path is not rich markup.
+            reason = escape(r.reason[:80])
+            status = r.status if r.status != "failed" else f"[red]failed[/]: {reason}"
             table.add_row(
-                "stdin" if r.path == "-" else Path(r.name).name,
+                escape("stdin" if r.path == "-" else Path(r.name).name),
                 status,
                 str(r.verified),
                 str(r.flagged),
