@@ -203,12 +203,15 @@ def _say_engine(console, settings, requested: str) -> None:
 
 def _summarize_one(document, settings, fmt, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
+    from rich.markup import escape
+
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
-    with console.status(f"summarising {document.name} …"):
+    # A report's name is data: "[/x]" in a path is not rich markup.
+    with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     text = render_json(summary) if fmt == "json" else render_markdown(summary)
@@ -221,7 +224,8 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     console.print(
         f"summarizer: {document.name}: {len(summary.achievements)} achievements, "
         f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
-        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
+        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged",
+        markup=False,
     )
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 
