@@ -86,3 +86,11 @@ def test_broken_markup_is_read_in_linear_time(tmp_path: Path, unit: str) -> None
     path.write_text("<html><p>番茄炒蛋：鸡蛋打散。</p>" + unit * 100_000, encoding="utf-8")
     code, stderr = summarize_bounded(path)
     assert code == 2 and "does not look like a government work report" in stderr, stderr
+
+
+def test_a_text_node_beyond_libxml2s_default_limit_is_kept_whole() -> None:
+    from summarizer.readers.html import html_to_text
+
+    paragraph = "政府工作报告。" * 600_000  # 12.6 MB of UTF-8: libxml2 drops it by default
+    text, _ = html_to_text(f"<html><body><p>{paragraph}</p></body></html>")
+    assert text == paragraph

@@ -110,7 +110,9 @@ def html_to_text(text: str) -> tuple[str, str | None]:
     if body:
         # Bytes with the encoding named, so a page's own <meta charset> (already applied when
         # the file was decoded) cannot make libxml2 decode it a second time.
-        lxml_parser = etree.HTMLParser(target=parser, encoding="utf-8", no_network=True)
+        lxml_parser = etree.HTMLParser(
+            target=parser, encoding="utf-8", no_network=True, huge_tree=True
+        )
         etree.fromstring(body.encode("utf-8", "surrogatepass"), lxml_parser)
     lines = (line.strip() for line in "".join(parser.parts).split("\n"))
     extracted = "\n".join(line for line in lines if line)
