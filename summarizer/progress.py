@@ -103,9 +103,10 @@ class BatchProgress:
         table = Table(title=f"{len(runs)} reports in {time.perf_counter() - self.started:.1f} s")
         for col in ("report", "status", "verified", "flagged", "calls", "tokens", "cost"):
             # A corpus row's name ends in its key (…tsv#1954): fold it rather than cut it off.
-            overflow = "fold" if col == "report" else "ellipsis"
             table.add_column(
-                col, justify="left" if col in ("report", "status") else "right", overflow=overflow
+                col,
+                justify="left" if col in ("report", "status") else "right",
+                overflow="fold" if col == "report" else "ellipsis",
             )
         for r in runs:
             # Names and reasons are data: "[bold]" or "[/x]" in a path is not rich markup.
