@@ -144,7 +144,10 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
                 f"(the limit is {MAX_INPUT_BYTES // 2**20} MB)"
             )
         with open(path, "rb") as fh:
-            return fh.read(MAX_INPUT_BYTES + 1)
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:  # a device or a file still growing: its size lied
+            raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
+        return raw
     except FileNotFoundError:
         raise InputError(f"{name}: report file not found") from None
     except PermissionError:

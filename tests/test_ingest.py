@@ -110,3 +110,11 @@ def test_gbk_file_names_in_a_batch_are_written_and_named(tmp_path: Path) -> None
     assert r.exit_code == 0, r.stderr
     assert "报告.txt: done" in r.stderr
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["报告.md"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_a_device_whose_size_says_nothing_is_read_only_up_to_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("summarizer.ingest.MAX_INPUT_BYTES", 1000)
+    assert "too large" in input_error("/dev/zero")
