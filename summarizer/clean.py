@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .chrome import chrome_flags
+from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, Break, flat_layout, footer_spans, letter_spaced
+
 __all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
 
 OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in practice
@@ -88,26 +91,6 @@ _TRAIL_CHARS = _SPACES + "*" + _MARKS
 # Inside a line: docx bookmark markers, Markdown bold marks, and runs of spaces.
 _INNER_RE = re.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
 
-_PAGE_RE = re.compile(
-    r"(?:\d{1,3}|[-—–－~～]\s*\d{1,4}\s*[-—–－~～]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[-—–－]\s*[ivxlcIVXLC]{1,6}\s*[-—–－])"
-)
-# Labels of the metadata block and navigation of government web pages ("索引号:…").
-_WEB_FIELDS = (
-    "信息名称 索引号 主题分类 体裁分类 组配分类 服务对象分类 公开方式 公开范围 公开时限 文件编号 "
-    "发文字号 发布机构 发文机关 产生日期 发布日期 成文日期 废止日期 有效性 内容概述 关键词 今天 "
-    "当前位置 您当前的位置 您的位置 浏览次数 点击数"
-).split()
-_WEB_FIELD_RE = re.compile(rf"(?:{'|'.join(_WEB_FIELDS)})\s*[:：]")
-_WEB_FIELD_FIRST = frozenset(name[0] for name in _WEB_FIELDS)
-# Footer and toolbar text. Words that a body sentence could also contain ("主办单位") only
-# count at the start of a line, since a hard-wrapped PDF line is short and may lack "。".
-_WEB_ANY_RE = re.compile(
-    r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
-    r"今日访问量|【字体|^(?:主办单位|承办单位|技术支持|联系我们|网站地图|分享到|扫一扫)"
-    r"|^欢迎(?:访问|来到|光临).{0,40}网站"
-)
-
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Numbered headings and numbered lead-in paragraphs; "5.2万吨" is a number, not "5." + text.
 _NUMBERED_RE = re.compile(
@@ -132,6 +115,10 @@ _LEAD_OPEN_RE = re.compile(
 # A paragraph with this many sentences ended is whole enough that a lead phrase after it opens
 # the next one; a lead and a fragment ("筑牢安全发展基石。创建省级") are one cut-off paragraph.
 _WHOLE_PARAGRAPH_ENDS = 2
+# Pieces of a sentence that web layout puts on lines of their own (see `_inline_piece`).
+_OPENERS = frozenset("（(“‘《〈「『【[")
+_SUBSCRIPT_RE = re.compile(r"[\d.]{1,4}")
+_COPULA_RE = re.compile(r"[是为][:：]")
 _TERMINAL = frozenset("。！？；：!?;:…")
 _CLOSERS = "”’」』）)》】\"'"
 _COMMA_END = frozenset("，,、")
@@ -173,18 +160,47 @@ def _heading_like(text: str) -> bool:
 
 
 class _Item(NamedTuple):
-    """A content line after in-line cleaning."""
+    """A content line (or a paragraph of a flattened line) after in-line cleaning."""
 
     text: str
     spans: tuple[tuple[int, int], ...]  # kept source ranges, in order
-    end: int  # source offset of the line's "\n" (or of the end of the source)
+    end: int  # source offset where a break after it maps: the line's "\n", or the flat break
     marked: bool  # carried Markdown/OCR heading marks
     gap_before: int  # blank or dropped lines since the previous content line
     width: int  # display width, CJK characters counting two
+    ends_paragraph: bool = False  # a paragraph break found inside a flattened line follows
 
 
-def _clean_line(source: str, start: int, end: int) -> tuple[str, tuple[tuple[int, int], ...], bool]:
-    """In-line cleaning of source[start:end]: (text, kept spans, had heading marks)."""
+def _deletions(
+    line: str, i: int, j: int, holes: Sequence[tuple[int, int]], spaced: bool
+) -> list[tuple[int, int]]:
+    """Ranges of line[i:j] to delete: markers, spaces not between Latin words, `holes`."""
+    cut: list[tuple[int, int]] = []
+    for m in _INNER_RE.finditer(line, i, j):
+        a, b = m.span()
+        if line[a] == "[" or line[a] == "*":
+            pass  # a marker: delete it whole
+        elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
+            if b - a == 1 and not spaced:
+                continue
+            if spaced and b - a == 1:
+                pass  # letters spaced out: the single spaces are not word breaks
+            else:
+                a += 1  # collapse a run between Latin/digit tokens to one space
+        cut.append((a, b))
+    if holes:
+        cut = sorted([*cut, *holes])
+    return cut
+
+
+def _clean_line(
+    source: str,
+    start: int,
+    end: int,
+    holes: Sequence[tuple[int, int]] = (),
+) -> tuple[str, tuple[tuple[int, int], ...], bool]:
+    """In-line cleaning of source[start:end] without `holes` (line offsets): (text, kept
+    spans, had heading marks)."""
     line = source[start:end]
     body = line.lstrip(_LEAD_CHARS)
     i = len(line) - len(body)
@@ -192,34 +208,36 @@ def _clean_line(source: str, start: int, end: int) -> tuple[str, tuple[tuple[int
     if i >= j:
         return "", (), False
     marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
-    pos = i
+    cut = _deletions(line, i, j, holes, letter_spaced(line[i:j]))
+    if not cut:
+        return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
     spans: list[tuple[int, int]] = []
-    for m in _INNER_RE.finditer(line, i, j):
-        a, b = m.span()
-        if line[a] == "[" or line[a] == "*":
-            pass  # a marker: delete it whole
-        elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
-            if b - a == 1:
-                continue
-            a += 1  # collapse a run between Latin/digit tokens to one space
+    pos = i
+    for a, b in cut:
+        a, b = max(a, i), min(b, j)
         if a > pos:
             spans.append((start + pos, start + a))
-        pos = b
-    if pos == i and not spans:
-        return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
+        pos = max(pos, b)
     if pos < j:
         spans.append((start + pos, start + j))
     return "".join(source[a:b] for a, b in spans), tuple(spans), marked
 
 
-def _is_junk(text: str) -> bool:
-    """Page numbers and web-page chrome: lines that are not part of the report."""
-    # Cheap gates first: this runs on every line of documents up to many megabytes.
-    if len(text) <= 16 and _PAGE_RE.fullmatch(text):
-        return True
-    if text[0] in _WEB_FIELD_FIRST and _WEB_FIELD_RE.match(text):
-        return True
-    return len(text) <= 200 and "。" not in text and _WEB_ANY_RE.search(text) is not None
+def _segments(
+    line: str, start: int, end: int
+) -> list[tuple[int, int, list[tuple[int, int]], int | None]]:
+    """The paragraphs of one source line: (start, end, footers inside, break offset or None)."""
+    if len(line) < FLAT_LINE_CHARS:
+        holes = footer_spans(line) if len(line) > 16 else []
+        return [(start, end, holes, None)]
+    footers, breaks = flat_layout(line)
+    out: list[tuple[int, int, list[tuple[int, int]], int | None]] = []
+    pos = 0
+    for brk in [*breaks, Break(len(line), len(line), -1)]:
+        inside = [(a - pos, b - pos) for a, b in footers if pos <= a and b <= brk.end]
+        out.append((start + pos, start + brk.end, inside, start + brk.at if brk.at >= 0 else None))
+        pos = brk.start
+    return out
 
 
 def _content_items(source: str) -> list[_Item]:
@@ -232,13 +250,31 @@ def _content_items(source: str) -> list[_Item]:
         if not raw or raw.isspace():
             gap += 1
             continue
-        text, spans, marked = _clean_line(source, start, end)
-        if not text or _is_junk(text):
-            gap += 1
+        for a, b, holes, at in _segments(raw, start, end):
+            text, spans, marked = _clean_line(source, a, b, holes)
+            if not text or (len(text) <= 16 and PAGE_LINE_RE.fullmatch(text)):
+                gap += 1
+                continue
+            brk = at is not None
+            items.append(_Item(text, spans, at if brk else end, marked, gap, _width(text), brk))
+            gap = 0
+    return _drop_chrome(items)
+
+
+def _drop_chrome(items: list[_Item]) -> list[_Item]:
+    """Drop web-page chrome lines; the lines after them count the drop as a gap."""
+    flags = chrome_flags([item.text for item in items])
+    if not any(flags):
+        return items
+    kept: list[_Item] = []
+    dropped = 0
+    for item, gone in zip(items, flags, strict=True):
+        if gone:
+            dropped += 1 + item.gap_before
             continue
-        items.append(_Item(text, spans, end, marked, gap, _width(text)))
-        gap = 0
-    return items
+        kept.append(item._replace(gap_before=item.gap_before + dropped) if dropped else item)
+        dropped = 0
+    return kept
 
 
 # ---------------------------------------------------------------- captions
@@ -313,14 +349,32 @@ def _continues_header(prev: str, text: str) -> bool:
     return _heading_like(prev) and bool(_TITLE_CONT_RE.match(text))
 
 
-def _joins(prev: _Item, item: _Item, typical: int | None, ends: int = 0) -> bool:
+def _inline_piece(prev: str, item: str, glued: bool) -> bool:
+    """A piece of a sentence that a web page laid out on a line of its own: an opening bracket
+    ("（" / "三）…"), a phrase cut after 的 ("…发展的" / "主要目标" / "是：…"), a subscript
+    ("PM" / "2.5" / "浓度…"). `glued`: `prev` was itself such a subscript."""
+    if all(ch in _OPENERS for ch in prev):
+        return True
+    if _SUBSCRIPT_RE.fullmatch(item):
+        return prev[-1].isascii() and prev[-1].isalpha()
+    if glued and _SUBSCRIPT_RE.fullmatch(prev):
+        return True
+    return prev[-1] == "的" or _COPULA_RE.match(item) is not None
+
+
+def _joins(
+    prev: _Item, item: _Item, typical: int | None, ends: int = 0, glued: bool = False
+) -> bool:
     """True when `item` continues the paragraph that `prev` belongs to.
 
-    `ends` counts the sentences ended so far in that paragraph.
+    `ends` counts the sentences ended so far in that paragraph; `glued`: `prev` was joined
+    as a subscript.
     """
-    if prev.marked or item.marked:
+    if prev.marked or item.marked or prev.ends_paragraph:
         return False
     if _continues_header(prev.text, item.text):
+        return True
+    if typical is None and _inline_piece(prev.text, item.text, glued):
         return True
     if _NUMBERED_RE.match(item.text) or _DATELINE_RE.match(item.text):
         return False
@@ -345,9 +399,12 @@ def clean(text: str) -> CleanText:
     offsets = array(OFFSET_TYPECODE)
     prev: _Item | None = None
     ends = 0  # sentences ended in the paragraph so far
+    glued = False  # the previous line was joined as a subscript ("PM" / "2.5")
     for item in items:
         if prev is not None:
-            if _joins(prev, item, typical, ends):
+            joined = _joins(prev, item, typical, ends, glued)
+            glued = joined and _SUBSCRIPT_RE.fullmatch(item.text) is not None
+            if joined:
                 # Only words of Latin script were separated by the line break itself.
                 if (
                     prev.text[-1].isascii()

@@ -1,0 +1,130 @@
+"""Page numbers and the layout of PDF text flattened into very long lines.
+
+PDF text reaches the tool in two shapes. Hard-wrapped, one printed line per line, with page
+numbers on lines of their own (`PAGE_LINE_RE`); `clean` rejoins those lines. Or flattened:
+the whole report (or a page) as one line, its footers (`— 3 —`, `- 12 -`, `第 3 页 共 20 页`)
+inside sentences, words and numbers, and letters sometimes spaced out. `flat_layout` finds,
+in such a line, the footers to delete and the paragraph breaks the flattening left evidence
+of: full-width indentation, or a sentence end followed by a numbered heading (`一、` `（二）`).
+Offsets are relative to the line; nothing here builds text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = [
+    "FLAT_LINE_CHARS",
+    "PAGE_LINE_RE",
+    "Break",
+    "flat_layout",
+    "footer_spans",
+    "letter_spaced",
+]
+
+_DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
+# A page number standing alone on a line (after stripping): "- 6 -", "第6页 共20页", "12/30".
+PAGE_LINE_RE = re.compile(
+    rf"(?:\d{{1,3}}|[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
+    rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}])"
+)
+_WS = " \t\xa0\u3000\u2002\u2003"
+# A footer inside a line. A number between two dashes is a footer only when the dashes are set
+# off by spaces ("— 3 —"), or, unspaced, when no digit touches them ("增长—3—5.2%" is not a
+# date like 2026-02-09). The whitespace around a footer came with it and goes with it.
+_FOOTER_RE = re.compile(
+    rf"[{_WS}]*(?:[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
+    rf"|(?<![\d{_DASH}])[{_DASH}]\d{{1,3}}[{_DASH}](?![\d{_DASH}])"
+    rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
+    rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?)[{_WS}]*"
+)
+# Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
+# indentation, or a sentence end before a numbered heading or an indented paragraph.
+_INDENT_RE = re.compile(rf"[{_WS}]*\u3000[{_WS}]*")
+_END = "。！？!?"
+_HEADING_AHEAD = (
+    r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]"
+    r"|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)|\d{1,2}[、．.](?![\d.．]))"
+)
+_ENDED_HEADING_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
+_ENDED_SPACES_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]{{2,}})")
+# Lines at least this long are flattened text (no paragraph of the corpus reaches 1,400).
+FLAT_LINE_CHARS = 1500
+_SPACED_MIN = 12
+
+
+class Break(NamedTuple):
+    """A paragraph break in a line: the paragraph ends at `end`, the next starts at `start`."""
+
+    end: int
+    start: int
+    at: int  # where the break maps in the line: a whitespace character, or the sentence end
+
+
+def footer_spans(line: str) -> list[tuple[int, int]]:
+    """Page footers inside a line, with the whitespace around them."""
+    if not any(ch in line for ch in "-—–－~～第P"):
+        return []
+    return [m.span() for m in _FOOTER_RE.finditer(line)]
+
+
+def _ws_break(line: str, a: int, b: int) -> Break:
+    return Break(a, b, a)
+
+
+def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
+    """(footers to delete, paragraph breaks) of one flattened line, in line offsets."""
+    footers = footer_spans(line)
+    candidates: dict[int, Break] = {}
+    for m in _INDENT_RE.finditer(line):
+        a, b = m.span()
+        run = line[a:b]
+        if run.count("\u3000") >= 2 or len(run) > 1:
+            candidates[a] = _ws_break(line, a, b)
+    for m in _ENDED_SPACES_RE.finditer(line):
+        a, b = m.span(1)
+        candidates.setdefault(a, _ws_break(line, a, b))
+    for m in _ENDED_HEADING_RE.finditer(line):
+        a, b = m.span(1)
+        candidates.setdefault(a, Break(a, b, a) if b > a else Break(a, a, m.start() - 1))
+    breaks: list[Break] = []
+    kept: list[tuple[int, int]] = []
+    fi = 0
+    for pos in sorted(candidates):
+        brk = candidates[pos]
+        while fi < len(footers) and footers[fi][1] < brk.end:
+            kept.append(footers[fi])
+            fi += 1
+        if fi < len(footers) and footers[fi][0] <= brk.end <= footers[fi][1]:
+            # The break sits in a footer's whitespace: the footer goes with the break.
+            fa, fb = footers[fi]
+            fi += 1
+            brk = Break(min(fa, brk.end), max(fb, brk.start), brk.at)
+        if breaks and brk.end < breaks[-1].start:
+            continue
+        breaks.append(brk)
+    kept.extend(footers[fi:])
+    # A footer between a sentence end and a heading is a break too ("。 — 3 — 二、").
+    for fa, fb in list(kept):
+        before = line[:fa].rstrip("”’」』）)")
+        if before.endswith(tuple(_END)) and re.match(_HEADING_AHEAD, line[fb:]):
+            kept.remove((fa, fb))
+            breaks.append(Break(fa, fb, _first_space(line, fa, fb, fa - 1)))
+    breaks.sort()
+    return kept, breaks
+
+
+def _first_space(line: str, a: int, b: int, default: int) -> int:
+    for k in range(a, b):
+        if line[k] in _WS:
+            return k
+    return default
+
+
+def letter_spaced(line: str) -> bool:
+    """True when the extractor set a space between most characters ("地 区 生 产 总 值")."""
+    if len(line) < _SPACED_MIN:
+        return False
+    singles = line.count(" ") - 2 * line.count("  ")
+    return singles * 2 >= len(line) * 0.8
