@@ -171,6 +171,22 @@ class _Item(NamedTuple):
     ends_paragraph: bool = False  # a paragraph break found inside a flattened line follows
 
 
+def _spaced_digits(line: str, a: int) -> bool:
+    """The space at `a` sits inside a number whose digits were spaced out ("1 9 9 8年"): a
+    lone digit on each side, neither touching another Latin token ("3.6 : 48" is not)."""
+
+    def token(k: int) -> bool:
+        return 0 <= k < len(line) and line[k].isascii() and (line[k].isalnum() or line[k] == ".")
+
+    return (
+        line[a - 1].isdigit()
+        and a + 1 < len(line)
+        and line[a + 1].isdigit()
+        and not token(a - 2)
+        and not token(a + 2)
+    )
+
+
 def _deletions(
     line: str, i: int, j: int, holes: Sequence[tuple[int, int]], spaced: bool
 ) -> list[tuple[int, int]]:
@@ -181,12 +197,10 @@ def _deletions(
         if line[a] == "[" or line[a] == "*":
             pass  # a marker: delete it whole
         elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
-            if b - a == 1 and not spaced:
-                continue
-            if spaced and b - a == 1:
-                pass  # letters spaced out: the single spaces are not word breaks
-            else:
+            if b - a > 1:
                 a += 1  # collapse a run between Latin/digit tokens to one space
+            elif not (spaced or _spaced_digits(line, a)):
+                continue  # one space between two tokens: a word break
         cut.append((a, b))
     if holes:
         cut = sorted([*cut, *holes])
@@ -228,8 +242,7 @@ def _segments(
 ) -> list[tuple[int, int, list[tuple[int, int]], int | None]]:
     """The paragraphs of one source line: (start, end, footers inside, break offset or None)."""
     if len(line) < FLAT_LINE_CHARS:
-        holes = footer_spans(line) if len(line) > 16 else []
-        return [(start, end, holes, None)]
+        return [(start, end, footer_spans(line), None)]
     footers, breaks = flat_layout(line)
     out: list[tuple[int, int, list[tuple[int, int]], int | None]] = []
     pos = 0

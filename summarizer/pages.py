@@ -30,12 +30,12 @@ PAGE_LINE_RE = re.compile(
     rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}])"
 )
 _WS = " \t\xa0\u3000\u2002\u2003"
-# A footer inside a line. A number between two dashes is a footer only when the dashes are set
-# off by spaces ("— 3 —"), or, unspaced, when no digit touches them ("增长—3—5.2%" is not a
-# date like 2026-02-09). The whitespace around a footer came with it and goes with it.
+# A footer inside a line: a number between two dashes set off by spaces ("— 3 —"), or between
+# two long dashes ("M1—5—02", a footer inside a number), or between two hyphens that no digit
+# touches (2026-02-09 is a date). The whitespace around a footer came with it and goes with it.
 _FOOTER_RE = re.compile(
     rf"[{_WS}]*(?:[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
-    rf"|(?<![\d{_DASH}])[{_DASH}]\d{{1,3}}[{_DASH}](?![\d{_DASH}])"
+    rf"|[—–－]\d{{1,3}}[—–－]|(?<![\d{_DASH}])[-~～]\d{{1,3}}[-~～](?![\d{_DASH}])"
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
     rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?)[{_WS}]*"
 )
