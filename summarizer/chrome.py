@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .inline import OPENERS
+
 __all__ = ["chrome_flags", "is_chrome_line"]
 
 # ---------------------------------------------------------------- vocabulary
@@ -30,8 +32,6 @@ _TOOLBAR_STRONG = (
 # Words that are chrome only beside other chrome: a line "大" or ">" could be a fragment.
 _TOOLBAR_WEAK = "大 中 小 默认 标准 超大".split()
 _SEPARATORS = " \t|｜【】[]:：>»›/／\\、×✕·•()（）-—"
-# Opening marks alone on a line are a fragment of the next line (a broken "（三）"), not chrome.
-_OPENERS = frozenset("（(“‘《〈「『")
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -53,7 +53,8 @@ _GOV_FIELD_FIRST = frozenset(name[0] for name in _GOV_FIELDS)
 # Labels of news pages: chrome when the line is the label and a short value ("来源：北京日报").
 _NEWS_LABELS = (
     "来源 信息来源 文章来源 稿件来源 稿源 出处 时间 发布时间 更新时间 日期 作者 记者 通讯员 "
-    "编辑 责任编辑 值班编辑 网络编辑 校对 审核 审校 终审 签发 摄影 摄像 图片 视频 供稿 原标题 "
+    "编辑 责任编辑 责编 值班编辑 网络编辑 校对 审核 审校 终审 签发 监制 总监制 策划 统筹 主编 "
+    "制作 设计 美编 文字 摄影 摄像 图片 视频 供稿 原标题 主办 承办 "
     "浏览量 阅读量 阅读次数 阅读 访问量 点击量 字号 字体 分享 分享到 上一篇 下一篇 上一条 下一条"
 ).split()
 _NEWS_LABEL_RE = re.compile(
@@ -65,7 +66,8 @@ _NEWS_LABEL_RE = re.compile(
 _FOOTER_RE = re.compile(
     r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
     r"今日访问量|【字体|Copyright|All [Rr]ights [Rr]eserved|©|免责声明|违法和不良信息举报|"
-    r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫描二维码|二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
+    r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫码|扫描二维码|二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
+    r"举报电话|视频加载中|"
     r"下载客户端|关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)|"
     r"^(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
     r"|^欢迎(?:访问|来到|光临).{0,40}网站"
@@ -91,6 +93,7 @@ _SIDEBAR_RE = re.compile(
     r"热门推荐|热门文章|最新文章|精彩推荐|往期回顾|猜你喜欢|专题推荐|更多(?:报道|新闻|阅读)?)"
     r"\s*[:：]?"
 )
+_BRACKETS = "【】[]《》<>「」»›"
 _BREADCRUMB_RE = re.compile(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]\s*[^。，；>»›]{1,30})"
     r"(?:\s*[>»›]\s*[^。，；>»›]{1,30})+"
@@ -118,7 +121,7 @@ def _toolbar(text: str) -> str | None:
     """'strong' or 'weak' when the line is only toolbar words and separators, else None."""
     words = _SEPARATORS_RE.sub("", text)
     if not words:
-        return None if text[0] in _OPENERS else "weak"
+        return None if text[0] in OPENERS else "weak"
     if _WEAK_RE.fullmatch(words):
         return "weak"
     return "strong" if _STRONG_RE.fullmatch(words) else None
@@ -138,8 +141,11 @@ def is_chrome_line(text: str) -> bool:
     label = _NEWS_LABEL_RE.fullmatch(text)
     if label is not None:
         return True
-    if _STAMP_RE.fullmatch(text):
-        return True
+    stamp = _STAMP_RE.match(text)
+    if stamp is not None:
+        rest = text[stamp.end() :].strip()
+        if not rest or _NEWS_LABEL_RE.fullmatch(rest):
+            return True
     if "摄" in text and _CAPTION_RE.search(text):
         return True
     if len(text) <= 40 and not _SENTENCE_RE.search(text) and _DELIVERS_RE.search(text):
@@ -210,7 +216,7 @@ def _flag_sidebars(lines: Sequence[str], flags: list[bool]) -> None:
     # Only after the report's text has begun: a page header may hold a "更多" link.
     body = next((k for k, text in enumerate(lines) if len(text) > _LINK_MAX), n)
     for k in range(body + 1, n):
-        if _SIDEBAR_RE.fullmatch(lines[k]):
+        if _SIDEBAR_RE.fullmatch(lines[k].strip(_BRACKETS)):
             flags[k] = True
             j = k + 1
             while j < n and (flags[j] or _short(lines[j], _LINK_MAX)):

@@ -1,14 +1,19 @@
 """Clean extracted report text into one paragraph per line, with an exact map back to the source.
 
-Cleaning only ever deletes source characters or replaces a line break by a paragraph break,
-so every cleaned character has one source offset (`CleanText.offsets`). What it removes:
+Cleaning deletes source characters and turns line breaks into paragraph breaks, so every
+cleaned character has one source offset (`CleanText.offsets`). The one addition: in PDF text
+flattened into one line, a paragraph break restored where no whitespace was left to replace
+(a sentence end run into "二、…") maps to that sentence end. What it removes:
 
 * hard line breaks of PDF text (detected per document from line-width statistics) and the
-  cut-off sentences of docx/OCR text, so words and numbers are never split;
-* page-number lines, ``[bookmark: …]`` markers, Markdown/OCR heading marks (``#``, ``■``, ``**``);
-* web-page navigation, metadata and footer lines;
-* clusters of photo captions (short unpunctuated lines standing alone between blank lines);
-* OCR spaces next to CJK text (which also un-letter-spaces titles) and indentation.
+  cut-off sentences of docx/OCR text, so words and numbers are never split; sentence pieces a
+  web page laid out on lines of their own ("PM" / "2.5" / "浓度…") are joined back;
+* page numbers, on their own lines or (`pages`) inside the lines of flattened PDF text, whose
+  paragraph breaks are restored where the flattening left evidence of them;
+* web-page chrome (`chrome`): toolbar, breadcrumb, metadata, photo captions, share buttons,
+  sidebars of links, copyright and editor lines; clusters of isolated photo captions;
+* (`inline`) ``[bookmark: …]`` markers, Markdown/OCR heading marks (``#``, ``■``, ``**``), OCR
+  spaces next to CJK text and inside spaced-out words and numbers, and indentation.
 
 Gambling spam and other injected text inside sentences is left alone: detecting it is the
 job of a later stage, which needs to see it.
@@ -23,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .chrome import chrome_flags
-from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, Break, flat_layout, footer_spans, letter_spaced
+from .inline import OPENERS, clean_line
+from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, Break, flat_layout, footer_spans
 
 __all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
 
@@ -81,16 +87,6 @@ class CleanText:
 
 # ---------------------------------------------------------------- patterns
 
-_MARKS = "■□◆◇▲△●○★☆"
-# Horizontal whitespace of every width that OCR and docx export leave inside lines.
-_SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
-    map(chr, range(0x2000, 0x200C))
-)
-_LEAD_CHARS = _SPACES + "#*" + _MARKS
-_TRAIL_CHARS = _SPACES + "*" + _MARKS
-# Inside a line: docx bookmark markers, Markdown bold marks, and runs of spaces.
-_INNER_RE = re.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
-
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Numbered headings and numbered lead-in paragraphs; "5.2万吨" is a number, not "5." + text.
 _NUMBERED_RE = re.compile(
@@ -116,7 +112,6 @@ _LEAD_OPEN_RE = re.compile(
 # the next one; a lead and a fragment ("筑牢安全发展基石。创建省级") are one cut-off paragraph.
 _WHOLE_PARAGRAPH_ENDS = 2
 # Pieces of a sentence that web layout puts on lines of their own (see `_inline_piece`).
-_OPENERS = frozenset("（(“‘《〈「『【[")
 _SUBSCRIPT_RE = re.compile(r"[\d.]{1,4}")
 _COPULA_RE = re.compile(r"[是为][:：]")
 _TERMINAL = frozenset("。！？；：!?;:…")
@@ -136,11 +131,6 @@ _HEADING_MAX_CHARS = 30
 # in sentence punctuation needs only to be somewhat narrower.
 _SHORT_LINE = 0.75
 _SHORT_TERMINAL_LINE = 0.9
-
-
-def _is_cjkish(ch: str) -> bool:
-    # CJK ideographs, kana, CJK and full-width punctuation all sit at or above U+2E80.
-    return ch >= "\u2e80" or ch in "“”‘’—–…·"
 
 
 def _width(text: str) -> int:
@@ -171,72 +161,6 @@ class _Item(NamedTuple):
     ends_paragraph: bool = False  # a paragraph break found inside a flattened line follows
 
 
-def _spaced_digits(line: str, a: int) -> bool:
-    """The space at `a` sits inside a number whose digits were spaced out ("1 9 9 8年"): a
-    lone digit on each side, neither touching another Latin token ("3.6 : 48" is not)."""
-
-    def token(k: int) -> bool:
-        return 0 <= k < len(line) and line[k].isascii() and (line[k].isalnum() or line[k] == ".")
-
-    return (
-        line[a - 1].isdigit()
-        and a + 1 < len(line)
-        and line[a + 1].isdigit()
-        and not token(a - 2)
-        and not token(a + 2)
-    )
-
-
-def _deletions(
-    line: str, i: int, j: int, holes: Sequence[tuple[int, int]], spaced: bool
-) -> list[tuple[int, int]]:
-    """Ranges of line[i:j] to delete: markers, spaces not between Latin words, `holes`."""
-    cut: list[tuple[int, int]] = []
-    for m in _INNER_RE.finditer(line, i, j):
-        a, b = m.span()
-        if line[a] == "[" or line[a] == "*":
-            pass  # a marker: delete it whole
-        elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
-            if b - a > 1:
-                a += 1  # collapse a run between Latin/digit tokens to one space
-            elif not (spaced or _spaced_digits(line, a)):
-                continue  # one space between two tokens: a word break
-        cut.append((a, b))
-    if holes:
-        cut = sorted([*cut, *holes])
-    return cut
-
-
-def _clean_line(
-    source: str,
-    start: int,
-    end: int,
-    holes: Sequence[tuple[int, int]] = (),
-) -> tuple[str, tuple[tuple[int, int], ...], bool]:
-    """In-line cleaning of source[start:end] without `holes` (line offsets): (text, kept
-    spans, had heading marks)."""
-    line = source[start:end]
-    body = line.lstrip(_LEAD_CHARS)
-    i = len(line) - len(body)
-    j = len(body.rstrip(_TRAIL_CHARS)) + i
-    if i >= j:
-        return "", (), False
-    marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
-    cut = _deletions(line, i, j, holes, letter_spaced(line[i:j]))
-    if not cut:
-        return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
-    spans: list[tuple[int, int]] = []
-    pos = i
-    for a, b in cut:
-        a, b = max(a, i), min(b, j)
-        if a > pos:
-            spans.append((start + pos, start + a))
-        pos = max(pos, b)
-    if pos < j:
-        spans.append((start + pos, start + j))
-    return "".join(source[a:b] for a, b in spans), tuple(spans), marked
-
-
 def _segments(
     line: str, start: int, end: int
 ) -> list[tuple[int, int, list[tuple[int, int]], int | None]]:
@@ -264,7 +188,7 @@ def _content_items(source: str) -> list[_Item]:
             gap += 1
             continue
         for a, b, holes, at in _segments(raw, start, end):
-            text, spans, marked = _clean_line(source, a, b, holes)
+            text, spans, marked = clean_line(source, a, b, holes)
             if not text or (len(text) <= 16 and PAGE_LINE_RE.fullmatch(text)):
                 gap += 1
                 continue
@@ -366,7 +290,7 @@ def _inline_piece(prev: str, item: str, glued: bool) -> bool:
     """A piece of a sentence that a web page laid out on a line of its own: an opening bracket
     ("（" / "三）…"), a phrase cut after 的 ("…发展的" / "主要目标" / "是：…"), a subscript
     ("PM" / "2.5" / "浓度…"). `glued`: `prev` was itself such a subscript."""
-    if all(ch in _OPENERS for ch in prev):
+    if all(ch in OPENERS for ch in prev):
         return True
     if _SUBSCRIPT_RE.fullmatch(item):
         return prev[-1].isascii() and prev[-1].isalpha()

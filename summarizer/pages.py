@@ -3,7 +3,7 @@
 PDF text reaches the tool in two shapes. Hard-wrapped, one printed line per line, with page
 numbers on lines of their own (`PAGE_LINE_RE`); `clean` rejoins those lines. Or flattened:
 the whole report (or a page) as one line, its footers (`— 3 —`, `- 12 -`, `第 3 页 共 20 页`)
-inside sentences, words and numbers, and letters sometimes spaced out. `flat_layout` finds,
+inside sentences, words and numbers (letters spaced out are `inline`'s). `flat_layout` finds,
 in such a line, the footers to delete and the paragraph breaks the flattening left evidence
 of: full-width indentation, or a sentence end followed by a numbered heading (`一、` `（二）`).
 Offsets are relative to the line; nothing here builds text.
@@ -20,7 +20,6 @@ __all__ = [
     "Break",
     "flat_layout",
     "footer_spans",
-    "letter_spaced",
 ]
 
 _DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
@@ -51,7 +50,6 @@ _ENDED_HEADING_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]*)(?={
 _ENDED_SPACES_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]{{2,}})")
 # Lines at least this long are flattened text (no paragraph of the corpus reaches 1,400).
 FLAT_LINE_CHARS = 1500
-_SPACED_MIN = 12
 
 
 class Break(NamedTuple):
@@ -69,10 +67,6 @@ def footer_spans(line: str) -> list[tuple[int, int]]:
     return [m.span() for m in _FOOTER_RE.finditer(line)]
 
 
-def _ws_break(line: str, a: int, b: int) -> Break:
-    return Break(a, b, a)
-
-
 def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
     """(footers to delete, paragraph breaks) of one flattened line, in line offsets."""
     footers = footer_spans(line)
@@ -81,10 +75,10 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
         a, b = m.span()
         run = line[a:b]
         if run.count("\u3000") >= 2 or len(run) > 1:
-            candidates[a] = _ws_break(line, a, b)
+            candidates[a] = Break(a, b, a)
     for m in _ENDED_SPACES_RE.finditer(line):
         a, b = m.span(1)
-        candidates.setdefault(a, _ws_break(line, a, b))
+        candidates.setdefault(a, Break(a, b, a))
     for m in _ENDED_HEADING_RE.finditer(line):
         a, b = m.span(1)
         candidates.setdefault(a, Break(a, b, a) if b > a else Break(a, a, m.start() - 1))
@@ -120,11 +114,3 @@ def _first_space(line: str, a: int, b: int, default: int) -> int:
         if line[k] in _WS:
             return k
     return default
-
-
-def letter_spaced(line: str) -> bool:
-    """True when the extractor set a space between most characters ("地 区 生 产 总 值")."""
-    if len(line) < _SPACED_MIN:
-        return False
-    singles = line.count(" ") - 2 * line.count("  ")
-    return singles * 2 >= len(line) * 0.8
