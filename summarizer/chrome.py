@@ -109,6 +109,7 @@ _VALUE_LABEL_RE = re.compile(
 # Lines longer than this are report text whatever they contain.
 _CHROME_MAX = 150
 _FOOTER_MAX = 200
+_TOOLBAR_MAX = 40
 _SHORT = 30  # a breadcrumb item, a label's value on its own line, a link in a sidebar
 _LINK_MAX = 80
 _HEADER_LINES = 40  # the page header sits in the first lines
@@ -136,7 +137,7 @@ def is_chrome_line(text: str) -> bool:
         return True
     if len(text) > _CHROME_MAX:
         return False
-    if _toolbar(text) == "strong":
+    if len(text) <= _TOOLBAR_MAX and _toolbar(text) == "strong":
         return True
     label = _NEWS_LABEL_RE.fullmatch(text)
     if label is not None:
@@ -172,7 +173,7 @@ def chrome_flags(lines: Sequence[str]) -> list[bool]:
     """For each (non-empty, stripped) line, whether it is page chrome rather than report."""
     n = len(lines)
     flags = [is_chrome_line(text) for text in lines]
-    kinds = [_toolbar(text) for text in lines]
+    kinds = [_toolbar(text) if len(text) <= _TOOLBAR_MAX else None for text in lines]
     for k, text in enumerate(lines):
         nxt = lines[k + 1] if k + 1 < n else ""
         if _bare_label(text) and _short(nxt) and "报告" not in nxt:

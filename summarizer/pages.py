@@ -30,24 +30,27 @@ PAGE_LINE_RE = re.compile(
 )
 _WS = " \t\xa0\u3000\u2002\u2003"
 # A footer inside a line: a number between two dashes set off by spaces ("— 3 —"), or between
-# two long dashes ("M1—5—02", a footer inside a number), or between two hyphens that no digit
-# touches (2026-02-09 is a date). The whitespace around a footer came with it and goes with it.
+# two long dashes ("M1—5—02", a footer inside a number), or between two hyphens that no Latin
+# letter or digit touches (2026-02-09 is a date, G-3-X a name). The whitespace around a footer
+# came with it and goes with it.
 _FOOTER_RE = re.compile(
-    rf"[{_WS}]*(?:[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
-    rf"|[—–－]\d{{1,3}}[—–－]|(?<![\d{_DASH}])[-~～]\d{{1,3}}[-~～](?![\d{_DASH}])"
+    rf"[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
+    rf"|[—–－]\d{{1,3}}[—–－]|[-~～](?<![0-9A-Za-z{_DASH}].)\d{{1,3}}[-~～](?![0-9A-Za-z{_DASH}])"
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
-    rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?)[{_WS}]*"
+    rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?"
 )
+_FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
-# indentation, or a sentence end before a numbered heading or an indented paragraph.
-_INDENT_RE = re.compile(rf"[{_WS}]*\u3000[{_WS}]*")
+# indentation, or a sentence end before a numbered heading ("一、二、三产业" is a list, not
+# heading 一) or an indented paragraph.
+_INDENT_RE = re.compile(rf"\u3000[{_WS}]*")
 _END = "。！？!?"
 _HEADING_AHEAD = (
-    r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]"
+    r"(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]{1,3}、)|[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]"
     r"|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)|\d{1,2}[、．.](?![\d.．]))"
 )
-_ENDED_HEADING_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
-_ENDED_SPACES_RE = re.compile(rf"(?<=[{_END}])[”’」』）)]*([{_WS}]{{2,}})")
+_ENDED_HEADING_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
+_ENDED_SPACES_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]{{2,}})")
 # Lines at least this long are flattened text (no paragraph of the corpus reaches 1,400).
 FLAT_LINE_CHARS = 1500
 
@@ -62,9 +65,17 @@ class Break(NamedTuple):
 
 def footer_spans(line: str) -> list[tuple[int, int]]:
     """Page footers inside a line, with the whitespace around them."""
-    if not any(ch in line for ch in "-—–－~～第P"):
-        return []
-    return [m.span() for m in _FOOTER_RE.finditer(line)]
+    spans: list[tuple[int, int]] = []
+    if _FOOTER_HINT_RE.search(line) is None:  # a quick pass first: most lines have none
+        return spans
+    for m in _FOOTER_RE.finditer(line):
+        a, b = m.span()
+        while a > 0 and line[a - 1] in _WS:
+            a -= 1
+        while b < len(line) and line[b] in _WS:
+            b += 1
+        spans.append((a, b))
+    return spans
 
 
 def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
@@ -73,15 +84,16 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
     candidates: dict[int, Break] = {}
     for m in _INDENT_RE.finditer(line):
         a, b = m.span()
-        run = line[a:b]
-        if run.count("\u3000") >= 2 or len(run) > 1:
+        while a > 0 and line[a - 1] in _WS:  # the run began before its first U+3000
+            a -= 1
+        if b - a > 1 and a not in candidates:
             candidates[a] = Break(a, b, a)
     for m in _ENDED_SPACES_RE.finditer(line):
         a, b = m.span(1)
         candidates.setdefault(a, Break(a, b, a))
     for m in _ENDED_HEADING_RE.finditer(line):
         a, b = m.span(1)
-        candidates.setdefault(a, Break(a, b, a) if b > a else Break(a, a, m.start() - 1))
+        candidates.setdefault(a, Break(a, b, a) if b > a else Break(a, a, a - 1))
     breaks: list[Break] = []
     kept: list[tuple[int, int]] = []
     fi = 0
