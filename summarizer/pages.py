@@ -23,10 +23,12 @@ __all__ = [
 ]
 
 _DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
-# A page number standing alone on a line (after stripping): "- 6 -", "第6页 共20页", "12/30".
+# A page number alone on a line (after stripping): "- 6 -", "第6页 共20页", "12/30", "— 23".
 PAGE_LINE_RE = re.compile(
     rf"(?:\d{{1,3}}|[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
-    rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}])"
+    rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}]"
+    # half a footer, the other dash lost at the end of the text ("— 23")
+    rf"|[—–－]\s*\d{{1,4}}|\d{{1,4}}\s*[—–－])"
 )
 _WS = " \t\xa0\u3000\u2002\u2003"
 # A footer inside a line: a number between two dashes set off by spaces ("— 3 —"), or between
@@ -35,7 +37,7 @@ _WS = " \t\xa0\u3000\u2002\u2003"
 # came with it and goes with it.
 _FOOTER_RE = re.compile(
     rf"[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
-    rf"|[—–－]\d{{1,3}}[—–－]|[-~～](?<![0-9A-Za-z{_DASH}].)\d{{1,3}}[-~～](?![0-9A-Za-z{_DASH}])"
+    rf"|[—–－]\d{{1,3}}[—–－]|[—–－][{_WS}]*\d{{1,3}}$|[-~～](?<![0-9A-Za-z{_DASH}].)\d{{1,3}}[-~～](?![0-9A-Za-z{_DASH}])"
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
     rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?"
 )
