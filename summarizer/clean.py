@@ -169,9 +169,12 @@ def _segments(
         return [(start, end, footer_spans(line), None)]
     footers, breaks = flat_layout(line)
     out: list[tuple[int, int, list[tuple[int, int]], int | None]] = []
-    pos = 0
+    pos = fi = 0
     for brk in [*breaks, Break(len(line), len(line), -1)]:
-        inside = [(a - pos, b - pos) for a, b in footers if pos <= a and b <= brk.end]
+        inside: list[tuple[int, int]] = []
+        while fi < len(footers) and footers[fi][1] <= brk.end:  # footers never cross a break
+            inside.append((footers[fi][0] - pos, footers[fi][1] - pos))
+            fi += 1
         out.append((start + pos, start + brk.end, inside, start + brk.at if brk.at >= 0 else None))
         pos = brk.start
     return out

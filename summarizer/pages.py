@@ -51,6 +51,7 @@ _HEADING_AHEAD = (
     r"(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]{1,3}、)|[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]"
     r"|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)|\d{1,2}[、．.](?![\d.．]))"
 )
+_HEADING_AHEAD_RE = re.compile(_HEADING_AHEAD)
 _ENDED_HEADING_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
 _ENDED_SPACES_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]{{2,}})")
 # Lines at least this long are flattened text (no paragraph of the corpus reaches 1,400).
@@ -114,13 +115,15 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
         breaks.append(brk)
     kept.extend(footers[fi:])
     # A footer between a sentence end and a heading is a break too ("。 — 3 — 二、").
-    for fa, fb in list(kept):
-        before = line[:fa].rstrip("”’」』）)")
-        if before.endswith(tuple(_END)) and re.match(_HEADING_AHEAD, line[fb:]):
-            kept.remove((fa, fb))
+    deleted: list[tuple[int, int]] = []
+    for fa, fb in kept:
+        before = line[max(0, fa - 4) : fa].rstrip("”’」』）)")
+        if before.endswith(tuple(_END)) and _HEADING_AHEAD_RE.match(line, fb):
             breaks.append(Break(fa, fb, _first_space(line, fa, fb, fa - 1)))
+        else:
+            deleted.append((fa, fb))
     breaks.sort()
-    return kept, breaks
+    return deleted, breaks
 
 
 def _first_space(line: str, a: int, b: int, default: int) -> int:
