@@ -98,7 +98,7 @@ _BREADCRUMB_RE = re.compile(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]\s*[^。，；>»›]{1,30})"
     r"(?:\s*[>»›]\s*[^。，；>»›]{1,30})+"
 )
-_SALUTATION_RE = re.compile(r"各位代表|同志们|各位委员")
+_SALUTATION_RE = re.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
 _SENTENCE_RE = re.compile(r"[。！？；!?;]")
 
 # Labels whose value may stand on the next line ("来源：" / "陕西省人民政府").
@@ -199,14 +199,14 @@ def chrome_flags(lines: Sequence[str]) -> list[bool]:
 def _flag_header_repeats(lines: Sequence[str], flags: list[bool]) -> None:
     """A page that shows the title and dateline twice (above and under the breadcrumb)."""
     head = lines[:_HEADER_LINES]
-    end = next((k for k, text in enumerate(head) if _SALUTATION_RE.match(text)), None)
+    end = next((k for k, text in enumerate(head) if _SALUTATION_RE.fullmatch(text)), None)
     if end is None:
         return
     seen: set[str] = set()
     for k, text in enumerate(head[:end]):
         if flags[k]:
             continue
-        if text in seen:
+        if text in seen and _short(text, _LINK_MAX):
             flags[k] = True
         seen.add(text)
 

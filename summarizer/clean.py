@@ -322,6 +322,8 @@ def _joins(
         width = prev.width
         if width < _SHORT_LINE * typical:
             return False
+        if _ends_terminal(prev.text) and typical - 6 <= item.width <= typical - 3:
+            return False  # a full line but for a two-character indent: a paragraph's first
         return not (_ends_terminal(prev.text) and width < _SHORT_TERMINAL_LINE * typical)
     # Whole-paragraph lines: only a sentence cut off at a column or page break continues.
     if _ends_terminal(prev.text) or _heading_like(item.text):
