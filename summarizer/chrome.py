@@ -67,7 +67,7 @@ _FOOTER_RE = re.compile(
     r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
     r"今日访问量|【字体|Copyright|All [Rr]ights [Rr]eserved|©|免责声明|违法和不良信息举报|"
     r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫码|扫描二维码|二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
-    r"举报电话|视频加载中|"
+    r"举报电话|视频加载中|分享让更多人看到|门户网站$|政府网$|"
     r"下载客户端|关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)|"
     r"^(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
     r"|^欢迎(?:访问|来到|光临).{0,40}网站"
@@ -90,13 +90,13 @@ _DELIVERS_RE = re.compile(
 # A list of links to other pages follows one of these headers at the end of a page.
 _SIDEBAR_RE = re.compile(
     r"(?:相关(?:报道|文档|新闻|阅读|链接|稿件|文章|推荐|专题|附件)|延伸阅读|推荐阅读|热点推荐|"
-    r"热门推荐|热门文章|最新文章|精彩推荐|往期回顾|猜你喜欢|专题推荐|更多(?:报道|新闻|阅读)?)"
+    r"热门推荐|热门文章|最新文章|精彩推荐|往期回顾|猜你喜欢|专题推荐|附件下载|更多(?:报道|新闻|阅读)?)"
     r"\s*[:：]?"
 )
 _BRACKETS = "【】[]《》<>「」»›"
 _BREADCRUMB_RE = re.compile(
-    r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]\s*[^。，；>»›]{1,30})"
-    r"(?:\s*[>»›]\s*[^。，；>»›]{1,30})+"
+    r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]+\s*[^。，；>»›]{1,30})"
+    r"(?:\s*[>»›]+\s*[^。，；>»›]{1,30})+"
 )
 _SALUTATION_RE = re.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
 _SENTENCE_RE = re.compile(r"[。！？；!?;]")
@@ -144,7 +144,7 @@ def is_chrome_line(text: str) -> bool:
         return True
     stamp = _STAMP_RE.match(text)
     if stamp is not None:
-        rest = text[stamp.end() :].strip()
+        rest = text[stamp.end() :].strip(_SEPARATORS)
         if not rest or _NEWS_LABEL_RE.fullmatch(rest):
             return True
     if "摄" in text and _CAPTION_RE.search(text):
@@ -164,6 +164,16 @@ def _short(text: str, limit: int = _SHORT) -> bool:
     return len(text) <= limit and not _SENTENCE_RE.search(text) and "，" not in text
 
 
+def _is_value(text: str) -> bool:
+    """Could be a label's value on its own line, not the report's salutation or dateline."""
+    return (
+        _short(text)
+        and "报告" not in text
+        and not _SALUTATION_RE.match(text)
+        and not text.startswith(("—", "-", "（", "("))
+    )
+
+
 def _bare_label(text: str) -> bool:
     """A label whose value is on the next line ("时间：" / "2026-02-02 09:20")."""
     return _VALUE_LABEL_RE.fullmatch(text) is not None
@@ -176,7 +186,7 @@ def chrome_flags(lines: Sequence[str]) -> list[bool]:
     kinds = [_toolbar(text) if len(text) <= _TOOLBAR_MAX else None for text in lines]
     for k, text in enumerate(lines):
         nxt = lines[k + 1] if k + 1 < n else ""
-        if _bare_label(text) and _short(nxt) and "报告" not in nxt:
+        if _bare_label(text) and _is_value(nxt):
             flags[k + 1] = True  # the label's value
         if text in (">", "»", "›"):
             # A breadcrumb laid out one item a line: the items beside each separator.

@@ -231,3 +231,47 @@ def test_links_to_other_reports_left_at_the_end_without_a_header() -> None:
     assert clean(page).text.split("\n") == cleaned_lines("河北省")
     # One short line at the end is the report's own (a signature, a date): it stays.
     assert clean(report + "\n某省人民政府\n").text.endswith("\n某省人民政府")
+
+
+# ---------------------------------------------------------------- pages nobody here has seen
+
+
+def _city(name: str) -> str:
+    return (ROOT / "fixtures" / "corpus" / "city-2024" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def test_a_government_site_page_around_a_city_report() -> None:
+    report = _city("南京")
+    page = (
+        "无障碍 | 长者模式 | 繁体\n南京市人民政府门户网站\n"
+        "当前位置：首页 > 政务公开 > 政府工作报告\n索引号：113201000024958470/2024-00012\n"
+        "发布机构：南京市人民政府办公厅\n发布日期：2024-01-25\n【字体：大 中 小】\n"
+        f"2024年南京市政府工作报告\n\n{report}\n\n附件下载：\n相关链接：\n"
+        "2024年南京市国民经济和社会发展计划\n2023年南京市政府工作报告\n【打印本页】【关闭窗口】\n"
+        "网站地图 | 联系我们 | 网站声明\n"
+        "主办单位：南京市人民政府办公厅  承办单位：南京市大数据管理局\n"
+        "苏ICP备05003616号  苏公网安备 32010502010125号  网站标识码：3201000024\n"
+    )
+    assert clean(page).text.split("\n") == ["2024年南京市政府工作报告", *_paragraphs(report)]
+
+
+def test_a_news_page_around_a_city_report() -> None:
+    report = _city("合肥")
+    page = (
+        "人民网 >> 地方 >> 安徽\n合肥市政府工作报告（全文）\n"
+        "2024年01月20日08:16 | 来源：合肥日报\n分享到：\n"
+        "▲ 1月18日，合肥市第十七届人民代表大会第三次会议开幕。记者 张三 摄\n"
+        f"{report}\n（责任编辑：张三、李四）\n分享让更多人看到\n推荐阅读\n"
+        "合肥：推动高质量发展\n2024年合肥市国民经济和社会发展统计公报\n返回顶部\n"
+    )
+    assert clean(page).text.split("\n") == ["合肥市政府工作报告（全文）", *_paragraphs(report)]
+
+
+def _paragraphs(report: str) -> list[str]:
+    return clean(report).text.split("\n")
+
+
+def test_a_bare_label_never_takes_the_salutation_or_dateline() -> None:
+    lines = ["某市政府工作报告", "作者：", "——2024年1月5日在某市人民代表大会上", "各位代表："]
+    assert chrome_flags(lines) == [False, True, False, False]
+    assert chrome_flags(["某市政府工作报告", "编辑：", "各位代表："]) == [False, True, False]
