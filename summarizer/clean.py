@@ -29,7 +29,15 @@ from typing import NamedTuple
 
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
-from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, Break, flat_layout, footer_spans
+from .pages import (
+    FLAT_LINE_CHARS,
+    INDENT_CHARS,
+    PAGE_LINE_RE,
+    Break,
+    flat_layout,
+    footer_spans,
+    is_indent,
+)
 
 __all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
 
@@ -159,23 +167,36 @@ class _Item(NamedTuple):
     gap_before: int  # blank or dropped lines since the previous content line
     width: int  # display width, CJK characters counting two
     ends_paragraph: bool = False  # a paragraph break found inside a flattened line follows
+    flat: bool = False  # from a flattened line
+    indented: bool = False  # began with full-width (or double) indentation in the source
 
 
-def _segments(
-    line: str, start: int, end: int
-) -> list[tuple[int, int, list[tuple[int, int]], int | None]]:
-    """The paragraphs of one source line: (start, end, footers inside, break offset or None)."""
-    if len(line) < FLAT_LINE_CHARS:
-        return [(start, end, footer_spans(line), None)]
+class _Segment(NamedTuple):
+    """A paragraph (or all) of one source line, in source offsets."""
+
+    start: int
+    end: int
+    holes: list[tuple[int, int]]  # footers inside, in offsets of the segment
+    at: int | None  # where the paragraph break after it maps, if one was found in the line
+    indented: bool  # the whitespace before it is an indent
+
+
+def _segments(line: str, start: int, end: int, flat: bool) -> list[_Segment]:
+    """The paragraphs of one source line (just the line when it is not flattened text)."""
+    lead = line[: len(line) - len(line.lstrip(INDENT_CHARS))]
+    if not flat:
+        return [_Segment(start, end, footer_spans(line), None, is_indent(lead))]
     footers, breaks = flat_layout(line)
-    out: list[tuple[int, int, list[tuple[int, int]], int | None]] = []
+    out: list[_Segment] = []
     pos = fi = 0
     for brk in [*breaks, Break(len(line), len(line), -1)]:
         inside: list[tuple[int, int]] = []
         while fi < len(footers) and footers[fi][1] <= brk.end:  # footers never cross a break
             inside.append((footers[fi][0] - pos, footers[fi][1] - pos))
             fi += 1
-        out.append((start + pos, start + brk.end, inside, start + brk.at if brk.at >= 0 else None))
+        at = start + brk.at if brk.at >= 0 else None
+        out.append(_Segment(start + pos, start + brk.end, inside, at, is_indent(lead)))
+        lead = line[brk.end : brk.start]
         pos = brk.start
     return out
 
@@ -184,19 +205,24 @@ def _content_items(source: str) -> list[_Item]:
     items: list[_Item] = []
     gap = 0
     pos = 0
-    for raw in source.split("\n"):
+    raws = source.split("\n")
+    # One line this long makes the text flattened PDF text, down to its last, shorter page.
+    flat = any(len(raw) >= FLAT_LINE_CHARS for raw in raws)
+    for raw in raws:
         start, end = pos, pos + len(raw)
         pos = end + 1
         if not raw or raw.isspace():
             gap += 1
             continue
-        for a, b, holes, at in _segments(raw, start, end):
-            text, spans, marked = clean_line(source, a, b, holes)
+        for seg in _segments(raw, start, end, flat):
+            text, spans, marked = clean_line(source, seg.start, seg.end, seg.holes)
             if not text or (len(text) <= 16 and PAGE_LINE_RE.fullmatch(text)):
                 gap += 1
                 continue
-            brk = at is not None
-            items.append(_Item(text, spans, at if brk else end, marked, gap, _width(text), brk))
+            brk = seg.at is not None
+            at = seg.at if seg.at is not None else end
+            width = _width(text)
+            items.append(_Item(text, spans, at, marked, gap, width, brk, flat, seg.indented))
             gap = 0
     return _drop_chrome(items)
 
@@ -303,12 +329,17 @@ def _inline_piece(prev: str, item: str, glued: bool) -> bool:
 
 
 def _joins(
-    prev: _Item, item: _Item, typical: int | None, ends: int = 0, glued: bool = False
+    prev: _Item,
+    item: _Item,
+    typical: int | None,
+    ends: int = 0,
+    glued: bool = False,
+    indents: bool = False,
 ) -> bool:
     """True when `item` continues the paragraph that `prev` belongs to.
 
     `ends` counts the sentences ended so far in that paragraph; `glued`: `prev` was joined
-    as a subscript.
+    as a subscript; `indents`: the flattened lines of the text indent their paragraphs.
     """
     if prev.marked or item.marked or prev.ends_paragraph:
         return False
@@ -318,6 +349,8 @@ def _joins(
         return True
     if _NUMBERED_RE.match(item.text) or _DATELINE_RE.match(item.text):
         return False
+    if indents and prev.flat and item.flat:
+        return not item.indented  # flattened pages: only an indent opens a paragraph
     if typical is not None:
         width = prev.width
         if width < _SHORT_LINE * typical:
@@ -342,9 +375,10 @@ def clean(text: str) -> CleanText:
     prev: _Item | None = None
     ends = 0  # sentences ended in the paragraph so far
     glued = False  # the previous line was joined as a subscript ("PM" / "2.5")
+    indents = sum(1 for item in items if item.flat and item.indented) >= 2
     for item in items:
         if prev is not None:
-            joined = _joins(prev, item, typical, ends, glued)
+            joined = _joins(prev, item, typical, ends, glued, indents)
             glued = joined and _SUBSCRIPT_RE.fullmatch(item.text) is not None
             if joined:
                 # Only words of Latin script were separated by the line break itself.

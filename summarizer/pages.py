@@ -16,10 +16,12 @@ from typing import NamedTuple
 
 __all__ = [
     "FLAT_LINE_CHARS",
+    "INDENT_CHARS",
     "PAGE_LINE_RE",
     "Break",
     "flat_layout",
     "footer_spans",
+    "is_indent",
 ]
 
 _DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
@@ -31,6 +33,7 @@ PAGE_LINE_RE = re.compile(
     rf"|[—–－]\s*\d{{1,4}}|\d{{1,4}}\s*[—–－])"
 )
 _WS = " \t\xa0\u3000\u2002\u2003"
+INDENT_CHARS = _WS
 # A footer inside a line: a number between two dashes set off by spaces ("— 3 —"), or between
 # two long dashes ("M1—5—02", a footer inside a number), or between two hyphens that no Latin
 # letter or digit touches (2026-02-09 is a date, G-3-X a name). The whitespace around a footer
@@ -124,6 +127,13 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
             deleted.append((fa, fb))
     breaks.sort()
     return deleted, breaks
+
+
+def is_indent(whitespace: str) -> bool:
+    """Whitespace that indents a paragraph: two full-width spaces, a full-width space among
+    others, or at least two spaces (not the one space a flattening put between lines)."""
+    full = whitespace.count("\u3000")
+    return full >= 2 or (full == 1 and len(whitespace) > 1) or len(whitespace) >= 2
 
 
 def _first_space(line: str, a: int, b: int, default: int) -> int:
