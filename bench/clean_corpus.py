@@ -1,7 +1,7 @@
 """What `clean` removes from the development corpus, what it keeps, and how fast.
 
-For the 16 provincial CSV rows (web pages), the 46 city reports and, flattened into one line
-the way a PDF extractor that lost its line breaks leaves them, the same provincial rows:
+For the 16 provincial CSV rows (web pages), the 46 city reports and, flattened the way a PDF
+extractor that lost its line breaks leaves them (one line, or one line a page), the same rows:
 
 * lines in, lines dropped (no trace left in the clean text), lines joined into another line;
 * body lines lost: dropped lines that look like report text (ending in sentence punctuation,
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.clean import CleanText, clean  # noqa: E402
-from tests.test_pages import FOOTERS, flatten  # noqa: E402
+from tests.test_pages import FOOTERS, PAGE, flatten  # noqa: E402
 
 CORPUS = ROOT / "fixtures" / "corpus"
 _BODY_RE = re.compile(
@@ -93,9 +93,13 @@ def report(level: str, docs: list[tuple[str, str]], show: bool) -> None:
     )
 
 
-def report_flattened(docs: list[tuple[str, str]], show: bool) -> None:
+def report_flattened(docs: list[tuple[str, str]], show: bool, per_page: bool) -> None:
     paragraphs = [clean(t).text.split("\n") for _, t in docs]
     flats = [flatten(p, FOOTERS["em"], join=" ") for p in paragraphs]
+    if per_page:  # one line a page
+        flats = [
+            "\n".join(f[k : k + PAGE + 100] for k in range(0, len(f), PAGE + 100)) for f in flats
+        ]
     out, spent, base = _timed(flats)
     exact = total = left = 0
     for want, result in zip(paragraphs, out, strict=True):
@@ -108,7 +112,8 @@ def report_flattened(docs: list[tuple[str, str]], show: bool) -> None:
         left += len(_FOOTER_LEFT_RE.findall(got))
     mb = sum(len(t.encode()) for t in flats) / 2**20
     print(
-        f"{'province, flattened':<22} docs {len(docs):>3}  paragraphs {total:>5}  "
+        f"{'province, ' + ('a page a line' if per_page else 'one line'):<22} docs {len(docs):>3}  "
+        f"paragraphs {total:>5}  "
         f"recovered {exact / total:6.1%}  footers left {left}  {spent / mb:6.3f} s/MB "
         f"({spent / max(base, 1e-9):,.0f}x a regex pass)"
     )
@@ -118,7 +123,8 @@ def main() -> None:
     show = "--show" in sys.argv
     report("province rows (web)", _provinces(), show)
     report("city files", _cities(), show)
-    report_flattened(_provinces(), show)
+    report_flattened(_provinces(), show, per_page=False)
+    report_flattened(_provinces(), show, per_page=True)
 
 
 if __name__ == "__main__":
