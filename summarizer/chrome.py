@@ -50,7 +50,8 @@ _GOV_FIELDS = (
 ).split()
 _GOV_FIELD_RE = re.compile(rf"(?:{_alternation(_GOV_FIELDS)})\s*[:：]")
 _GOV_FIELD_FIRST = frozenset(name[0] for name in _GOV_FIELDS)
-# Labels of news pages: chrome when the line is the label and a short value ("来源：北京日报").
+# Labels of news pages: chrome when the line is the label and a short value ("来源：北京日报"),
+# never a clause: a hard-wrapped PDF line may begin "设计：一是…，" after "…加强顶层".
 _NEWS_LABELS = (
     "来源 信息来源 文章来源 稿件来源 稿源 出处 时间 发布时间 更新时间 日期 作者 记者 通讯员 "
     "编辑 责任编辑 责编 值班编辑 网络编辑 校对 审核 审校 终审 签发 监制 总监制 策划 统筹 主编 "
@@ -58,7 +59,7 @@ _NEWS_LABELS = (
     "浏览量 阅读量 阅读次数 阅读 访问量 点击量 字号 字体 分享 分享到 上一篇 下一篇 上一条 下一条"
 ).split()
 _NEWS_LABEL_RE = re.compile(
-    rf"[【\[（(]?\s*(?:{_alternation(_NEWS_LABELS)})\s*[:：]\s*(?P<value>[^。！？；]{{0,60}}?)"
+    rf"[【\[（(]?\s*(?:{_alternation(_NEWS_LABELS)})\s*[:：]\s*(?P<value>[^。！？；，,]{{0,60}}?)"
     r"\s*[】\]）)]?"
 )
 # Footer and toolbar text. Words that a body sentence could also contain ("主办单位") only

@@ -173,6 +173,7 @@ def test_chrome_lines(line: str) -> None:
         "组织中外记者采访拍摄",
         "2024年1月5日",  # a report's own signature date
         "对口协作工作报告",
+        "设计：一是强化统筹，二是完善机制",  # a hard-wrapped line after "…加强顶层"
         "政府工作报告",
         "2026年北京市政府工作报告",
         "——2026年1月25日在北京市第十六届人民代表大会第四次会议上",
