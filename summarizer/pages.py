@@ -47,9 +47,9 @@ _FOOTER_RE = re.compile(
 )
 _FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
-# indentation, or a sentence end before a numbered heading ("一、二、三产业" is a list, not
-# heading 一) or an indented paragraph.
-_INDENT_RE = re.compile(rf"\u3000[{_WS}]*")
+# indentation or a tab (`is_indent`), or a sentence end before a numbered heading
+# ("一、二、三产业" is a list, not heading 一) or before a run of spaces.
+_INDENT_RE = re.compile(rf"[\u3000\t][{_WS}]*")
 _END = "。！？!?"
 _HEADING_AHEAD = (
     r"(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]{1,3}、)"
@@ -94,7 +94,7 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
         a, b = m.span()
         while a > 0 and line[a - 1] in _WS:  # the run began before its first U+3000
             a -= 1
-        if b - a > 1 and a not in candidates:
+        if is_indent(line[a:b]) and a not in candidates:
             candidates[a] = Break(a, b, a)
     for m in _ENDED_SPACES_RE.finditer(line):
         a, b = m.span(1)
@@ -132,10 +132,12 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
 
 
 def is_indent(whitespace: str) -> bool:
-    """Whitespace that indents a paragraph: two full-width spaces, a full-width space among
-    others, or at least two spaces (not the one space a flattening put between lines)."""
-    full = whitespace.count("\u3000")
-    return full >= 2 or (full == 1 and len(whitespace) > 1) or len(whitespace) >= 2
+    """Whitespace that stands for a lost paragraph start: a tab (report collections flatten
+    line breaks into tabs), two full-width spaces or one among others, or at least two spaces
+    (not the one space a flattening put between lines). The same rule as the TSV reader's."""
+    if "\t" in whitespace or whitespace.count("\u3000") >= 2:
+        return True
+    return len(whitespace) >= 2
 
 
 def _first_space(line: str, a: int, b: int, default: int) -> int:
