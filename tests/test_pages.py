@@ -195,3 +195,23 @@ def test_a_break_without_whitespace_maps_to_the_sentence_end() -> None:
     assert_exact_map(flat, result)
     first_break = result.text.index("\n")
     assert flat[result.offsets[first_break]] == "。"
+
+
+def test_a_report_collection_line_with_tabs_and_indents() -> None:
+    # The national corpus file keeps each report on one line, its line breaks turned into tabs
+    # and full-width spaces: the same evidence of lost paragraph starts as a flattened PDF.
+    line = next(
+        row
+        for row in (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").split("\n")
+        if row.startswith("2003\t")
+    )
+    body = line.split("\t", 1)[1]
+    lines = clean(body).text.split("\n")
+    assert lines[:4] == [
+        "2003年政府工作报告",
+        "——2003年3月5日在第十届全国人民代表大会第一次会议上",
+        "国务院总理朱镕基",
+        "各位代表:",
+    ]
+    assert len(lines) > 100
+    assert_exact_map(body, clean(body))
