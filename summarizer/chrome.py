@@ -95,6 +95,7 @@ _SIDEBAR_RE = re.compile(
     r"\s*[:：]?"
 )
 _BRACKETS = "【】[]《》<>「」»›"
+_BUTTONS_RE = re.compile(r"(?:[【\[][^】\]]{1,10}[】\]]\s*)+")
 _BREADCRUMB_RE = re.compile(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]+\s*[^。，；>»›]{1,30})"
     r"(?:\s*[>»›]+\s*[^。，；>»›]{1,30})+"
@@ -130,7 +131,15 @@ def _toolbar(text: str) -> str | None:
 
 
 def is_chrome_line(text: str) -> bool:
-    """Chrome whatever its neighbours are: metadata, footer, caption, toolbar words."""
+    """Chrome whatever its neighbours are: metadata, footer, caption, toolbar words; also
+    after buttons that open the line ("【我要纠错】责任编辑：王五")."""
+    buttons = _BUTTONS_RE.match(text)
+    if buttons is not None and buttons.end() < len(text) and _toolbar(buttons.group()):
+        return _is_chrome_line(text[buttons.end() :])
+    return _is_chrome_line(text)
+
+
+def _is_chrome_line(text: str) -> bool:
     # Cheap gates first: this runs on every line of documents up to many megabytes.
     if text[0] in _GOV_FIELD_FIRST and _GOV_FIELD_RE.match(text):
         return True

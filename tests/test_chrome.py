@@ -158,6 +158,8 @@ def test_sentence_pieces_laid_out_on_their_own_lines_are_joined() -> None:
         "浏览量：88",
         "》》点击图片进入专题《《",
         "索引号:1132/2021-00002",
+        "【我要纠错】责任编辑：王五",
+        "【打印】【关闭】来源：某市人民政府办公室",
     ],
 )
 def test_chrome_lines(line: str) -> None:
@@ -181,6 +183,7 @@ def test_chrome_lines(line: str) -> None:
         "-在代区长胥亚伟所作《政府工作报告》中",
         "各位代表：",
         "一、2025年工作回顾",
+        "【专栏】全年主要目标完成情况",
         "大",  # a toolbar word alone counts only beside the toolbar
         "（",
         "2.5",
