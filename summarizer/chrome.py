@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from .inline import OPENERS
+from .lexicon import CLAUSE_END_RE
 
 __all__ = ["chrome_flags", "is_chrome_line"]
 
@@ -101,7 +102,7 @@ _BREADCRUMB_RE = re.compile(
     r"(?:\s*[>»›]+\s*[^。，；>»›]{1,30})+"
 )
 _SALUTATION_RE = re.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
-_SENTENCE_RE = re.compile(r"[。！？；!?;]")
+_SENTENCE_RE = CLAUSE_END_RE
 
 # Labels whose value may stand on the next line ("来源：" / "陕西省人民政府").
 _VALUE_LABEL_RE = re.compile(

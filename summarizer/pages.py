@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .lexicon import CN_DIGITS, SENTENCE_END
+
 __all__ = [
     "FLAT_LINE_CHARS",
     "INDENT_CHARS",
@@ -50,11 +52,11 @@ _FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # indentation or a tab (`is_indent`), or a sentence end before a numbered heading
 # ("一、二、三产业" is a list, not heading 一) or before a run of spaces.
 _INDENT_RE = re.compile(rf"[\u3000\t][{_WS}]*")
-_END = "。！？!?"
+_END = SENTENCE_END
 _HEADING_AHEAD = (
-    r"(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]{1,3}、)"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]"
-    r"|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)|\d{1,2}[、．.](?![\d.．]))"
+    rf"(?:[{CN_DIGITS}]{{1,3}}、(?![{CN_DIGITS}]{{1,3}}、)"
+    rf"|[（(][{CN_DIGITS}]{{1,3}}[）)]|[（(]\d{{1,2}}[）)]"
+    rf"|第[{CN_DIGITS}]{{1,3}}(?:部分|章|篇)|\d{{1,2}}[、．.](?![\d.．]))"
 )
 _HEADING_AHEAD_RE = re.compile(_HEADING_AHEAD)
 _ENDED_HEADING_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
