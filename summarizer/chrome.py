@@ -42,6 +42,8 @@ def _alternation(words: Sequence[str]) -> str:
 _STRONG_RE = re.compile(rf"(?:{_alternation(_TOOLBAR_STRONG)}|{_alternation(_TOOLBAR_WEAK)})+")
 _WEAK_RE = re.compile(rf"(?:{_alternation(_TOOLBAR_WEAK)})+")
 _SEPARATORS_RE = re.compile(f"[{re.escape(_SEPARATORS)}]+")
+# What a toolbar line can begin with (a quick gate: most lines begin otherwise).
+_TOOLBAR_FIRST = frozenset(_SEPARATORS + "".join(w[0] for w in _TOOLBAR_STRONG + _TOOLBAR_WEAK))
 
 # Labels of the metadata block of government pages ("索引号:…"): any value, any length.
 _GOV_FIELDS = (
@@ -96,6 +98,7 @@ _SIDEBAR_RE = re.compile(
     r"\s*[:：]?"
 )
 _BRACKETS = "【】[]《》<>「」»›"
+_STAMP_FIRST = frozenset("0123456789（(")
 _BUTTONS_RE = re.compile(r"(?:[【\[][^】\]]{1,10}[】\]]\s*)+")
 _BREADCRUMB_RE = re.compile(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]+\s*[^。，；>»›]{1,30})"
@@ -123,6 +126,8 @@ _HEADER_LINES = 40  # the page header sits in the first lines
 
 def _toolbar(text: str) -> str | None:
     """'strong' or 'weak' when the line is only toolbar words and separators, else None."""
+    if text[0] not in _TOOLBAR_FIRST:
+        return None
     words = _SEPARATORS_RE.sub("", text)
     if not words:
         return None if text[0] in OPENERS else "weak"
@@ -134,33 +139,46 @@ def _toolbar(text: str) -> str | None:
 def is_chrome_line(text: str) -> bool:
     """Chrome whatever its neighbours are: metadata, footer, caption, toolbar words; also
     after buttons that open the line ("【我要纠错】责任编辑：王五")."""
-    buttons = _BUTTONS_RE.match(text)
-    if buttons is not None and buttons.end() < len(text) and _toolbar(buttons.group()):
-        return _is_chrome_line(text[buttons.end() :])
-    return _is_chrome_line(text)
+    return _is_chrome(text, _toolbar(text) if len(text) <= _TOOLBAR_MAX else None)
 
 
-def _is_chrome_line(text: str) -> bool:
-    # Cheap gates first: this runs on every line of documents up to many megabytes.
+def _is_chrome(text: str, kind: str | None) -> bool:
+    """`is_chrome_line`, given the line's toolbar kind (computed once by the caller)."""
+    if text[0] in "【[":
+        buttons = _BUTTONS_RE.match(text)
+        if buttons is not None and buttons.end() < len(text) and _toolbar(buttons.group()):
+            rest = text[buttons.end() :]
+            return _is_chrome_line(rest, _toolbar(rest) if len(rest) <= _TOOLBAR_MAX else None)
+    return _is_chrome_line(text, kind)
+
+
+def _is_chrome_line(text: str, kind: str | None) -> bool:
+    # Cheap gates first: this runs on every line of documents up to many megabytes, and a
+    # hard-wrapped PDF has tens of thousands of short lines.
     if text[0] in _GOV_FIELD_FIRST and _GOV_FIELD_RE.match(text):
         return True
     if len(text) <= _FOOTER_MAX and "。" not in text and _FOOTER_RE.search(text):
         return True
     if len(text) > _CHROME_MAX:
         return False
-    if len(text) <= _TOOLBAR_MAX and _toolbar(text) == "strong":
+    if kind == "strong":
         return True
-    label = _NEWS_LABEL_RE.fullmatch(text)
-    if label is not None:
+    if ("：" in text or ":" in text) and _NEWS_LABEL_RE.fullmatch(text):
         return True
-    stamp = _STAMP_RE.match(text)
-    if stamp is not None:
-        rest = text[stamp.end() :].strip(_SEPARATORS)
-        if not rest or _NEWS_LABEL_RE.fullmatch(rest):
-            return True
+    if text[0] in _STAMP_FIRST:
+        stamp = _STAMP_RE.match(text)
+        if stamp is not None:
+            rest = text[stamp.end() :].strip(_SEPARATORS)
+            if not rest or _NEWS_LABEL_RE.fullmatch(rest):
+                return True
     if "摄" in text and _CAPTION_RE.search(text):
         return True
-    if len(text) <= 40 and not _SENTENCE_RE.search(text) and _DELIVERS_RE.search(text):
+    if (
+        len(text) <= 40
+        and ("报告" in text or text.startswith("图为"))
+        and not _SENTENCE_RE.search(text)
+        and _DELIVERS_RE.search(text)
+    ):
         return True
     return (
         bool(">" in text or "»" in text or "›" in text)
@@ -193,8 +211,8 @@ def _bare_label(text: str) -> bool:
 def chrome_flags(lines: Sequence[str]) -> list[bool]:
     """For each (non-empty, stripped) line, whether it is page chrome rather than report."""
     n = len(lines)
-    flags = [is_chrome_line(text) for text in lines]
     kinds = [_toolbar(text) if len(text) <= _TOOLBAR_MAX else None for text in lines]
+    flags = [_is_chrome(text, kind) for text, kind in zip(lines, kinds, strict=True)]
     for k, text in enumerate(lines):
         nxt = lines[k + 1] if k + 1 < n else ""
         if _bare_label(text) and _is_value(nxt):

@@ -183,9 +183,9 @@ class _Segment(NamedTuple):
 
 def _segments(line: str, start: int, end: int, flat: bool) -> list[_Segment]:
     """The paragraphs of one source line (just the line when it is not flattened text)."""
+    if not flat:  # (indents matter only between the lines of flattened text)
+        return [_Segment(start, end, footer_spans(line), None, False)]
     lead = line[: len(line) - len(line.lstrip(INDENT_CHARS))]
-    if not flat:
-        return [_Segment(start, end, footer_spans(line), None, is_indent(lead))]
     footers, breaks = flat_layout(line)
     out: list[_Segment] = []
     pos = fi = 0
@@ -207,7 +207,7 @@ def _content_items(source: str) -> list[_Item]:
     pos = 0
     raws = source.split("\n")
     # One line this long makes the text flattened PDF text, down to its last, shorter page.
-    flat = any(len(raw) >= FLAT_LINE_CHARS for raw in raws)
+    flat = max(map(len, raws)) >= FLAT_LINE_CHARS
     for raw in raws:
         start, end = pos, pos + len(raw)
         pos = end + 1

@@ -93,16 +93,19 @@ def clean_line(
     if i >= j:
         return "", (), False
     marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
-    cut = _deletions(line, i, j, holes, letter_spaced(line[i:j]))
+    spaced = " " in line and letter_spaced(line[i:j])
+    cut = _deletions(line, i, j, holes, spaced)
     if not cut:
         return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
     spans: list[tuple[int, int]] = []
     pos = i
     for a, b in cut:
-        a, b = max(a, i), min(b, j)
+        if holes:  # a footer may reach into the stripped ends
+            a, b = max(a, i), min(b, j)
         if a > pos:
             spans.append((start + pos, start + a))
-        pos = max(pos, b)
+        if b > pos:
+            pos = b
     if pos < j:
         spans.append((start + pos, start + j))
     return "".join(source[a:b] for a, b in spans), tuple(spans), marked
