@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import random
 import re
 import sys
 from collections.abc import Callable
@@ -215,3 +216,34 @@ def test_a_report_collection_line_with_tabs_and_indents() -> None:
     ]
     assert len(lines) > 100
     assert_exact_map(body, clean(body))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_mixed_inputs_keep_the_offset_map_exact(seed: int) -> None:
+    # Pieces of real rows (web chrome included), flattened stretches, footers anywhere,
+    # spaced-out digits, stray brackets and blank lines, in random order: whatever clean
+    # makes of them, every kept character sits on its source and nothing is invented.
+    rng = random.Random(seed)
+    source_lines = _province(rng.choice(["北京市", "陕西省", "云南省", "广东省"])).split("\n")
+    pieces: list[str] = []
+    for _ in range(60):
+        kind = rng.random()
+        line = rng.choice(source_lines)
+        if kind < 0.15:
+            line = flatten(
+                source_lines[:40], rng.choice(list(FOOTERS.values())), rng.choice(["", " "])
+            )
+        elif kind < 0.3:
+            k = rng.randrange(len(line) + 1)
+            line = (
+                line[:k] + rng.choice([" — 7 — ", "- 8 -", "第 9 页 共 20 页", "—10—"]) + line[k:]
+            )
+        elif kind < 0.4:
+            line = rng.choice(["（", "】", ">", "|", "", "\u3000\u3000", "1 9 9 8年", "PM", "2.5"])
+        pieces.append(line)
+    text = "\n".join(pieces)
+    result = clean(text)
+    assert_exact_map(text, result)
+    normal = iter(normalize(text))
+    assert all(ch in normal for ch in normalize(result.text))
+    assert all(line and line == line.strip() for line in result.text.split("\n") if result.text)
