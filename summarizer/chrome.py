@@ -70,11 +70,16 @@ _NEWS_LABEL_RE = re.compile(
 _FOOTER_RE = re.compile(
     r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
     r"今日访问量|【字体|Copyright|All [Rr]ights [Rr]eserved|©|免责声明|违法和不良信息举报|"
-    r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫码|扫描二维码|二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
-    r"举报电话|视频加载中|分享让更多人看到|门户网站$|政府网$|"
-    r"下载客户端|关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)|"
+    r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫描二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
+    r"视频加载中|分享让更多人看到|下载客户端|"
     r"^(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
     r"|^欢迎(?:访问|来到|光临).{0,40}网站"
+)
+# Words a report's own sentence may hold too ("推行扫码就医", "建设政府门户网站"): chrome only
+# in a short line that is no clause, since a hard-wrapped PDF line rarely ends a sentence.
+_FOOTER_SHORT_RE = re.compile(
+    r"扫码|二维码|门户网站$|政府网$|关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)|"
+    r"举报电话"
 )
 # A date stamped by the page ("2026-02-03 09:02:33"), not the report's own 年月日 dateline.
 _STAMP_RE = re.compile(
@@ -88,9 +93,7 @@ _CAPTION_RE = re.compile(
     rf"|[/／]\s*{_NAME}|[（(]\s*{_NAME})\s*(?<!拍)摄(?:影)?\s*[）)]?$"
 )
 # A caption without a credit names the speaker delivering the report ("省长赵刚作政府工作报告").
-_DELIVERS_RE = re.compile(
-    r"(?:长|主席|主任|书记|同志|代表|向大会)[^，。]{0,8}作(?:政府)?工作报告$|^图为"
-)
+_DELIVERS_RE = re.compile(r"(?:长|主席|主任|书记|同志|代表|向大会)[^，。]{0,8}作(?:政府)?工作报告$")
 # A list of links to other pages follows one of these headers at the end of a page.
 _SIDEBAR_RE = re.compile(
     r"(?:相关(?:报道|文档|新闻|阅读|链接|稿件|文章|推荐|专题|附件)|延伸阅读|推荐阅读|热点推荐|"
@@ -106,6 +109,8 @@ _BREADCRUMB_RE = re.compile(
 )
 _SALUTATION_RE = re.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
 _SENTENCE_RE = CLAUSE_END_RE
+_CLAUSE_RE = re.compile(r"[。！？；，、,;!?]")
+_ENDED = tuple("。！？；：!?;:”’）)")
 
 # Labels whose value may stand on the next line ("来源：" / "陕西省人民政府").
 _VALUE_LABEL_RE = re.compile(
@@ -173,9 +178,11 @@ def _is_chrome_line(text: str, kind: str | None) -> bool:
                 return True
     if "摄" in text and _CAPTION_RE.search(text):
         return True
+    if len(text) <= 20 and _FOOTER_SHORT_RE.search(text) and not _CLAUSE_RE.search(text):
+        return True
     if (
         len(text) <= 40
-        and ("报告" in text or text.startswith("图为"))
+        and "报告" in text
         and not _SENTENCE_RE.search(text)
         and _DELIVERS_RE.search(text)
     ):
@@ -225,6 +232,10 @@ def chrome_flags(lines: Sequence[str]) -> list[bool]:
             # A channel name repeated under the breadcrumb ("云南要闻" / "云南要闻").
             if k + 2 < n and lines[k + 2] == lines[k + 1]:
                 flags[k + 2] = True
+    # "图为…" captions stand after a finished line: a hard-wrapped "意/图为…" does not.
+    for k, text in enumerate(lines):
+        if text.startswith("图为") and len(text) <= _LINK_MAX and not flags[k]:
+            flags[k] = k == 0 or flags[k - 1] or lines[k - 1].endswith(_ENDED)
     # Weak toolbar words and lone separators beside the toolbar ("【字体：" "大" "中" "小" "】").
     for order in (range(n), range(n - 1, -1, -1)):
         for k in order:

@@ -143,7 +143,6 @@ def test_sentence_pieces_laid_out_on_their_own_lines_are_joined() -> None:
         "殷勇同志作政府工作报告。本报记者 戴冰摄",
         "1月27日，某某代表自治区人民政府，向大会作政府工作报告。石榴云/新疆日报记者谢龙摄",
         "（新华社记者 张三 摄）",
-        "图为全市重点项目集中开工现场",
         "省长赵刚作政府工作报告",
         "首页 > 政务公开 > 政府工作报告",
         "首页>要闻",
@@ -184,6 +183,10 @@ def test_chrome_lines(line: str) -> None:
         "各位代表：",
         "一、2025年工作回顾",
         "【专栏】全年主要目标完成情况",
+        # Hard-wrapped report lines holding words of page footers.
+        "一是全面推行扫码就医和电子健康码二维码应用服务",
+        "加快建设政府门户网站。",
+        "开通举报电话，畅通群众监督渠道",
         "大",  # a toolbar word alone counts only beside the toolbar
         "（",
         "2.5",
@@ -194,6 +197,18 @@ def test_report_lines(line: str) -> None:
     assert (
         chrome_flags(["各位代表：", line, "现在，我代表市人民政府向大会报告工作。"]) == [False] * 3
     )
+
+
+def test_captions_that_begin_with_tu_wei_stand_after_a_finished_line() -> None:
+    caption = "图为全市重点项目集中开工现场"
+    assert chrome_flags(["全年完成投资500亿元。", caption, "下一段。"]) == [False, True, False]
+    # A hard-wrapped line that happens to begin with 图为 ("…企" / "图为…") continues.
+    assert chrome_flags(["加大力度帮助企业纾困，积极", "图为企业纾困解难"]) == [False, False]
+
+
+def test_short_page_words() -> None:
+    for line in ("扫码阅读手机版", "关注公众号", "扫描二维码分享", "某市人民政府门户网站"):
+        assert is_chrome_line(line), line
 
 
 def test_toolbar_words_beside_the_toolbar_and_breadcrumb_items() -> None:
