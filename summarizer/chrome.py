@@ -70,16 +70,18 @@ _NEWS_LABEL_RE = re.compile(
 _FOOTER_RE = re.compile(
     r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
     r"今日访问量|【字体|Copyright|All [Rr]ights [Rr]eserved|©|免责声明|违法和不良信息举报|"
-    r"(?:禁止|不得|严禁)转载|转载请注明|扫一扫|扫描二维码|在手机(?:上)?打开|用手机(?:扫|看)|"
-    r"视频加载中|分享让更多人看到|下载客户端|"
-    r"^(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
+    r"(?:禁止|不得|严禁)转载|转载请注明|视频加载中|分享让更多人看到|下载客户端"
     r"|^欢迎(?:访问|来到|光临).{0,40}网站"
+)
+# At the start of a line that is no clause: "技术支持：某公司", not "技术支持，推动…".
+_FOOTER_START_RE = re.compile(
+    r"(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
 )
 # Words a report's own sentence may hold too ("推行扫码就医", "建设政府门户网站"): chrome only
 # in a short line that is no clause, since a hard-wrapped PDF line rarely ends a sentence.
 _FOOTER_SHORT_RE = re.compile(
-    r"扫码|二维码|门户网站$|政府网$|关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)|"
-    r"举报电话"
+    r"扫码|扫一扫|二维码|在手机(?:上)?打开|用手机(?:扫|看)|门户网站$|政府网$|举报电话|"
+    r"关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)"
 )
 # A date stamped by the page ("2026-02-03 09:02:33"), not the report's own 年月日 dateline.
 _STAMP_RE = re.compile(
@@ -162,8 +164,11 @@ def _is_chrome_line(text: str, kind: str | None) -> bool:
     # hard-wrapped PDF has tens of thousands of short lines.
     if text[0] in _GOV_FIELD_FIRST and _GOV_FIELD_RE.match(text):
         return True
-    if len(text) <= _FOOTER_MAX and "。" not in text and _FOOTER_RE.search(text):
-        return True
+    if len(text) <= _FOOTER_MAX and "。" not in text:
+        if _FOOTER_RE.search(text):
+            return True
+        if "，" not in text and _FOOTER_START_RE.match(text):
+            return True
     if len(text) > _CHROME_MAX:
         return False
     if kind == "strong":

@@ -187,6 +187,8 @@ def test_chrome_lines(line: str) -> None:
         "一是全面推行扫码就医和电子健康码二维码应用服务",
         "加快建设政府门户网站。",
         "开通举报电话，畅通群众监督渠道",
+        "实现群众用手机扫码缴费和在线办理的事项达到",
+        "技术支持，推动企业数字化转型和智能化改造",
         "大",  # a toolbar word alone counts only beside the toolbar
         "（",
         "2.5",
@@ -207,7 +209,15 @@ def test_captions_that_begin_with_tu_wei_stand_after_a_finished_line() -> None:
 
 
 def test_short_page_words() -> None:
-    for line in ("扫码阅读手机版", "关注公众号", "扫描二维码分享", "某市人民政府门户网站"):
+    for line in (
+        "扫码阅读手机版",
+        "关注公众号",
+        "扫描二维码分享",
+        "某市人民政府门户网站",
+        "扫一扫在手机打开当前页",
+        "技术支持：某某网络公司",
+        "主办单位：某市人民政府办公室 承办单位：某市大数据局",
+    ):
         assert is_chrome_line(line), line
 
 
