@@ -188,7 +188,7 @@ def _is_chrome_line(text: str, kind: str | None) -> bool:
     if (
         len(text) <= 40
         and "报告" in text
-        and not _SENTENCE_RE.search(text)
+        and not _CLAUSE_RE.search(text)
         and _DELIVERS_RE.search(text)
     ):
         return True

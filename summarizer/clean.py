@@ -246,13 +246,16 @@ def _drop_chrome(items: list[_Item]) -> list[_Item]:
 # ---------------------------------------------------------------- captions
 
 
-def _caption_candidate(items: list[_Item], k: int) -> bool:
+def _caption_candidate(items: list[_Item], k: int, typical: int | None) -> bool:
     item = items[k]
     text = item.text
     isolated = item.gap_before > 0 and (k + 1 == len(items) or items[k + 1].gap_before > 0)
     return (
         k > 0  # the first line is the title
         and isolated
+        # Not in hard-wrapped PDF text, where every line stands between blank lines: a full
+        # line there is text ("…生铁、钢、原油、硫酸、"), a short one a note or a heading.
+        and typical is None
         and not item.marked
         and _heading_like(text)
         and not _NUMBERED_RE.match(text)
@@ -262,13 +265,13 @@ def _caption_candidate(items: list[_Item], k: int) -> bool:
     )
 
 
-def _drop_captions(items: list[_Item]) -> list[_Item]:
+def _drop_captions(items: list[_Item], typical: int | None) -> list[_Item]:
     """Drop clusters of three or more isolated short unpunctuated lines (photo captions).
 
     A single such line is indistinguishable from a heading, so only clusters go. The last line
     of a cluster that sits right above body text is that text's heading and stays.
     """
-    flags = [_caption_candidate(items, k) for k in range(len(items))]
+    flags = [_caption_candidate(items, k, typical) for k in range(len(items))]
     drop = [False] * len(items)
     k = 0
     while k < len(items):
@@ -368,7 +371,8 @@ def _joins(
 
 def clean(text: str) -> CleanText:
     """Clean report text to one paragraph per line, keeping a map to source offsets."""
-    items = _drop_captions(_content_items(text))
+    items = _content_items(text)
+    items = _drop_captions(items, _typical_width(items))
     typical = _typical_width(items)
     parts: list[str] = []
     offsets = array(OFFSET_TYPECODE)

@@ -17,6 +17,7 @@ __all__ = ["OPENERS", "clean_line", "letter_spaced"]
 # Opening marks: alone on a line they are a piece of the next line ("（" / "三）…").
 OPENERS = frozenset("（(“‘《〈「『【[")
 _MARKS = "■□◆◇▲△●○★☆"
+_NUMERALS = frozenset("〇○零一二三四五六七八九十百千万亿年")
 # Horizontal whitespace of every width that OCR and docx export leave inside lines.
 _SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
     map(chr, range(0x2000, 0x200C))
@@ -92,6 +93,11 @@ def clean_line(
     j = len(body.rstrip(_TRAIL_CHARS)) + i
     if i >= j:
         return "", (), False
+    # "○" is also the zero of Chinese numerals (一九八○年): a line may begin or end inside one.
+    while i > 0 and line[i - 1] == "○" and line[i] in _NUMERALS:
+        i -= 1
+    while j < len(line) and line[j] == "○" and line[j - 1] in _NUMERALS:
+        j += 1
     marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
     spaced = " " in line and letter_spaced(line[i:j])
     cut = _deletions(line, i, j, holes, spaced)

@@ -32,17 +32,18 @@ PAGE_LINE_RE = re.compile(
     rf"(?:\d{{1,3}}|[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
     rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}]"
     # half a footer, the other dash lost at the end of the text ("— 23")
-    rf"|[—–－]\s*\d{{1,4}}|\d{{1,4}}\s*[—–－])"
+    rf"|[—–－]\s*\d{{1,4}})"
 )
 _WS = " \t\xa0\u3000\u2002\u2003"
 INDENT_CHARS = _WS
 # A footer inside a line: a number between two dashes set off by spaces ("— 3 —"), or between
-# two long dashes ("M1—5—02", a footer inside a number), or between two hyphens that no Latin
-# letter or digit touches (2026-02-09 is a date, G-3-X a name). The whitespace around a footer
-# came with it and goes with it.
+# two long dashes ("M1—5—02", a footer inside a number); a dash, a space and a number ending a
+# line (the last footer, half lost: "新局面！— 23", while "50—100" is a range); or a number
+# between two hyphens that no Latin letter or digit touches (2026-02-09 is a date, G-3-X a
+# name). The whitespace around a footer came with it and goes with it.
 _FOOTER_RE = re.compile(
     rf"[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
-    rf"|[—–－]\d{{1,3}}[—–－]|[—–－][{_WS}]*\d{{1,3}}$"
+    rf"|[—–－]\d{{1,3}}[—–－]|[—–－][{_WS}]+\d{{1,3}}$"
     rf"|[-~～](?<![0-9A-Za-z{_DASH}].)\d{{1,3}}[-~～](?![0-9A-Za-z{_DASH}])"
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
     rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?"

@@ -247,3 +247,29 @@ def test_mixed_inputs_keep_the_offset_map_exact(seed: int) -> None:
     normal = iter(normalize(text))
     assert all(ch in normal for ch in normalize(result.text))
     assert all(line and line == line.strip() for line in result.text.split("\n") if result.text)
+
+
+def _tsv_body(year: int) -> str:
+    rows = (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").split("\n")
+    return next(row for row in rows if row.startswith(f"{year}\t")).split("\t", 1)[1]
+
+
+WRAPPED = {
+    "咸宁": lambda: (CORPUS / "city-2024" / "咸宁.txt").read_text(encoding="utf-8"),
+    "辽宁省": lambda: _province("辽宁省"),
+    "1959": lambda: _tsv_body(1959),
+    "1982": lambda: _tsv_body(1982),
+}
+
+
+@pytest.mark.parametrize("width", [24, 29, 33])
+@pytest.mark.parametrize("name", sorted(WRAPPED))
+def test_hard_wrapped_real_reports_lose_nothing(name: str, width: int) -> None:
+    # The same reports as pdftotext prints them: every paragraph cut into lines of `width`
+    # characters, a blank line after each. No cleaning rule may take a wrapped line for
+    # chrome, a caption or a footer (enumerations "…钢、原油、硫酸、", "50—100", "一九八○年"
+    # cut at its ○, "…代表大会作政府工作报告" were all lost once).
+    paragraphs = _paragraphs(WRAPPED[name]())
+    lines = [p[k : k + width] for p in paragraphs for k in range(0, len(p), width)]
+    result = clean("\n\n".join(lines))
+    assert normalize(result.text) == normalize("".join(paragraphs))
