@@ -51,13 +51,16 @@ _FOOTER_RE = re.compile(
 _FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
 # indentation or a tab (`is_indent`), or a sentence end before a numbered heading
-# ("一、二、三产业" is a list, not heading 一) or before a run of spaces.
+# ("一、二、三产业" is a list, not heading 一; "五一、端午" a holiday; "。(2)" mostly continues
+# a list inside its paragraph) or before a run of spaces.
 _INDENT_RE = re.compile(rf"[\u3000\t][{_WS}]*")
 _END = SENTENCE_END
+# An outline number as written: 一 … 九, 十, 十一 … 九十九 (not 五一, the holiday).
+_ONE_NINE = CN_DIGITS[:9]
+_CN_NUMBER = rf"(?:[{_ONE_NINE[1:]}]?十[{_ONE_NINE}]?|[{_ONE_NINE}])"
 _HEADING_AHEAD = (
-    rf"(?:[{CN_DIGITS}]{{1,3}}、(?![{CN_DIGITS}]{{1,3}}、)"
-    rf"|[（(][{CN_DIGITS}]{{1,3}}[）)]|[（(]\d{{1,2}}[）)]"
-    rf"|第[{CN_DIGITS}]{{1,3}}(?:部分|章|篇)|\d{{1,2}}[、．.](?![\d.．]))"
+    rf"(?:{_CN_NUMBER}、(?![{CN_DIGITS}]{{1,3}}、)|[（(]{_CN_NUMBER}[）)]"
+    rf"|第{_CN_NUMBER}(?:部分|章|篇)|\d{{1,2}}[、．.](?![\d.．]))"
 )
 _HEADING_AHEAD_RE = re.compile(_HEADING_AHEAD)
 _ENDED_HEADING_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
