@@ -1,12 +1,13 @@
 """What `clean` removes from the development corpus, what it keeps, and how fast.
 
 For the 16 provincial CSV rows (web pages), the 46 city reports and, flattened the way a PDF
-extractor that lost its line breaks leaves them (one line, or one line a page), the same rows:
+extractor that lost its line breaks leaves them (one line, or one line a page), all of those
+and the 35 national reports of the TSV corpus file:
 
 * lines in, lines dropped (no trace left in the clean text), lines joined into another line;
 * body lines lost: dropped lines that look like report text (ending in sentence punctuation,
   or a numbered heading) — should be 0; the dropped lines are printed for a hand check;
-* flattened rows: share of paragraphs recovered exactly, footers left behind;
+* flattened reports: share of paragraphs recovered exactly, footers left behind;
 * seconds per MB of input, against a baseline measured in the same run: one pass of a
   trivial regular expression over the same text (what a stage could cost at C speed).
 
@@ -112,19 +113,25 @@ def report_flattened(docs: list[tuple[str, str]], show: bool, per_page: bool) ->
         left += len(_FOOTER_LEFT_RE.findall(got))
     mb = sum(len(t.encode()) for t in flats) / 2**20
     print(
-        f"{'province, ' + ('a page a line' if per_page else 'one line'):<22} docs {len(docs):>3}  "
+        f"{'flat, ' + ('a page a line' if per_page else 'one line'):<22} docs {len(docs):>3}  "
         f"paragraphs {total:>5}  "
         f"recovered {exact / total:6.1%}  footers left {left}  {spent / mb:6.3f} s/MB "
         f"({spent / max(base, 1e-9):,.0f}x a regex pass)"
     )
 
 
+def _national() -> list[tuple[str, str]]:
+    rows = (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").split("\n")
+    return [tuple(row.split("\t", 1)) for row in rows if "\t" in row]  # type: ignore[misc]
+
+
 def main() -> None:
     show = "--show" in sys.argv
     report("province rows (web)", _provinces(), show)
     report("city files", _cities(), show)
-    report_flattened(_provinces(), show, per_page=False)
-    report_flattened(_provinces(), show, per_page=True)
+    everything = _provinces() + _cities() + _national()
+    report_flattened(everything, show, per_page=False)
+    report_flattened(everything, show, per_page=True)
 
 
 if __name__ == "__main__":
