@@ -9,6 +9,7 @@ wherever it falls, often inside a word or a number.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import itertools
 import random
@@ -20,8 +21,11 @@ from pathlib import Path
 import pytest
 
 from summarizer.clean import CleanText, clean
+from summarizer.engines.rules import RulesEngine
 from summarizer.grounding import normalize
+from summarizer.ingest import read_report
 from summarizer.pages import FLAT_LINE_CHARS
+from summarizer.pipeline import prepare, summarize_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -273,3 +277,20 @@ def test_hard_wrapped_real_reports_lose_nothing(name: str, width: int) -> None:
     lines = [p[k : k + width] for p in paragraphs for k in range(0, len(p), width)]
     result = clean("\n\n".join(lines))
     assert normalize(result.text) == normalize("".join(paragraphs))
+
+
+def _summary_of(path: Path) -> dict[str, object]:
+    summary = asyncio.run(summarize_report(prepare(read_report(path), 6000), RulesEngine())).summary
+    return summary.model_dump(include={"overview", "achievements", "problems", "plans"}) | {
+        k: getattr(summary.meta, k) for k in ("title", "issuer", "review_period", "plan_period")
+    }
+
+
+def test_a_flattened_report_summarises_as_the_report_does(tmp_path: Path) -> None:
+    # End to end (offline engine): what the brief says of a report must not depend on
+    # whether its PDF text came out flattened with footers inside words and numbers.
+    paragraphs = _paragraphs(SOURCES["北京市"]())
+    whole, flat = tmp_path / "whole.txt", tmp_path / "flat.txt"
+    whole.write_text("\n".join(paragraphs), encoding="utf-8")
+    flat.write_text(flatten(paragraphs, FOOTERS["em"]), encoding="utf-8")
+    assert _summary_of(flat) == _summary_of(whole)
