@@ -44,6 +44,9 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 
+from .numerals import ARABIC_START, CN_DIGITS, D, FW, SEP, arabic, cn_value, split_scale, year_digits
+from .periods import Period, find_periods
+
 __all__ = ["Direction", "NumberMention", "Period", "direction_of", "find_numbers",
            "find_periods", "numbers_in", "parse_number", "same_quantity", "to_base",
            "units_compatible"]  # fmt: skip
@@ -75,25 +78,8 @@ class NumberMention:
     is_year: bool
 
 
-@dataclass(frozen=True)
-class Period:
-    """A reporting period named in the text; ``years`` is set for multi-year spans."""
-
-    start: int
-    end: int
-    text: str
-    kind: str  # year | months | full_year | multi_year | to_date | estimate
-    year: int | None
-    months: tuple[int, int] | None
-    years: tuple[int, int] | None = None
-
-
 # ---------------------------------------------------------------------------------- vocabulary
-_D = "[0-9０-９]"
-_FW = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_YEAR_CHARS = "〇零一二三四五六七八九"
-_YEAR_DIGITS = str.maketrans(_YEAR_CHARS, "00123456789")
+_D, _FW, _SEP, _ARABIC_START, _CN_DIGITS = D, FW, SEP, ARABIC_START, CN_DIGITS
 _SCALE_CH = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
 # Longest first, so 个百分点 beats 个 and 人次 beats 人; lookaheads keep 两位数, 方面, 度假 out.
@@ -116,24 +102,33 @@ _UNIT = (
 _SCALE = r"(?:[百千]?万亿|[百千]?[万亿]|千(?![瓦米克])|百(?!分))"
 _ANUM = rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
 _CN_START = "[零〇一二两三四五六七八九十]"
-_CN_BODY = r"(?:[零〇一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇一二三四五六七八九]))"
+# ○ (a zero in older typesetting) only inside a numeral, never as its start: it is a bullet too.
+_CN_BODY = r"(?:[零〇○一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇○一二三四五六七八九]))"
 _CNUM = f"{_CN_START}{_CN_BODY}*"
-_SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
+# What may follow a Chinese numeral for it to be a quantity: a unit or a scale (after 余/多),
+# or a range separator and a second numeral. `(?:[余多]\s*)?` rather than `[余多]?\s*` so that a
+# run of whitespace is crossed once, not once per split between two stars.
+_CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}"
 
 # The leading lookahead lets the scan skip most characters at once (7x faster than letting
-# every branch fail on its own).
+# every branch fail on its own). No branch can fail after a run of unbounded length, so the
+# scan is linear: an ASCII word is consumed whole whether or not a digit follows it (ident),
+# and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end); the lookahead
+# after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
 _CORE = re.compile(
     rf"""(?=[0-9０-９A-Za-z\-－−{_CN_DIGITS}十百千万亿])(?:
-    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*[0-9][A-Za-z0-9_/.\-]*
+    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
              |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
     |(?P<date>(?<![0-9])(?:19|20)[0-9]{{2}}(?P<ds>[-/.])[01]?[0-9](?P=ds)[0-3]?[0-9](?![0-9]))
     |百分之(?P<pct>{_CNUM}|百|{_ANUM})
+    |千分之(?P<pml>{_CNUM}|{_ANUM})
     |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={_D}))?(?:{_ANUM}))
-    |(?P<c>{_CNUM})(?:(?<=[万亿])|(?=\s*[余多]?\s*(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}))
+    |(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))
     |(?P<bare>(?<![{_CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
     )""",
     re.X,
 )
+_CN_NEXT_RE = re.compile(_CN_NEXT)
 _ACORE = re.compile(_ANUM)
 _PARSE_ARABIC = re.compile(rf"(-?{_ANUM})({_SCALE})?")
 _CCORE = re.compile(_CNUM)
@@ -142,6 +137,7 @@ _TAIL = re.compile(
     rf"(?:\s*(?P<q2>[余多])(?=\s*{_UNIT}))?(?:\s*(?P<unit>{_UNIT}))?"
 )
 _RANGE = re.compile(rf"\s*{_SEP}\s*(?=[0-9０-９{_CN_DIGITS}十])")
+_PCT_RANGE = re.compile(rf"\s*{_SEP}\s*(?:百分之)?(?={_CN_START}|{_D})")
 _QUOTED = re.compile(r"“[^“”\n]{1,12}”|\"[^\"\n]{1,12}\"|「[^」\n]{1,12}」|‘[^‘’\n]{1,12}’")
 _SLOGAN = re.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
@@ -149,7 +145,6 @@ _SLOGAN = re.compile(
 )
 _LAST_BOUNDARY = re.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
 _WS = re.compile(r"\s+")
-_ARABIC_START = "-－−0123456789０１２３４５６７８９"
 
 _UP_WORDS = "增长|增幅|增速|提高|(?<!改造)提升|增加(?!值)|上升|增收|净增|上涨|攀升|扩大|翻"
 _DOWN_WORDS = "下降|降幅|减少|降低|回落|下滑|减收|下跌|缩减|压减|削减|降"
@@ -173,33 +168,15 @@ _PLACED = re.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
 # ------------------------------------------------------------------------------------ values
 @lru_cache(maxsize=4096)
 def _cn_value(s: str) -> float | None:
-    """Value of a located Chinese numeral; digit strings (一二三, 九二) are not numbers."""
-    if s == "百":
-        return 100.0
-    if len(s) > 1 and "点" not in s and not any(c in "十百千万亿" for c in s):
-        return None
-    import cn2an  # lazy: importing cn2an costs ~0.2 s, which the CLI should not pay up front
-
-    try:
-        return float(cn2an.cn2an(s, "normal"))
-    except (ValueError, KeyError, IndexError):
-        return None
+    """Value of a located Chinese numeral (see numerals); digit strings are not numbers."""
+    return cn_value(s)
 
 
 def _scale_of(scale: str) -> int:
     return math.prod(_SCALE_CH[ch] for ch in scale)
 
 
-def _split_cn(s: str) -> tuple[str, str]:
-    """Split a Chinese numeral into coefficient and trailing 万/亿 scale."""
-    k = len(s)
-    while k > 1 and s[k - 1] in "万亿":
-        k -= 1
-    return s[:k], s[k:]
-
-
-def _arabic(s: str) -> float:
-    return float(s.translate(_FW).replace(",", "").replace("−", "-"))
+_arabic = arabic
 
 
 def _scaled(value: float, factor: int) -> float:
@@ -224,9 +201,9 @@ def parse_number(s: str) -> float | None:
     if m:
         return _scaled(_arabic(m.group(1)), _scale_of(m.group(2) or ""))
     if _CCORE.fullmatch(s) or s == "百":
-        if len(s) == 4 and all(c in _YEAR_CHARS for c in s):
-            return float(s.translate(_YEAR_DIGITS))  # 二〇一九 is read digit by digit
-        coef, scale = _split_cn(s)
+        if (year := year_digits(s)) is not None:
+            return float(year)  # 二〇一九 is read digit by digit
+        coef, scale = split_scale(s)
         v = _cn_value(coef)
         return None if v is None else _scaled(v, _scale_of(scale))
     return None
@@ -289,14 +266,20 @@ class _Fig:
 
 
 def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
-    if kind == "pct":
+    if kind in ("pct", "pml"):
         v = _arabic(core) if core[0] in _ARABIC_START else _cn_value(core)
-        return None if v is None else _Fig(end, v, "", "%", None)
+        return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
+    t = _TAIL.match(text, end)
+    inner_q = t["q1"]
     if kind == "a":
         value: float | None = _arabic(core)
         scale = ""
     elif kind == "c":
-        coef, scale = _split_cn(core)
+        coef, scale = split_scale(core)
+        if t["scale"] and not split_scale(whole := core + t["scale"])[1]:
+            # 一亿一千多万: that 万 scales the last section only, so the numeral is one number
+            end = t.end("scale")
+            coef, scale, t = whole, "", _TAIL.match(text, end)
         value = _cn_value(coef)
         if value is None and text.startswith("年", end):
             value = parse_number(coef)  # 二〇一九年
@@ -304,20 +287,24 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         value, scale = 1.0, core
     if value is None:
         return None
-    t = _TAIL.match(text, end)
     scale += t.group("scale") or ""
+    inner_q = inner_q or t["q1"] or t["q2"]
     if not scale and not t.group("unit"):
-        return _Fig(end, value, "", "", None)
-    return _Fig(t.end(), value, scale, _WS.sub("", t.group("unit") or ""), t["q1"] or t["q2"])
+        return _Fig(end, value, "", "", inner_q)
+    return _Fig(t.end(), value, scale, _WS.sub("", t.group("unit") or ""), inner_q)
 
 
 def _range(text: str, kind: str, first: _Fig) -> tuple[_Fig, float, float] | None:
     """Extend a figure over "1-9月", "20-30%", "5—10万元"; low is returned in the final unit."""
-    r = _RANGE.match(text, first.end)
-    cm = (_ACORE if kind == "a" else _CCORE).match(text, r.end()) if r else None
-    second = _fig(text, kind, cm.group(), cm.end()) if cm else None
-    if second is None:
+    pct = kind in ("pct", "pml")
+    r = (_PCT_RANGE if pct else _RANGE).match(text, first.end)
+    if r is None:
         return None
+    arabic_next = text[r.end() : r.end() + 1] in _ARABIC_START
+    cm = (_ACORE if kind == "a" or (pct and arabic_next) else _CCORE).match(text, r.end())
+    second = _fig(text, kind, cm.group(), cm.end()) if cm else None
+    if second is None or (pct and _TAIL.match(text, second.end)["unit"]):
+        return None  # 百分之十到二十 is a range; 百分之五到十年 is not
     if second.unit or second.scale:
         if first.unit and not units_compatible(first.unit, second.unit):
             return None
@@ -341,18 +328,18 @@ def _clause_before(text: str, lo: int, start: int) -> str:
     return _WS.sub("", win[cut.end() :] if cut else win)
 
 
-def _mention(text: str, m: re.Match[str], prev: NumberMention | None) -> NumberMention | None:
-    kind, start = m.lastgroup or "", m.start()
+def _mention(
+    text: str, kind: str, start: int, core_end: int, core: str, prev: NumberMention | None
+) -> NumberMention | None:
     if kind == "date":
-        v = float(m.group()[:4])
-        return NumberMention(start, m.end(), m.group(), v, "", v, "", None, None, None,
+        v = float(core[:4])
+        return NumberMention(start, core_end, core, v, "", v, "", None, None, None,
                              False, None, True)  # fmt: skip
-    core = m.group(kind)
-    fig = _fig(text, kind, core, m.end())
+    fig = _fig(text, kind, core, core_end)
     if fig is None:
         return None
     low = high = None
-    if kind in ("a", "c") and (rng := _range(text, kind, fig)):
+    if kind != "bare" and (rng := _range(text, kind, fig)):
         fig, low, high = rng
     end, unit = fig.end, fig.scale + fig.unit
     base_value, base_unit = to_base(fig.value, unit)
@@ -408,131 +395,47 @@ def _mention(text: str, m: re.Match[str], prev: NumberMention | None) -> NumberM
 def find_numbers(text: str) -> list[NumberMention]:
     """Every numeric mention in order, non-overlapping; years and months have is_year=True."""
     out: list[NumberMention] = []
-    last_end = qi = 0
+    last_end = qi = pos = 0
     quotes = [q.span() for q in _QUOTED.finditer(text)]
-    for m in _CORE.finditer(text):
-        start = m.start()
-        if start < last_end or m.lastgroup == "ident":
+    while (m := _CORE.search(text, pos)) is not None:
+        kind, start, pos = m.lastgroup or "", m.start(), m.end()
+        if kind == "c":
+            cut = _cn_end(text, start, pos)
+            if cut is None:
+                # No shorter numeral of this run has a unit either; only 百分之 may begin at
+                # its last character.
+                pos -= text.startswith("百", pos - 1)
+                continue
+            pos = cut
+        if start < last_end or kind == "ident":
             continue
         while qi < len(quotes) and quotes[qi][1] <= start:
             qi += 1
         if qi < len(quotes) and quotes[qi][0] <= start:
             continue  # a name or slogan in quotes: “十三五”, “1231”项目
-        mention = _mention(text, m, out[-1] if out else None)
+        core = text[start:pos] if kind in ("c", "date") else m.group(kind)
+        mention = _mention(text, kind, start, pos, core, out[-1] if out else None)
         if mention is not None:
             out.append(mention)
             last_end = mention.end
     return out
 
 
+def _cn_end(text: str, start: int, end: int) -> int | None:
+    """Where the Chinese numeral in text[start:end] ends, or None when it is no quantity.
+
+    The longest prefix that ends at a 万/亿 or is followed by a unit (or by a range separator
+    and a numeral) — what a lookahead after a greedy run would find by backtracking, found here
+    in one pass: inside the run only 万/亿 or a unit starting with 百/千 (百分点, 千 瓦) can follow.
+    """
+    if text[end - 1] in "万亿" or _CN_NEXT_RE.match(text, end):
+        return end
+    if text[end - 1] in "百千" and end - 1 > start and _CN_NEXT_RE.match(text, end - 1):
+        return end - 1
+    cut = max(text.rfind("万", start, end - 1), text.rfind("亿", start, end - 1))
+    return cut + 1 if cut > start else None
+
+
 def numbers_in(text: str) -> list[NumberMention]:
     """The quantity mentions of `text`: find_numbers without years and other periods."""
     return [m for m in find_numbers(text) if not m.is_year]
-
-
-# ------------------------------------------------------------------------------ find_periods
-_NYEARS = rf"(?:[一两二三四五六七八九十]|十[一二三四五六七八九]|{_D}{{1,2}})"
-_TO = rf"(?:(?P<ty>{_D}{{4}})\s*年\s*(?:底|末)?)?(?:(?P<tm>{_D}{{1,2}})\s*月\s*(?:底|末|份)?)?"
-# Every branch starts with a digit or a fixed word; a year prefix ("2019年1-10月") is merged
-# afterwards, which keeps the scan fast.
-_PERIOD = re.compile(
-    rf"""(?=[0-9０-９今年截至上下前第过近未全预“"{_CN_DIGITS}十])(?:
-    (?P<since>今年以来|年初以来|截至目前|截止目前|截至当前|至今)
-    |(?P<todate>(?:截至|截止到|截止至|截止)\s*{_TO})
-    |(?P<num>{_D}{{1,4}})(?!{_D})\s*(?:{_SEP}\s*(?P<num2>{_D}{{1,4}})(?!{_D})\s*)?
-        (?P<suffix>年以来|年度|年|月份|月)?
-    |(?P<quarter>上半年|下半年|前三季度|前两个季度|第?[一二三四]季度)
-    |(?P<plan>[“"]?十(?P<pn>[一二三四五])五[”"]?\s*(?:期间|时期|以来))
-    |(?P<nyears>(?:过去|近|今后|未来)\s*(?P<n1>{_NYEARS})\s*年(?:来|间|以来)?
-        |(?P<n2>{_NYEARS})\s*年(?:来|以来))
-    |(?P<full>全年度?)
-    |(?P<estimate>预计)
-    |(?P<cy>[〇零一二三四五六七八九]{{4}})年
-    )""",
-    re.X,
-)
-_YEAR_SEP = re.compile(rf"\s*{_SEP}\s*")
-_QUARTERS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "前两个季度": (1, 6)}
-_SIMPLE_KINDS = {"since": "to_date", "full": "full_year", "estimate": "estimate"}
-
-
-def _int(s: str | None) -> int | None:
-    return int(s.translate(_FW)) if s else None
-
-
-def _numeric_period(text: str, m: re.Match[str]) -> Period | None:
-    """Periods led by digits: 2019年, 2019年以来, 2021—2025年, (2018—2030), 1-9月."""
-    if m.start() and text[m.start() - 1] in _ARABIC_START[3:]:
-        return None
-    a, b, suffix = _int(m["num"]) or 0, _int(m["num2"]), m["suffix"] or ""
-    span = (m.start(), m.end(), m.group())
-    if b is not None and suffix in ("", "年", "年度"):
-        ok = 1900 <= a < b <= 2100
-        return Period(*span, "multi_year", a, None, (a, b)) if ok else None
-    if b is not None and suffix.startswith("月"):
-        return Period(*span, "months", None, (a, b)) if 1 <= a <= b <= 12 else None
-    if b is None and suffix.startswith("年") and 1900 <= a <= 2100:
-        return Period(*span, "to_date" if suffix == "年以来" else "year", a, None)
-    return None
-
-
-def _period(text: str, m: re.Match[str]) -> Period | None:
-    kind, g = m.lastgroup or "", m.group
-    span = (m.start(), m.end(), m.group())
-    if kind in ("num", "num2", "suffix"):
-        return _numeric_period(text, m)
-    if kind in ("todate", "ty", "tm"):
-        tm = _int(g("tm"))
-        return Period(*span, "to_date", _int(g("ty")), (1, tm) if tm else None)
-    if kind == "quarter":
-        q = _QUARTERS.get(g("quarter"))
-        if q is None:
-            n = "一二三四".index(g("quarter").lstrip("第")[0]) + 1
-            q = (3 * n - 2, 3 * n)
-        return Period(*span, "months", None, q)
-    if kind == "plan":
-        first = 1971 + 5 * ("一二三四五".index(g("pn")) + 11 - 4)  # the 4th plan ran 1971-1975
-        return Period(*span, "multi_year", first, None, (first, first + 4))
-    if kind == "nyears":
-        n = g("n1") or g("n2") or ""
-        if g("n2") and m.start() and text[m.start() - 1] in _CN_DIGITS + "十0123456789":
-            return None
-        count = _arabic(n) if n[0] in _ARABIC_START else _cn_value(n)
-        return Period(*span, "full_year" if count == 1 else "multi_year", None, None)
-    if kind == "cy":
-        return Period(*span, "year", int(parse_number(g("cy")) or 0), None)
-    return Period(*span, _SIMPLE_KINDS[kind], None, None)
-
-
-def find_periods(text: str) -> list[Period]:
-    """Periods named in the text (2019年, 1-9月, 全年, 五年来, “十三五”期间, 截至10月, 预计)."""
-    out: list[Period] = []
-    for m in _PERIOD.finditer(text):
-        p = _period(text, m)
-        if p is None:
-            continue
-        prev = out[-1] if out else None
-        if (
-            prev
-            and prev.kind == "year"
-            and p.kind == "months"
-            and not text[prev.end : p.start].strip()
-        ):
-            # "2019年1-10月" and "2019年上半年" are one period
-            p = Period(prev.start, p.end, text[prev.start : p.end], "months", prev.year, p.months)
-            out.pop()
-        elif (
-            prev
-            and prev.kind == p.kind == "year"
-            and prev.year is not None
-            and p.year is not None
-            and prev.year < p.year
-            and _YEAR_SEP.fullmatch(text, prev.end, p.start)
-        ):
-            # "2003年到2023年" is one span of years, as "2003—2023年" is
-            years = (prev.year, p.year)
-            p = Period(prev.start, p.end, text[prev.start : p.end], "multi_year", prev.year, None,
-                       years)  # fmt: skip
-            out.pop()
-        out.append(p)
-    return out
