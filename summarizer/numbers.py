@@ -26,13 +26,17 @@ Semantics (the contract other modules rely on):
   翻一番 and 第一名/位; Chinese digit strings (一二三产, 九二共识); Chinese numerals with no unit.
 - Whitespace (line wraps, OCR spaces) may sit between number, scale, qualifier and unit, and
   inside the clause before the number: "同\\n比增长 8.19%" is still a change.
-- Periods (find_periods): year "2019年"; months "1-9月", "前三季度", with the year when written
-  ("2019年1-10月" is one period); full_year "全年", "过去一年"; multi_year "五年来",
-  "“十三五”期间", "2021—2025年" and "2003年到2023年" (``years`` set); to_date "今年以来",
-  "截至10月" (months (1, 10)); estimate "预计".
-
-cn2an only ever sees a span located here (its ``transform`` turns 一般 into 1般, and both it and
-chinese2digits mangle 1.2万亿, 3.5个百分点 and 48,123).
+- Chinese numerals convert exactly in every form of the corpus (see numerals): "百分之五点四"
+  5.4 %, "千分之六点一" 6.1 ‰, "一千零五十七万元" 1057 万元, "一亿三千万元" 1.3e8 元 (a numeral
+  with a larger section inside is one number: no scale in ``unit``), "一亿六千余万亩" 1.6e8 亩
+  (余 inside), "百分之十到二十" a range, "二百○八所" 208. Approximate forms are no numbers:
+  十几, 几十万, 数十万, 二三十年, 百分之十几.
+- Periods: find_periods and Period live in periods (re-exported here); comparison bases
+  ("比2019年") are not periods, "到2025年" is a deadline — see that module's docstring.
+- Time: every pattern is linear in its input. No branch can fail after an unbounded run: an
+  ASCII word and a run of Chinese numerals are matched whole and cut in Python (_cn_end), and
+  the scan resumes where the last match ended, so each character is looked at a bounded
+  number of times (tests/test_numbers.py runs hostile inputs of 100 KB and 1 MB).
 """
 
 from __future__ import annotations
@@ -44,7 +48,17 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 
-from .numerals import ARABIC_START, CN_DIGITS, D, FW, SEP, arabic, cn_value, split_scale, year_digits
+from .numerals import (
+    ARABIC_START,
+    CN_DIGITS,
+    FW,
+    SEP,
+    D,
+    arabic,
+    cn_value,
+    split_scale,
+    year_digits,
+)
 from .periods import Period, find_periods
 
 __all__ = ["Direction", "NumberMention", "Period", "direction_of", "find_numbers",
@@ -267,6 +281,8 @@ class _Fig:
 
 def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
     if kind in ("pct", "pml"):
+        if text.startswith("几", end):
+            return None  # 百分之十几: approximate, no value
         v = _arabic(core) if core[0] in _ARABIC_START else _cn_value(core)
         return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
     t = _TAIL.match(text, end)
@@ -276,7 +292,7 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         scale = ""
     elif kind == "c":
         coef, scale = split_scale(core)
-        if t["scale"] and not split_scale(whole := core + t["scale"])[1]:
+        if t["scale"] in ("万", "亿") and not split_scale(whole := core + t["scale"])[1]:
             # 一亿一千多万: that 万 scales the last section only, so the numeral is one number
             end = t.end("scale")
             coef, scale, t = whole, "", _TAIL.match(text, end)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .numerals import ARABIC_START, CN_DIGITS, D, FW, SEP, arabic, cn_value, year_digits
+from .numerals import ARABIC_START, CN_DIGITS, FW, SEP, D, arabic, cn_value, year_digits
 
 __all__ = ["Period", "find_periods"]
 
