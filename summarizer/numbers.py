@@ -23,7 +23,8 @@ Semantics (the contract other modules rely on):
 - Not numbers: 5G, PM2.5, 4A级 and other ASCII identifiers; "1号", "3期", "4级"; numerals in short
   quotes (“十三五”, “1231”项目, “两个确立”); enumerators (一是, 一、, （一）, "1." at line start,
   第三批); words containing 一 (一般, 一批, 一体化, 统一, 唯一) — a lone 一 counts only in 一倍,
-  翻一番 and 第一名/位; Chinese digit strings (一二三产, 九二共识); Chinese numerals with no unit.
+  翻一番 and 第一名/位; Chinese digit strings (一二三产, 九二共识); Chinese numerals with neither
+  unit nor 万/亿.
 - Whitespace (line wraps, OCR spaces) may sit between number, scale, qualifier and unit, and
   inside the clause before the number: "同\\n比增长 8.19%" is still a change.
 - Chinese numerals convert exactly in every form of the corpus (see numerals): "百分之五点四"
@@ -100,6 +101,7 @@ _SCALE_CH = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_0
 _UNIT_WORDS = (
     "个百分点 百分点 % ％ ‰ 美元 欧元 港元 港币 日元 英镑 元 平方公里 平方千米 平方米 立方米 "
     "立方 公顷 亩 公里 千米 米 吨标准煤 吨 公斤 千克 斤 克 千瓦时 千瓦 兆瓦 人次 户次 车次 架次 "
+    "千瓦小时 吨公里 人公里 吨海里 人海里 平方公尺 立方公尺 公尺 "
     "剂次 家 个月 个 件 只 起 场 名 宗 条 处 座 所 批 次 倍 番 枚 笔 份 套 户 人 辆 台 张 篇 "
     "本 针 剂 株 棵 头 间 栋 幢 支 艘 块 轮 层 例 种 类 小时 分钟 天 周年 周岁 岁 年 月 日"
 ).split()
@@ -109,12 +111,18 @@ _UNIT_RE = "|".join(
 )
 _PER = "平方米|立方米|千瓦时|公斤|人次|小时|亩|人|户|年|月|天|日|吨|斤|台|辆"
 _UNIT = (
-    rf"(?:(?:{_UNIT_RE}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假)|字(?![方总要诀经]))"
+    rf"(?:(?:{_UNIT_RE}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假)|字(?![方总要诀经])"
+    r"|担(?![任当负心保纲]))"
     rf"(?:\s*[/／]\s*(?:{_PER}))?)"
 )
 # After Arabic digits only; 千 before 瓦/米/克 belongs to the unit (万千瓦 = 万 + 千瓦).
 _SCALE = r"(?:[百千]?万亿|[百千]?[万亿]|千(?![瓦米克])|百(?!分))"
-_ANUM = rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
+# Thousands are grouped with "," and, between full-width digits (the older reports:
+# "２８，０４９，７８０，０００元"), with "，", which elsewhere ends a clause.
+_ANUM = (
+    rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})"
+    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
+)
 _CN_START = "[零〇一二两三四五六七八九十]"
 # ○ (a zero in older typesetting) only inside a numeral, never as its start: it is a bullet too.
 _CN_BODY = r"(?:[零〇○一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇○一二三四五六七八九]))"
@@ -171,8 +179,10 @@ _PRE_CHANGE = re.compile(rf"(?P<chg>负增长|{_UP_WORDS}|{_DOWN_WORDS})(?P<fill
 _PRE_QUAL = re.compile(rf"(?:{_QUAL_NEAR})$")
 _FAR_QUAL = re.compile(_QUAL_FAR)
 _POST_QUAL = re.compile(r"\s*(以上|以下|以内|左右|之多)")
+# The older reports (1950s-1990s) write 公尺 for 米 and 千瓦小时 for 千瓦时.
 _CANON = {"％": "%", "百分点": "个百分点", "千克": "公斤", "千米": "公里", "平方千米": "平方公里",
-          "港币": "港元"}  # fmt: skip
+          "港币": "港元", "公尺": "米", "平方公尺": "平方米", "立方公尺": "立方米",
+          "千瓦小时": "千瓦时"}  # fmt: skip
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
 # "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.
@@ -234,7 +244,7 @@ def _split_unit(unit: str) -> tuple[int, str]:
         prefix, rest = head[:i], head[i:]
         if any(c not in _SCALE_CH for c in prefix):
             break
-        if rest == "" or rest in _UNIT_WORDS or rest in ("项", "位", "方", "度", "字"):
+        if rest == "" or rest in _UNIT_WORDS or rest in ("项", "位", "方", "度", "字", "担"):
             base = _CANON.get(rest, rest)
             return _scale_of(prefix), base + ("/" + per if sep else "")
     return 1, unit

@@ -176,7 +176,8 @@ def test_chinese_numerals(text: str, value: float, unit: str, base: float) -> No
         ("在批发总额中的比重已占百分之八十左右", "百分之八十", 80, "%"),
         ("共积压器材一千零五十七万元", "一千零五十七万元", 1057, "万元"),
         ("住宅面积共达三千七百多万平方米", "三千七百多万平方米", 3700, "万平方米"),
-        ("棉花为一亿三千万担，而旧中国", "一亿三千万", 1.3e8, ""),
+        ("棉花为一亿三千万担，而旧中国", "一亿三千万担", 1.3e8, "担"),
+        ("有一亿二千万农户", "一亿二千万", 1.2e8, ""),  # one number, so no scale in unit
         ("增长零点五倍", "零点五倍", 0.5, "倍"),
         ("我国将共有高等学校二百○八所", "二百○八所", 208, "所"),
         ("四川省由千分之二十九降到", "千分之二十九", 29, "‰"),
@@ -201,6 +202,29 @@ def test_every_chinese_numeral_form_of_the_corpus(
     m = one(text)
     assert (m.text, m.value, m.unit) == (span, value, unit)
     assert m.base_value == pytest.approx(to_base(value, unit)[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "base", "base_unit"),
+    [
+        # The State Council reports of the 1950s group thousands with a full-width comma.
+        ("少８４６，４６１，０００元。", "８４６，４６１，０００元", 846461000, "元"),
+        ("棉花产量达到３，０３６万担，完成年度计划", "３，０３６万担", 30360000, "担"),
+        # Older and sector units: 公尺 is 米, 千瓦小时 is 千瓦时; freight is counted in 吨公里.
+        ("一九五三年即有一千二百万平方公尺。", "一千二百万平方公尺", 1.2e7, "平方米"),
+        ("发电量达到４４５５亿千瓦小时，比上年增长", "４４５５亿千瓦小时", 4.455e11, "千瓦时"),
+        ("客货运总周转量超过155亿吨公里、铁路客运量", "155亿吨公里", 1.55e10, "吨公里"),
+        ("收购烟叶123万担以上", "123万担", 1.23e6, "担"),
+    ],
+)
+def test_older_number_formats_and_units(text: str, span: str, base: float, base_unit: str) -> None:
+    m = one(text)
+    assert (m.text, m.base_value, m.base_unit) == (span, base, base_unit)
+
+
+def test_a_full_width_comma_between_half_width_digits_ends_a_clause() -> None:
+    assert texts("分别增长5%，6%") == ["5%", "6%"]
+    assert [m.text for m in numbers_in("勇于担当，5人担任")] == ["5人"]
 
 
 @pytest.mark.parametrize(
