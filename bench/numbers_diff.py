@@ -2,12 +2,13 @@
 
     python bench/numbers_diff.py [REV] [--show N]
 
-REV (default: main) is read with `git show REV:summarizer/numbers.py` and loaded as a module
-beside the current one; both run over every report of fixtures/ (the samples, every .txt and
+REV (default: main) is read with `git archive REV summarizer` and loaded as a package beside
+the current one; both run over every report of fixtures/ (the samples, every .txt and
 .html of fixtures/corpus, each row's full_text of the provincial CSVs, each line of the national
 TSV). It prints counts — mentions, Chinese numerals converted, periods by kind — and the
 differences grouped by what changed, with N examples each, so a change of rules can be checked
-by hand against the sentences it touches.
+by hand against the sentences it touches. A revision from before numerals.py (which replaced
+cn2an) needs `pip install cn2an` to load.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import importlib
 import importlib.util
+import io
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -53,19 +57,22 @@ def corpus() -> Iterator[tuple[str, str]]:
 
 
 def load_rev(rev: str) -> ModuleType:
-    """summarizer/numbers.py as it was at `rev`, as a module of its own."""
-    src = subprocess.run(
-        ["git", "show", f"{rev}:summarizer/numbers.py"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    path = Path(tempfile.mkdtemp()) / "numbers_old.py"
-    path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("numbers_old", path)
+    """summarizer.numbers as it was at `rev`, loaded as the package `summarizer_at_rev`."""
+    tmp = Path(tempfile.mkdtemp())
+    tar = subprocess.run(
+        ["git", "archive", rev, "summarizer"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as tf:
+        tf.extractall(tmp, filter="data")
+    pkg = tmp / "summarizer"
+    spec = importlib.util.spec_from_file_location(
+        "summarizer_at_rev", pkg / "__init__.py", submodule_search_locations=[str(pkg)]
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up there
+    sys.modules[spec.name] = mod  # its relative imports and dataclasses look it up there
     spec.loader.exec_module(mod)
-    return mod
+    return importlib.import_module("summarizer_at_rev.numbers")
 
 
 def _key(m: object) -> tuple:
