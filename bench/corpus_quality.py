@@ -51,6 +51,8 @@ class Result:
     plan: bool | None = None
     problems: bool | None = None
     problems_listed: bool | None = None
+    problem_parts: int = 0  # problems parts the outline found
+    problem_parts_right: int = 0  # of which hold a labelled problem
     issuer: bool = False
     level_ok: bool = False
     years: bool = False
@@ -81,6 +83,10 @@ def documents(label: dict[str, Any]) -> Document:
         from summarizer.ingest import read_documents  # type: ignore[attr-defined]
     except ImportError:
         read_documents = None
+    if "#" not in rid and not name.endswith(".csv"):
+        from summarizer.ingest import read_report
+
+        return read_report(path)
     if read_documents is not None:
         docs = read_documents(path)
         if len(docs) == 1:
@@ -109,7 +115,7 @@ def same_place(ours: str, want: str) -> bool:
     return bool(a & b)
 
 
-def measure(label: dict[str, Any]) -> Result:
+def measure(label: dict[str, Any], engine: bool = True) -> Result:
     from summarizer.config import Settings
     from summarizer.engines.rules import RulesEngine
     from summarizer.pipeline import prepare, summarize_report
@@ -150,12 +156,13 @@ def measure(label: dict[str, Any]) -> Result:
     elif label.get("plan_start") is None:
         r.plan = None
     probs = [p for q in label.get("problems") or [] if (p := at(q)) is not None]
-    outcome = asyncio.run(summarize_report(report, RulesEngine()))
-    s = outcome.summary
+    s = asyncio.run(summarize_report(report, RulesEngine())).summary if engine else None
+    secs = [x for x in o.sections if x.kind is SectionKind.PROBLEMS]
+    r.problem_parts = len(secs)
+    r.problem_parts_right = sum(any(x.start <= p < x.end for p in probs) for x in secs)
     if label.get("problems"):
-        secs = [x for x in o.sections if x.kind is SectionKind.PROBLEMS]
         r.problems = any(x.start <= p < x.end for x in secs for p in probs)
-        r.problems_listed = bool(s.problems)
+        r.problems_listed = bool(s.problems) if s is not None else None
         if not r.problems:
             r.notes.append(f"problems: want «{label['problems'][0][:20]}»")
     r.issuer = same_place(h.place, label["place"])
@@ -171,24 +178,35 @@ def measure(label: dict[str, Any]) -> Result:
     if not r.years:
         r.notes.append(f"years: want {label['review_year']}/{label['plan_year']}, got {ry}/{py}")
 
+    if s is None:
+        return r
     # The labelled plan part runs from plan_start to the own-work part or the end; a labelled
     # five-year part holds targets too. Whatever comes before both is the review.
-    plan_end = own_at if own_at is not None and plan_at is not None and own_at > plan_at else len(text)
-    target_from = min(x for x in (plan_at, five_at) if x is not None) if (plan_at or five_at) else None
+    plan_end = (
+        own_at if own_at is not None and plan_at is not None and own_at > plan_at else len(text)
+    )
+    target_from = (
+        min(x for x in (plan_at, five_at) if x is not None) if (plan_at or five_at) else None
+    )
     for a in s.achievements:
         for m in a.metrics:
             r.achievements += 1
             p = at(m.quote)
             if p is not None and plan_at is not None and plan_at <= p < plan_end:
                 r.achievements_in_plan += 1
-                r.notes.append(f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»")
+                r.notes.append(
+                    f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»"
+                )
     for pl in s.plans:
         for m in pl.targets:
             r.targets += 1
             p = at(m.quote)
             if p is not None and target_from is not None and p < target_from:
                 r.targets_in_review += 1
-    for m in [*(m for a in s.achievements for m in a.metrics), *(m for p in s.plans for m in p.targets)]:
+    for m in [
+        *(m for a in s.achievements for m in a.metrics),
+        *(m for p in s.plans for m in p.targets),
+    ]:
         r.figures += 1
         r.with_period += bool(m.period)
     r.claims = len(s.validation.claims)
@@ -215,11 +233,17 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
             "plan": (sum(plan), len(plan)),
             "problems": (sum(prob), len(prob)),
             "problems_listed": (sum(listed), len(listed)),
+            "problem_precision": (
+                sum(r.problem_parts_right for r in rs),
+                sum(r.problem_parts for r in rs),
+            ),
             "issuer": (sum(r.issuer for r in rs), len(rs)),
             "level": (sum(r.level_ok for r in rs), len(rs)),
             "years": (sum(r.years for r in rs), len(rs)),
-            "achievements_in_plan": (sum(r.achievements_in_plan for r in rs),
-                                     sum(r.achievements for r in rs)),  # fmt: skip
+            "achievements_in_plan": (
+                sum(r.achievements_in_plan for r in rs),
+                sum(r.achievements for r in rs),
+            ),
             "targets_in_review": (sum(r.targets_in_review for r in rs), sum(r.targets for r in rs)),
             "with_period": (sum(r.with_period for r in rs), sum(r.figures for r in rs)),
             "flagged": (sum(r.flagged for r in rs), sum(r.claims for r in rs)),
@@ -227,8 +251,9 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
     return table
 
 
-def run() -> tuple[list[Result], dict[str, dict[str, Any]]]:
-    results = [measure(label) for label in labels()]
+def run(engine: bool = True) -> tuple[list[Result], dict[str, dict[str, Any]]]:
+    """Measure every labelled report; without the engine, only the structure and header."""
+    results = [measure(label, engine) for label in labels()]
     return results, summarize(results)
 
 
@@ -243,7 +268,7 @@ def main() -> None:
         for r in results:
             for n in r.notes:
                 print(f"{r.id}: {n}")
-    cols = ["plan", "problems", "problems_listed", "issuer", "level", "years",
+    cols = ["plan", "problems", "problems_listed", "problem_precision", "issuer", "level", "years",
             "achievements_in_plan", "targets_in_review", "with_period", "flagged"]  # fmt: skip
     print(f"{len(results)} labelled reports, offline engine end to end, {wall:.1f} s")
     for level in sorted(table, key=lambda k: (k == "ALL", k)):

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..lexicon import (
     CN_DIGITS,
+    FIVE_YEAR_RE,
     GOVERNMENT_WORDS,
     PLAN_WORDS,
     PROBLEM_WORDS,
@@ -98,15 +99,15 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     """
     if _PROBLEM_KW.search(text):
         return SectionKind.PROBLEMS
-    r, p = _REVIEW_KW.search(text), _PLAN_KW.search(text)
+    words = FIVE_YEAR_RE.sub("", text)  # the 计划 of "第二个五年计划" names no plan part
+    r, p = _REVIEW_KW.search(words), _PLAN_KW.search(words)
     years = heading_years(text)
     plans = five_year_spans(text)
     ahead = plan if plan is not None else (review + 1 if review is not None else None)
     if plans and ahead is not None and any(a >= ahead for _, _, a, _ in plans):
-        # "“十五五”时期主要目标任务"; "“十四五”时期发展成就和“十五五”时期主要目标" too; but
-        # "“十五五”时期主要目标和2026年重点工作" holds the annual plan as well.
-        if p and any(a == b == ahead for a, b in years):
-            return SectionKind.PLAN
+        # "“十五五”时期主要目标任务"; "“十四五”时期发展成就和“十五五”时期主要目标" too, and
+        # "“十五五”时期主要目标和2026年重点工作", which holds the annual plan as well.
+        # The outline looks for the annual plan's own opening inside such a part.
         return SectionKind.FIVE_YEAR if p or not r or len(plans) > 1 else SectionKind.REVIEW
     if re.search(r"(?:今后|未来)(?:五|十|十五)年|远景目标|中长期", text) and p:
         return SectionKind.FIVE_YEAR

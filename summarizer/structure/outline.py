@@ -35,6 +35,7 @@ from .types import Heading, Outline, ReportHeader, Section, SectionKind
 __all__ = ["outline", "period_of", "read_header"]
 
 _K = SectionKind
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _REVIEW_CUE = re.compile(
     rf"(?:\[[^\]]*\])?(?:今年以来|过去的?一年|一年来|五年来|过去五年|回顾|回眸|({YEAR})年(?:是|，|,)"
     r"|本届政府)"
@@ -53,6 +54,8 @@ _INLINE_PLAN = re.compile(
 _FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
+_CN_YEAR_AT = re.compile(r"([一二][九〇零一二三四五六七八]{3})年")  # 一九五八年
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _LIST_ITEM = re.compile(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
@@ -114,6 +117,9 @@ def _parts(hs: list[Heading], ry: int | None, py: int | None) -> list[tuple[Head
             k = _K.PLAN if any(x is _K.REVIEW for _, x in out) else _K.REVIEW
         if h.numbering and seen_bare and k not in (_K.PROBLEMS, _K.GOVERNMENT):
             k = None
+        if not h.numbering and out and out[-1][1] in (_K.FIVE_YEAR, _K.PLAN):
+            if not heading_years(h.text):
+                continue  # "主要目标" inside the five-year goals is one of its topics
         if k is None and not out and h.numbering:
             k = _K.REVIEW  # an unnamed first part of a work report is its review
         if out and k is out[-1][1] and h.numbering and not re.search(r"\d{4}|十.?五", h.text):
@@ -174,14 +180,16 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     m = _PLAN_CUE.match(s)
     if not m or not _PLAN_VERB.search(s[:120]):
         return False
-    y = _YEAR_AT.search(s, 0, 12)
-    year = int(y.group(1)) if y else None
+    y = _YEAR_AT.search(s, 0, 12) or _CN_YEAR_AT.search(s, 0, 12)
+    year = int(y.group(1).translate(_CN_YEAR_DIGITS)) if y else None
     # "2023年，…" after the 2023 review opens no plan
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
 
 def _tense(paras: list[Para]) -> int:
-    return sum(len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras)
+    return sum(
+        len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras
+    )
 
 
 def _unnamed_plan_heading(
@@ -191,11 +199,16 @@ def _unnamed_plan_heading(
     """The first unnamed top-level heading after the review whose part reads as plans, when
     the review before it reads as results ("一、…回顾" then "二、抓紧有利时机，加快经济发展")."""
     review = next((e[0] for e in events if e[1] is _K.REVIEW), None)
+    # Only right after the review: not among the topics of a five-year or later part.
+    limit = min((e[0] for e in events if review is not None and e[0] > review
+                 and e[1] is not _K.REVIEW), default=body[-1].end + 1 if body else 0)  # fmt: skip
     tops = [h for h in hs if h.level == 1 and h.numbering]
     for i, h in enumerate(tops):
         at = line_of[h.start]
         if review is None or at <= review or classify(h.text, ry, py) is not None:
             continue
+        if at >= limit:
+            return None
         nxt = line_of[tops[i + 1].start] if i + 1 < len(tops) else body[-1].end + 1
         ahead = [p for p in body if at <= p.line < nxt]
         behind = [p for p in body if review <= p.line < at]
@@ -264,8 +277,11 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
             events.append((found.line, _K.FIVE_YEAR, _first_sentence(found.s), True))
             five, found = found.line, _plan_cue(body, found.end, ry, py)
         confidence = "medium"
-        if found is None and five < 0:
-            found = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        if five < 0:
+            # "二、抓紧有利时机，加快经济发展" before "今年计划要求…": the heading opens it.
+            heading = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+            if heading is not None and (found is None or heading.line < found.line):
+                found = heading
         if found is None and five < 0:
             confidence = "low"
             review = next((e[0] for e in events if e[1] is _K.REVIEW), zone - 1)
@@ -273,10 +289,22 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
         if found is not None:
             events = [e for e in events if e[0] < found.line or e[3] or e[1] is not _K.REVIEW]
             events.append((found.line, _K.PLAN, _first_sentence(found.s), True))
+        elif mixed := next((e for e in events if e[1] is _K.FIVE_YEAR and py is not None
+                            and str(py) in e[2].translate(_FULLWIDTH)), None):  # fmt: skip
+            # "“十五五”时期主要目标和2026年重点工作" with no cue of its own: the annual plan
+            # is inside that part, from its heading on.
+            events = [(*mixed[:1], _K.PLAN, *mixed[2:]) if e is mixed else e for e in events]
         elif five >= 0:
             confidence = "high"  # a five-year plan part and no annual one
         else:
             confidence = "none"
+    else:
+        # "二、在绿色低碳高质量发展中奋力走在前" between the review and "三、2024年重点工作":
+        # an unnamed part that reads as plans opens the plan part.
+        plan_at = next(e[0] for e in events if e[1] is _K.PLAN)
+        head = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        if head is not None and head.line < plan_at:
+            events.append((head.line, _K.PLAN, _first_sentence(head.s), False))
     events.sort(key=lambda e: e[0])
     first = events[0][0] if events else len(text)
     cue = next((p for p in body if p.line < first and _review_cue(p.s, ry)), None)
@@ -323,7 +351,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     base = [Section(k, a, b, h, _period(k, h, header))
             for (a, k, h), b in zip(events3, bounds, strict=True) if b > a]  # fmt: skip
     base = base or [Section(_K.PREAMBLE, 0, len(text), "")]
-    overlays = _problems(text, hs, paras, base) + _closing(paras, len(text))
+    overlays = _problems(text, hs, paras, base, zone) + _closing(paras, len(text))
     sections = tuple(_apply(text, base, overlays, header))
     return Outline(header, tuple(hs), sections, confidence, tuple(uncertain))
 
@@ -343,12 +371,15 @@ def _period(kind: SectionKind, heading: str, header: ReportHeader) -> str | None
     return own or (header.review_period if kind is _K.REVIEW else header.plan_period)
 
 
-def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section]
+def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section], zone: int
               ) -> list[Section]:  # fmt: skip
     """Where the report admits shortcomings: a 存在的问题 sub-heading's block, or the cue
     paragraph ("在肯定成绩的同时，我们也清醒地认识到…") alone, up to the next paragraph or
     heading — at the end of the review, in a five-year part, or opening the plan part."""
+    # Any part but the title block: a report whose parts could not be told still admits them.
     host = [s for s in base if s.kind is not _K.PREAMBLE or s.start > 0]
+    if base and base[0].kind is _K.PREAMBLE and base[0].end > zone:
+        host.insert(0, replace(base[0], start=zone))
     starts = [s.start for s in host]
 
     def part(off: int) -> Section | None:
@@ -392,10 +423,10 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
 def _problem_start(p: Para, in_plan: bool) -> int | None:
     """Where a paragraph starts admitting problems: its start, or the sentence inside it that
     does ("…取得新进展。但是，我们前进的道路上还存在不少问题…"), else None."""
-    for sa, sb in [(0, 0), *((m.end(), m.end()) for m in _TERM.finditer(p.s))]:
+    for sa in [0, *(m.end() for m in _TERM.finditer(p.s))]:
         window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
         cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
-        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 120)):
+        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 400)):
             return p.off + sa + (len(p.s[sa:]) - len(p.s[sa:].lstrip()))
         if in_plan:
             return None
