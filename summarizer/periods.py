@@ -13,7 +13,8 @@ its sentence or paragraph; checks compare a claimed period with the ones the sou
 - A comparison base is not a period and is never reported: the year after 比/较/相比/对比/相当于
   ("比2019年下降4.8%", "较2019年同期"), before 相比/比较 ("与2019年相比", "同一九五二年比较"),
   the starting level of a change ("由1954年的59%上升到63%", "从一九五○年的…增加到…"), a level
-  returned to ("恢复至2019年同期水平") and a multiple's base ("等于一九四九年的二点五倍"). Bases
+  returned to ("恢复至2019年同期水平"), a multiple's base ("等于一九四九年的二点五倍") and a
+  price base ("按2010年价格计算"). Bases
   without a year (比上年, 同比) never were periods. So a caller that takes the last period
   before a figure gets the figure's own period ("2020年…比2019年增长5%" -> 2020年), not its base.
 - "到" after a verb of change states the year a level was reached ("增加到1956年的…",
