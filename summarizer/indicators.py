@@ -1,0 +1,431 @@
+"""Standard indicators: the annotation pass that gives every metric its indicator and bound.
+
+The registry (summarizer/data/indicators.toml, read once at first use) names about 30 headline
+indicators with their Chinese names and synonyms, unit family and direction. `annotate` runs
+after merge and before validation, on any engine's output, and sets each Metric's `indicator`,
+`bound`, `low`, `high`, `qualifier` and `note` from its name, change and quote:
+
+* a name is matched to the longest synonym it contains; what is left of the name must not make
+  it a part (一产/服务业增加值, 占…比重, 新区, 海洋生产总值) of the indicator;
+* a percent figure of a level indicator (地区生产总值增长5%) is its growth indicator
+  (gdp_growth); a growth over several years (年均增长, 十四五期间, 五年) is no annual indicator;
+* a growth written in the `change` of a level (69亿元, 同比增长7%) is read by `growth_in_change`,
+  which the panel turns into a row of its own.
+
+With the report's clean text (a `CheckText`), it also finds what an engine may have missed:
+an explicit statement that no growth target is set (没有提出全年经济增速具体目标, bound
+"none", value null), and the annual GDP growth target and outcome, searched sentence by
+sentence and quoted from the text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from .bounds import BoundInfo, figure_in, read_bound
+from .checks import CheckText
+from .grounding import normalize
+from .models import Achievement, Metric, Plan, ReportSummary
+from .numbers import NumberMention, find_periods, numbers_in, to_base
+from .sections import SectionKind
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["Indicator", "annotate", "classify", "get", "growth_in_change", "indicator_ids"]
+
+GDP_GROWTH = "gdp_growth"
+# The areas of the items the search adds (a GDP growth target or outcome an engine missed).
+FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
+_MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
+_MASS = {"吨", "公斤", "斤", "克"}
+_GROWTH_WORD = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
+# 由3480亿元增加到9380亿元: a comparison of two years, whose growth is no annual one.
+_FROM_TO = re.compile(r"[由从][^，。；]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_CUT = re.compile(r"[，。；：！？,;:!?\n]")
+# Words that make a sentence a goal for the coming year, or a result already reached.
+_GOAL_CUE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
+_RESULT_CUE = re.compile(
+    r"实际|略低于|超过了|完成了|实现了|达到了|预定|预计可以达到|今年以来|比去年"
+    r"|比上年增长[^，；]*$"
+)
+# A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
+_GOAL_STATEMENT = re.compile(
+    r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
+)
+# A bound or a second end written after a figure found by the search: 7%左右, 百分之八至九.
+_AFTER_FIGURE = re.compile(
+    r"\s*(?:左右|以上|以内|以下|(?:—|-|–|～|~|至|到)\s*(?:百分之)?"
+    r"[0-9０-９.．零〇一二两三四五六七八九十点]+\s*[%％]?)"
+)
+_NO_TARGET = re.compile(
+    r"(?:没有|不再|未|不)(?:提出|设定|设置|设|规定|确定|制定)[^。；，,]{0,12}?(?:具体|量化)?"
+    r"[^。；，,]{0,6}?(?:增长|增速)?目标"
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One standard indicator of the registry."""
+
+    id: str
+    zh: str
+    names: tuple[str, ...]
+    measure: str  # level | growth | rate | share | change
+    unit: str  # money | percent | count | mass
+    direction: str  # higher_better | ceiling
+    growth: str | None = None
+    level: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class _Registry:
+    by_id: dict[str, Indicator]
+    synonyms: tuple[tuple[str, str], ...]  # (normalised name, id), longest first
+    part_words: tuple[str, ...]
+    multi_year: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _registry() -> _Registry:
+    data = tomllib.loads((files("summarizer") / "data" / "indicators.toml").read_text("utf-8"))
+    by_id: dict[str, Indicator] = {}
+    for raw in data["indicator"]:
+        pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
+        names = tuple(normalize(n) for n in raw.get("names", []))
+        fields = {
+            k: raw.get(k) for k in ("id", "zh", "measure", "unit", "direction", "growth", "level")
+        }
+        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)  # type: ignore[arg-type]
+    synonyms = sorted(
+        ((n, i.id) for i in by_id.values() for n in i.names), key=lambda s: -len(s[0])
+    )
+    rules = data["rules"]
+    multi = re.compile("|".join(map(re.escape, rules["multi_year_words"])))
+    return _Registry(by_id, tuple(synonyms), tuple(rules["part_words"]), multi)
+
+
+def get(indicator_id: str) -> Indicator:
+    """The registry entry of an indicator id (KeyError for an unknown id)."""
+    return _registry().by_id[indicator_id]
+
+
+def indicator_ids() -> list[str]:
+    """Every indicator id of the registry, in registry order."""
+    return list(_registry().by_id)
+
+
+def _family(unit: str) -> str:
+    base = to_base(1, unit)[1]
+    if base in ("%", "‰"):
+        return "percent"
+    if base == "个百分点":
+        return "points"
+    if base in _MONEY and (base or unit):
+        return "money"
+    return "mass" if base in _MASS else "count"
+
+
+def _match(name: str) -> tuple[Indicator, str] | None:
+    """The indicator a name names, with the rest of the name; None for a part of it."""
+    reg = _registry()
+    n = normalize(name)
+    for ind in reg.by_id.values():
+        if ind.pattern is not None and ind.pattern.search(n):
+            return ind, ""
+    for syn, iid in reg.synonyms:
+        k = n.find(syn)
+        if k >= 0:
+            rest = n[:k] + " " + n[k + len(syn) :]
+            if any(w in rest for w in reg.part_words):
+                return None
+            return reg.by_id[iid], rest
+    return None
+
+
+def _multi_year(*texts: str | None) -> bool:
+    reg = _registry()
+    for t in texts:
+        if not t:
+            continue
+        if reg.multi_year.search(t):
+            return True
+        if any(p.kind == "multi_year" for p in find_periods(t)):
+            return True
+    return False
+
+
+def _spans_years(context: str) -> bool:
+    """Several years in the clauses leading to a figure (五年内, 1986年同1978年相比)."""
+    near = _last_clauses(context)
+    years = {p.year for p in find_periods(context) if p.kind == "year" and p.year}
+    return _multi_year(near) or len(years) >= 2
+
+
+def _clause_before(text: str, m: NumberMention | None) -> str:
+    return _CUT.split(text[: m.start])[-1] if m is not None else text
+
+
+def classify(m: Metric) -> str | None:
+    """The standard indicator id of a metric, or None."""
+    found = _match(m.name)
+    if found is None or (m.value is None and m.bound != "none"):
+        return None
+    ind, rest = found
+    fam = _family(m.unit)
+    fig = figure_in(m.quote, m.value, m.unit) if m.value is not None else None
+    before = _clause_before(m.quote, fig)
+    if ind.measure == "level":
+        if fam == ind.unit or (ind.unit == "count" and fam not in ("percent", "points")):
+            return ind.id
+        if fam != "percent" or ind.growth is None:
+            return None
+        ind = get(ind.growth)  # 地区生产总值增长5%: the growth of the level
+    elif fam != ind.unit and not (ind.unit == "percent" and m.bound == "none"):
+        return None
+    if ind.measure == "growth" and _multi_year(rest, m.period, m.change, before):
+        return None  # 年均增长, 十四五期间: never the annual growth
+    return ind.id
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The growth written in a level figure's `change` (地区生产总值69亿元，同比增长7%)."""
+
+    indicator: str
+    value: float
+    unit: str
+    info: BoundInfo
+    down: bool
+
+
+def growth_in_change(m: Metric) -> Growth | None:
+    """The growth row a level metric carries in its change, for the panel (else None)."""
+    if not m.indicator or not m.change:
+        return None
+    ind = get(m.indicator) if m.indicator in _registry().by_id else None
+    if ind is None or ind.measure != "level" or ind.growth is None:
+        return None
+    pct = [n for n in numbers_in(m.change) if n.base_unit == "%" and n.is_change]
+    if not pct or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
+        return None
+    n = pct[0]
+    info = read_bound(m.change, n.value, "%", target=m.kind == "target")
+    down = n.direction is not None and n.direction.value == "down"
+    return Growth(ind.growth, n.value, "%", info, down)
+
+
+def _context(m: Metric, text: CheckText | None) -> str:
+    """The sentence of the report up to the metric's figure (the quote alone without text)."""
+    fig = figure_in(m.quote, m.value, m.unit)
+    own = m.quote[: fig.end] if fig is not None else m.quote
+    span = text.find(m.quote) if text is not None else None
+    if text is None or span is None:
+        return own
+    start = text.sentence(span)[0]
+    return text.text[start : span.start] + own
+
+
+def _last_clauses(s: str, n: int = 2) -> str:
+    return "，".join(_CUT.split(s)[-n:])
+
+
+def _misfiled(iid: str | None, context: str, target: bool) -> bool:
+    """A growth target stated as a result, or a result stated as a goal (an engine's slip)."""
+    if iid is None or get(iid).measure != "growth":
+        return False
+    if target:
+        return bool(_RESULT_CUE.search(context)) and not _GOAL_CUE.search(context)
+    return bool(_GOAL_STATEMENT.search(_last_clauses(context))) and not _RESULT_CUE.search(context)
+
+
+def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric:
+    if m.value is None:  # a "no target set" statement keeps its annotation
+        return m
+    iid = classify(m)
+    context = _context(m, text)
+    if (
+        iid is not None
+        and get(iid).measure == "growth"
+        and (_spans_years(context) or _FROM_TO.search(context))
+    ):
+        iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
+    if _misfiled(iid, context, target):
+        iid = None
+    info = read_bound(m.quote, m.value, m.unit, target)
+    if m.change and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact":
+        info = BoundInfo(alt.bound, alt.low, alt.high, info.qualifier, info.note or alt.note)
+    update: dict[str, object] = {"indicator": iid, "qualifier": info.qualifier}
+    if target:
+        update.update(bound=info.bound, low=info.low, high=info.high, note=info.note)
+    return m.model_copy(update=update)
+
+
+# --- what an engine may have missed: searched in the report's own sentences ---------------
+
+
+def _sentences(text: CheckText) -> Iterator[tuple[int, str, SectionKind | None]]:
+    for s in _SENTENCE.finditer(text.text):
+        yield s.start(), s.group(), text.kind_at(s.start())
+
+
+def _gdp_names() -> re.Pattern[str]:
+    names = [n for n, iid in _registry().synonyms if iid in ("gdp", GDP_GROWTH)]
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@dataclass(frozen=True)
+class _Found:
+    score: int
+    start: int  # in the clean text
+    quote: str
+    name: str
+    mention: NumberMention
+    change: str | None
+
+
+def _years(sentence: str) -> set[int]:
+    return {p.year for p in find_periods(sentence) if p.kind == "year" and p.year}
+
+
+def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Found]:
+    """GDP growth figures stated in sentences, scored as a goal (or as a result)."""
+    names = _gdp_names()
+    reg = _registry()
+    others = [n for n, iid in reg.synonyms if iid not in ("gdp", GDP_GROWTH)]
+    for start, s, part in _sentences(text):
+        for nm in names.finditer(s):
+            prefix = _CUT.split(s[: nm.start()])[-1]
+            if any(w in prefix for w in (*reg.part_words, "人均", "单位", "万元")):
+                continue
+            if _multi_year(prefix):
+                continue  # “十五”期间年均经济增长速度…
+            window = s[nm.end() : nm.end() + 40]
+            fig = next((n for n in numbers_in(window) if n.base_unit == "%"), None)
+            if fig is None:
+                continue
+            between = window[: fig.start]
+            if between.count("，") + between.count(",") > 2 or "；" in between:
+                continue
+            if any(w in between for w in (*reg.part_words, *others)) or _multi_year(between):
+                continue
+            if nm.group() in get("gdp").names and not _GROWTH_WORD.search(between):
+                continue  # 国民生产总值…8%: a share or a level, not its growth
+            ys = _years(s)
+            if year is not None and ys and year not in ys:
+                continue
+            score = _score(s[: nm.end() + fig.end], s, part, goal, year)
+            if score < (2 if goal else 1):
+                continue
+            end = nm.end() + fig.end
+            after = _AFTER_FIGURE.match(s, end)
+            end = after.end() if after else end
+            quote = s[nm.start() - len(prefix) : end]  # from the clause start: 今年…
+            change = between[_GROWTH_WORD.search(between).start() :] + window[fig.start : fig.end] \
+                if _GROWTH_WORD.search(between) else None  # fmt: skip
+            yield _Found(score, start + nm.start() - len(prefix), quote, nm.group(), fig, change)
+            break
+
+
+def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year: int | None
+           ) -> int:  # fmt: skip
+    wanted = SectionKind.PLAN if goal else SectionKind.REVIEW
+    # The parts of old or unusual reports are often misread: a wrong part only weighs against.
+    score = 2 if part is wanted else (-1 if part in (SectionKind.PLAN, SectionKind.REVIEW) else 0)
+    said_year = year is not None and year in _years(sentence)
+    if goal:
+        score += 2 if (said_year or re.search(r"今年(?!以来)|明年", sentence)) else 0
+        goal_said = _GOAL_CUE.search(upto)
+        score += 1 if goal_said else 0
+        score -= 3 if _RESULT_CUE.search(upto) and not goal_said else 0
+    else:
+        score += 1 if (said_year or re.search(r"去年|上年|全年|比上年", sentence)) else 0
+        score += 1 if re.search(r"比上年|比去年|同比", upto) else 0
+        score -= 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 0
+        score -= 3 if _RESULT_CUE.search(upto) is None and _GOAL_CUE.search(upto) else 0
+    return score
+
+
+def _found_metric(f: _Found, kind: str) -> Metric:
+    m = Metric(name=f.name, value=f.mention.value, unit=f.mention.unit, change=f.change,
+               kind=kind, quote=f.quote)  # type: ignore[arg-type]  # fmt: skip
+    return _annotated(m, kind == "target")
+
+
+def _no_target(text: CheckText) -> Metric | None:
+    """An explicit statement that no growth target is set (没有提出全年经济增速具体目标)."""
+    for _start, s, part in _sentences(text):
+        if part is SectionKind.REVIEW:
+            continue
+        for m in _NO_TARGET.finditer(s):
+            clause = _CUT.split(s[: m.start()])[-1] + m.group()
+            subject = re.search(r"经济增速|经济增长|增长速度|增速|生产总值|GDP", clause)
+            if subject is None:
+                continue
+            return Metric(name=subject.group(), value=None, unit="%", kind="target", quote=clause,
+                          change=m.group(), indicator=GDP_GROWTH, bound="none")  # fmt: skip
+    return None
+
+
+def _year_of(period: str | None) -> int | None:
+    return int(period[:4]) if period and re.fullmatch(r"\d{4}", period) else None
+
+
+def _has(metrics: list[Metric], indicator: str) -> bool:
+    for m in metrics:
+        g = growth_in_change(m)
+        if m.indicator == indicator or (g is not None and g.indicator == indicator):
+            return True
+    return False
+
+
+def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSummary:
+    """Set indicator, bound, low, high, qualifier and note on every metric of a summary.
+
+    With the report's clean text, also add what the engine missed: a statement that no
+    growth target is set, and the annual GDP growth target and outcome.
+    """
+    plans = [p.model_copy(update={"targets": [_annotated(m, True, text) for m in p.targets]})
+             for p in summary.plans]  # fmt: skip
+    achievements = [
+        a.model_copy(update={"metrics": [_annotated(m, False, text) for m in a.metrics]})
+        for a in summary.achievements
+    ]
+    if text is not None:
+        plans, achievements = _complete(summary, text, plans, achievements)
+    return summary.model_copy(update={"plans": plans, "achievements": achievements})
+
+
+def _complete(summary: ReportSummary, text: CheckText, plans: list[Plan],
+              achievements: list[Achievement]) -> tuple[list[Plan], list[Achievement]]:  # fmt: skip
+    targets = [m for p in plans for m in p.targets]
+    if not _has(targets, GDP_GROWTH):
+        year = _year_of(summary.meta.plan_period)
+        found = (_no_target(text) if not any(m.value is None for m in targets) else None) or next(
+            iter(sorted(_candidates(text, True, year), key=lambda f: (-f.score, f.start))), None
+        )
+        if isinstance(found, _Found):
+            found = _found_metric(found, "target")
+        if found is not None:
+            plans = [*plans, Plan(area=FOUND_TARGET_AREA, text=found.quote, targets=[found])]
+    actuals = [m for a in achievements for m in a.metrics]
+    if not _has(actuals, GDP_GROWTH):
+        year = _year_of(summary.meta.review_period)
+        best = next(iter(sorted(_candidates(text, False, year), key=lambda f: (-f.score, f.start))),
+                    None)  # fmt: skip
+        if best is not None:
+            m = _found_metric(best, "actual")
+            achievements = [
+                *achievements,
+                Achievement(area=FOUND_OUTCOME_AREA, text=best.quote, metrics=[m]),
+            ]
+    return plans, achievements
