@@ -154,12 +154,19 @@ def panel_rows(reports: Iterable[Summarized]) -> list[dict[str, Any]]:
 # --- output --------------------------------------------------------------------------------
 
 
+def _cell(v: Any) -> Any:
+    # 5, not 5.0, as the summary JSON writes it; None is an empty cell (NA in pandas and R).
+    if v is None:
+        return ""
+    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+
+
 def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+        w.writerow({k: _cell(r.get(k)) for k in columns})
     return buf.getvalue()
 
 
