@@ -29,7 +29,7 @@ from importlib.resources import files
 
 from .bounds import BoundInfo, figure_in, read_bound
 from .checks import CheckText
-from .grounding import normalize
+from .grounding import Span, normalize
 from .models import Achievement, Metric, Plan, ReportSummary
 from .numbers import NumberMention, find_periods, numbers_in, to_base
 from .sections import SectionKind
@@ -54,7 +54,7 @@ _CUT = re.compile(r"[，。；：！？,;:!?\n]")
 # Words that make a sentence a goal for the coming year, or a result already reached.
 _GOAL_CUE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
 _RESULT_CUE = re.compile(
-    r"实际|略低于|超过了|完成了|实现了|达到了|预定|预计可以达到|今年以来|比去年"
+    r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
     r"|比上年增长[^，；]*$"
 )
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
@@ -224,14 +224,18 @@ def growth_in_change(m: Metric) -> Growth | None:
     return Growth(ind.growth, n.value, "%", info, down)
 
 
-def _context(m: Metric, text: CheckText | None) -> str:
-    """The sentence of the report up to the metric's figure (the quote alone without text)."""
+def _context(m: Metric, text: CheckText | None, before: int = 0) -> str:
+    """The sentence of the report up to the metric's figure (the quote alone without text),
+    with `before` sentences ahead of it ("过去一年，…。国内生产总值增长10.3%")."""
     fig = figure_in(m.quote, m.value, m.unit)
     own = m.quote[: fig.end] if fig is not None else m.quote
     span = text.find(m.quote) if text is not None else None
     if text is None or span is None:
         return own
     start = text.sentence(span)[0]
+    for _ in range(before):
+        if start > 0:
+            start = text.sentence(Span(start - 1, start))[0]
     return text.text[start : span.start] + own
 
 
@@ -259,7 +263,7 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
         and (_spans_years(context) or _FROM_TO.search(context))
     ):
         iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
-    if _misfiled(iid, context, target):
+    if _misfiled(iid, _context(m, text, before=1) if target else context, target):
         iid = None
     info = read_bound(m.quote, m.value, m.unit, target)
     if m.change and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact":
@@ -302,7 +306,9 @@ def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Foun
     names = _gdp_names()
     reg = _registry()
     others = [n for n, iid in reg.synonyms if iid not in ("gdp", GDP_GROWTH)]
+    prev = ""
     for start, s, part in _sentences(text):
+        last, prev = prev, s
         for nm in names.finditer(s):
             prefix = _CUT.split(s[: nm.start()])[-1]
             if any(w in prefix for w in (*reg.part_words, "人均", "单位", "万元")):
@@ -323,7 +329,7 @@ def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Foun
             ys = _years(s)
             if year is not None and ys and year not in ys:
                 continue
-            score = _score(s[: nm.end() + fig.end], s, part, goal, year)
+            score = _score(s[: nm.end() + fig.end], s, part, goal, year, last)
             if score < (2 if goal else 1):
                 continue
             end = nm.end() + fig.end
@@ -336,8 +342,8 @@ def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Foun
             break
 
 
-def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year: int | None
-           ) -> int:  # fmt: skip
+def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year: int | None,
+           last: str = "") -> int:  # fmt: skip
     wanted = SectionKind.PLAN if goal else SectionKind.REVIEW
     # The parts of old or unusual reports are often misread: a wrong part only weighs against.
     score = 2 if part is wanted else (-1 if part in (SectionKind.PLAN, SectionKind.REVIEW) else 0)
@@ -345,13 +351,16 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
     if goal:
         score += 2 if (said_year or re.search(r"今年(?!以来)|明年", sentence)) else 0
         goal_said = _GOAL_CUE.search(upto)
-        score += 1 if goal_said else 0
+        # 主要预期目标是：… names the year's goals even where the part was misread.
+        score += 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 1 if goal_said else 0
         score -= 3 if _RESULT_CUE.search(upto) and not goal_said else 0
     else:
         score += 1 if (said_year or re.search(r"去年|上年|全年|比上年", sentence)) else 0
+        score += 2 if re.search(r"过去一年|去年|一年来", last) else 0  # 过去一年…。国内生产总值增长
         score += 1 if re.search(r"比上年|比去年|同比", upto) else 0
         score -= 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 0
-        score -= 3 if _RESULT_CUE.search(upto) is None and _GOAL_CUE.search(upto) else 0
+        near = _last_clauses(upto)
+        score -= 3 if _RESULT_CUE.search(near) is None and _GOAL_CUE.search(near) else 0
     return score
 
 
