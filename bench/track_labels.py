@@ -65,7 +65,7 @@ def main(paths: list[str]) -> None:
     wrong: list[str] = []
     rows_of = {i: track_rows([s], ["gdp_growth"]) for i, s in reports.items()}
     everything = track_rows(list(reports.values()), ["gdp_growth"])
-    for i, s in reports.items():
+    for i in reports:
         lab, group = by_id[i], i.split("/")[0].split("#")[0]
         group = group if group in ("city-2024", "province-2026") or "#" in i else "single files"
         c = groups.setdefault(group, Counter())
@@ -78,8 +78,10 @@ def main(paths: list[str]) -> None:
             c["targets labelled"] += 1
             if mine_t and mine_t["target_bound"]:
                 c["targets found"] += 1
-                right = mine_t["target_bound"] == t["bound"] and _close(
-                    mine_t["target_low"], t["low"]) and _close(mine_t["target_high"], t["high"])  # fmt: skip
+                ends = (mine_t["target_low"], mine_t["target_high"])
+                right = mine_t["target_bound"] == t["bound"] and all(
+                    _close(a, b) for a, b in zip(ends, (t["low"], t["high"]), strict=True)
+                )
                 c["targets right"] += right
                 if not right:
                     wrong.append(f"{i}: target {t['bound']} {t['low']}-{t['high']}, "
