@@ -171,3 +171,56 @@ def test_the_registry_ships_in_the_package_and_is_consistent():
         if ind.growth:
             assert indicators.get(ind.growth).level == i
     assert indicators.get("cpi").direction == "ceiling"
+
+
+def test_the_live_model_path_is_annotated_the_same_way():
+    # The real openai SDK and instructor against the loopback server; the answer has no
+    # annotation fields, the pass adds them.
+    import asyncio
+
+    from loopback import LoopbackServer, answer_with, grounded_answer
+
+    from summarizer.engines.llm import LLMEngine
+    from summarizer.pipeline import prepare, summarize_report
+
+    text = (
+        "一、2019年工作总结\n"
+        "1-10月，园镇实现地区生产总值69亿元，同比增长7%；完成一般公共预算收入4.74亿元。\n"
+        "二、2020年工作思路\n"
+        "2020年主要预期目标是：地区生产总值增长7.5%以上，一般公共预算收入增长10%以上。\n"
+    )
+    report = prepare(_doc(text), 8000)
+    with LoopbackServer(answer_with(grounded_answer)) as srv:
+        settings = Settings(engine="llm", base_url=srv.base_url, api_key="sk-test")
+
+        async def go():
+            engine = LLMEngine(settings)
+            try:
+                return await summarize_report(report, engine)
+            finally:
+                await engine.aclose()
+
+        s = asyncio.run(go()).summary
+    assert s.meta.engine == "llm"
+    (gdp,) = _targets(s, "gdp_growth")
+    assert (gdp.value, gdp.bound, gdp.low, gdp.high) == (7.5, "at_least", 7.5, None)
+    assert _targets(s, "budget_revenue_growth")[0].bound == "at_least"
+    assert all(m.span is not None for p in s.plans for m in p.targets)
+
+
+def test_validate_reads_a_schema_2_summary_with_a_no_target_statement(tmp_path):
+    from click.testing import CliRunner
+
+    from summarizer.cli import main
+
+    src = CORPUS / "national-2020.html"
+    out = tmp_path / "s.json"
+    r = CliRunner().invoke(main, ["summarize", str(src), "--format", "json", "-o", str(out)])
+    assert r.exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "2"
+    assert any(
+        t["value"] is None and t["bound"] == "none" for p in data["plans"] for t in p["targets"]
+    )
+    r = CliRunner().invoke(main, ["validate", str(out), "--source", str(src), "--format", "json"])
+    assert json.loads(r.stdout)["flagged"] == data["validation"]["flagged"]
