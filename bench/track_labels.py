@@ -5,8 +5,8 @@
 For every labelled report the offline engine runs; `track` then gives, per place and year,
 the target the report sets and the outcome the next report states. Compared with the labels:
 targets found and right (bound, low, high), outcomes found and right (value), and met/missed
-where the labels give both a year's target and its outcome. Labels naming an older headline
-(工农业总产值, 国民收入) are counted apart: `track` follows GDP/GNP only.
+where the labels give both a year's target and its outcome. 工农业总产值, the older national
+headline, counts as GDP growth (as `track` uses it); 国民收入 labels are counted apart.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from summarizer.panel import place_of, summarize_many  # noqa: E402
 from summarizer.track import track_rows  # noqa: E402
 
 CORPUS = ROOT / "fixtures" / "corpus"
-_GDP = ("生产总值", "经济增长", "GDP")
+_GDP = ("生产总值", "经济增长", "GDP")  # 工农业生产总值 included
 
 
 def _items(ids: list[str]):
@@ -44,8 +44,9 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def _is_gdp(label: dict | None) -> bool:
+    # 工农业总产值 (older national reports) is tracked as gdp_growth where no GDP/GNP is stated.
     name = label["indicator"] if label else ""
-    return any(w in name for w in _GDP) and "工农业" not in name
+    return any(w in name for w in (*_GDP, "工农业"))
 
 
 def _status(t: dict, outcome: float) -> str:

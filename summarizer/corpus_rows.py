@@ -38,7 +38,8 @@ class Item:
 
 def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
     lower = {k.strip().lower(): v for k, v in row.items() if k}
-    return next((lower[n] for n in names if lower.get(n)), None)
+    found = next((lower[n] for n in names if lower.get(n) not in (None, "")), None)
+    return None if found is None else str(found)  # a JSONL year may be a number
 
 
 def _year(s: str | None) -> int | None:
@@ -79,8 +80,11 @@ def _rows(path: Path) -> list[tuple[dict[str, str], str]]:
     return rows
 
 
-def read_items(path: str) -> list[Item]:
-    """Every report `path` holds (a report file, or a corpus file's rows)."""
+def read_items(path: str, failed: list[str] | None = None) -> list[Item]:
+    """Every report `path` holds (a report file, or a corpus file's rows).
+
+    A corpus row that is not a report is named in `failed` (when given) and the rest are read.
+    """
     p = Path(path)
     modern = getattr(ingest, "read_documents", None)
     if modern is not None:
@@ -99,8 +103,14 @@ def read_items(path: str) -> list[Item]:
         text = _pick(row, _TEXT_COLS) or max(row.values(), key=lambda v: len(str(v)), default="")
         year = _year(_pick(row, _YEAR_COLS))
         name = f"{path}#{year or k + 1}"
-        items.append(Item(_document(name, str(text), _pick(row, _TITLE_COLS), fmt),
-                          _pick(row, _PLACE_COLS), year))  # fmt: skip
-    if not items:
+        try:
+            doc = _document(name, str(text), _pick(row, _TITLE_COLS), fmt)
+        except InputError as e:
+            if failed is None:
+                raise
+            failed.append(str(e))
+            continue
+        items.append(Item(doc, _pick(row, _PLACE_COLS), year))
+    if not items and not failed:
         raise InputError(f"{path}: no reports in this corpus file")
     return items

@@ -48,7 +48,10 @@ _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
 _GROWTH_WORD = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
 # 由3480亿元增加到9380亿元: a comparison of two years, whose growth is no annual one.
-_FROM_TO = re.compile(r"[由从][^，。；]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+_FROM_TO = re.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+# 由今年预计的3%提高到4%; 比1980年 (a base year, not the year a figure is for).
+_RAISED_TO = re.compile(r"[由从][^，。；]{0,12}?(?:提高|增加|上升|降低|下降)[到至]")
+_BASE_YEAR = re.compile(r"比\s*[0-9０-９〇一二三四五六七八九]{4}\s*年")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _CUT = re.compile(r"[，。；：！？,;:!?\n]")
 # Words that make a sentence a goal for the coming year, or a result already reached.
@@ -85,6 +88,7 @@ class Indicator:
     growth: str | None = None
     level: str | None = None
     pattern: re.Pattern[str] | None = None
+    proxy_for: str | None = None  # an older headline standing in for this id in `track`
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ def _registry() -> _Registry:
         pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
         names = tuple(normalize(n) for n in raw.get("names", []))
         fields = {
-            k: raw.get(k) for k in ("id", "zh", "measure", "unit", "direction", "growth", "level")
+            k: raw.get(k)
+            for k in ("id", "zh", "measure", "unit", "direction", "growth", "level", "proxy_for")
         }
         by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)  # type: ignore[arg-type]
     synonyms = sorted(
@@ -117,6 +122,11 @@ def _registry() -> _Registry:
 def get(indicator_id: str) -> Indicator:
     """The registry entry of an indicator id (KeyError for an unknown id)."""
     return _registry().by_id[indicator_id]
+
+
+def proxies(indicator_id: str) -> list[str]:
+    """The ids that stand in for an indicator where a report states none of it."""
+    return [i.id for i in _registry().by_id.values() if i.proxy_for == indicator_id]
 
 
 def indicator_ids() -> list[str]:
@@ -168,7 +178,8 @@ def _spans_years(context: str) -> bool:
     """Several years in the clauses leading to a figure (五年内, 1986年同1978年相比)."""
     near = _last_clauses(context)
     years = {p.year for p in find_periods(context) if p.kind == "year" and p.year}
-    return _multi_year(near) or len(years) >= 2
+    # 1986年同1978年相比 spans years; 2023年…比2022年增长 is one year's growth.
+    return _multi_year(near) or (len(years) >= 2 and max(years) - min(years) > 1)
 
 
 def _clause_before(text: str, m: NumberMention | None) -> str:
@@ -282,8 +293,13 @@ def _sentences(text: CheckText) -> Iterator[tuple[int, str, SectionKind | None]]
         yield s.start(), s.group(), text.kind_at(s.start())
 
 
-def _gdp_names() -> re.Pattern[str]:
-    names = [n for n, iid in _registry().synonyms if iid in ("gdp", GDP_GROWTH)]
+# The headline output whose growth is searched for: GDP (GNP in older reports), and, where a
+# report names none, the 工农业总产值 that the State Council's reports led with until 1984.
+HEADLINES = (("gdp", GDP_GROWTH), ("gross_output", "gross_output_growth"))
+
+
+def _names_of(family: tuple[str, ...]) -> re.Pattern[str]:
+    names = [n for n, iid in _registry().synonyms if iid in family]
     return re.compile("|".join(map(re.escape, names)))
 
 
@@ -295,17 +311,20 @@ class _Found:
     name: str
     mention: NumberMention
     change: str | None
+    period: str | None = None  # the one year the sentence names (１９８２年的计划…)
 
 
 def _years(sentence: str) -> set[int]:
     return {p.year for p in find_periods(sentence) if p.kind == "year" and p.year}
 
 
-def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Found]:
-    """GDP growth figures stated in sentences, scored as a goal (or as a result)."""
-    names = _gdp_names()
+def _candidates(text: CheckText, goal: bool, year: int | None,
+                family: tuple[str, ...] = HEADLINES[0]) -> Iterator[_Found]:  # fmt: skip
+    """Growth figures of a headline stated in sentences, scored as a goal (or as a result)."""
+    names = _names_of(family)
     reg = _registry()
-    others = [n for n, iid in reg.synonyms if iid not in ("gdp", GDP_GROWTH)]
+    others = [n for n, iid in reg.synonyms if iid not in family]
+    levels = {n for n, iid in reg.synonyms if iid in family and get(iid).measure == "level"}
     prev = ""
     for start, s, part in _sentences(text):
         last, prev = prev, s
@@ -313,20 +332,26 @@ def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Foun
             prefix = _CUT.split(s[: nm.start()])[-1]
             if any(w in prefix for w in (*reg.part_words, "人均", "单位", "万元")):
                 continue
-            if _multi_year(prefix):
-                continue  # “十五”期间年均经济增长速度…
+            if _multi_year(_last_clauses(s[: nm.start()])):
+                continue  # “十五”期间年均经济增长速度…; 在这个期间，我国工农业总产值…
             window = s[nm.end() : nm.end() + 40]
-            fig = next((n for n in numbers_in(window) if n.base_unit == "%"), None)
-            if fig is None:
+            pcts = [n for n in numbers_in(window) if n.base_unit == "%"]
+            if not pcts:
                 continue
+            fig = pcts[0]
+            raised = len(pcts) > 1 and _RAISED_TO.search(window[: pcts[1].start])
+            if raised and raised.start() < pcts[0].start and goal:
+                fig = pcts[1]  # 增长速度由今年预计的3%提高到4%: the goal is the second
             between = window[: fig.start]
+            if _multi_year(_CUT.split(window[fig.end :])[0]):
+                continue  # …增长百分之二十一点七，平均每年递增百分之四: a total over years
             if between.count("，") + between.count(",") > 2 or "；" in between:
                 continue
             if any(w in between for w in (*reg.part_words, *others)) or _multi_year(between):
                 continue
-            if nm.group() in get("gdp").names and not _GROWTH_WORD.search(between):
+            if nm.group() in levels and not _GROWTH_WORD.search(between):
                 continue  # 国民生产总值…8%: a share or a level, not its growth
-            ys = _years(s)
+            ys = _years(_BASE_YEAR.sub("", s))  # 比1980年增长5.5%: 1980 is the base
             if year is not None and ys and year not in ys:
                 continue
             score = _score(s[: nm.end() + fig.end], s, part, goal, year, last)
@@ -338,7 +363,10 @@ def _candidates(text: CheckText, goal: bool, year: int | None) -> Iterator[_Foun
             quote = s[nm.start() - len(prefix) : end]  # from the clause start: 今年…
             change = between[_GROWTH_WORD.search(between).start() :] + window[fig.start : fig.end] \
                 if _GROWTH_WORD.search(between) else None  # fmt: skip
-            yield _Found(score, start + nm.start() - len(prefix), quote, nm.group(), fig, change)
+            said = [p for p in find_periods(_BASE_YEAR.sub("", s)) if p.kind == "year"]
+            period = said[0].text if len({p.year for p in said}) == 1 else None
+            yield _Found(score, start + nm.start() - len(prefix), quote, nm.group(), fig, change,
+                         period)  # fmt: skip
             break
 
 
@@ -357,7 +385,9 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
     else:
         score += 1 if (said_year or re.search(r"去年|上年|全年|比上年", sentence)) else 0
         score += 2 if re.search(r"过去一年|去年|一年来", last) else 0  # 过去一年…。国内生产总值增长
-        score += 1 if re.search(r"比上年|比去年|同比", upto) else 0
+        base = [_years(b.group()) for b in _BASE_YEAR.finditer(upto)]
+        last_year = year is not None and any(year - 1 in b for b in base)  # 比1957年 in 1958
+        score += 1 if re.search(r"比上年|比去年|同比", upto) or last_year else 0
         score -= 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 0
         near = _last_clauses(upto)
         score -= 3 if _RESULT_CUE.search(near) is None and _GOAL_CUE.search(near) else 0
@@ -366,7 +396,7 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
 
 def _found_metric(f: _Found, kind: str) -> Metric:
     m = Metric(name=f.name, value=f.mention.value, unit=f.mention.unit, change=f.change,
-               kind=kind, quote=f.quote)  # type: ignore[arg-type]  # fmt: skip
+               kind=kind, quote=f.quote, period=f.period)  # type: ignore[arg-type]  # fmt: skip
     return _annotated(m, kind == "target")
 
 
@@ -414,27 +444,32 @@ def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSum
     return summary.model_copy(update={"plans": plans, "achievements": achievements})
 
 
+def _best(text: CheckText, goal: bool, year: int | None) -> tuple[_Found, str] | None:
+    """The best-scored growth of the first headline the report states (GDP, else 工农业总产值)."""
+    for family in HEADLINES:
+        found = sorted(_candidates(text, goal, year, family), key=lambda f: (-f.score, f.start))
+        if found:
+            return found[0], family[1]
+    return None
+
+
 def _complete(summary: ReportSummary, text: CheckText, plans: list[Plan],
               achievements: list[Achievement]) -> tuple[list[Plan], list[Achievement]]:  # fmt: skip
     targets = [m for p in plans for m in p.targets]
-    if not _has(targets, GDP_GROWTH):
+    if not any(_has(targets, growth) for _, growth in HEADLINES):
         year = _year_of(summary.meta.plan_period)
-        found = (_no_target(text) if not any(m.value is None for m in targets) else None) or next(
-            iter(sorted(_candidates(text, True, year), key=lambda f: (-f.score, f.start))), None
-        )
-        if isinstance(found, _Found):
-            found = _found_metric(found, "target")
+        found = _no_target(text) if not any(m.value is None for m in targets) else None
+        if found is None and (best := _best(text, True, year)) is not None:
+            found = _found_metric(best[0], "target")
         if found is not None:
             plans = [*plans, Plan(area=FOUND_TARGET_AREA, text=found.quote, targets=[found])]
     actuals = [m for a in achievements for m in a.metrics]
-    if not _has(actuals, GDP_GROWTH):
+    if not any(_has(actuals, growth) for _, growth in HEADLINES):
         year = _year_of(summary.meta.review_period)
-        best = next(iter(sorted(_candidates(text, False, year), key=lambda f: (-f.score, f.start))),
-                    None)  # fmt: skip
-        if best is not None:
-            m = _found_metric(best, "actual")
+        if (best := _best(text, False, year)) is not None:
+            m = _found_metric(best[0], "actual")
             achievements = [
                 *achievements,
-                Achievement(area=FOUND_OUTCOME_AREA, text=best.quote, metrics=[m]),
+                Achievement(area=FOUND_OUTCOME_AREA, text=best[0].quote, metrics=[m]),
             ]
     return plans, achievements

@@ -275,7 +275,7 @@ def read_all(paths: Sequence[str]) -> tuple[list[Item], list[str]]:
     failed: list[str] = []
     for p in expand_inputs(paths):
         try:
-            items.extend(read_items(p))
+            items.extend(read_items(p, failed))
         except InputError as e:
             failed.append(str(e))
     return items, failed

@@ -79,28 +79,39 @@ def _pick(cells: list[_Cell]) -> _Cell:
 
 
 def _targets_outcomes(reports: Sequence[Summarized], wanted: set[str] | None
-                      ) -> tuple[dict, dict, dict]:  # fmt: skip
-    targets: dict[tuple[str, str, int], list[_Cell]] = {}
-    outcomes: dict[tuple[str, str, int], list[_Cell]] = {}
-    units: dict[str, str] = {}
+                      ) -> tuple[dict, dict]:  # fmt: skip
+    """Target and outcome cells per (place, indicator, year); an older headline (工农业总产值)
+    fills in for the indicator it stands for where a report states none of that."""
+    cells: dict[str, dict[tuple[str, str, int], list[_Cell]]] = {
+        k: {} for k in ("target", "outcome", "proxy target", "proxy outcome")
+    }
     for s in reports:
         place, py, ry = place_of(s), plan_year(s), review_year(s)
         for row in panel_rows([s]):
-            ind = row["indicator"]
+            ind, proxy = row["indicator"], ""
+            if ind is not None and (stand_in := indicators.get(ind).proxy_for):
+                ind, proxy = stand_in, "proxy "
             if ind is None or (wanted is not None and ind not in wanted):
                 continue
             ok = row["status"] in _OK
+            said = _explicit_year(row)
             if row["kind"] == "target" and py is not None and _annual(row, py):
-                year = _explicit_year(row) or py
-                targets.setdefault((place, ind, year), []).append(_Cell(row, year, ok))
+                # 比1980年增长5.5% names its base year: a target is for the plan year or later.
+                year = said if said is not None and said >= py else py
+                cells[proxy + "target"].setdefault((place, ind, year), []).append(
+                    _Cell(row, year, ok)
+                )
             elif row["kind"] in ("actual", "estimate") and ry is not None and _annual(row, ry):
                 if _GOAL_CLAUSE.search(_clause(row)) and row["bound"] is None:
                     continue  # 经济增长速度的调控目标定为8%: a goal filed as a result
-                year = _explicit_year(row) or ry
-                outcomes.setdefault((place, ind, year), []).append(_Cell(row, year, ok))
-            if row["value"] is not None:
-                units.setdefault(ind, row["unit"])
-    return targets, outcomes, units
+                year = said if said is not None and abs(said - ry) <= 1 else ry
+                cells[proxy + "outcome"].setdefault((place, ind, year), []).append(
+                    _Cell(row, year, ok)
+                )
+    for kind in ("target", "outcome"):
+        for key, found in cells["proxy " + kind].items():
+            cells[kind].setdefault(key, found)
+    return cells["target"], cells["outcome"]
 
 
 def _status(ind: str, target: dict[str, Any] | None, outcome: float | None
@@ -129,7 +140,7 @@ def track_rows(reports: Sequence[Summarized], indicator_ids: Iterable[str] | Non
                ) -> list[dict[str, Any]]:  # fmt: skip
     """One row per place, indicator and year that has a target or an outcome."""
     wanted = set(indicator_ids) if indicator_ids else None
-    targets, outcomes, _units = _targets_outcomes(reports, wanted)
+    targets, outcomes = _targets_outcomes(reports, wanted)
     keys = set(targets) | set(outcomes)
     if wanted is None:  # by default only indicators some report sets a target for
         with_target = {k[1] for k in targets}

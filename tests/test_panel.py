@@ -106,3 +106,19 @@ def test_bad_inputs_are_one_line_errors(tmp_path):
 
 def test_place_prefers_the_corpus_row(luoxi):
     assert place_of(Summarized(luoxi.summary, place_hint="某某镇")) == "某某镇"
+
+
+def test_a_bad_row_is_named_and_the_others_are_read(tmp_path):
+    # A JSONL corpus made from a real report, plus a row that is no report at all.
+    import json
+
+    text = (REPORTS / "luoxi-2019.txt").read_text(encoding="utf-8")
+    rows = [{"place": "罗溪镇", "year": 2019, "text": text},
+            {"place": "某地", "year": 2020, "text": "今天天气很好，我们去公园散步。"}]  # fmt: skip
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    r = CliRunner().invoke(main, ["panel", str(src), "-o", str(tmp_path / "p.csv")])
+    assert r.exit_code == 1  # one report failed, the other was written
+    assert "corpus.jsonl#2020" in r.output and "Traceback" not in r.output
+    written = list(csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8")))
+    assert written and {w["place"] for w in written} == {"罗溪镇"}
