@@ -60,13 +60,30 @@ def normalise_place(name: str) -> str:
     return s
 
 
+def _named_file(source: str) -> str | None:
+    """The place a file is named after (城市/南京.txt, 东营-2024.txt), when it is Chinese."""
+    stem = re.sub(r"[\s\d_\-—.（）()年]+", "", Path(source.split("#")[0]).stem.split(".")[0])
+    return stem if re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem) else None
+
+
 def place_of(s: Summarized) -> str:
-    """The place a report is about: the corpus row's place, else its normalised issuer."""
+    """The place a report is about: the corpus row's place, else its normalised issuer.
+
+    A report file named after a place (东营.txt) whose issuer does not name it keeps the file's
+    name with the issuer's level (东营市): the issuer was misread, and a place issues one report
+    a year, so two cities must not merge into one.
+    """
     if s.place_hint:
         return normalise_place(s.place_hint)
-    if s.summary.meta.level == "national":
+    meta = s.summary.meta
+    if meta.level == "national":
         return "国务院"
-    return normalise_place(s.summary.meta.issuer or "")
+    place = normalise_place(meta.issuer or "")
+    named = _named_file(meta.source)
+    if named and named not in place and not (place and place in named):
+        level = place[-1] if place and place[-1] in "省市县区镇乡州盟旗" else ""
+        return named if named.endswith(level) else named + level
+    return place
 
 
 def _single(period: str | None) -> int | None:

@@ -95,6 +95,10 @@ def _targets_outcomes(reports: Sequence[Summarized], wanted: set[str] | None
                 continue
             ok = row["status"] in _OK
             said = _explicit_year(row)
+            if said is not None and re.search(
+                rf"比\s*{re.escape(str(row['period']))}", row["quote"]
+            ):
+                said = None  # 比1954年增长6.6%: the period written is the base year
             if row["kind"] == "target" and py is not None and _annual(row, py):
                 # 比1980年增长5.5% names its base year: a target is for the plan year or later.
                 year = said if said is not None and said >= py else py

@@ -122,3 +122,16 @@ def test_a_bad_row_is_named_and_the_others_are_read(tmp_path):
     assert "corpus.jsonl#2020" in r.output and "Traceback" not in r.output
     written = list(csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8")))
     assert written and {w["place"] for w in written} == {"罗溪镇"}
+
+
+def test_a_file_named_after_its_place_outranks_a_misread_issuer(luoxi):
+    def with_meta(source: str, issuer: str) -> Summarized:
+        meta = luoxi.summary.meta.model_copy(update={"source": source, "issuer": issuer})
+        return Summarized(luoxi.summary.model_copy(update={"meta": meta}))
+
+    # Two cities whose issuer was misread alike stay two places.
+    assert place_of(with_meta("city-2024/东营.txt", "发展市人民政府")) == "东营市"
+    assert place_of(with_meta("city-2024/合肥.txt", "发展市人民政府")) == "合肥市"
+    assert place_of(with_meta("city-2024/南京.txt", "南京市人民政府")) == "南京市"
+    assert place_of(with_meta("常州空港产业园（罗溪镇）2020.txt", "罗溪镇人民政府")) == "罗溪镇"
+    assert place_of(with_meta("luoxi-2019.txt", "常州空港产业园（罗溪镇）")) == "罗溪镇"
