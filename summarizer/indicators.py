@@ -32,7 +32,7 @@ from .checks import CheckText
 from .grounding import Span, normalize
 from .models import Achievement, Metric, Plan, ReportSummary
 from .numbers import NumberMention, find_periods, numbers_in, to_base
-from .sections import SectionKind
+from .structure import SectionKind
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,6 +195,8 @@ def classify(m: Metric) -> str | None:
     fam = _family(m.unit)
     fig = figure_in(m.quote, m.value, m.unit) if m.value is not None else None
     before = _clause_before(m.quote, fig)
+    if _multi_year(rest, m.period, before):
+        return None  # 年均, 十四五期间, 五年累计: never an annual figure
     if ind.measure == "level":
         if fam == ind.unit or (ind.unit == "count" and fam not in ("percent", "points")):
             return ind.id
@@ -203,8 +205,8 @@ def classify(m: Metric) -> str | None:
         ind = get(ind.growth)  # 地区生产总值增长5%: the growth of the level
     elif fam != ind.unit and not (ind.unit == "percent" and m.bound == "none"):
         return None
-    if ind.measure == "growth" and _multi_year(rest, m.period, m.change, before):
-        return None  # 年均增长, 十四五期间: never the annual growth
+    if _multi_year(m.change):
+        return None  # 年均增长: never the annual growth (a level's change is read apart)
     return ind.id
 
 

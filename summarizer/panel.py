@@ -48,6 +48,14 @@ class Summarized:
 # --- places and years ---------------------------------------------------------------------
 
 
+def _standard(name: str) -> str:
+    """The gazetteer's full name of a place (东营 -> 东营市, 黔东南 -> 黔东南苗族侗族自治州)."""
+    from .structure.places import gazetteer
+
+    known = gazetteer().lookup(name)
+    return known[0].name if known else name
+
+
 def normalise_place(name: str) -> str:
     """One spelling per place: 常州空港产业园（罗溪镇）人民政府 is 罗溪镇; 国务院 is one place."""
     s = re.sub(r"\s+", "", name)
@@ -57,21 +65,24 @@ def normalise_place(name: str) -> str:
     inner = re.search(r"[（(]([^（）()]+)[)）]$", s)
     if inner and _LEVEL_SUFFIX.search(inner.group(1)):
         s = inner.group(1)  # a park named with the town that governs it: the town
-    return s
+    return _standard(s) if s else s
 
 
 def _named_file(source: str) -> str | None:
-    """The place a file is named after (城市/南京.txt, 东营-2024.txt), when it is Chinese."""
+    """The place a file is named after (南京.txt, 东营-2024.txt), when the gazetteer knows it."""
     stem = re.sub(r"[\s\d_\-—.（）()年]+", "", Path(source.split("#")[0]).stem.split(".")[0])
-    return stem if re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem) else None
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem):
+        return None
+    standard = _standard(stem)
+    return standard if standard != stem or stem.endswith(("省", "市", "区", "县", "州")) else None
 
 
 def place_of(s: Summarized) -> str:
     """The place a report is about: the corpus row's place, else its normalised issuer.
 
     A report file named after a place (东营.txt) whose issuer does not name it keeps the file's
-    name with the issuer's level (东营市): the issuer was misread, and a place issues one report
-    a year, so two cities must not merge into one.
+    place (东营市): the issuer was misread, and a place issues one report a year, so two cities
+    must not merge into one.
     """
     if s.place_hint:
         return normalise_place(s.place_hint)
@@ -80,9 +91,8 @@ def place_of(s: Summarized) -> str:
         return "国务院"
     place = normalise_place(meta.issuer or "")
     named = _named_file(meta.source)
-    if named and named not in place and not (place and place in named):
-        level = place[-1] if place and place[-1] in "省市县区镇乡州盟旗" else ""
-        return named if named.endswith(level) else named + level
+    if named and named != place and not (place and place in named):
+        return named
     return place
 
 
