@@ -26,6 +26,7 @@ from .indicators import (
     FOUND_TARGET_AREA,
     GDP_GROWTH,
     _annotated,
+    _family,
     _last_clauses,
     _multi_year,
     _registry,
@@ -77,6 +78,7 @@ class _Found:
     mention: NumberMention
     change: str | None
     period: str | None = None  # the one year the sentence names (１９８２年的计划…)
+    level: NumberMention | None = None  # 国民生产总值达到13853亿元，…增长11.2%: the level
 
 
 def _years(sentence: str) -> set[int]:
@@ -130,8 +132,10 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
                 if _GROWTH_WORD.search(between) else None  # fmt: skip
             said = [p for p in find_periods(_BASE_YEAR.sub("", s)) if p.kind == "year"]
             period = said[0].text if len({p.year for p in said}) == 1 else None
+            level = next((n for n in numbers_in(window[: fig.start])
+                          if _family(n.unit) == "money" and not n.is_change), None)  # fmt: skip
             yield _Found(score, start + nm.start() - len(prefix), quote, nm.group(), fig, change,
-                         period)  # fmt: skip
+                         period, level)  # fmt: skip
             break
 
 
@@ -160,8 +164,11 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
 
 
 def _found_metric(f: _Found, kind: str) -> Metric:
-    m = Metric(name=f.name, value=f.mention.value, unit=f.mention.unit, change=f.change,
-               kind=kind, quote=f.quote, period=f.period)  # type: ignore[arg-type]  # fmt: skip
+    # A level written before its growth is the figure its name binds to, as an engine gives it:
+    # 国民生产总值 13853亿元 with the change 增长11.2%, whose growth row the panel derives.
+    shown = f.level if f.level is not None and f.change else f.mention
+    m = Metric(name=f.name, value=shown.value, unit=shown.unit, change=f.change, kind=kind,
+               quote=f.quote, period=f.period)  # type: ignore[arg-type]  # fmt: skip
     return _annotated(m, kind == "target")
 
 
