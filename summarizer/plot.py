@@ -44,6 +44,8 @@ def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
     if suffix not in (".png", ".svg"):
         raise UsageError(f"--plot {path}: write a .png or .svg file")
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         series.setdefault((r["place"], r["indicator"]), []).append(r)
@@ -63,6 +65,8 @@ def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
         unit = next((r["target_unit"] or r["outcome_unit"] for r in pts), "") or ""
         name = indicators.get(key[1]).zh if key[1] else ""
         ax.set_title(f"{key[0]} · {name}", fontsize=10)
+        ax.legend(handles=_legend(), fontsize=7, loc="best")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 1995.5
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -90,3 +94,14 @@ def _draw_target(ax: Any, r: dict[str, Any]) -> None:
         ax.plot([y], [hi], "v", color="tab:orange")
     elif b == "none":
         ax.plot([y], [0], "x", color="grey")
+
+
+def _legend() -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    return [
+        Patch(color="tab:orange", alpha=0.35, label="目标区间 target range"),
+        Line2D([], [], color="tab:orange", linewidth=3, label="目标 target (▲ 以上, ▼ 以内)"),
+        Line2D([], [], color="tab:blue", marker="o", label="实绩 outcome"),
+    ]
