@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .numbers import NumberMention, numbers_in, parse_number, units_compatible
 
@@ -57,9 +58,15 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+@lru_cache(maxsize=8192)
+def mentions_in(text: str) -> tuple[NumberMention, ...]:
+    """numbers_in, parsed once per string: quotes and changes are read several times."""
+    return tuple(numbers_in(text))
+
+
 def figure_in(text: str, value: float | None, unit: str = "") -> NumberMention | None:
     """The mention in `text` that states `value` (in a compatible unit), else the first."""
-    mentions = numbers_in(text)
+    mentions = mentions_in(text)
     if value is not None:
         for m in mentions:
             same_unit = not unit or not m.unit or units_compatible(m.unit, unit)

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .bounds import BoundInfo, figure_in, read_bound
+from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .checks import CheckText
 from .grounding import Span, normalize
 from .models import Metric, ReportSummary
-from .numbers import NumberMention, find_periods, numbers_in, to_base
+from .numbers import NumberMention, Period, find_periods, to_base
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -147,6 +147,11 @@ def _match(name: str) -> tuple[Indicator, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _periods(text: str) -> tuple[Period, ...]:
+    return tuple(find_periods(text))
+
+
 def _multi_year(*texts: str | None) -> bool:
     reg = _registry()
     for t in texts:
@@ -154,7 +159,7 @@ def _multi_year(*texts: str | None) -> bool:
             continue
         if reg.multi_year.search(t):
             return True
-        if any(p.kind == "multi_year" for p in find_periods(t)):
+        if any(p.kind == "multi_year" for p in _periods(t)):
             return True
     return False
 
@@ -213,7 +218,7 @@ def growth_in_change(m: Metric) -> Growth | None:
     ind = get(m.indicator) if m.indicator in _registry().by_id else None
     if ind is None or ind.measure != "level" or ind.growth is None:
         return None
-    pct = [n for n in numbers_in(m.change) if n.base_unit == "%" and n.is_change]
+    pct = [n for n in mentions_in(m.change) if n.base_unit == "%" and n.is_change]
     if not pct or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
         return None
     n = pct[0]
@@ -254,15 +259,12 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
     if m.value is None:  # a "no target set" statement keeps its annotation
         return m
     iid = classify(m)
-    context = _context(m, text)
-    if (
-        iid is not None
-        and get(iid).measure == "growth"
-        and (_spans_years(context) or _FROM_TO.search(context))
-    ):
-        iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
-    if _misfiled(iid, _context(m, text, before=1) if target else context, target):
-        iid = None
+    if iid is not None and get(iid).measure == "growth":  # the sentence is read for growths only
+        context = _context(m, text)
+        if _spans_years(context) or _FROM_TO.search(context):
+            iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
+        elif _misfiled(iid, _context(m, text, before=1) if target else context, target):
+            iid = None
     info = read_bound(m.quote, m.value, m.unit, target)
     if m.change and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact":
         info = BoundInfo(alt.bound, alt.low, alt.high, info.qualifier, info.note or alt.note)
