@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.config import Settings  # noqa: E402
-from summarizer.corpus_rows import read_items  # noqa: E402
+from summarizer.ingest import read_documents  # noqa: E402
 from summarizer.panel import place_of, summarize_many  # noqa: E402
 from summarizer.track import track_rows  # noqa: E402
 
@@ -33,7 +33,7 @@ def _items(ids: list[str]):
     by_file: dict[str, list] = {}
     for i in ids:
         path, _, year = i.partition("#")
-        items = by_file.setdefault(path, read_items(str(CORPUS / path)))
+        items = by_file.setdefault(path, read_documents(CORPUS / path))
         yield i, next(x for x in items if not year or x.year_hint == int(year))
 
 

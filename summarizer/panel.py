@@ -20,18 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus_rows import CORPUS_SUFFIXES, Item, read_items
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
+from .ingest import Document, read_documents
 from .models import Metric, ReportSummary
 
-__all__ = ["PANEL_COLUMNS", "Summarized", "expand_inputs", "panel_rows", "place_of",
-           "plan_year", "review_year", "summarize_many", "write_table"]  # fmt: skip
+__all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
+           "plan_year", "read_all", "review_year", "summarize_many", "write_table"]  # fmt: skip
 
 PANEL_COLUMNS = ("place", "level", "report_year", "period", "indicator", "name", "value", "unit",
                  "kind", "bound", "low", "high", "change", "quote", "source", "span_start",
                  "span_end", "status")  # fmt: skip
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
 _LEVEL_SUFFIX = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|镇|乡|街道)$")
 _YEAR = re.compile(r"^(\d{4})")
 
@@ -244,28 +243,10 @@ def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: 
 
 # --- running the pipeline over many reports ------------------------------------------------
 
-
-def expand_inputs(paths: Sequence[str]) -> list[str]:
-    """Files, folders (their report and corpus files) and corpus files, in order."""
-    out: list[str] = []
-    for p in paths:
-        if Path(p).is_dir():
-            found = sorted(
-                str(f) for f in Path(p).iterdir()
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES | CORPUS_SUFFIXES
-            )  # fmt: skip
-            if not found:
-                raise InputError(f"{p}: no report or corpus files in this folder")
-            out.extend(found)
-        else:
-            out.append(p)
-    return out
-
-
 Notify = Callable[[Any], None]
 
 
-async def _run(items: list[Item], settings: Any, notify: Notify) -> list[Summarized | None]:
+async def _run(docs: list[Document], settings: Any, notify: Notify) -> list[Summarized | None]:
     from .batch import ReportRun
     from .engines import make_engine
     from .pipeline import prepare, summarize_report
@@ -274,12 +255,12 @@ async def _run(items: list[Item], settings: Any, notify: Notify) -> list[Summari
     engine = make_engine(settings)
     limit = asyncio.Semaphore(max(2, settings.concurrency * 2))
 
-    async def one(item: Item) -> Summarized | None:
-        run = ReportRun(item.document.name, status="running")
+    async def one(doc: Document) -> Summarized | None:
+        run = ReportRun(doc.name, status="running")
         async with limit:
             current_meter.set(run.meter)
             try:
-                report = prepare(item.document, settings.chunk_chars)
+                report = prepare(doc, settings.chunk_chars)
                 outcome = await summarize_report(report, engine, settings.strict)
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
@@ -288,28 +269,28 @@ async def _run(items: list[Item], settings: Any, notify: Notify) -> list[Summari
             v = outcome.summary.validation
             run.status, run.verified, run.flagged = "done", v.verified, v.flagged
             notify(run)
-            return Summarized(outcome.summary, item.place_hint, item.year_hint)
+            return Summarized(outcome.summary, doc.place_hint, doc.year_hint)
 
     try:
-        return list(await asyncio.gather(*(one(i) for i in items)))
+        return list(await asyncio.gather(*(one(d) for d in docs)))
     finally:
         await engine.aclose()
 
 
-def read_all(paths: Sequence[str]) -> tuple[list[Item], list[str]]:
-    """Every report the inputs hold, and a one-line reason for each input that failed."""
-    items: list[Item] = []
-    failed: list[str] = []
-    for p in expand_inputs(paths):
+def read_all(files: Sequence[str]) -> tuple[list[Document], list[str]]:
+    """Every report the files hold (a corpus file's rows), and one line for each that failed."""
+    docs: list[Document] = []
+    errors: list[InputError] = []
+    for f in files:
         try:
-            items.extend(read_items(p, failed))
+            docs.extend(read_documents(f, errors))
         except InputError as e:
-            failed.append(str(e))
-    return items, failed
+            errors.append(e)
+    return docs, [str(e) for e in errors]
 
 
-def summarize_many(items: list[Item], settings: Any, notify: Notify | None = None
+def summarize_many(docs: list[Document], settings: Any, notify: Notify | None = None
                    ) -> list[Summarized]:  # fmt: skip
     """Summarise every report with one engine; a failed report is left out (and notified)."""
-    done = asyncio.run(_run(items, settings, notify or (lambda run: None)))
+    done = asyncio.run(_run(docs, settings, notify or (lambda run: None)))
     return [s for s in done if s is not None]

@@ -11,9 +11,8 @@ from conftest import CORPUS, REPORTS
 
 from summarizer import indicators
 from summarizer.config import Settings
-from summarizer.corpus_rows import read_items
 from summarizer.grounding import normalize
-from summarizer.ingest import Document, read_report
+from summarizer.ingest import Document, read_documents, read_report
 from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import summarize_file
 
@@ -121,8 +120,8 @@ def test_a_year_with_no_target_says_so():
 
 
 def _national(year: int) -> Document:
-    return next(i.document for i in read_items(str(CORPUS / "national-1954-2004.tsv"))
-                if i.year_hint == year)  # fmt: skip
+    return next(d for d in read_documents(CORPUS / "national-1954-2004.tsv")
+                if d.year_hint == year)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -139,7 +138,7 @@ def test_national_gdp_targets_are_found_with_their_bound(year, bound, low, high)
 
 def test_a_provincial_five_year_goal_is_not_the_annual_target():
     path = CORPUS / "province-2026" / "2026_辽宁省_政府工作报告.csv"
-    doc = read_items(str(path))[0].document
+    doc = read_documents(path)[0]
     assert "地区生产总值年均增长5%左右" in doc.text  # the 十五五 goal, beside 2026's 4.5%左右
     s = _summary(doc)
     assert [(m.value, m.bound) for m in _targets(s, "gdp_growth")] == [(4.5, "about")]
