@@ -30,7 +30,7 @@ from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .checks import CheckText
 from .grounding import Span, normalize
 from .models import Metric, ReportSummary
-from .numbers import NumberMention, Period, find_periods, to_base
+from .numbers import NumberMention, Period, direction_of, find_periods, to_base
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -218,12 +218,16 @@ def growth_in_change(m: Metric) -> Growth | None:
     ind = get(m.indicator) if m.indicator in _registry().by_id else None
     if ind is None or ind.measure != "level" or ind.growth is None:
         return None
-    pct = [n for n in mentions_in(m.change) if n.base_unit == "%" and n.is_change]
-    if not pct or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
+    pct = [n for n in mentions_in(m.change) if n.base_unit == "%"]
+    said = [n for n in pct if n.is_change]
+    if not said and _GROWTH_WORD.search(m.change):
+        said = pct[:1]  # 同比增长（以下简称增长）8%: the aside hides the verb from the figure
+    if not said or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
         return None
-    n = pct[0]
+    n = said[0]
     info = read_bound(m.change, n.value, "%", target=m.kind == "target")
-    down = n.direction is not None and n.direction.value == "down"
+    way = n.direction or direction_of(m.change)
+    down = way is not None and way.value == "down"
     return Growth(ind.growth, n.value, "%", info, down)
 
 

@@ -79,6 +79,8 @@ def test_a_growth_in_the_change_of_a_level_is_its_growth_indicator():
         update={"change": "同比下降2.3%", "quote": "地区生产总值69亿元，同比下降2.3%"}
     )
     assert indicators.growth_in_change(fall).down
+    aside = m.model_copy(update={"change": "同比增长（以下简称增长）8%"})  # 绵阳's wording
+    assert indicators.growth_in_change(aside).value == 8
 
 
 def test_sector_targets_and_five_year_averages_are_not_the_annual_gdp_target():
