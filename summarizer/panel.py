@@ -23,6 +23,7 @@ from typing import Any
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
+from .lexicon import NATIONAL_ISSUER, PLACE_SUFFIX
 from .models import Metric, ReportSummary
 
 __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
@@ -31,7 +32,7 @@ __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
 PANEL_COLUMNS = ("place", "level", "report_year", "period", "indicator", "name", "value", "unit",
                  "kind", "bound", "low", "high", "change", "quote", "source", "span_start",
                  "span_end", "status")  # fmt: skip
-_LEVEL_SUFFIX = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|镇|乡|街道)$")
+_LEVEL_SUFFIX = re.compile(f"{PLACE_SUFFIX}$")
 _YEAR = re.compile(r"^(\d{4})")
 
 
@@ -58,8 +59,8 @@ def _standard(name: str) -> str:
 def normalise_place(name: str) -> str:
     """One spelling per place: 常州空港产业园（罗溪镇）人民政府 is 罗溪镇; 国务院 is one place."""
     s = re.sub(r"\s+", "", name)
-    if "国务院" in s or "中央人民政府" in s:
-        return "国务院"
+    if NATIONAL_ISSUER in s or "中央人民政府" in s:
+        return NATIONAL_ISSUER
     s = re.sub(r"(?:人民政府|政府)$", "", s)
     inner = re.search(r"[（(]([^（）()]+)[)）]$", s)
     if inner and _LEVEL_SUFFIX.search(inner.group(1)):
@@ -73,7 +74,7 @@ def _named_file(source: str) -> str | None:
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem):
         return None
     standard = _standard(stem)
-    return standard if standard != stem or stem.endswith(("省", "市", "区", "县", "州")) else None
+    return standard if standard != stem or _LEVEL_SUFFIX.search(stem) else None
 
 
 def place_of(s: Summarized) -> str:
@@ -87,7 +88,7 @@ def place_of(s: Summarized) -> str:
         return normalise_place(s.place_hint)
     meta = s.summary.meta
     if meta.level == "national":
-        return "国务院"
+        return NATIONAL_ISSUER
     place = normalise_place(meta.issuer or "")
     named = _named_file(meta.source)
     if named and named != place and not (place and place in named):
