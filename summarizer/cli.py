@@ -134,6 +134,8 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="JSON price table (env SUMMARIZER_PRICES).",
 )
+@click.option("--place", help="The issuing place (e.g. 南京市), whatever the report says.")
+@click.option("--year", type=int, help="The plan year (a 2024 report plans 2024).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def summarize(
     paths,
@@ -155,6 +157,8 @@ def summarize(
     force,
     rpm,
     prices_file,
+    place,
+    year,
     debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
@@ -175,6 +179,8 @@ def summarize(
         strict=strict,
         rpm=rpm,
         prices_file=prices_file,
+        place=place,
+        year=year,
     )
     inputs = _expand(paths)
     if output and (out_dir or len(inputs) > 1):
