@@ -52,7 +52,7 @@ class ReportRun:
     cost: float = 0.0
 
 
-def fingerprint(settings: Settings, fmt: str) -> str:
+def fingerprint(settings: Settings, fmt: str, detail: str = "page") -> str:
     """What an output depends on besides its input: engine, model, prompts, format, version."""
     engine = settings.resolved_engine()
     parts = {
@@ -62,6 +62,7 @@ def fingerprint(settings: Settings, fmt: str) -> str:
         "chunk_chars": settings.chunk_chars,
         "strict": settings.strict,
         "format": fmt,
+        "detail": detail,
         "prompts": prompt_hash("extract_system.md", "extract_user.md"),
         "version": __version__,
     }
@@ -87,13 +88,36 @@ def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
     return [out_dir / f"{c}.{fmt}" for c in chosen]
 
 
+def _umask() -> int:
+    # Read without changing it: os.umask(0) would briefly loosen it for other threads.
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no /proc (macOS, Windows): read it the classic way
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write text via a temp file and rename, so a reader never sees half a file."""
+    """Write text via a temp file and rename, so a reader never sees half a file.
+
+    The file gets the mode any new file would (0666 less the umask), or keeps the mode of the
+    file it replaces: mkstemp's private 0600 would hide a brief from the user's colleagues.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -132,14 +156,15 @@ async def run_batch(
     force: bool = False,
     on_change: Listener | None = None,
     engine: Engine | None = None,
+    detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise every report into out_dir; never raises for one report's failure."""
     from .pipeline import assemble, prepare
-    from .render import render_json, render_markdown
+    from .render import render
 
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir)
-    fp = fingerprint(settings, fmt)
+    fp = fingerprint(settings, fmt, detail)
     prices = load_prices(settings.prices_file)
     runs = [ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)]
     notify = on_change or (lambda run: None)
@@ -189,7 +214,7 @@ async def run_batch(
                     # Merging, validating, rendering and writing: CPU work, run like prepare.
                     outcome = assemble(report, engine, output, settings.strict)
                     summary = with_cost(outcome.summary, prices)
-                    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+                    text = render(summary, fmt, document.text, detail)
                     write_atomic(run.output, text)
                     manifest.mark(run.output, document.sha256, fp)
                     return outcome, summary

@@ -17,6 +17,8 @@ import click
 from .errors import InputError, SummarizerError, UsageError
 
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+# What -o FILE's extension says the output is.
+OUTPUT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
 
 def _stderr():
@@ -89,7 +91,20 @@ def main() -> None:
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Write one result per report here."
 )
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    help="md (default), json, or html (the brief beside the report text); -o FILE's "
+    "extension (.md, .json, .html) sets it too.",
+)
+@click.option(
+    "--detail",
+    type=click.Choice(["page", "full"]),
+    default="page",
+    show_default=True,
+    help="Markdown brief: one page, or every item.",
+)
 @click.option(
     "--engine",
     type=click.Choice(["auto", "llm", "rules"]),
@@ -137,6 +152,7 @@ def summarize(
     output,
     out_dir,
     fmt,
+    detail,
     engine,
     model,
     base_url,
@@ -156,6 +172,8 @@ def summarize(
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
     from .config import load_settings
+
+    fmt = output_format(fmt, output)
 
     settings = load_settings(
         record_dir=record_dir,
@@ -181,13 +199,22 @@ def summarize(
     console = _stderr()
     if out_dir:
         _say_engine(console, settings, engine)
-        sys.exit(_run_batch(inputs, settings, Path(out_dir), fmt, force, console))
+        sys.exit(_run_batch(inputs, settings, Path(out_dir), (fmt, detail), force, console))
     # Read first, so a bad input is reported as the only line on stderr.
     from .ingest import read_report
 
     document = read_report(inputs[0])
     _say_engine(console, settings, engine)
-    sys.exit(_summarize_one(document, settings, fmt, output, console))
+    sys.exit(_summarize_one(document, settings, (fmt, detail), output, console))
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The output format: --format, else -o FILE's extension, else Markdown; a clash is an error."""
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = OUTPUT_SUFFIXES.get(suffix)
+    if fmt and implied and fmt != implied:
+        raise UsageError(f"--format {fmt} contradicts -o {output} (a {implied} file name)")
+    return fmt or implied or "md"
 
 
 def _say_engine(console, settings, requested: str) -> None:
@@ -198,17 +225,18 @@ def _say_engine(console, settings, requested: str) -> None:
         console.print(f"summarizer: engine llm, model {settings.model}")
 
 
-def _summarize_one(document, settings, fmt, output, console) -> int:
+def _summarize_one(document, settings, output_as, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
-    from .render import render_json, render_markdown
+    from .render import render
 
     with console.status(f"summarising {document.name} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
-    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+    fmt, detail = output_as
+    text = render(summary, fmt, document.text, detail)
     if output:
         write_atomic(Path(output), text)
     else:
@@ -223,16 +251,25 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 
 
-def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) -> int:
+def _run_batch(inputs, settings, out_dir: Path, output_as, force: bool, console) -> int:
     """Summarise many reports into out_dir with a progress display and a closing table."""
     import asyncio
 
     from .batch import run_batch
     from .progress import BatchProgress
 
+    fmt, detail = output_as
     with BatchProgress(console, len(inputs)) as progress:
         runs = asyncio.run(
-            run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
+            run_batch(
+                inputs,
+                settings,
+                out_dir,
+                fmt,
+                force=force,
+                on_change=progress.update,
+                detail=detail,
+            )
         )
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)
@@ -244,13 +281,20 @@ def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) 
 @click.argument("summary_path", metavar="SUMMARY.json")
 @click.option("--source", required=True, help="The report the summary was made from.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table (fits the terminal), json (the validation object) or csv (one row per claim).",
 )
+@click.option("--flagged-only", is_flag=True, help="List only the claims that failed a check.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def validate(summary_path: str, source: str, fmt: str, debug: bool) -> None:
+def validate(summary_path: str, source: str, fmt: str, flagged_only: bool, debug: bool) -> None:
     """Check every claim of a summary JSON against its source report."""
     from pydantic import ValidationError
 
+    from .claims_view import print_table, to_csv
     from .models import ReportSummary
     from .pipeline import check_summary
 
@@ -266,24 +310,15 @@ def validate(summary_path: str, source: str, fmt: str, debug: bool) -> None:
         raise InputError(f"{summary_path}: not a summary JSON ({where}: {first['msg']})") from None
     checked = check_summary(summary, source)
     v = checked.validation
+    shown = [c for c in v.claims if not flagged_only or c.status != "verified"]
     if fmt == "json":
-        sys.stdout.write(v.model_dump_json(indent=2) + "\n")
+        # The counts stay those of the whole summary; --flagged-only trims the list.
+        sys.stdout.write(v.model_copy(update={"claims": shown}).model_dump_json(indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(shown))
     else:
-        _print_table(v)
+        print_table(v, flagged_only)
     sys.exit(0 if v.flagged == 0 else 1)
-
-
-def _print_table(v) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{v.verified} verified, {v.flagged} flagged", show_lines=False)
-    for col in ("where", "claim", "status", "detail"):
-        table.add_column(col, overflow="fold")
-    for c in v.claims:
-        style = "green" if c.status == "verified" else "bold red"
-        table.add_row(c.where, c.text, f"[{style}]{c.status}[/]", c.detail)
-    Console().print(table)
 
 
 @main.command()
