@@ -181,6 +181,14 @@ def test_readable_at_phone_width(browser, page, request):
         "const r = document.querySelector('#text .hl').getBoundingClientRect();"
         "return r.top >= 0 && r.bottom <= innerHeight"
     )
+    back = browser.find_element(By.ID, "back")  # one column: a way back to the brief
+    back.click()
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= innerHeight",
+        link,
+    )
+    assert _console_errors(browser) == []
     if request.config.getoption("--update-briefs"):
         _open(browser, page, 1280, 860)
         browser.find_elements(By.CSS_SELECTOR, "#targets a.fig")[1].click()

@@ -1,7 +1,9 @@
 (function () {
   "use strict";
   var text = document.getElementById("text");
+  var back = document.getElementById("back");
   var lit = [];
+  var from = null; // the link last followed: where "back" returns to on a one-column page
   // Highlight every piece of a target (a span split where marks cross) and bring it into view.
   function show(key) {
     lit.forEach(function (el) { el.classList.remove("hl"); });
@@ -13,7 +15,12 @@
     var link = event.target.closest("a[data-k]");
     if (!link) { return; }
     event.preventDefault();
+    from = link;
+    back.hidden = false;
     show(link.getAttribute("data-k"));
+  });
+  back.addEventListener("click", function () {
+    if (from) { from.scrollIntoView({ block: "center" }); from.focus(); }
   });
   Array.prototype.forEach.call(document.querySelectorAll("input[data-filter]"), function (box) {
     box.addEventListener("change", function () {
