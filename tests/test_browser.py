@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPORTS, ROOT
+from conftest import REPORTS, ROOT, SAMPLES
 
 from summarizer.cli import main
 from summarizer.grounding import normalize
@@ -66,13 +66,12 @@ return Array.from(document.querySelectorAll('a[data-k]')).map(a => [
 def page(tmp_path_factory) -> Path:
     """The HTML brief of the tampered sample (spam marked), with one figure made wrong."""
     report = REPORTS / "zhenglu-2020.txt"
-    args = ["summarize", str(report), "--engine", "llm", "--replay"]
-    args += [str(ROOT / "fixtures" / "cassettes"), "--format", "json"]
-    r = CliRunner().invoke(main, args, env={}, catch_exceptions=False)
-    summary = ReportSummary.model_validate_json(r.stdout)
+    folder = tmp_path_factory.mktemp("html")
+    _replayed(report.name, "json", folder / "s.json")
+    summary = ReportSummary.model_validate_json((folder / "s.json").read_text(encoding="utf-8"))
     summary.achievements[0].metrics[0].value += 1  # a misquoted figure, as a model might give
     checked = check_summary(summary, str(report))
-    out = tmp_path_factory.mktemp("html") / "zhenglu-2020.html"
+    out = folder / "zhenglu-2020.html"
     out.write_text(render_html(checked, read_report(report).text), encoding="utf-8")
     return out
 
@@ -95,10 +94,17 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _replayed(name: str, fmt: str, out: Path) -> None:
+    args = ["summarize", str(REPORTS / name), "--engine", "llm", "--replay"]
+    args += [str(ROOT / "fixtures" / "cassettes"), "--format", fmt, "-o", str(out)]
+    r = CliRunner().invoke(main, args, env={}, catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+
+
 def _open(browser, page: Path, width: int = 1280, height: int = 900) -> None:
+    browser.get_log("browser")  # drop what earlier pages logged; keep what this one logs
     browser.set_window_size(width, height)
     browser.get(page.as_uri())
-    browser.get_log("browser")  # start each test with an empty console
 
 
 def _console_errors(browser) -> list[dict]:
@@ -147,6 +153,17 @@ def test_every_link_lands_on_its_quote(browser, page):
     pairs = browser.execute_script(LINKS)
     assert len(pairs) > 100
     assert [q for q, text in pairs if normalize(text) != normalize(q)] == []
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_each_sample_page_opens_cleanly(browser, name, tmp_path):
+    out = tmp_path / name.replace(".txt", ".html")
+    _replayed(name, "html", out)
+    _open(browser, out)
+    pairs = browser.execute_script(LINKS)
+    assert len(pairs) > 50
+    assert [q for q, text in pairs if normalize(text) != normalize(q)] == []
+    assert _console_errors(browser) == []
 
 
 def test_filters_and_marked_spam(browser, page):
