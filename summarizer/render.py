@@ -42,6 +42,7 @@ STATUS_ZH = {
     "spam": "来自被篡改的文字",
 }
 INJECTED = ("spam", "prompt_injection")  # warning kinds whose evidence is never repeated
+TOP_WARNINGS = (*INJECTED, "structure_uncertain")  # shown under the title
 # The long form.
 MAX_TABLE_METRICS = 12
 MAX_LISTED_FLAGS = 20
@@ -52,7 +53,7 @@ PAGE_TARGETS = 8
 PAGE_PROBLEMS = 4
 PAGE_PLANS = 6
 PAGE_FLAGS = 2
-PAGE_TOP_WARNINGS = 2  # tampering and injection, under the title
+PAGE_TOP_WARNINGS = 2  # tampering, injection, an uncertain structure: under the title
 PAGE_WARNINGS = 1  # any other kind, under 核对
 PAGE_LINE_CHARS = 60  # a plan line is cut at a clause break past this many characters
 PAGE_PROBLEM_CHARS = 90
@@ -202,6 +203,7 @@ def _byline_footer(summary: ReportSummary) -> tuple[str, str]:
         LEVELS.get(meta.level, ""),
         f"回顾期：{meta.review_period}" if meta.review_period else "",
         f"计划期：{meta.plan_period}" if meta.plan_period else "",
+        f"五年规划：{meta.five_year_period}" if meta.five_year_period else "",
     ]
     byline = " · ".join(p for p in parts if p) or "（发布者未识别）"
     engine = "离线规则引擎（未使用模型）" if meta.engine == "rules" else f"模型 {meta.model}"
@@ -268,8 +270,8 @@ def _page(summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: 
         if not line["text"] and text:
             line["text"] = _clip(text)
         line["mark"] = line["mark"] or _mark(claims.item(f"plans[{i}]."))
-    injected = [w for w in summary.warnings if w.kind in INJECTED]
-    others = [w for w in summary.warnings if w.kind not in INJECTED]
+    injected = [w for w in summary.warnings if w.kind in TOP_WARNINGS]
+    others = [w for w in summary.warnings if w.kind not in TOP_WARNINGS]
     plan_period = summary.meta.plan_period
     metrics = [_metric_row(*r) for r in _pick_rows(rows, PAGE_METRICS)]
     goals = [_target_row(m, c, plan_period) for m, c, _ in _pick_rows(targets, PAGE_TARGETS)]
@@ -336,7 +338,7 @@ def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict:
     flagged = _flagged(summary)
     table = [_metric_row(*r) for r in _pick_rows(rows, MAX_TABLE_METRICS)]
     return {
-        "top_warnings": [w.message for w in summary.warnings if w.kind in INJECTED][:3],
+        "top_warnings": [w.message for w in summary.warnings if w.kind in TOP_WARNINGS][:4],
         "metrics": table,
         "more_metrics": max(0, len(rows) - len(table)),
         "areas": [{"name": k, "entries": v} for k, v in areas.items()],
