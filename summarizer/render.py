@@ -196,7 +196,7 @@ def _clip(text: str, limit: int = PAGE_LINE_CHARS) -> str:
     return text[:cut].rstrip("，；。、： ") + "……"
 
 
-def _byline_footer(summary: ReportSummary) -> tuple[str, str]:
+def byline_and_footer(summary: ReportSummary) -> tuple[str, str]:
     meta = summary.meta
     parts = [
         meta.issuer,
@@ -235,7 +235,7 @@ def render_markdown(summary: ReportSummary, detail: str = "page") -> str:
         for i, p in enumerate(summary.plans)
         for j, m in enumerate(p.targets)
     ]
-    byline, footer = _byline_footer(summary)
+    byline, footer = byline_and_footer(summary)
     common = {
         "title": summary.meta.title or "政府工作报告",
         "byline": byline,

@@ -24,7 +24,7 @@ from jinja2 import Environment, StrictUndefined, Template
 
 from .grounding import SourceIndex, normalize
 from .models import Claim, Metric, ReportSummary
-from .render import INJECTED, ClaimIndex, _byline_footer, as_written, reason
+from .render import INJECTED, ClaimIndex, as_written, byline_and_footer, reason
 
 _ASSETS = ("brief.css", "brief.js")
 
@@ -241,7 +241,7 @@ def _context(summary: ReportSummary, source: str) -> dict[str, object]:
         Mark(a, b, key, "mark", "q bad" if (a, b) in brief.targets.flagged else "q")
         for (a, b), key in brief.targets.keys.items()
     ] + _removed(summary, source)
-    byline, footer = _byline_footer(summary)
+    byline, footer = byline_and_footer(summary)
     return {
         "title": summary.meta.title or "政府工作报告",
         "byline": byline,
