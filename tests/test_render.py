@@ -177,3 +177,22 @@ def test_json_is_utf8_and_round_trips():
     assert "地区生产总值" in text and "\\u" not in text
     assert ReportSummary.model_validate_json(text) == s
     assert render(s, "json") == text
+
+
+def test_the_largest_reports_get_a_one_page_brief_with_next_years_targets():
+    from click.testing import CliRunner
+    from conftest import CORPUS, REPORTS
+
+    from summarizer.cli import main
+
+    files = [*REPORTS.glob("*.txt"), *CORPUS.rglob("*.txt"), *CORPUS.rglob("*.html")]
+    for path in sorted(files, key=lambda p: p.stat().st_size)[-2:]:
+        r = CliRunner().invoke(main, ["summarize", str(path)], env={}, catch_exceptions=False)
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert len(lines) <= 60, path.name
+        targets = lines[
+            next(i for i, ln in enumerate(lines) if ln.endswith("目标") or " 目标：" in ln) :
+        ]
+        rows = [ln for ln in targets[3:] if ln.startswith("| ")]
+        assert len(rows) >= 5 and all(ln.endswith(("✓ |", "⚠ |")) or "⚠" in ln for ln in rows[:5])
