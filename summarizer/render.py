@@ -152,7 +152,9 @@ def as_written(m: Metric, with_change: bool = False) -> str:
         if not q or q in _NOT_BOUNDS or q in text:
             break
         if q in _AFTER:
-            return text.replace(figure, figure + q, 1) if figure in text else text
+            # After the figure itself, not after a longer number ending the same (5.6% for 6%).
+            pattern = rf"(?<![\d.])({re.escape(figure)})"
+            return re.sub(pattern, lambda f, q=q: f.group(1) + q, text, count=1)
         return q + text
     return text
 

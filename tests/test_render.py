@@ -127,6 +127,8 @@ def test_bounds_are_taken_from_the_quote_as_written():
     assert as_written(target(6, "%", "力争数字贸易进出口增长6%", "增长6%"), True) == "力争增长6%"
     assert as_written(target(80, "%", "城镇化率达到80%"), True) == "80%"  # 达到 is no bound
     assert as_written(target(6, "%", "增长6%左右", "增长6%左右"), True) == "增长6%左右"
+    raised = target(6, "%", "由5.6%提高到6%以上", "由5.6%提高到6%")
+    assert as_written(raised, True) == "由5.6%提高到6%以上"
 
 
 def test_pipes_in_cells_do_not_break_the_table():
