@@ -181,6 +181,8 @@ def test_filters_and_marked_spam(browser, page):
     browser.find_element(By.CSS_SELECTOR, "input[data-filter='only-targets']").click()
     assert not ok.is_displayed()
     assert browser.find_element(By.CSS_SELECTOR, "#targets a.fig").is_displayed()
+    plans = browser.find_elements(By.CSS_SELECTOR, "#plans .row")
+    assert all(p.is_displayed() == ("target" in p.get_attribute("class")) for p in plans)
     assert _console_errors(browser) == []
 
 
