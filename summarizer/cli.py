@@ -283,10 +283,11 @@ def _run_batch(inputs, settings, out_dir: Path, output_as, force: bool, console)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "html"]),
     default="table",
     show_default=True,
-    help="table (fits the terminal), json (the validation object) or csv (one row per claim).",
+    help="table (fits the terminal), json (the validation object), csv (one row per claim) "
+    "or html (the summary's HTML brief beside the source, as re-checked).",
 )
 @click.option("--flagged-only", is_flag=True, help="List only the claims that failed a check.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -316,6 +317,11 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool, debug
         sys.stdout.write(v.model_copy(update={"claims": shown}).model_dump_json(indent=2) + "\n")
     elif fmt == "csv":
         sys.stdout.write(to_csv(shown))
+    elif fmt == "html":
+        from .ingest import read_report
+        from .render_html import render_html
+
+        sys.stdout.write(render_html(checked, read_report(source).text))
     else:
         print_table(v, flagged_only)
     sys.exit(0 if v.flagged == 0 else 1)

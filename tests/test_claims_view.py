@@ -90,3 +90,14 @@ def test_csv_has_one_row_per_claim_with_its_span(summaries):
     rows = list(csv.DictReader(io.StringIO(flagged.stdout)))
     assert [r["status"] for r in rows] == ["value_mismatch", "quote_not_found"]
     assert rows[1]["span_start"] == ""  # a quote not in the report has no place
+
+
+def test_validate_shows_any_summary_as_an_html_brief(summaries):
+    from htmlcheck import Page
+
+    _, bad = summaries
+    r = _invoke(["validate", str(bad), "--source", str(REPORT), "--format", "html"])
+    assert r.exit_code == 1 and r.stdout.startswith("<!DOCTYPE html>")
+    page = Page(r.stdout)
+    assert len(page.links) > 400 and page.bad_links() == []
+    assert r.stdout.count('class="why"') >= 2  # both flags, with their reasons
