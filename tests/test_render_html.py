@@ -67,6 +67,7 @@ def test_report_text_is_escaped_never_run(tmp_path):
     summary = ReportSummary.model_validate_json(out.read_text(encoding="utf-8"))
     hostile = '\n<script>alert("x")</script><img src=x onerror=alert(1)>"\'&amp;\n'
     summary.problems[0].text += "<script>alert(2)</script>"
+    summary.problems[0].evidence.append('"><script>alert(3)</script>')  # into attributes too
     html = render_html(summary, read_report(report).text + hostile)
     page = Page(html)
     assert page.scripts == 1 and html.count("<script") == 1
