@@ -10,10 +10,11 @@ what failed or changed, unless forced.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -88,39 +89,34 @@ def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
     return [out_dir / f"{c}.{fmt}" for c in chosen]
 
 
-def _umask() -> int:
-    # Read without changing it: os.umask(0) would briefly loosen it for other threads.
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # no /proc (macOS, Windows): read it the classic way
-    os.umask(mask)
-    return mask
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file next to `path`, opened for writing."""
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            # Mode 0666 less the user's umask, applied by the system as for any new file
+            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write text via a temp file and rename, so a reader never sees half a file.
 
-    The file gets the mode any new file would (0666 less the umask), or keeps the mode of the
-    file it replaces: mkstemp's private 0600 would hide a brief from the user's colleagues.
+    A new file gets the user's umask like any other; a replaced file keeps its mode.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _temp_beside(path)
     try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
