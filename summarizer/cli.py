@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from .errors import InputError, SummarizerError, UsageError
+from .readers.corpus import CORPUS_SUFFIXES
 
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+# What a folder is scanned for: report files, and corpus files holding one report a row.
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
 # What -o FILE's extension says the output is.
 OUTPUT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
@@ -38,7 +40,8 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
             )
             if not found:
                 raise InputError(
-                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) in this folder"
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) "
+                    "or corpus files (.csv, .tsv, .jsonl, .parquet) in this folder"
                 )
             out.extend(found)
         else:
@@ -146,6 +149,8 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="JSON price table (env SUMMARIZER_PRICES).",
 )
+@click.option("--place", help="The issuing place (e.g. 南京市), whatever the report says.")
+@click.option("--year", type=int, help="The plan year (a 2024 report plans 2024).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def summarize(
     paths,
@@ -168,6 +173,8 @@ def summarize(
     force,
     rpm,
     prices_file,
+    place,
+    year,
     debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
@@ -190,6 +197,8 @@ def summarize(
         strict=strict,
         rpm=rpm,
         prices_file=prices_file,
+        place=place,
+        year=year,
     )
     inputs = _expand(paths)
     if output and (out_dir or len(inputs) > 1):
@@ -227,12 +236,15 @@ def _say_engine(console, settings, requested: str) -> None:
 
 def _summarize_one(document, settings, output_as, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
+    from rich.markup import escape
+
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
     from .render import render
 
-    with console.status(f"summarising {document.name} …"):
+    # A report's name is data: "[/x]" in a path is not rich markup.
+    with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     fmt, detail = output_as
@@ -246,7 +258,8 @@ def _summarize_one(document, settings, output_as, output, console) -> int:
     console.print(
         f"summarizer: {document.name}: {len(summary.achievements)} achievements, "
         f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
-        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
+        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged",
+        markup=False,
     )
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 
@@ -255,14 +268,15 @@ def _run_batch(inputs, settings, out_dir: Path, output_as, force: bool, console)
     """Summarise many reports into out_dir with a progress display and a closing table."""
     import asyncio
 
-    from .batch import run_batch
+    from .batch import plan_runs, run_batch
     from .progress import BatchProgress
 
     fmt, detail = output_as
-    with BatchProgress(console, len(inputs)) as progress:
+    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    with BatchProgress(console, len(planned)) as progress:
         runs = asyncio.run(
             run_batch(
-                inputs,
+                planned,
                 settings,
                 out_dir,
                 fmt,

@@ -249,3 +249,13 @@ def test_output_files_get_the_users_umask(tmp_path):
     assert (tmp_path / "shared.md").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "private.md").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "kept.md").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_path_that_looks_like_markup_is_printed_as_written(tmp_path):
+    folder = tmp_path / "d[" / "x]"  # the path holds "[/x]", a closing tag for rich
+    folder.mkdir(parents=True)
+    report = folder / "r[bold].txt"
+    report.write_bytes((REPORTS / "luoxi-2019.txt").read_bytes())
+    r = _invoke(["summarize", str(report)])
+    assert r.exit_code == 0, r.stderr
+    assert f"{report}: " in r.stderr and "internal error" not in r.stderr
