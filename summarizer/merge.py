@@ -186,6 +186,8 @@ def _headline(m: Metric, when: str) -> str:
 
 def stated_target(m: Metric) -> str:
     """A target's figure with its change, neither dropped: 240亿元（同比增长21%）; 增长7.5%以上."""
+    if m.value is None:  # a statement that no target is set: its words are all there is
+        return m.change or "不设具体目标"
     figure = f"{_fmt(m.value)}{m.unit}"
     if not m.change:
         return figure

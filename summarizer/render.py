@@ -143,6 +143,8 @@ def as_written(m: Metric, with_change: bool = False) -> str:
 
     With `with_change`, the figure and its change together (a target), neither dropped.
     """
+    if m.value is None:  # no target set (schema 2): nothing to bound
+        return stated_target(m)
     figure = f"{_fmt(m.value)}{m.unit}"
     text = stated_target(m) if with_change else figure
     for n in find_numbers(m.quote):
@@ -309,7 +311,7 @@ def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict:
     areas: dict[str, list[dict[str, str]]] = {}
     for i, a in enumerate(summary.achievements):
         texts = [
-            f"{m.name}{_fmt(m.value)}{m.unit}{_flag(claims.first(f'achievements[{i}].metrics[{j}]'))}"
+            f"{m.name}{as_written(m)}{_flag(claims.first(f'achievements[{i}].metrics[{j}]'))}"
             for j, m in enumerate(a.metrics)
         ]
         areas.setdefault(a.area or "其他", []).append(
@@ -371,12 +373,19 @@ def _shown(w: ReportWarning) -> ReportWarning:
 
 
 def _pick_rows(rows: list[Row], limit: int) -> list[Row]:
-    """Up to `limit` rows in report order: key indicators, the first of each area, the rest."""
+    """Up to `limit` rows in report order: headline indicators (those the annotation pass names,
+    or a key indicator's name), then the first of each area, then the rest."""
     if len(rows) <= limit:
         return rows
-    key = [i for i, r in enumerate(rows) if headline_rank(r[0].name) < len(KEY_INDICATORS)]
-    chosen, seen_areas = key[: limit // 2], {rows[i][2] for i in key[:1]}
+    key = [
+        i
+        for i, (m, _, _) in enumerate(rows)
+        if m.indicator is not None or headline_rank(m.name) < len(KEY_INDICATORS)
+    ]
+    chosen, seen_areas = key[:limit], {rows[i][2] for i in key[:1]}
     for i, r in enumerate(rows):
+        if len(chosen) >= limit:
+            break
         if i not in chosen and r[2] not in seen_areas:
             seen_areas.add(r[2])
             chosen.append(i)
