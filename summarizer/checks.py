@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING
 
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, check_kind, kind_evidence
-from .numbers import NumberMention, Period, direction_of, find_numbers, find_periods, to_base
+from .numbers import (
+    Direction,
+    NumberMention,
+    Period,
+    direction_of,
+    find_numbers,
+    find_periods,
+    to_base,
+)
 from .structure import PART_LABELS_ZH, Outline, SectionKind
 
 if TYPE_CHECKING:
@@ -199,7 +207,7 @@ class CheckText:
             for n in find_numbers(self.text):
                 if n.is_year:
                     continue
-                for v in {n.value, n.high} - {None}:
+                for v in {x for x in (n.value, n.high) if x is not None}:
                     key = (n.base_unit, _key(to_base(v, n.unit)[0]))
                     self._values.setdefault(key, []).append((n.start, n.end))
         return self._values.get((m.base_unit, _key(m.base_value)), [])
@@ -386,7 +394,7 @@ def check_direction(
     return None
 
 
-def _direction_finding(name: str, change: str, written: str, dirs: set) -> Finding:
+def _direction_finding(name: str, change: str, written: str, dirs: set[Direction]) -> Finding:
     said = "、".join(sorted("增加" if d.value == "up" else "减少" for d in dirs))
     return Finding(
         "direction_mismatch",
@@ -398,7 +406,8 @@ def _direction_finding(name: str, change: str, written: str, dirs: set) -> Findi
 
 # --- period -------------------------------------------------------------------------------
 
-_Scope = tuple  # ("m", first month, last month) | ("multi", years or None) | ("open",)
+# ("m", first month, last month) | ("multi", (first, last year) or None) | ("open",)
+_Scope = tuple[str | int | tuple[int, int] | None, ...]
 
 
 def _scope(p: Period) -> _Scope | None:

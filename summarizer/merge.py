@@ -108,8 +108,8 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
         for a in s.achievements:
             quotes = [*a.evidence, *(m.quote for m in a.metrics)]
             ach.append((_position(index, quotes, r.start), a))
-        for p in s.problems:
-            probs.append((_position(index, p.evidence, r.start), p))
+        for pr in s.problems:
+            probs.append((_position(index, pr.evidence, r.start), pr))
         for p in s.plans:
             quotes = [*p.evidence, *(m.quote for m in p.targets)]
             plans.append((_position(index, quotes, r.start), p))
@@ -131,12 +131,13 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
         if p.text.strip() or targets:
             plan_list.append(p.model_copy(update={"targets": targets}))
 
-    problems, seen_text = [], set()
-    for _, p in sorted(probs, key=lambda t: t[0]):
-        key = normalize(p.text)
+    problems: list[Problem] = []
+    seen_text: set[str] = set()
+    for _, pr in sorted(probs, key=lambda t: t[0]):
+        key = normalize(pr.text)
         if key and key not in seen_text:
             seen_text.add(key)
-            problems.append(p)
+            problems.append(pr)
 
     all_metrics = [m for a in achievements for m in a.metrics] + [
         m for p in plan_list for m in p.targets
