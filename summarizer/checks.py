@@ -339,8 +339,10 @@ def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | No
     )
 
 
-def _figure_at(value: float, unit: str, quote: str) -> int:
+def _figure_at(value: float | None, unit: str, quote: str) -> int:
     """Where the metric's own figure starts in its quote (the end when it is not there)."""
+    if value is None:  # "no target is set" states no figure
+        return len(quote)
     for m in _quantities(quote, unit):
         if _states(value, unit, m):
             return m.start
@@ -521,6 +523,11 @@ def check_metric(
     yet (a Metric validated on its own), which leaves the kind to the list's validator.
     """
     m = metric
+    if m.value is None:
+        # "No target is set" (bound "none") states no figure: only its list can be wrong.
+        if listed_as_target is None:
+            return None
+        return check_metric_kind(m, listed_as_target, text, span)
     found = check_figure(m.name, m.value, m.unit, m.quote)
     if found is None and m.change:
         sentence = after = ""

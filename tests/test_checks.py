@@ -236,3 +236,15 @@ def test_spanset_agrees_with_a_brute_force_scan():
         q = Span(a, a + rng.randint(1, 10))
         expected = any(s < q.end and q.start < e for s, e in raw if e > s)
         assert spans.overlaps(q) is expected, (raw, q)
+
+
+def test_a_statement_that_no_target_is_set_has_no_figure_to_check():
+    from summarizer.models import Metric
+
+    quote = "今年不设经济增长具体目标"
+    none = Metric(name="经济增长", value=None, unit="%", bound="none", kind="target", quote=quote)
+    assert check_metric(none, True, None, None) is None
+    assert check_metric(none, None, None, None) is None
+    # Listed among achievements, a target is still the wrong kind.
+    found = check_metric(none, False, None, None)
+    assert found is not None and found.status == "kind_mismatch"
