@@ -1,0 +1,445 @@
+"""Reports through a provider's Batch API (`--via batch`): rounds of batches until all are done.
+
+The live engine runs every chunk exactly as it would live, but with its HTTP stack replaced by
+`AnswerTransport`, which answers from the answers collected from batches (and from the response
+cache) and stops every request it has no answer for yet, keeping its exact body. Those bodies
+are the batch lines. When a batch's answers are collected the chunks run again: instructor
+parses each answer and the grounding validators judge it just as they judge a live answer; a
+rejected answer makes instructor write its re-ask, which becomes a line of the next round, up
+to the same re-ask limit. Request bodies, cache keys, parsing, validators and re-asks are
+therefore the live path's by construction, and a report whose chunks all have their answer is
+merged, validated and written at once by pipeline.assemble, as live.
+
+Collected answers are kept in the run folder (OUT/.summarizer-batch/answers) and written to the
+response cache, so a later live or batch run of the same reports costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from .batch import Manifest, ReportRun, fingerprint, output_paths, write_atomic
+from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
+from .cassette import CassetteStore, exchange_record, request_key, stored_response
+from .config import Settings
+from .engines import ChunkResult, EngineOutput
+from .errors import ReplayMissError, SummarizerError
+from .ingest import read_report
+from .pricing import cost, estimate_tokens, load_prices, price_of, with_cost
+from .transport import UsageMeter, current_meter
+
+# A line the provider keeps refusing (its error file) is tried this many times in all.
+MAX_ATTEMPTS = 3
+
+
+class AnswerPending(ReplayMissError):
+    """No answer yet for this request: it must go out in a batch."""
+
+    def __init__(self, key: str, body: dict[str, Any]) -> None:
+        super().__init__("no answer collected yet for this request")
+        self.key = key
+        self.body = body
+
+
+class AnswerTransport(httpx2.AsyncBaseTransport):
+    """Answers the live engine from collected batch answers, then the response cache."""
+
+    def __init__(self, answers: CassetteStore, cache: CassetteStore | None) -> None:
+        self.answers = answers
+        self.cache = cache
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(await request.aread() or b"{}")
+        key = request_key(body)
+        stored = self.answers.load(key)
+        paid = stored is not None  # answered by this run's batches: counted like a live call
+        if stored is None and self.cache is not None:
+            stored = self.cache.load(key)
+        if stored is None:
+            raise AnswerPending(key, body)
+        meter = current_meter.get()
+        if meter is not None:
+            if paid:
+                meter.add(stored["response"]["body"].get("usage"))
+            else:
+                meter.cached_calls += 1
+        return stored_response(stored["response"], request)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """The --via batch flags."""
+
+    max_lines: int
+    max_bytes: int
+    poll: float = 60.0
+    detach: bool = False
+    dry_run: bool = False
+
+
+def prompt_chars(body: dict[str, Any]) -> int:
+    """Characters of what the model reads in a request: its messages and the answer schema."""
+    schema = body.get("tools") or body.get("response_format") or []
+    return len(json.dumps(body.get("messages", []), ensure_ascii=False)) + len(
+        json.dumps(schema, ensure_ascii=False)
+    )
+
+
+Say = Callable[[str], None]
+
+
+class BatchRun:
+    """One `summarize --via batch` command: drive, submit, poll, collect, until done."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        settings: Settings,
+        out_dir: Path,
+        fmt: str,
+        options: BatchOptions,
+        force: bool = False,
+        say: Say = print,
+        out: Say = print,
+        on_change: Callable[[ReportRun], None] | None = None,
+        client: Any = None,
+    ) -> None:
+        from .engines.batch_api import BatchClient
+        from .engines.llm import LLMEngine, recording_stamp
+
+        self.settings, self.out_dir, self.fmt, self.opt = settings, out_dir, fmt, options
+        self.force, self.say, self.out = force, say, out
+        self.notify = on_change or (lambda run: None)
+        self.state = RunState.load(out_dir, settings.base_url)
+        self.store = CassetteStore(self.state.dir / "answers")
+        self.cache = CassetteStore(settings.cache_dir) if settings.cache_dir else None
+        bare = settings.with_(record_dir=None, replay_dir=None, cache_dir=None)
+        self.engine = LLMEngine(bare, answers=AnswerTransport(self.store, self.cache))
+        self.client = client or BatchClient(settings)
+        self.stamp = recording_stamp()
+        self.prices = load_prices(settings.prices_file, batch=True)
+        self.manifest = Manifest(out_dir)
+        self.fp = fingerprint(settings, fmt)
+        self.runs = [
+            ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)
+        ]
+        self.waiting: dict[str, set[int]] = {}  # custom_id -> reports waiting for that line
+        # --dry-run: custom_id -> (chunk, model, prompt characters, bytes of the line)
+        self.planned: dict[str, tuple[str, str, int, int]] = {}
+
+    async def run(self) -> list[ReportRun]:
+        """Rounds until every report is done or failed (or, with --detach, until submitted)."""
+        try:
+            todo = set(range(len(self.runs)))
+            first = True
+            while True:
+                await self._round(todo, first)
+                first = False
+                if self.opt.dry_run:
+                    self._print_plan()
+                    return self.runs
+                await self._submit()
+                if not self.waiting:
+                    return self.runs
+                todo = await self._wait()
+                if not todo:  # detached
+                    return self.runs
+        finally:
+            await self.engine.aclose()
+            await self.client.aclose()
+
+    # --- driving reports through the live engine --------------------------------------------
+
+    async def _round(self, todo: set[int], first: bool) -> None:
+        from .engines.batch_api import LineTooBig, Spool
+
+        spool = Spool(self.state, self.opt.max_lines, self.opt.max_bytes)
+        try:
+            for i in sorted(todo):
+                run = self.runs[i]
+                if run.status == "failed":
+                    continue
+                try:
+                    pending = await self._drive(run, first)
+                    if pending:
+                        self._queue(i, pending, spool)
+                except LineTooBig as e:
+                    run.status, run.reason = "failed", str(e)
+                    self.notify(run)
+        finally:
+            if not self.opt.dry_run:
+                spool.close_all()
+                self.state.save()
+
+    async def _drive(self, run: ReportRun, first: bool) -> list[tuple[str, AnswerPending]]:
+        """Run a report's chunks; write it when all are answered, else say what is missing."""
+        from .engines.llm import asked_chunks
+        from .pipeline import assemble, prepare
+        from .render import render_json, render_markdown
+
+        try:
+            document = read_report(run.path)
+            assert run.output is not None
+            if (
+                first
+                and not self.force
+                and self.manifest.up_to_date(run.output, document.sha256, self.fp)
+            ):
+                run.status = "skipped"
+                self.notify(run)
+                return []
+            report = prepare(document, self.settings.chunk_chars)
+            chunks = asked_chunks(report)
+            run.chunks = len(chunks)
+            meter = UsageMeter()
+            token = current_meter.set(meter)
+            try:
+                answers = await asyncio.gather(
+                    *(self.engine.extract_chunk(report, c) for c in chunks),
+                    return_exceptions=True,
+                )
+            finally:
+                current_meter.reset(token)
+            run.meter = meter
+            pending = [
+                (f"{run.path}#{c.index}", a)
+                for c, a in zip(chunks, answers, strict=True)
+                if isinstance(a, AnswerPending)
+            ]
+            failure = next((a for a in answers if isinstance(a, BaseException)), None)
+            if failure is not None and not isinstance(failure, AnswerPending):
+                raise failure
+            if pending:
+                run.status = "waiting"
+                return pending
+            output = EngineOutput(results=[], usage=meter)
+            for c, (summary, warning) in zip(chunks, answers, strict=True):  # type: ignore[misc]
+                output.results.append(ChunkResult(c.start, c.end, summary))
+                if warning is not None:
+                    output.warnings.append(warning)
+            outcome = assemble(report, self.engine, output, self.settings.strict)
+            summary = with_cost(outcome.summary, self.prices)
+            text = render_json(summary) if self.fmt == "json" else render_markdown(summary)
+            write_atomic(run.output, text)
+            self.manifest.mark(run.output, document.sha256, self.fp)
+            run.cost = summary.meta.usage.cost
+            run.verified = summary.validation.verified
+            run.flagged = outcome.flagged_before_strict
+            run.status = "done"
+        except SummarizerError as e:
+            run.status, run.reason = "failed", str(e)
+        except Exception as e:  # one report must never stop the run
+            run.status, run.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+        self.notify(run)
+        return []
+
+    def _queue(self, i: int, pending: list[tuple[str, AnswerPending]], spool: Any) -> None:
+        """Turn a report's missing answers into lines, each line once."""
+        from .engines.batch_api import request_line
+
+        run = self.runs[i]
+        for _, p in pending:
+            line = self.state.lines.get(p.key[:32])
+            if line and line.state in RETRYABLE and line.attempts >= MAX_ATTEMPTS:
+                run.status = "failed"
+                run.reason = f"the batch endpoint gave no answer after {line.attempts} tries: "
+                run.reason += line.error or "no reason given"
+                self.notify(run)
+                return
+        for ref, p in pending:
+            cid = p.key[:32]
+            self.waiting.setdefault(cid, set()).add(i)
+            if self.opt.dry_run:
+                if cid not in self.planned:
+                    size = len(request_line(cid, p.body))
+                    model = str(p.body.get("model", ""))
+                    self.planned[cid] = (ref, model, prompt_chars(p.body), size)
+                continue
+            line = self.state.lines.get(cid)
+            if line is not None and line.state in ("queued", "submitted"):
+                if ref not in line.chunks:
+                    line.chunks.append(ref)
+                continue  # already on its way: never a second line
+            if line is None:
+                asks = sum(m.get("role") == "assistant" for m in p.body.get("messages", []))
+                line = Line(p.key, str(p.body.get("model", "")), [ref], asks)
+                self.state.lines[cid] = line
+            line.state, line.batch, line.attempts = "queued", "", line.attempts + 1
+            spool.add(cid, line, p.body)
+
+    # --- the provider -----------------------------------------------------------------------
+
+    async def _submit(self) -> None:
+        """Upload and submit every input file not yet in a batch; save the state after each."""
+        for name, f in self.state.files.items():
+            if f.batch:
+                continue
+            batch = None
+            if f.file_id:  # uploaded by an earlier run that may have died right after creating
+                batch = await self.client.find(f.file_id)
+            else:
+                f.file_id = await self.client.upload(self.state.dir / name)
+                self.state.save()
+            batch = batch or await self.client.submit(f.file_id)
+            f.batch = batch.id
+            self.state.batches[batch.id] = BatchRecord(name, batch.status, total=f.lines)
+            for line in self.state.lines.values():
+                if line.file == name and line.state == "queued":
+                    line.state, line.batch = "submitted", batch.id
+            self.state.save()
+            self.say(f"submitted {name} as batch {batch.id}: {f.lines:,} requests, {f.model}")
+
+    async def _wait(self) -> set[int]:
+        """Poll until some batch ends; the reports its answers concern (none when detached)."""
+        from .engines.batch_api import pause
+
+        while True:
+            changed: set[str] = set()
+            for bid in self.state.in_flight():
+                changed |= await self._check(bid)
+            self.say(self._progress())
+            if changed:
+                todo: set[int] = set()
+                for cid in changed:
+                    todo |= self.waiting.pop(cid, set())
+                if todo:
+                    return todo
+            if not self.state.in_flight() and self.waiting:
+                # Waiting on lines no batch holds (lost answers): a new round resubmits them.
+                todo = set().union(*self.waiting.values())
+                self.waiting.clear()
+                return todo
+            if self.opt.detach:
+                self._detached()
+                return set()
+            await pause(self.opt.poll)
+
+    async def _check(self, bid: str) -> set[str]:
+        rec = self.state.batches[bid]
+        batch = await self.client.status(bid)
+        rec.status = batch.status
+        counts = batch.request_counts
+        if counts is not None:
+            rec.completed, rec.failed, rec.total = counts.completed, counts.failed, counts.total
+        if batch.status not in TERMINAL:
+            return set()
+        changed = await self._collect(bid, batch)
+        errors = getattr(batch.errors, "data", None) or []
+        rec.error = "; ".join(str(e.message or e.code) for e in errors)[:300]
+        rec.collected = True
+        self.state.save()
+        return changed
+
+    async def _collect(self, bid: str, batch: Any) -> set[str]:
+        """Store every answer of a finished batch; mark what failed or never ran."""
+        from .engines.batch_api import ENDPOINT, read_request
+
+        changed: set[str] = set()
+        for file_id in (batch.output_file_id, batch.error_file_id):
+            if not file_id:
+                continue
+            async for o in self.client.results(file_id):
+                line = self.state.lines.get(o.custom_id)
+                if line is None or line.batch != bid or line.state != "submitted":
+                    continue
+                changed.add(o.custom_id)
+                if o.completion is None:
+                    line.state, line.error = "error", o.error
+                    continue
+                body = read_request(self.state, line)
+                record = exchange_record(line.key, self.stamp, "POST", ENDPOINT, body, o.completion)
+                self.store.save(line.key, record)
+                if self.cache is not None:
+                    self.cache.save(line.key, record)
+                line.state, line.error = "done", ""
+                self._count(line, o.completion.get("usage") or {})
+        for cid, line in self.state.lines.items():
+            if line.batch == bid and line.state == "submitted":
+                line.state, line.error = "unfinished", f"batch {batch.status}"
+                changed.add(cid)
+        return changed
+
+    def _count(self, line: Line, usage: dict[str, Any]) -> None:
+        t = self.state.totals
+        pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        t.prompt_tokens += pt
+        t.completion_tokens += ct
+        t.cost = round(t.cost + cost(line.model, pt, ct, self.prices), 6)
+
+    # --- what the user sees -----------------------------------------------------------------
+
+    def _progress(self) -> str:
+        s = self.state
+        flying = [s.batches[b] for b in s.in_flight()]
+        done = s.counts().get("done", 0) + sum(b.completed for b in flying)
+        failed = sum(s.counts().get(k, 0) for k in RETRYABLE) + sum(b.failed for b in flying)
+        total = sum(b.total for b in flying)
+        t = s.totals
+        return (
+            f"batches {len(s.batches) - len(flying)}/{len(s.batches)} done · "
+            f"lines {done:,} done, {failed:,} failed, {total:,} in running batches · "
+            f"tokens {t.prompt_tokens + t.completion_tokens:,} · ${t.cost:.4f} at batch price"
+        )
+
+    def _detached(self) -> None:
+        flying = self.state.in_flight()
+        self.say(
+            f"detached: {len(flying)} batch(es) running at the endpoint "
+            f"({', '.join(flying[:3])}{' …' if len(flying) > 3 else ''}). Run the same command "
+            "again to wait for them and write the reports (add --detach to collect only what "
+            "has finished and exit)."
+        )
+
+    def _print_plan(self) -> None:
+        """--dry-run: the requests of the first round, their tokens and batch price."""
+        from .engines.batch_api import fits
+
+        by_model: dict[str, list[tuple[int, int]]] = {}
+        for cid, (ref, model, chars, size) in self.planned.items():
+            self.out(f"{cid}  {ref}  {model}  ~{estimate_tokens(chars):,} prompt tokens")
+            by_model.setdefault(model, []).append((chars, size))
+        files, tokens, dollars = 0, 0, 0.0
+        for model, lines in by_model.items():
+            n = size = 0
+            files += 1
+            for _, add in lines:
+                if not fits(n, size, add, self.opt.max_lines, self.opt.max_bytes):
+                    files, n, size = files + 1, 0, 0
+                n, size = n + 1, size + add
+            model_tokens = sum(estimate_tokens(chars) for chars, _ in lines)
+            tokens += model_tokens
+            dollars += cost(model, model_tokens, 0, self.prices)
+        named = ", ".join(_price_label(m, price_of(m, self.prices)) for m in by_model)
+        self.out(
+            f"dry run: {len(self.planned):,} requests in {files} input file(s), "
+            f"~{tokens:,} prompt tokens, ~${dollars:.4f} at the batch price ({named}); "
+            "answers (completion tokens) and any re-asks come on top. Nothing was submitted."
+        )
+
+
+def _price_label(model: str, price: tuple[float, float] | None) -> str:
+    return f"{model} ${price[0]:g}/M input tokens" if price else f"{model}: no price known"
+
+
+async def run_via_batch(
+    paths: Sequence[str],
+    settings: Settings,
+    out_dir: Path,
+    fmt: str,
+    options: BatchOptions,
+    force: bool = False,
+    say: Say = print,
+    out: Say = print,
+    on_change: Callable[[ReportRun], None] | None = None,
+) -> list[ReportRun]:
+    """Summarise every report through the provider's Batch API into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = BatchRun(paths, settings, out_dir, fmt, options, force, say, out, on_change)
+    return await run.run()
