@@ -17,60 +17,24 @@ response cache, so a later live or batch run of the same reports costs nothing.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx2
-
 from .batch import Manifest, ReportRun, fingerprint, output_paths, write_atomic
+from .batch_answers import AnswerPending, AnswerTransport
 from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
-from .cassette import CassetteStore, exchange_record, request_key, stored_response
+from .cassette import CassetteStore, exchange_record
 from .config import Settings
 from .engines import ChunkResult, EngineOutput
-from .errors import ReplayMissError, SummarizerError
+from .errors import SummarizerError
 from .ingest import read_report
-from .pricing import cost, estimate_tokens, load_prices, price_of, with_cost
+from .pricing import cost, load_prices, with_cost
 from .transport import UsageMeter, current_meter
 
 # A line the provider keeps refusing (its error file) is tried this many times in all.
 MAX_ATTEMPTS = 3
-
-
-class AnswerPending(ReplayMissError):
-    """No answer yet for this request: it must go out in a batch."""
-
-    def __init__(self, key: str, body: dict[str, Any]) -> None:
-        super().__init__("no answer collected yet for this request")
-        self.key = key
-        self.body = body
-
-
-class AnswerTransport(httpx2.AsyncBaseTransport):
-    """Answers the live engine from collected batch answers, then the response cache."""
-
-    def __init__(self, answers: CassetteStore, cache: CassetteStore | None) -> None:
-        self.answers = answers
-        self.cache = cache
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        body = json.loads(await request.aread() or b"{}")
-        key = request_key(body)
-        stored = self.answers.load(key)
-        paid = stored is not None  # answered by this run's batches: counted like a live call
-        if stored is None and self.cache is not None:
-            stored = self.cache.load(key)
-        if stored is None:
-            raise AnswerPending(key, body)
-        meter = current_meter.get()
-        if meter is not None:
-            if paid:
-                meter.add(stored["response"]["body"].get("usage"))
-            else:
-                meter.cached_calls += 1
-        return stored_response(stored["response"], request)
 
 
 @dataclass(frozen=True)
@@ -82,14 +46,6 @@ class BatchOptions:
     poll: float = 60.0
     detach: bool = False
     dry_run: bool = False
-
-
-def prompt_chars(body: dict[str, Any]) -> int:
-    """Characters of what the model reads in a request: its messages and the answer schema."""
-    schema = body.get("tools") or body.get("response_format") or []
-    return len(json.dumps(body.get("messages", []), ensure_ascii=False)) + len(
-        json.dumps(schema, ensure_ascii=False)
-    )
 
 
 Say = Callable[[str], None]
@@ -242,6 +198,7 @@ class BatchRun:
 
     def _queue(self, i: int, pending: list[tuple[str, AnswerPending]], spool: Any) -> None:
         """Turn a report's missing answers into lines, each line once."""
+        from .batch_plan import prompt_chars
         from .engines.batch_api import request_line
 
         run = self.runs[i]
@@ -255,7 +212,6 @@ class BatchRun:
                 return
         for ref, p in pending:
             cid = p.key[:32]
-            self.waiting.setdefault(cid, set()).add(i)
             if self.opt.dry_run:
                 if cid not in self.planned:
                     size = len(request_line(cid, p.body))
@@ -266,13 +222,15 @@ class BatchRun:
             if line is not None and line.state in ("queued", "submitted"):
                 if ref not in line.chunks:
                     line.chunks.append(ref)
+                self.waiting.setdefault(cid, set()).add(i)
                 continue  # already on its way: never a second line
             if line is None:
                 asks = sum(m.get("role") == "assistant" for m in p.body.get("messages", []))
                 line = Line(p.key, str(p.body.get("model", "")), [ref], asks)
-                self.state.lines[cid] = line
+            spool.add(cid, line, p.body)  # may refuse a request too big for any file
             line.state, line.batch, line.attempts = "queued", "", line.attempts + 1
-            spool.add(cid, line, p.body)
+            self.state.lines[cid] = line
+            self.waiting.setdefault(cid, set()).add(i)
 
     # --- the provider -----------------------------------------------------------------------
 
@@ -392,40 +350,15 @@ class BatchRun:
         flying = self.state.in_flight()
         self.say(
             f"detached: {len(flying)} batch(es) running at the endpoint "
-            f"({', '.join(flying[:3])}{' …' if len(flying) > 3 else ''}). Run the same command "
+            f"({', '.join(flying[:3])}{' …' if len(flying) > 3 else ''}); run the same command "
             "again to wait for them and write the reports (add --detach to collect only what "
             "has finished and exit)."
         )
 
     def _print_plan(self) -> None:
-        """--dry-run: the requests of the first round, their tokens and batch price."""
-        from .engines.batch_api import fits
+        from .batch_plan import print_plan
 
-        by_model: dict[str, list[tuple[int, int]]] = {}
-        for cid, (ref, model, chars, size) in self.planned.items():
-            self.out(f"{cid}  {ref}  {model}  ~{estimate_tokens(chars):,} prompt tokens")
-            by_model.setdefault(model, []).append((chars, size))
-        files, tokens, dollars = 0, 0, 0.0
-        for model, lines in by_model.items():
-            n = size = 0
-            files += 1
-            for _, add in lines:
-                if not fits(n, size, add, self.opt.max_lines, self.opt.max_bytes):
-                    files, n, size = files + 1, 0, 0
-                n, size = n + 1, size + add
-            model_tokens = sum(estimate_tokens(chars) for chars, _ in lines)
-            tokens += model_tokens
-            dollars += cost(model, model_tokens, 0, self.prices)
-        named = ", ".join(_price_label(m, price_of(m, self.prices)) for m in by_model)
-        self.out(
-            f"dry run: {len(self.planned):,} requests in {files} input file(s), "
-            f"~{tokens:,} prompt tokens, ~${dollars:.4f} at the batch price ({named}); "
-            "answers (completion tokens) and any re-asks come on top. Nothing was submitted."
-        )
-
-
-def _price_label(model: str, price: tuple[float, float] | None) -> str:
-    return f"{model} ${price[0]:g}/M input tokens" if price else f"{model}: no price known"
+        print_plan(self.planned, self.opt.max_lines, self.opt.max_bytes, self.prices, self.out)
 
 
 async def run_via_batch(
@@ -440,6 +373,7 @@ async def run_via_batch(
     on_change: Callable[[ReportRun], None] | None = None,
 ) -> list[ReportRun]:
     """Summarise every report through the provider's Batch API into out_dir."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if not options.dry_run:
+        out_dir.mkdir(parents=True, exist_ok=True)
     run = BatchRun(paths, settings, out_dir, fmt, options, force, say, out, on_change)
     return await run.run()

@@ -208,6 +208,8 @@ def summarize(
         prices_file=prices_file,
     )
     inputs = _expand(paths)
+    if via == "batch" and "-" in inputs:
+        raise UsageError("--via batch reads report files (a later run reads them again), not stdin")
     if output and (out_dir or len(inputs) > 1):
         raise UsageError("-o writes one report; use --out-dir DIR for several")
     if len(inputs) > 1 and not out_dir:

@@ -96,7 +96,9 @@ class BatchLoopback(LoopbackServer):
         models = {line["body"]["model"] for line in lines}
         ids = [line["custom_id"] for line in lines]
         bad = len(models) != 1 or len(set(ids)) != len(ids)
-        bad = bad or any(ln["url"] != body.get("endpoint") or ln["method"] != "POST" for ln in lines)
+        bad = bad or any(
+            ln["url"] != body.get("endpoint") or ln["method"] != "POST" for ln in lines
+        )
         if bad:
             return Reply(status=400, body={"error": {"message": "invalid batch input file"}})
         bid = self._id("batch")
@@ -181,7 +183,11 @@ class BatchLoopback(LoopbackServer):
                 data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
                 b[kind] = self._file(data.encode("utf-8"), f"{kind}.jsonl", "batch_output")["id"]
         b["status"] = status
-        b["request_counts"] = {"total": len(self.lines[b["id"]]), "completed": len(out), "failed": len(err)}
+        b["request_counts"] = {
+            "total": len(self.lines[b["id"]]),
+            "completed": len(out),
+            "failed": len(err),
+        }
 
     def _handler(self):
         base = super()._handler()
