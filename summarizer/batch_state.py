@@ -103,18 +103,21 @@ class RunState:
         here = endpoint_label(endpoint)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
+            state = cls(
+                path,
+                raw.get("endpoint", ""),
+                lines={k: Line(**{**v, "at": tuple(v["at"])}) for k, v in raw["lines"].items()},
+                files={k: InputFile(**v) for k, v in raw["files"].items()},
+                batches={k: BatchRecord(**v) for k, v in raw["batches"].items()},
+                totals=Totals(**raw.get("totals", {})),
+            )
         except FileNotFoundError:
             return cls(path, here)
-        except (OSError, ValueError) as e:
-            raise UsageError(f"{path}: unreadable batch state ({type(e).__name__})") from None
-        state = cls(
-            path,
-            raw.get("endpoint", ""),
-            lines={k: Line(**{**v, "at": tuple(v["at"])}) for k, v in raw["lines"].items()},
-            files={k: InputFile(**v) for k, v in raw["files"].items()},
-            batches={k: BatchRecord(**v) for k, v in raw["batches"].items()},
-            totals=Totals(**raw.get("totals", {})),
-        )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise UsageError(
+                f"{path}: unreadable batch state ({type(e).__name__}); "
+                "move it away to start the run afresh"
+            ) from None
         active = any(not b.collected for b in state.batches.values())
         if active and state.endpoint != here:
             raise UsageError(

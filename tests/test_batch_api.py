@@ -480,3 +480,46 @@ def test_only_the_model_modules_import_the_sdk():
         if pattern.search(p.read_text(encoding="utf-8"))
     }
     assert importing <= allowed and "engines/batch_api.py" in importing
+
+
+def test_result_lines_in_each_shape_the_endpoints_write():
+    from summarizer.engines.batch_api import parse_result
+
+    answer = {"choices": [{"message": {"content": "{}"}}], "usage": {"prompt_tokens": 3}}
+    ok = parse_result({"custom_id": "a", "response": {"status_code": 200, "body": answer}})
+    assert ok.completion == answer and not ok.error
+    bare = parse_result({"custom_id": "b", "response": answer})  # the completion without a wrapper
+    assert bare.completion == answer
+    http = parse_result(
+        {"custom_id": "c", "response": {"status_code": 429, "body": error_body(429, "slow down")}}
+    )
+    assert (
+        http.completion is None and http.error.startswith("HTTP 429") and "slow down" in http.error
+    )
+    expired = parse_result(
+        {"custom_id": "d", "response": None, "error": {"code": "batch_expired", "message": "late"}}
+    )
+    assert expired.completion is None and expired.error == "batch_expired: late"
+
+
+def test_an_unreadable_state_is_a_one_line_error_and_nothing_is_sent(tmp_path):
+    src = _samples(tmp_path, 1)
+    out = tmp_path / "out"
+    (out / RUN_DIR).mkdir(parents=True)
+    (out / RUN_DIR / "state.json").write_text('{"lines": [1, 2]}', encoding="utf-8")
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        r = _via_batch(srv, src, out)
+    assert r.exit_code == 2 and "unreadable batch state" in r.stderr
+    assert srv.calls == [] and "Traceback" not in r.output
+
+
+def test_batches_of_another_endpoint_are_not_mixed_up(tmp_path):
+    src = _samples(tmp_path, 1)
+    out = tmp_path / "out"
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        srv.fates = ["hold"]
+        assert _via_batch(srv, src, out, "--detach").exit_code == 0
+    with BatchLoopback(answer_with(grounded_answer)) as other:
+        r = _via_batch(other, src, out)
+    assert r.exit_code == 2 and "use the same --base-url" in r.stderr
+    assert other.calls == []

@@ -134,6 +134,8 @@ def parse_result(obj: dict[str, Any]) -> Outcome:
     response = obj.get("response") or {}
     body = response.get("body")
     status = response.get("status_code")
+    if body is None and "choices" in response:  # some servers write the completion bare
+        body, status = response, 200
     if status == 200 and isinstance(body, dict) and body.get("choices"):
         return Outcome(cid, body, "")
     err = obj.get("error") or (body.get("error") if isinstance(body, dict) else None) or {}
