@@ -87,6 +87,7 @@ class BatchRun:
             ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)
         ]
         self.waiting: dict[str, set[int]] = {}  # custom_id -> reports waiting for that line
+        self._last_progress = ""
         # --dry-run: custom_id -> (chunk, model, prompt characters, bytes of the line)
         self.planned: dict[str, tuple[str, str, int, int]] = {}
 
@@ -262,7 +263,10 @@ class BatchRun:
             changed: set[str] = set()
             for bid in self.state.in_flight():
                 changed |= await self._check(bid)
-            self.say(self._progress())
+            line = self._progress()
+            if line != self._last_progress:  # a line per change, not per poll
+                self.say(line)
+                self._last_progress = line
             if changed:
                 todo: set[int] = set()
                 for cid in changed:
