@@ -204,6 +204,7 @@ class BatchRun:
 
         run = self.runs[i]
         for _, p in pending:
+            spool.check(p.key[:32], p.body)  # a report with a request too big sends none
             line = self.state.lines.get(p.key[:32])
             if line and line.state in RETRYABLE and line.attempts >= MAX_ATTEMPTS:
                 run.status = "failed"
@@ -292,14 +293,14 @@ class BatchRun:
             rec.completed, rec.failed, rec.total = counts.completed, counts.failed, counts.total
         if batch.status not in TERMINAL:
             return set()
-        changed = await self._collect(bid, batch)
         errors = getattr(batch.errors, "data", None) or []
         rec.error = "; ".join(str(e.message or e.code) for e in errors)[:300]
+        changed = await self._collect(bid, batch, rec.error)
         rec.collected = True
         self.state.save()
         return changed
 
-    async def _collect(self, bid: str, batch: Any) -> set[str]:
+    async def _collect(self, bid: str, batch: Any, why: str) -> set[str]:
         """Store every answer of a finished batch; mark what failed or never ran."""
         from .engines.batch_api import ENDPOINT, read_request
 
@@ -324,7 +325,8 @@ class BatchRun:
                 self._count(line, o.completion.get("usage") or {})
         for cid, line in self.state.lines.items():
             if line.batch == bid and line.state == "submitted":
-                line.state, line.error = "unfinished", f"batch {batch.status}"
+                line.state = "unfinished"
+                line.error = f"batch {batch.status}" + (f" ({why})" if why else "")
                 changed.add(cid)
         return changed
 

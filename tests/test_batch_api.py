@@ -332,6 +332,16 @@ def test_an_expired_or_failed_batch_resubmits_only_its_unfinished_lines(tmp_path
     assert len(_outputs(tmp_path / "out")) == 2
 
 
+def test_a_batch_that_keeps_failing_fails_its_reports_with_the_providers_reason(tmp_path):
+    src = _samples(tmp_path, 1)
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        srv.fates = ["failed"] * 3
+        r = _via_batch(srv, src, tmp_path / "out")
+    assert r.exit_code == 1 and len(srv.batches) == 3
+    assert "batch failed (scripted failure)" in r.stderr
+    assert not _outputs(tmp_path / "out")
+
+
 def test_a_batch_cancelled_at_the_provider_is_collected_and_its_rest_resubmitted(tmp_path):
     src = _samples(tmp_path, 2)
     out = tmp_path / "out"
@@ -405,6 +415,7 @@ def test_a_request_larger_than_a_file_may_be_fails_its_report_with_one_line(tmp_
         r = _via_batch(srv, src, tmp_path / "out", "--batch-max-bytes", "1000")
     assert r.exit_code == 1 and "--batch-max-bytes" in r.stderr
     assert srv.calls == []
+    assert not list((tmp_path / "out").rglob("*.jsonl"))  # no request of that report was kept
 
 
 def test_one_model_a_file(tmp_path):

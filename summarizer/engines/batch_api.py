@@ -66,14 +66,19 @@ class Spool:
         self._open: dict[str, tuple[str, BinaryIO]] = {}  # model -> (file name, handle)
         self._files: dict[str, InputFile] = {}  # every file this spool wrote
 
-    def add(self, custom_id: str, line: Line, body: dict[str, Any]) -> None:
-        """Append a request to its model's current file, starting a new one at a limit."""
+    def check(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        """The request's line, or LineTooBig when no input file could hold it."""
         data = request_line(custom_id, body)
         if len(data) > self.max_bytes:
             raise LineTooBig(
                 f"one request is {len(data):,} bytes, more than --batch-max-bytes "
                 f"{self.max_bytes:,} allows for a whole file"
             )
+        return data
+
+    def add(self, custom_id: str, line: Line, body: dict[str, Any]) -> None:
+        """Append a request to its model's current file, starting a new one at a limit."""
+        data = self.check(custom_id, body)
         current = self._open.get(line.model)
         if current is not None:
             f = self._files[current[0]]
