@@ -176,6 +176,9 @@ class BatchRun:
             if pending:
                 run.status = "waiting"
                 return pending
+            if self.opt.dry_run:  # every answer is in the cache already: nothing to send
+                run.status = "cached"
+                return []
             output = EngineOutput(results=[], usage=meter)
             for c, (summary, warning) in zip(chunks, answers, strict=True):  # type: ignore[misc]
                 output.results.append(ChunkResult(c.start, c.end, summary))
@@ -221,7 +224,7 @@ class BatchRun:
                     self.planned[cid] = (ref, model, prompt_chars(p.body), size)
                 continue
             line = self.state.lines.get(cid)
-            if line is not None and line.state in ("queued", "submitted"):
+            if line is not None and self._on_its_way(line):
                 if ref not in line.chunks:
                     line.chunks.append(ref)
                 self.waiting.setdefault(cid, set()).add(i)
@@ -233,6 +236,16 @@ class BatchRun:
             line.state, line.batch, line.attempts = "queued", "", line.attempts + 1
             self.state.lines[cid] = line
             self.waiting.setdefault(cid, set()).add(i)
+
+    def _on_its_way(self, line: Line) -> bool:
+        """Whether a line is in a file still to submit or in a batch still running."""
+        if line.state == "queued":
+            f = self.state.files.get(line.file)
+            return f is None or not f.batch  # None: in this round's spool, not yet closed
+        if line.state == "submitted":
+            rec = self.state.batches.get(line.batch)
+            return rec is not None and not rec.collected
+        return False
 
     # --- the provider -----------------------------------------------------------------------
 

@@ -230,6 +230,12 @@ def test_dry_run_prints_the_requests_and_their_batch_price_and_sends_nothing(tmp
     dollars = float(re.search(r"~\$([\d.]+) at the batch price", r.stdout).group(1))
     assert dollars == pytest.approx(round(total * 0.5 / 1e6, 4), abs=1e-4)
 
+    # Answers already in the response cache are not requested again, and a dry run writes nothing.
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        _live(srv, src, tmp_path / "warm")  # fills the cache
+        r = _via_batch(srv, src, out, "--dry-run")
+    assert "dry run: 0 requests" in r.stdout and not out.exists()
+
 
 # --- rounds: re-asks, error files, expired / failed / cancelled batches -----------------------
 
