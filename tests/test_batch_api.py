@@ -161,7 +161,7 @@ def test_killed_after_its_batch_was_created_a_rerun_makes_no_second_batch(tmp_pa
             stderr=subprocess.DEVNULL,
         )
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while len(srv.calls) < 4 and time.monotonic() < deadline:  # polled a few times
                 time.sleep(0.05)
         finally:
