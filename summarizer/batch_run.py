@@ -251,8 +251,10 @@ class BatchRun:
 
     async def _submit(self) -> None:
         """Upload and submit every input file not yet in a batch; save the state after each."""
+        from .engines.batch_api import BatchRefused
+
         for name, f in self.state.files.items():
-            if f.batch:
+            if f.batch or f.refused:
                 continue
             batch = None
             if f.file_id:  # uploaded by an earlier run that may have died right after creating
@@ -260,7 +262,11 @@ class BatchRun:
             else:
                 f.file_id = await self.client.upload(self.state.dir / name)
                 self.state.save()
-            batch = batch or await self.client.submit(f.file_id)
+            try:
+                batch = batch or await self.client.submit(f.file_id)
+            except BatchRefused as e:
+                self._refused(name, str(e))
+                continue
             f.batch = batch.id
             self.state.batches[batch.id] = BatchRecord(name, batch.status, total=f.lines)
             for line in self.state.lines.values():
@@ -268,6 +274,15 @@ class BatchRun:
                     line.state, line.batch = "submitted", batch.id
             self.state.save()
             self.say(f"submitted {name} as batch {batch.id}: {f.lines:,} requests, {f.model}")
+
+    def _refused(self, name: str, why: str) -> None:
+        """The endpoint will not run this file: its lines are tried again, up to the limit."""
+        self.state.files[name].refused = why
+        for line in self.state.lines.values():
+            if line.file == name and line.state == "queued":
+                line.state, line.error = "error", why
+        self.state.save()
+        self.say(f"{name} refused: {why}")
 
     async def _wait(self) -> set[int]:
         """Poll until some batch ends; the reports its answers concern (none when detached)."""

@@ -57,6 +57,7 @@ class InputFile:
     bytes: int
     file_id: str = ""
     batch: str = ""
+    refused: str = ""  # why the endpoint would not make a batch of it (its lines go again)
 
 
 @dataclass

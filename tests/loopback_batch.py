@@ -14,7 +14,8 @@ were made. When a batch completes, each line's body goes to the same `brain` the
 uses: a 200 Reply becomes an output-file line, any other an error-file line, in OpenAI's format.
 The answers are synthetic (built by the brain from the chunk's own text), not a model's.
 
-`fates` scripts what happens to the batches created, in order: "completed" (the default),
+`refuse_creates` makes the next creations fail with HTTP 400. `fates` scripts what happens
+to the batches created, in order: "completed" (the default),
 "failed" (refused while validating), "expired" (the window ends with half the lines done, the
 rest in the error file as batch_expired) or "hold" (stays in_progress until cancelled).
 Nothing here mocks the SDK: the real openai client talks to it over a socket.
@@ -42,6 +43,7 @@ class BatchLoopback(LoopbackServer):
         self.batches: dict[str, dict[str, Any]] = {}  # id -> batch object
         self.lines: dict[str, list[dict[str, Any]]] = {}  # batch id -> its input lines
         self.fates: list[str] = []
+        self.refuse_creates = 0  # this many batch creations are refused with HTTP 400
         self.calls: list[tuple[str, str]] = []  # (method, path) of every Files/Batches call
         self._ids = itertools.count(1)
         self._api_lock = threading.Lock()
@@ -101,6 +103,9 @@ class BatchLoopback(LoopbackServer):
         )
         if bad:
             return Reply(status=400, body={"error": {"message": "invalid batch input file"}})
+        if self.refuse_creates:
+            self.refuse_creates -= 1
+            return Reply(status=400, body={"error": {"message": "model not enabled for batch"}})
         bid = self._id("batch")
         fate = self.fates[len(self.batches)] if len(self.batches) < len(self.fates) else ""
         self.lines[bid] = lines

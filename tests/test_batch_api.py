@@ -348,6 +348,21 @@ def test_a_batch_that_keeps_failing_fails_its_reports_with_the_providers_reason(
     assert not _outputs(tmp_path / "out")
 
 
+@pytest.mark.parametrize("refusals", [1, 3])
+def test_a_file_the_endpoint_refuses_to_run_is_retried_then_fails_its_reports(tmp_path, refusals):
+    src = _samples(tmp_path, 1)
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        srv.refuse_creates = refusals
+        r = _via_batch(srv, src, tmp_path / "out")
+    uploads = sum(call == ("POST", "/v1/files") for call in srv.calls)
+    assert uploads == min(refusals + 1, 3)
+    if refusals < 3:
+        assert r.exit_code == 0 and len(srv.batches) == 1 and _outputs(tmp_path / "out")
+    else:
+        assert r.exit_code == 1 and not srv.batches
+        assert "model not enabled for batch" in r.stderr and "3 tries" in r.stderr
+
+
 def test_a_batch_cancelled_at_the_provider_is_collected_and_its_rest_resubmitted(tmp_path):
     src = _samples(tmp_path, 2)
     out = tmp_path / "out"

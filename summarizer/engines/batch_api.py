@@ -47,6 +47,10 @@ class LineTooBig(EngineError):
     """One request is larger than a whole input file may be."""
 
 
+class BatchRefused(EndpointError):
+    """The endpoint refused to make a batch of a file (HTTP 4xx): retrying it as is is useless."""
+
+
 def fits(lines: int, size: int, add: int, max_lines: int, max_bytes: int) -> bool:
     """Whether one more line of `add` bytes fits in a file of `lines` lines and `size` bytes."""
     return lines + 1 <= max_lines and size + add <= max_bytes
@@ -236,6 +240,10 @@ class BatchClient:
                 if attempt == CREATE_ATTEMPTS:
                     raise EndpointError("the endpoint kept failing to create a batch") from None
                 await self._policy.sleep(min(self._policy.max_delay, 2.0**attempt))
+            except openai.APIStatusError as e:
+                if 400 <= e.status_code < 500 and e.status_code not in (401, 403, 404):
+                    raise BatchRefused(str(_batch_error(e, "creating a batch"))) from e
+                raise _batch_error(e, "creating a batch") from e
             except openai.APIError as e:
                 raise _batch_error(e, "creating a batch") from e
         raise AssertionError("unreachable")
