@@ -29,7 +29,7 @@ from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
 from summarizer.pipeline import summarize_report  # noqa: E402
 from summarizer.render import render_markdown  # noqa: E402
-from summarizer.sections import outline  # noqa: E402
+from summarizer.structure import outline  # noqa: E402
 from summarizer.tamper import screen  # noqa: E402
 
 

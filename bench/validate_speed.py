@@ -33,7 +33,7 @@ from summarizer.ingest import read_report  # noqa: E402
 from summarizer.merge import merge  # noqa: E402
 from summarizer.models import Achievement, Plan, Problem, ReportSummary  # noqa: E402
 from summarizer.numbers import find_numbers  # noqa: E402
-from summarizer.sections import Outline, outline  # noqa: E402
+from summarizer.structure import Outline, outline  # noqa: E402
 from summarizer.validate import Source, validate_summary  # noqa: E402
 
 REPORTS = ROOT / "fixtures" / "reports"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .grounding import SourceIndex, Span
 from .numbers import NumberMention, Period, direction_of, find_numbers, find_periods, to_base
-from .sections import Outline, SectionKind
+from .structure import PART_LABELS_ZH, Outline, SectionKind
 
 if TYPE_CHECKING:
     from .models import Metric
@@ -45,7 +45,6 @@ _FILLER = re.compile(
     "合计|累计|实现|完成|力争|争取|确保|其中|同比|比上年|较上年|增长|下降|提高|提升|增加|减少|降低|上升|"
     "增幅|降幅|以上|以下|以内|左右|之多|约|近|超|逾|达|为|是|至|到|了|共|和|及|与|并|有|年|月"
 )
-_PART_ZH = {SectionKind.REVIEW: "工作回顾", SectionKind.PLAN: "工作计划"}
 
 
 @dataclass(frozen=True)
@@ -538,4 +537,5 @@ def check_metric(
 
 def part_label(part: SectionKind | None) -> str:
     """The part's name in Chinese, for a claim's location ("" when not review or plan)."""
-    return _PART_ZH.get(part, "") if part is not None else ""
+    named = part in (SectionKind.REVIEW, SectionKind.PLAN, SectionKind.FIVE_YEAR)
+    return PART_LABELS_ZH[part] if part is not None and named else ""

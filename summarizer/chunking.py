@@ -17,19 +17,13 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .sections import Heading, Outline, Section, SectionKind
+from .structure import PART_LABELS_ZH, Heading, Outline, Section, SectionKind
 
 __all__ = ["DEFAULT_CHUNK_CHARS", "SECTION_LABELS_ZH", "Chunk", "chunk_text", "split_sentences"]
 
 DEFAULT_CHUNK_CHARS = 8000
 
-SECTION_LABELS_ZH = {
-    SectionKind.PREAMBLE: "开头",
-    SectionKind.REVIEW: "工作回顾",
-    SectionKind.PROBLEMS: "存在问题",
-    SectionKind.PLAN: "工作计划",
-    SectionKind.OTHER: "其他",
-}
+SECTION_LABELS_ZH = PART_LABELS_ZH  # the parts' names, defined once in structure
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,9 @@ class Meta(_Model):
     issuer: str = ""
     level: str = "unknown"
     review_period: str | None = None
-    plan_period: str | None = None
+    plan_period: str | None = None  # the year of the annual plan
+    place: str = ""  # the issuing place's standard name (南京市, 国务院), for matching reports
+    five_year_period: str | None = None  # a five-year plan the report sets goals for
     engine: str
     model: str | None = None
     usage: Usage = Field(default_factory=Usage)

@@ -17,7 +17,7 @@ from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, ReportSummary, ReportWarning, Usage, Validation
-from .sections import outline as make_outline
+from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
 from .validate import Source, check_text_numbers, drop_flagged, validate_summary
 
@@ -36,9 +36,14 @@ def prepare(document: Document, chunk_chars: int) -> PreparedReport:
 
 
 def _input_warnings(report: PreparedReport) -> list[ReportWarning]:
-    """What screening found and left out (tampering, prompt injection)."""
+    """What screening found and left out (tampering, prompt injection), and what the
+    structure stage could not tell (where the plan part begins)."""
     cleaned = report.clean
-    return findings_warnings(cleaned) if isinstance(cleaned, ScreenedText) else []
+    found = findings_warnings(cleaned) if isinstance(cleaned, ScreenedText) else []
+    unsure = [
+        ReportWarning(kind="structure_uncertain", message=m) for m in report.outline.uncertain
+    ]
+    return [*found, *unsure]
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ def _meta(report: PreparedReport, engine: Engine, usage: Usage) -> Meta:
         level=header.level,
         review_period=header.review_period,
         plan_period=header.plan_period,
+        place=header.place,
+        five_year_period=header.five_year_period,
         engine=engine.name,
         model=engine.model,
         usage=usage,

@@ -172,6 +172,7 @@ def render_markdown(summary: ReportSummary) -> str:
             LEVELS.get(meta.level, ""),
             f"回顾期：{meta.review_period}" if meta.review_period else "",
             f"计划期：{meta.plan_period}" if meta.plan_period else "",
+            f"五年规划：{meta.five_year_period}" if meta.five_year_period else "",
         )
         if p
     ]
@@ -179,9 +180,8 @@ def render_markdown(summary: ReportSummary) -> str:
     footer = (
         f"由 summarizer 生成 · {engine} · 来源：{meta.source} · sha256 {meta.source_sha256[:12]}"
     )
-    top_warnings = [w.message for w in summary.warnings if w.kind in ("spam", "prompt_injection")][
-        :3
-    ]
+    top = ("spam", "prompt_injection", "structure_uncertain")
+    top_warnings = [w.message for w in summary.warnings if w.kind in top][:4]
     text = _template().render(
         title=meta.title or "政府工作报告",
         byline=" · ".join(byline_parts) or "（发布者未识别）",

@@ -27,7 +27,7 @@ from .clean import CleanText
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
-from .sections import Outline
+from .structure import Outline
 from .tamper import ScreenedText
 
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands

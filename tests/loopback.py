@@ -244,7 +244,7 @@ def _parts_of(body: dict[str, Any], text: str):
     if "、" not in label:  # one part: the label says it all
         return lambda _offset: "工作计划" in label
     # Several parts: read the headings, as a model would.
-    from summarizer.sections import SectionKind, outline
+    from summarizer.structure import SectionKind, outline
 
     o = outline(text)
     starts_in_plan = label.startswith("工作计划")

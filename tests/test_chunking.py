@@ -15,7 +15,7 @@ from summarizer.chunking import (
     chunk_text,
     split_sentences,
 )
-from summarizer.sections import SectionKind, outline
+from summarizer.structure import SectionKind, outline
 
 BUDGETS = (300, 1500, DEFAULT_CHUNK_CHARS)
 

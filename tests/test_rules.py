@@ -20,7 +20,7 @@ from summarizer.engines.rules import RulesEngine, extract
 from summarizer.ingest import read_report
 from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import prepare, summarize_report
-from summarizer.sections import outline
+from summarizer.structure import outline
 from summarizer.tamper import screen
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 
 from summarizer.clean import clean
 from summarizer.ingest import read_report
-from summarizer.sections import (
+from summarizer.structure import (
     Outline,
     ReportHeader,
     SectionKind,
@@ -36,6 +36,7 @@ REPORTS = {
 
 PRE, REV, PRB, PLN, OTH = (SectionKind.PREAMBLE, SectionKind.REVIEW, SectionKind.PROBLEMS,
                            SectionKind.PLAN, SectionKind.OTHER)  # fmt: skip
+FIVE, GOV = SectionKind.FIVE_YEAR, SectionKind.GOVERNMENT
 
 
 @cache
@@ -51,49 +52,40 @@ def outlined(name: str) -> Outline:
     return outline(text, hint)
 
 
-# One header per report, as a reader of that report would fill it in.
+# One header per report, as a reader of that report would fill it in: the issuer as the report
+# writes it, the place's standard name, the review years and the annual plan's year (a
+# five-year plan's years apart).
 HEADERS = {
     "luoxi-2019": ReportHeader("常州空港产业园（罗溪镇）2019年工作总结和2020年工作思路",
-                               "常州空港产业园（罗溪镇）", "town", "2019", "2020"),
+                               "常州空港产业园（罗溪镇）", "town", "2019", "2020", "罗溪镇"),
     "luoxi-2021": ReportHeader("常州空港产业园（罗溪镇）2021年工作总结及2022年工作计划",
-                               "常州空港产业园（罗溪镇）", "town", "2021", "2022"),
+                               "常州空港产业园（罗溪镇）", "town", "2021", "2022", "罗溪镇"),
     "jincheng-2019": ReportHeader("抓转型促发展全力打造北部产业新城", "金科园(金城镇)", "town",
-                                  "2019", "2020"),
+                                  "2019", "2020", "金城镇"),
     "zhenglu-2020": ReportHeader("郑陆镇2020年度政府工作报告", "郑陆镇人民政府", "town",
-                                 "2016-2020", "2021-2025"),
+                                 "2016-2020", "2021", "郑陆镇", "2021-2025"),
     "jintan-2022": ReportHeader("向全区人民汇报2022年工作", "金坛区人民政府", "district",
-                                "2022", "2023"),
-    "national-2011": ReportHeader("政府工作报告", "国务院", "national", "2006-2010", "2011-2015"),
-    "national-2020": ReportHeader("政府工作报告", "国务院", "national", "2019", "2020"),
-    "chongzuo-2024": ReportHeader("政府工作报告", "崇左市人民政府", "city", "2023", "2024"),
+                                "2022", "2023", "金坛区"),
+    "national-2011": ReportHeader("政府工作报告", "国务院", "national", "2006-2010", "2011",
+                                  "国务院", "2011-2015"),
+    "national-2020": ReportHeader("政府工作报告", "国务院", "national", "2019", "2020", "国务院"),
+    "chongzuo-2024": ReportHeader("政府工作报告", "崇左市人民政府", "city", "2023", "2024",
+                                  "崇左市"),
     "qiandongnan-2024": ReportHeader("政府工作报告", "黔东南州人民政府", "prefecture", "2023",
-                                     "2024"),
-    "hailar-2012": ReportHeader("政府工作报告", "海拉尔区人民政府", "district", "2011", "2012"),
+                                     "2024", "黔东南苗族侗族自治州"),
+    "hailar-2012": ReportHeader("政府工作报告", "海拉尔区人民政府", "district", "2011", "2012",
+                                "海拉尔区"),
 }  # fmt: skip
 
 KINDS = {
     "luoxi-2019": [PRE, REV, PRB, PLN],
     "luoxi-2021": [PRE, REV, PRB, PLN],  # no part headings: the parts open on cue sentences
     "jincheng-2019": [PRE, REV, PLN],  # no problems section at all
-    "zhenglu-2020": [
-        PRE,
-        REV,
-        PRB,
-        PLN,
-        PLN,
-        OTH,
-    ],  # 十三五+2020 review; 十四五 goals; 2021 plan; closing
-    "jintan-2022": [REV, PLN],  # 一、三、二… out of order, all inside the review
-    "national-2011": [PRE, REV, PRB, REV, PLN, PLN, OTH],  # 十一五 review; 十二五 plan; 2011 work
+    "zhenglu-2020": [PRE, REV, PRB, FIVE, PLN, OTH],  # 十三五+2020 review; 十四五 goals; 2021 plan
+    "jintan-2022": [REV, PLN, GOV],  # 一、三、二… out of order, all inside the review
+    "national-2011": [PRE, REV, PRB, REV, FIVE, PLN, OTH],  # 十一五 review; 十二五 goals; 2011
     "national-2020": [PRE, REV, PRB, PLN, OTH],
-    "chongzuo-2024": [
-        PRE,
-        REV,
-        PRB,
-        PLN,
-        OTH,
-        OTH,
-    ],  # 三、政府治理能力现代化建设, then the closing appeal
+    "chongzuo-2024": [PRE, REV, PRB, PLN, GOV, OTH],  # 三、政府治理能力现代化建设; closing
     "qiandongnan-2024": [PRE, REV, PRB, PLN, OTH],
     "hailar-2012": [PRE, REV, PRB, PLN, OTH],
 }
@@ -170,11 +162,12 @@ def test_jintan_out_of_order_parts_stay_in_the_review() -> None:
 
 def test_zhenglu_parts_and_periods() -> None:
     o = outlined("zhenglu-2020")
-    plans = [(s.heading, s.period) for s in o.sections if s.kind is PLN]
+    plans = [(s.heading, s.period) for s in o.sections if s.kind in (PLN, FIVE)]
     assert plans == [
         ("“十四五”时期的奋斗目标和主要任务", "2021-2025"),
         ("2021年主要工作安排", "2021"),
     ]
+    assert [s.kind for s in o.sections if s.period == "2021-2025"] == [FIVE]
     assert "澳门" not in o.header.issuer and "赌场" not in o.header.issuer
 
 
@@ -278,6 +271,7 @@ def test_empty_text() -> None:
     o = outline("")
     assert [s.kind for s in o.sections] == [PRE] and o.kind_at(0) is PRE
     assert o.header == ReportHeader("", "", "unknown", None, None)
+    assert o.plan_confidence == "none"
 
 
 @pytest.mark.parametrize(

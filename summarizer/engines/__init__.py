@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..clean import CleanText
     from ..config import Settings
     from ..ingest import Document
-    from ..sections import Outline
+    from ..structure import Outline
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ..chunking import split_sentences
 from ..models import Achievement, ChunkSummary, Metric, MetricKind, Plan, Problem
 from ..numbers import NumberMention, Period, find_numbers, find_periods, same_quantity, to_base
 from ..numbers import units_compatible as _compatible
-from ..sections import Outline, Section, SectionKind
+from ..structure import Outline, Section, SectionKind
 from . import ChunkResult, EngineOutput, PreparedReport
 
 __all__ = ["RulesEngine", "extract"]

@@ -1,0 +1,141 @@
+"""The domain vocabulary, defined once: every stage that reads report prose uses these.
+
+Character classes, sentence ends, the words that name a report's parts, the wording of plans
+and of completed work, administrative levels and their words, and the five-year plans. Patterns
+are strings (to be composed) or compiled once here; none of them backtracks more than its own
+short literal alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- characters ---------------------------------------------------------------------------
+
+CJK = "\u4e00-\u9fff"  # the CJK Unified Ideographs block, for use inside [...]
+CJK_RE = re.compile(f"[{CJK}]")
+CN_DIGITS = "一二三四五六七八九十"  # the numerals of outline numbering (一、 （二） 第三部分)
+SENTENCE_END = "。！？!?"
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
+CLAUSE_END_RE = re.compile(r"[。！？；;!?]")
+# A year as reports write it, ASCII or full-width (２００２年): int() reads both.
+YEAR = r"(?<![0-9０-９])(?:19|20|１９|２０)[0-9０-９]{2}(?![0-9０-９])"
+YEAR_RE = re.compile(YEAR)
+# Whitespace a PDF, OCR or a web page leaves inside Chinese text.
+SPACES = " \t\r\u3000\xa0"
+
+# --- parts of a report --------------------------------------------------------------------
+# Words of a heading that name the part it opens. Order matters where both appear:
+# "2019年目标任务完成情况" reviews (完成情况 wins), "回顾与展望" opens the review.
+
+REVIEW_WORDS = (
+    r"回顾|总结|回眸|完成情况|执行情况|(?:主要|工作)(?:成绩|成效)|过去[一五]年|[一五]年来|"
+    r"汇报\d{4}年度?工作$|发展成就|主要成就|工作成绩"
+)
+PLAN_WORDS = (
+    r"思路|计划|安排|打算|展望|今后|部署|下一步|工作重点|重点工作|预期|总体要求|目标任务|建议|"
+    r"(?:主要|奋斗|总体|发展)(?:目标|任务)|重点任务|工作要点|任务和措施|政策取向"
+)
+PROBLEM_WORDS = (
+    r"存在的?(?:主要)?问题|问题和不足|不足和问题|困难和问题|问题与不足|困难与挑战|差距和不足|"
+    r"短板和不足|困难和挑战|挑战和问题"
+)
+GOVERNMENT_WORDS = r"自身建设|政府治理能力|政府建设|(?:人民满意|法治|廉洁|服务型)政府"
+
+# Where a report admits its shortcomings, usually at the end of the review:
+# "在肯定成绩的同时，我们也清醒地认识到…", "我们也清醒看到…困难和问题", "同时也要看到",
+# "前进中还存在不少问题", "问题也不容忽视", and the older "工作中的缺点和错误".
+PROBLEM_FRAME = (
+    r"(?:成绩的同时|清醒|清晰|清楚|冷静)\S{0,4}?(?:认识|看|意识|地看)到|成绩面前|"
+    r"(?:同时|但是?)[，,]?(?:也|还)?(?:要|应|必须|应当)?(?:看到|认识到)"
+)
+PROBLEM_CUE = (
+    PROBLEM_FRAME + r"|存在的?(?:主要|突出)?(?:困难和)?问题|面临的(?:突出|主要)?(?:困难和)?问题|"
+    r"(?:还|仍|仍然|也|也还|依然)(?:面临|存在)着?(?:一些|不少|许多|诸多|某些|很多|一定的?|"
+    r"不容忽视|不可忽视|亟待|较大|明显)|(?:问题|困难|矛盾)(?:也|还|仍)?(?:不容|不可)忽视|"
+    r"缺点(?:和|与)(?:错误|失误|不足)|偏差和错误|缺点还不少|不足之处|没有(?:任何)?理由(?:可以)?自满|"
+    r"(?:差距|不足|短板)(?:和|与)(?:不足|差距|弱项)|不及预期|没有(?:全部)?完成|未能?完成"
+)
+PROBLEM_NOUNS = r"问题|不足|困难|挑战|差距|短板|矛盾|薄弱|瓶颈|风险|压力"
+
+# --- plans and completed work -------------------------------------------------------------
+# The wording of a sentence tells a target from a result independently of where it stands:
+# 要/将/力争/确保/预期 state what is to be done; 完成/实现了/比上年增长 what was done.
+
+PLAN_WORDING = (
+    r"力争|确保|争取|预期|预计目标|目标(?:是|为)|主要目标|计划(?:完成|实现|新增|投资|建设)|"
+    r"(?<![不只])要(?:确保|实现|完成|达到|新增|力争|推动|加快|建成)|将(?:达到|实现|完成|新增|建成)|"
+    r"努力实现|拟|控制在|不低于|不少于|左右|以上(?!的)"
+)
+DONE_WORDING = (
+    r"完成了|实现了|达到了|增长了|提高了|下降了|取得了|比上年|较上年|同比|比去年|比前一年|"
+    r"已(?:完成|实现|建成|达到)|建成了|累计完成|全年完成|顺利完成|超额完成"
+)
+PLAN_WORDING_RE = re.compile(PLAN_WORDING)
+DONE_WORDING_RE = re.compile(DONE_WORDING)
+
+# The tense of running prose, for text that no heading or cue divides: future and duty
+# (要, 将, 必须, 力争) against completion (了, 已经, 比上年, 以来). Too common to decide one
+# sentence, they tell a stretch of plans from a stretch of results.
+FUTURE_MARKERS_RE = re.compile(
+    r"(?<![主重需只])要(?![求素点闻害])|将(?![近军])|必须|应当|力争|确保|争取|努力|着力"
+)
+PAST_MARKERS_RE = re.compile(
+    f"(?<![为除])了(?![解])|已经|已(?=[{CJK}])|比上年|同比|比去年|较上年|过去|以来"
+)
+
+# --- levels and places --------------------------------------------------------------------
+
+LEVELS = ("national", "province", "prefecture", "city", "district", "county", "town")
+# The title of the head of government at each level, as in "北京市市长 殷勇", "代区长".
+HEAD_TITLE_LEVEL = {"镇长": "town", "乡长": "town", "区长": "district", "县长": "county",
+                    "市长": "city", "州长": "prefecture", "盟长": "prefecture",
+                    "省长": "province", "主席": "province", "总理": "national",
+                    "专员": "prefecture", "旗长": "county"}  # fmt: skip
+# The unit word a place name ends with, and the level it names when no gazetteer knows it.
+PLACE_SUFFIX_LEVEL = {"自治区": "province", "自治州": "prefecture", "地区": "prefecture",
+                      "街道": "town", "省": "province", "州": "prefecture", "盟": "prefecture",
+                      "市": "city", "区": "district", "县": "county", "旗": "county",
+                      "镇": "town", "乡": "town"}  # fmt: skip
+PLACE_SUFFIX = "(?:" + "|".join(sorted(PLACE_SUFFIX_LEVEL, key=len, reverse=True)) + ")"
+NATIONAL_ISSUER = "国务院"
+
+# --- five-year plans ----------------------------------------------------------------------
+
+
+def five_year_plan(n: int) -> tuple[int, int]:
+    """Years of the n-th five-year plan: the 1st ran 1953-1957, the 14th 2021-2025.
+
+    Three years of readjustment (1963-1965) came between the 2nd and the 3rd.
+    """
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def cn_small(s: str) -> int:
+    """Value of a small Chinese numeral, 一 … 九十九 (0 for anything else)."""
+    d = {c: i + 1 for i, c in enumerate(CN_DIGITS[:9])}
+    tens, ten, ones = s.partition("十")
+    if not ten:
+        return d.get(s, 0)
+    return d.get(tens, 1) * 10 + d.get(ones, 0)
+
+
+# 十三五, “十五”, 十四五规划; not 十五届, 十五年, 第十五次.
+FIVE_YEAR_RE = re.compile(
+    rf"十([{CN_DIGITS[:9]}])五(?![届个年次项条名家人万亿千百天日月%])|[“\"]十()五[”\"]"
+    r"|第([一二三四五六七八九十]{1,3})个五年计划|[“\"]?([一二三四五六七八九])五[”\"]?(?:计划|时期|期间|规划)"
+)
+
+
+def five_year_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, first year, last year) of every five-year plan named in the text."""
+    out = []
+    for m in FIVE_YEAR_RE.finditer(text):
+        if m.group(1) is not None or m.group(2) is not None:
+            n = 10 + (cn_small(m.group(1)) if m.group(1) else 0)
+        else:
+            n = cn_small(m.group(3) or m.group(4) or "")
+        if 1 <= n <= 20:
+            out.append((m.start(), m.end(), *five_year_plan(n)))
+    return out
