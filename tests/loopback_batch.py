@@ -14,10 +14,11 @@ were made. When a batch completes, each line's body goes to the same `brain` the
 uses: a 200 Reply becomes an output-file line, any other an error-file line, in OpenAI's format.
 The answers are synthetic (built by the brain from the chunk's own text), not a model's.
 
-`refuse_creates` makes the next creations fail with HTTP 400. `fates` scripts what happens
-to the batches created, in order: "completed" (the default),
-"failed" (refused while validating), "expired" (the window ends with half the lines done, the
-rest in the error file as batch_expired) or "hold" (stays in_progress until cancelled).
+`refuse_creates` makes the next creations fail with HTTP 400; `lose_create_answers` makes
+the next ones succeed but answer HTTP 502, as a gateway losing the answer would. `fates`
+scripts what happens to the batches created, in order: "completed" (the default), "failed"
+(refused while validating), "expired" (the window ends with half the lines done, the rest in
+the error file as batch_expired) or "hold" (stays in_progress until cancelled).
 Nothing here mocks the SDK: the real openai client talks to it over a socket.
 """
 
@@ -44,6 +45,7 @@ class BatchLoopback(LoopbackServer):
         self.lines: dict[str, list[dict[str, Any]]] = {}  # batch id -> its input lines
         self.fates: list[str] = []
         self.refuse_creates = 0  # this many batch creations are refused with HTTP 400
+        self.lose_create_answers = 0  # this many creations succeed but answer HTTP 502
         self.calls: list[tuple[str, str]] = []  # (method, path) of every Files/Batches call
         self._ids = itertools.count(1)
         self._api_lock = threading.Lock()
@@ -125,6 +127,9 @@ class BatchLoopback(LoopbackServer):
             "model": lines[0]["body"]["model"],
             "_fate": fate or "completed",
         }
+        if self.lose_create_answers:  # made, but the answer is lost on its way back
+            self.lose_create_answers -= 1
+            return Reply(status=502, body={"error": {"message": "bad gateway"}})
         return Reply(body=_public(self.batches[bid]))
 
     def retrieve(self, bid: str) -> Reply:

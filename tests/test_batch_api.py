@@ -409,6 +409,17 @@ def test_a_crash_between_creating_a_batch_and_saving_the_state_adopts_that_batch
     assert len(srv.batches) == 1
 
 
+def test_a_batch_created_whose_answer_was_lost_is_found_not_created_again(tmp_path):
+    src = _samples(tmp_path, 1)
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        srv.lose_create_answers = 1
+        r = _via_batch(srv, src, tmp_path / "out")
+        assert r.exit_code == 0, r.stderr
+    creates = sum(call == ("POST", "/v1/batches") for call in srv.calls)
+    assert creates == 1 and len(srv.batches) == 1  # looked up, never created twice
+    assert ("GET", "/v1/batches") in srv.calls
+
+
 # --- files, limits, the key ------------------------------------------------------------------
 
 

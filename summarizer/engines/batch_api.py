@@ -1,10 +1,11 @@
 """The providers' Batch APIs: JSONL input files, upload, submit, poll and collect.
 
 Written for OpenAI's Batch API and the endpoints that take the same file format and speak the
-same `/v1/files` and `/v1/batches` protocol (DashScope/Bailian's OpenAI-compatible mode, vLLM's
-batch server, and others): a JSONL file of `{custom_id, method, url, body}` lines, at most
-50,000 lines and 200 MB a file, one model a file, a 24 h window, at half the live price. Every
-call goes through the openai SDK's `files` and `batches` resources against --base-url.
+same `/v1/files` and `/v1/batches` protocol (DashScope/Bailian's OpenAI-compatible mode; vLLM
+behind a proxy that adds those routes, such as LiteLLM): a JSONL file of `{custom_id, method,
+url, body}` lines, at most 50,000 lines and 200 MB a file, one model a file, a 24 h window, at
+half the live price. Every call goes through the openai SDK's `files` and `batches` resources
+against --base-url.
 
 This module (with engines/llm.py and cassette.py) is one of the few that import openai. It
 knows nothing of reports: batch_run.py decides what to ask, this module carries it.
@@ -29,7 +30,7 @@ from ..errors import EndpointError, EngineError
 from ..transport import RetryPolicy, RetryTransport
 from .llm import _endpoint_error, _first_line
 
-# The provider limits (OpenAI's; DashScope's are the same or larger); flags lower them.
+# OpenAI's limits; --batch-max-lines / --batch-max-bytes lower them for stricter endpoints.
 MAX_LINES = 50_000
 MAX_BYTES = 200 * 1000 * 1000
 ENDPOINT = "/v1/chat/completions"
