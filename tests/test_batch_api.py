@@ -496,12 +496,20 @@ def test_batch_flags_are_checked_with_one_line_errors(extra, message):
     assert r.exit_code == 2 and message in r.stderr and "Traceback" not in r.output
 
 
-def test_an_endpoint_without_a_batch_api_is_a_one_line_error(tmp_path):
+@pytest.mark.parametrize(
+    ("status", "message"), [(404, "no Batch API"), (401, "refused the API key")]
+)
+def test_an_endpoint_without_a_batch_api_or_refusing_the_key_is_a_one_line_error(
+    tmp_path, status, message
+):
     src = _samples(tmp_path, 1)
-    with LoopbackServer(answer_with(grounded_answer)) as srv:  # chat only: 404 elsewhere
-        srv.brain = lambda body: Reply(status=404, body=error_body(404, "no route"))
+    with LoopbackServer(answer_with(grounded_answer)) as srv:  # every route answers `status`
+        srv.brain = lambda body: Reply(status=status, body=error_body(status, f"no {SECRET}"))
         r = _via_batch(srv, src, tmp_path / "out")
-    assert r.exit_code == 1 and "no Batch API" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 1 and message in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 2  # the engine line and the error
+    assert SECRET not in r.output
+    assert len(srv.requests) == 1  # neither is retried
 
 
 def test_batch_prices_are_half_unless_the_price_file_gives_them(tmp_path):
