@@ -326,6 +326,11 @@ class BatchRun:
         changed = await self._collect(bid, batch, rec.error)
         rec.collected = True
         self.state.save()
+        # Every answer is stored and every unanswered line will be rebuilt from its chunk, so
+        # the input file (here and at the endpoint) and the result files are no longer needed.
+        (self.state.dir / rec.file).unlink(missing_ok=True)
+        ids = [batch.input_file_id, batch.output_file_id, batch.error_file_id]
+        await self.client.discard([i for i in ids if i])
         return changed
 
     async def _collect(self, bid: str, batch: Any, why: str) -> set[str]:

@@ -3,6 +3,7 @@
     POST /v1/files                multipart upload (purpose "batch")
     GET  /v1/files/{id}           the file object
     GET  /v1/files/{id}/content   the bytes (input, output or error file)
+    DELETE /v1/files/{id}         delete a file
     POST /v1/batches              create from an uploaded JSONL file (lines are checked)
     GET  /v1/batches              list, newest first
     GET  /v1/batches/{id}         retrieve; every retrieve moves the batch one step along
@@ -41,6 +42,7 @@ class BatchLoopback(LoopbackServer):
 
     def __init__(self, brain: Brain) -> None:
         self.files: dict[str, dict[str, Any]] = {}  # id -> file object + "data"
+        self.deleted: set[str] = set()  # ids of the files deleted through the API
         self.batches: dict[str, dict[str, Any]] = {}  # id -> batch object
         self.lines: dict[str, list[dict[str, Any]]] = {}  # batch id -> its input lines
         self.fates: list[str] = []
@@ -222,6 +224,18 @@ class BatchLoopback(LoopbackServer):
                         reply = Reply(body=_public(f)) if f else Reply(status=404, body={})
                     else:
                         reply = Reply(status=404, body={"error": {"message": "not found"}})
+                self._send(reply)
+
+            def do_DELETE(self) -> None:
+                path = self.path.split("?")[0]
+                with srv._api_lock:
+                    srv.calls.append(("DELETE", path))
+                    fid = path.rstrip("/").rsplit("/", 1)[-1]
+                    if fid not in srv.files or fid in srv.deleted:
+                        reply = Reply(status=404, body={"error": {"message": "no such file"}})
+                    else:
+                        srv.deleted.add(fid)  # kept in `files`, so tests can still read it
+                        reply = Reply(body={"id": fid, "object": "file", "deleted": True})
                 self._send(reply)
 
             def do_POST(self) -> None:

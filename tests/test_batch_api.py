@@ -198,6 +198,9 @@ def test_detach_submits_and_exits_and_a_later_run_collects(tmp_path):
         r = _via_batch(srv, src, out)
         assert r.exit_code == 0, r.stderr
     assert len(srv.batches) == 1 and len(_outputs(out)) == 2
+    # Collected: the input and result files are deleted here and at the endpoint.
+    assert srv.deleted == set(srv.files) and len(srv.files) == 2
+    assert not list((out / RUN_DIR).glob("*.jsonl"))
 
 
 def test_dry_run_prints_the_requests_and_their_batch_price_and_sends_nothing(tmp_path):

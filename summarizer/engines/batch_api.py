@@ -256,6 +256,14 @@ class BatchClient:
         except openai.APIError as e:
             raise _batch_error(e, f"reading batch {batch_id}") from e
 
+    async def discard(self, file_ids: list[str]) -> None:
+        """Delete files at the endpoint once collected (its file space is limited); best effort."""
+        for file_id in file_ids:
+            try:
+                await self._client.files.delete(file_id)
+            except openai.APIError:
+                pass  # a file left behind costs storage, not correctness
+
     async def results(self, file_id: str) -> AsyncIterator[Outcome]:
         """The lines of an output or error file, streamed (a file may be 200 MB)."""
         try:
