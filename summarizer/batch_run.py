@@ -88,6 +88,7 @@ class BatchRun:
         ]
         self.waiting: dict[str, set[int]] = {}  # custom_id -> reports waiting for that line
         self._last_progress = ""
+        self._idle_rounds = 0  # rounds in a row that found lines missing but submitted none
         # --dry-run: custom_id -> (chunk, model, prompt characters, bytes of the line)
         self.planned: dict[str, tuple[str, str, int, int]] = {}
 
@@ -202,7 +203,7 @@ class BatchRun:
 
     def _queue(self, i: int, pending: list[tuple[str, AnswerPending]], spool: Any) -> None:
         """Turn a report's missing answers into lines, each line once."""
-        from .batch_plan import prompt_chars
+        from .batch_view import prompt_chars
         from .engines.batch_api import request_line
 
         run = self.runs[i]
@@ -241,7 +242,8 @@ class BatchRun:
         """Whether a line is in a file still to submit or in a batch still running."""
         if line.state == "queued":
             f = self.state.files.get(line.file)
-            return f is None or not f.batch  # None: in this round's spool, not yet closed
+            # None: in this round's spool, not yet closed
+            return f is None or not (f.batch or f.refused)
         if line.state == "submitted":
             rec = self.state.batches.get(line.batch)
             return rec is not None and not rec.collected
@@ -273,6 +275,7 @@ class BatchRun:
                 if line.file == name and line.state == "queued":
                     line.state, line.batch = "submitted", batch.id
             self.state.save()
+            self._idle_rounds = 0
             self.say(f"submitted {name} as batch {batch.id}: {f.lines:,} requests, {f.model}")
 
     def _refused(self, name: str, why: str) -> None:
@@ -286,13 +289,14 @@ class BatchRun:
 
     async def _wait(self) -> set[int]:
         """Poll until some batch ends; the reports its answers concern (none when detached)."""
+        from .batch_view import detached_message, progress_line
         from .engines.batch_api import pause
 
         while True:
             changed: set[str] = set()
             for bid in self.state.in_flight():
                 changed |= await self._check(bid)
-            line = self._progress()
+            line = progress_line(self.state)
             if line != self._last_progress:  # a line per change, not per poll
                 self.say(line)
                 self._last_progress = line
@@ -303,12 +307,20 @@ class BatchRun:
                 if todo:
                     return todo
             if not self.state.in_flight() and self.waiting:
-                # Waiting on lines no batch holds (lost answers): a new round resubmits them.
+                # Waiting on lines no batch holds (refused, or answers lost): a new round
+                # resubmits them, each line within its tries; rounds that submit nothing stop.
                 todo = set().union(*self.waiting.values())
                 self.waiting.clear()
+                self._idle_rounds += 1
+                if self._idle_rounds > MAX_ATTEMPTS:
+                    for i in todo:
+                        run = self.runs[i]
+                        run.status, run.reason = "failed", "no batch would take its requests"
+                        self.notify(run)
+                    return set()
                 return todo
             if self.opt.detach:
-                self._detached()
+                self.say(detached_message(self.state))
                 return set()
             await pause(self.opt.poll)
 
@@ -372,30 +384,8 @@ class BatchRun:
 
     # --- what the user sees -----------------------------------------------------------------
 
-    def _progress(self) -> str:
-        s = self.state
-        flying = [s.batches[b] for b in s.in_flight()]
-        done = s.counts().get("done", 0) + sum(b.completed for b in flying)
-        failed = sum(s.counts().get(k, 0) for k in RETRYABLE) + sum(b.failed for b in flying)
-        total = sum(b.total for b in flying)
-        t = s.totals
-        return (
-            f"batches {len(s.batches) - len(flying)}/{len(s.batches)} done · "
-            f"lines {done:,} done, {failed:,} failed, {total:,} in running batches · "
-            f"tokens {t.prompt_tokens + t.completion_tokens:,} · ${t.cost:.4f} at batch price"
-        )
-
-    def _detached(self) -> None:
-        flying = self.state.in_flight()
-        self.say(
-            f"detached: {len(flying)} batch(es) running at the endpoint "
-            f"({', '.join(flying[:3])}{' …' if len(flying) > 3 else ''}); run the same command "
-            "again to wait for them and write the reports (add --detach to collect only what "
-            "has finished and exit)."
-        )
-
     def _print_plan(self) -> None:
-        from .batch_plan import print_plan
+        from .batch_view import print_plan
 
         print_plan(self.planned, self.opt.max_lines, self.opt.max_bytes, self.prices, self.out)
 

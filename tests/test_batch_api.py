@@ -32,9 +32,9 @@ from loopback import (
 )
 from loopback_batch import BatchLoopback
 
-from summarizer.batch_plan import prompt_chars
 from summarizer.batch_run import BatchOptions, BatchRun
 from summarizer.batch_state import RUN_DIR, RunState
+from summarizer.batch_view import prompt_chars
 from summarizer.chunking import DEFAULT_CHUNK_CHARS
 from summarizer.cli import main
 from summarizer.config import Settings

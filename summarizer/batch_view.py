@@ -1,6 +1,6 @@
-"""--dry-run of `--via batch`: the requests a run would send, their tokens and batch price.
+"""What the user sees of a `--via batch` run: the progress line, the detach message, --dry-run.
 
-Nothing is submitted and nothing is written: the first round's requests are listed (custom_id,
+--dry-run submits and writes nothing: the first round's requests are listed (custom_id,
 report#chunk, model, estimated prompt tokens), then how many input files they fill at the
 limits, and their prompt cost at the batch price of the price table (pricing.py).
 """
@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .batch_state import RETRYABLE, RunState
 from .engines.batch_api import fits
 from .pricing import cost, estimate_tokens, price_of
 
@@ -56,3 +57,28 @@ def print_plan(
 
 def _price_label(model: str, price: tuple[float, float] | None) -> str:
     return f"{model} ${price[0]:g}/M input tokens" if price else f"{model}: no price known"
+
+
+def progress_line(s: RunState) -> str:
+    """Batches, lines done and failed, tokens and cost so far."""
+    flying = [s.batches[b] for b in s.in_flight()]
+    done = s.counts().get("done", 0) + sum(b.completed for b in flying)
+    failed = sum(s.counts().get(k, 0) for k in RETRYABLE) + sum(b.failed for b in flying)
+    total = sum(b.total for b in flying)
+    t = s.totals
+    return (
+        f"batches {len(s.batches) - len(flying)}/{len(s.batches)} done · "
+        f"lines {done:,} done, {failed:,} failed, {total:,} in running batches · "
+        f"tokens {t.prompt_tokens + t.completion_tokens:,} · ${t.cost:.4f} at batch price"
+    )
+
+
+def detached_message(s: RunState) -> str:
+    """What --detach leaves running, and how to collect it."""
+    flying = s.in_flight()
+    return (
+        f"detached: {len(flying)} batch(es) running at the endpoint "
+        f"({', '.join(flying[:3])}{' …' if len(flying) > 3 else ''}); run the same command "
+        "again to wait for them and write the reports (add --detach to collect only what "
+        "has finished and exit)."
+    )
