@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .batch import Manifest, ReportRun, fingerprint, output_paths, write_atomic
 from .batch_answers import AnswerPending, AnswerTransport
@@ -32,6 +32,9 @@ from .errors import SummarizerError
 from .ingest import read_report
 from .pricing import cost, load_prices, with_cost
 from .transport import UsageMeter, current_meter
+
+if TYPE_CHECKING:  # batch_api imports openai: only when a batch run starts
+    from .engines.batch_api import BatchClient, Spool
 
 # A line the provider keeps refusing (its error file) is tried this many times in all.
 MAX_ATTEMPTS = 3
@@ -65,7 +68,7 @@ class BatchRun:
         say: Say = print,
         out: Say = print,
         on_change: Callable[[ReportRun], None] | None = None,
-        client: Any = None,
+        client: BatchClient | None = None,
     ) -> None:
         from .engines.batch_api import BatchClient
         from .engines.llm import LLMEngine, recording_stamp
@@ -201,7 +204,7 @@ class BatchRun:
         self.notify(run)
         return []
 
-    def _queue(self, i: int, pending: list[tuple[str, AnswerPending]], spool: Any) -> None:
+    def _queue(self, i: int, pending: list[tuple[str, AnswerPending]], spool: Spool) -> None:
         """Turn a report's missing answers into lines, each line once."""
         from .batch_view import prompt_chars
         from .engines.batch_api import request_line
