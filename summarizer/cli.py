@@ -187,7 +187,9 @@ def summarize(
         "--poll": poll is not None,
     }
     if via == "batch":
-        engine = _batch_engine(engine, out_dir, record_dir, replay_dir)
+        from .cli_batch import batch_engine
+
+        engine = batch_engine(engine, out_dir, record_dir, replay_dir)
     elif any(batch_flags.values()):
         given = next(flag for flag, on in batch_flags.items() if on)
         raise UsageError(f"{given} belongs to --via batch")
@@ -216,9 +218,11 @@ def summarize(
         raise UsageError("several reports need --out-dir DIR")
     console = _stderr()
     if via == "batch":
+        from .cli_batch import batch_options, run_via_batch_cli
+
         _say_engine(console, settings, engine)
-        options = _batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
-        sys.exit(_run_via_batch(inputs, settings, Path(out_dir), fmt, force, console, options))
+        options = batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
+        sys.exit(run_via_batch_cli(inputs, settings, Path(out_dir), fmt, force, console, options))
     if out_dir:
         _say_engine(console, settings, engine)
         sys.exit(_run_batch(inputs, settings, Path(out_dir), fmt, force, console))
@@ -274,76 +278,6 @@ def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) 
         runs = asyncio.run(
             run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
         )
-    progress.closing_table(runs)
-    failed = any(r.status == "failed" for r in runs)
-    flagged = settings.strict and any(r.flagged for r in runs)
-    return 1 if (failed or flagged) else 0
-
-
-def _batch_engine(engine: str, out_dir, record_dir, replay_dir) -> str:
-    """--via batch needs the live model and an output folder (it keeps its state there)."""
-    if engine == "rules":
-        raise UsageError("--via batch sends requests to a model; it cannot run --engine rules")
-    if not out_dir:
-        raise UsageError("--via batch needs --out-dir DIR (the run's state is kept there)")
-    if record_dir or replay_dir:
-        raise UsageError("--via batch cannot be combined with --record or --replay")
-    return "llm"
-
-
-def _batch_options(max_lines, max_bytes, poll, detach, dry_run):
-    from .batch_run import BatchOptions
-    from .engines.batch_api import MAX_BYTES, MAX_LINES
-
-    for name, value, limit in (
-        ("--batch-max-lines", max_lines, MAX_LINES),
-        ("--batch-max-bytes", max_bytes, MAX_BYTES),
-    ):
-        if value is not None and not 1 <= value <= limit:
-            raise UsageError(f"{name} must be between 1 and {limit} (the provider's limit)")
-    if poll is not None and poll < 0:
-        raise UsageError("--poll must be a number of seconds, 0 or more")
-    if detach and dry_run:
-        raise UsageError("--dry-run submits nothing, so there is nothing to --detach from")
-    return BatchOptions(
-        max_lines=max_lines or MAX_LINES,
-        max_bytes=max_bytes or MAX_BYTES,
-        poll=60.0 if poll is None else poll,
-        detach=detach,
-        dry_run=dry_run,
-    )
-
-
-def _run_via_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console, options):
-    """Summarise many reports through the provider's Batch API (batch_run.py)."""
-    import asyncio
-
-    from .batch_run import run_via_batch
-    from .progress import BatchProgress
-
-    def say(message: str) -> None:
-        console.print(f"summarizer: {message}", markup=False, highlight=False)
-
-    with BatchProgress(console, len(inputs)) as progress:
-        try:
-            runs = asyncio.run(
-                run_via_batch(
-                    inputs,
-                    settings,
-                    out_dir,
-                    fmt,
-                    options,
-                    force=force,
-                    say=say,
-                    out=click.echo,
-                    on_change=progress.update,
-                )
-            )
-        except KeyboardInterrupt:
-            say("interrupted; submitted batches keep running — run the same command to collect")
-            return 130
-    if options.dry_run:
-        return 0
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)
     flagged = settings.strict and any(r.flagged for r in runs)
