@@ -453,6 +453,20 @@ def test_a_request_larger_than_a_file_may_be_fails_its_report_with_one_line(tmp_
     assert not list((tmp_path / "out").rglob("*.jsonl"))  # no request of that report was kept
 
 
+def test_the_same_request_from_two_reports_is_one_line(tmp_path):
+    src = _samples(tmp_path, 1)
+    original = next(src.iterdir())
+    shutil.copy(original, src / ("copy-" + original.name))
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        r = _via_batch(srv, src, tmp_path / "out")
+        assert r.exit_code == 0, r.stderr
+    assert len(srv.submitted_lines()) == _chunks(src) // 2
+    outputs = _outputs(tmp_path / "out")
+    assert len(outputs) == 2
+    a, b = (s["achievements"] for s in outputs.values())
+    assert a == b and a
+
+
 def test_one_model_a_file(tmp_path):
     state = RunState.load(tmp_path, None)
     spool = Spool(state, max_lines=10, max_bytes=10_000)
