@@ -134,6 +134,10 @@ class BatchRun:
                 except LineTooBig as e:
                     run.status, run.reason = "failed", str(e)
                     self.notify(run)
+                if not self.opt.dry_run and spool.take_full():
+                    # A full file goes out now: a big corpus starts while the rest is prepared.
+                    self.state.save()
+                    await self._submit()
         finally:
             if not self.opt.dry_run:
                 spool.close_all()

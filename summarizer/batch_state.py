@@ -119,6 +119,10 @@ class RunState:
                 f"{path}: unreadable batch state ({type(e).__name__}); "
                 "move it away to start the run afresh"
             ) from None
+        for line in state.lines.values():
+            if line.state == "queued" and line.file not in state.files:
+                # Written to a file that a crash left unfinished: never sent, so not a try.
+                line.state, line.attempts = "unfinished", max(0, line.attempts - 1)
         active = any(not b.collected for b in state.batches.values())
         if active and state.endpoint != here:
             raise UsageError(

@@ -444,6 +444,43 @@ def test_input_files_are_split_at_the_line_and_byte_limits(tmp_path):
     assert sum(len(srv.lines[b]) for b in srv.batches) == n
 
 
+def test_full_files_go_out_while_the_rest_of_the_corpus_is_prepared(tmp_path):
+    import asyncio
+
+    src = _samples(tmp_path, 3)
+    paths = [str(p) for p in sorted(src.iterdir())]
+    opts = BatchOptions(max_lines=2, max_bytes=200_000_000, poll=0)
+    seen: list[int] = []  # batches at the endpoint when each report of the first round starts
+
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+
+        class Watched(BatchRun):
+            async def _drive(self, run, first):
+                if first:
+                    seen.append(len(srv.batches))
+                return await super()._drive(run, first)
+
+        settings = Settings(engine="llm", base_url=srv.base_url, api_key=SECRET, cache_dir=None)
+
+        async def go():
+            return await Watched(paths, settings, tmp_path / "out", "json", opts).run()
+
+        runs = asyncio.run(go())
+    assert [r.status for r in runs] == ["done"] * 3
+    assert seen[0] == 0 and seen[-1] >= 1  # a batch was running before the last report began
+
+
+def test_lines_of_a_file_a_crash_left_unfinished_go_again(tmp_path):
+    state = RunState.load(tmp_path, None)
+    from summarizer.batch_state import Line
+
+    state.lines["a" * 32] = Line("a" * 64, "m", ["r#1"], 0, file="input-0009.jsonl", attempts=1)
+    state.save()
+    again = RunState.load(tmp_path, None)
+    line = again.lines["a" * 32]
+    assert line.state == "unfinished" and line.attempts == 0
+
+
 def test_a_request_larger_than_a_file_may_be_fails_its_report_with_one_line(tmp_path):
     src = _samples(tmp_path, 1)
     with BatchLoopback(answer_with(grounded_answer)) as srv:

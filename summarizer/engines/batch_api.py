@@ -101,6 +101,8 @@ class Spool:
         handle.write(data)
         line.file, line.at = name, (f.bytes, len(data))
         f.lines, f.bytes = f.lines + 1, f.bytes + len(data)
+        if f.lines == self.max_lines:
+            self._close(line.model)  # full: ready to go out now
 
     def _tmp(self, name: str) -> Path:
         return self.state.dir / f".{name}.tmp"
@@ -112,14 +114,19 @@ class Spool:
         handle.close()
         os.replace(self._tmp(name), self.state.dir / name)
 
+    def take_full(self) -> list[str]:
+        """Name the files already closed (full) in the state, so they can go out at once."""
+        still_open = {name for name, _ in self._open.values()}
+        full = [name for name in self._files if name not in still_open]
+        for name in full:
+            self.state.files[name] = self._files.pop(name)
+        return full
+
     def close_all(self) -> list[str]:
         """Close every open file and name all written files in the state; their names."""
         for model in list(self._open):
             self._close(model)
-        self.state.files.update(self._files)
-        names = list(self._files)
-        self._files = {}
-        return names
+        return self.take_full()
 
 
 def read_request(state: RunState, line: Line) -> dict[str, Any]:
