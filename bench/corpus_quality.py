@@ -51,6 +51,8 @@ class Result:
     plan: bool | None = None
     problems: bool | None = None
     problems_listed: bool | None = None
+    problem_parts: int = 0  # problems parts the outline found
+    problem_parts_right: int = 0  # of which hold a labelled problem
     issuer: bool = False
     level_ok: bool = False
     years: bool = False
@@ -113,7 +115,7 @@ def same_place(ours: str, want: str) -> bool:
     return bool(a & b)
 
 
-def measure(label: dict[str, Any]) -> Result:
+def measure(label: dict[str, Any], engine: bool = True) -> Result:
     from summarizer.config import Settings
     from summarizer.engines.rules import RulesEngine
     from summarizer.pipeline import prepare, summarize_report
@@ -154,12 +156,13 @@ def measure(label: dict[str, Any]) -> Result:
     elif label.get("plan_start") is None:
         r.plan = None
     probs = [p for q in label.get("problems") or [] if (p := at(q)) is not None]
-    outcome = asyncio.run(summarize_report(report, RulesEngine()))
-    s = outcome.summary
+    s = asyncio.run(summarize_report(report, RulesEngine())).summary if engine else None
+    secs = [x for x in o.sections if x.kind is SectionKind.PROBLEMS]
+    r.problem_parts = len(secs)
+    r.problem_parts_right = sum(any(x.start <= p < x.end for p in probs) for x in secs)
     if label.get("problems"):
-        secs = [x for x in o.sections if x.kind is SectionKind.PROBLEMS]
         r.problems = any(x.start <= p < x.end for x in secs for p in probs)
-        r.problems_listed = bool(s.problems)
+        r.problems_listed = bool(s.problems) if s is not None else None
         if not r.problems:
             r.notes.append(f"problems: want «{label['problems'][0][:20]}»")
     r.issuer = same_place(h.place, label["place"])
@@ -175,6 +178,8 @@ def measure(label: dict[str, Any]) -> Result:
     if not r.years:
         r.notes.append(f"years: want {label['review_year']}/{label['plan_year']}, got {ry}/{py}")
 
+    if s is None:
+        return r
     # The labelled plan part runs from plan_start to the own-work part or the end; a labelled
     # five-year part holds targets too. Whatever comes before both is the review.
     plan_end = (
@@ -228,6 +233,10 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
             "plan": (sum(plan), len(plan)),
             "problems": (sum(prob), len(prob)),
             "problems_listed": (sum(listed), len(listed)),
+            "problem_precision": (
+                sum(r.problem_parts_right for r in rs),
+                sum(r.problem_parts for r in rs),
+            ),
             "issuer": (sum(r.issuer for r in rs), len(rs)),
             "level": (sum(r.level_ok for r in rs), len(rs)),
             "years": (sum(r.years for r in rs), len(rs)),
@@ -242,8 +251,9 @@ def summarize(results: list[Result]) -> dict[str, dict[str, Any]]:
     return table
 
 
-def run() -> tuple[list[Result], dict[str, dict[str, Any]]]:
-    results = [measure(label) for label in labels()]
+def run(engine: bool = True) -> tuple[list[Result], dict[str, dict[str, Any]]]:
+    """Measure every labelled report; without the engine, only the structure and header."""
+    results = [measure(label, engine) for label in labels()]
     return results, summarize(results)
 
 
@@ -258,7 +268,7 @@ def main() -> None:
         for r in results:
             for n in r.notes:
                 print(f"{r.id}: {n}")
-    cols = ["plan", "problems", "problems_listed", "issuer", "level", "years",
+    cols = ["plan", "problems", "problems_listed", "problem_precision", "issuer", "level", "years",
             "achievements_in_plan", "targets_in_review", "with_period", "flagged"]  # fmt: skip
     print(f"{len(results)} labelled reports, offline engine end to end, {wall:.1f} s")
     for level in sorted(table, key=lambda k: (k == "ALL", k)):

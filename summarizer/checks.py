@@ -22,14 +22,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .grounding import SourceIndex, Span
+from .kinds import KindEvidence, check_kind, kind_evidence
 from .numbers import NumberMention, Period, direction_of, find_numbers, find_periods, to_base
 from .structure import PART_LABELS_ZH, Outline, SectionKind
 
 if TYPE_CHECKING:
     from .models import Metric
 
-__all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_kind",
-           "check_metric", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
+__all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
+           "check_metric_kind", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
 
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
@@ -106,8 +107,18 @@ class CheckText:
         outline: Outline | None = None,
         spam_spans: Sequence[tuple[int, int]] = (),
         section: SectionKind | None = None,
+        years: tuple[int | None, int | None] = (None, None),
+        confident: bool = False,
     ) -> None:
         self.text = text
+        # The report's review and plan years, and whether its parts were read with confidence
+        # (from the outline when there is one; a chunk is told by the engine).
+        if outline is not None:
+            h = outline.header
+            years = (int(h.review_period[-4:]) if h.review_period else None,
+                     int(h.plan_period[:4]) if h.plan_period else None)  # fmt: skip
+            confident = outline.confident
+        self.years, self.confident = years, confident
         self.index = SourceIndex(text)
         self.outline = outline
         self.section = section  # a chunk lies inside one part; an outline says it per offset
@@ -132,6 +143,15 @@ class CheckText:
     def period_at(self, offset: int) -> str | None:
         """The years the part around an offset covers ("2019", "2016-2020"), when known."""
         return self.outline.section_at(offset).period if self.outline is not None else None
+
+    def kind_evidence(self, span: Span, metric: Metric) -> KindEvidence:
+        """The witnesses for target vs result of a metric whose quote is at `span`."""
+        a, b = self.sentence(span)
+        fig = span.start + _figure_at(metric.value, metric.unit, metric.quote)
+        return kind_evidence(
+            self.text[a:b], min(fig, span.end) - a, self.kind_at(span.start), self.confident,
+            *self.years,
+        )  # fmt: skip
 
     def in_spam(self, span: Span) -> bool:
         """True when the span overlaps a span flagged as injected or tampered text."""
@@ -471,41 +491,13 @@ def _period_finding(name: str, period: str, written: str) -> Finding:
 # --- kind ---------------------------------------------------------------------------------
 
 
-def check_kind(
-    name: str, kind: str, listed_as_target: bool, part: SectionKind | None
+def check_metric_kind(
+    metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None
 ) -> Finding | None:
-    """kind_mismatch: a target reported as an achievement or the reverse.
-
-    Structurally (kind vs the list it sits in) and by place: a figure quoted from the plan
-    part is a target, one quoted from the review part an achievement.
-    """
-    if listed_as_target and kind != "target":
-        return Finding(
-            "kind_mismatch",
-            f"此处应为计划目标，kind={kind}",
-            f"计划中的“{name}”kind 应为 target，而不是 {kind}；已完成的实绩请放入 achievements。",
-        )
-    if not listed_as_target and kind == "target":
-        return Finding(
-            "kind_mismatch",
-            "此处应为已完成实绩，kind=target",
-            f"“{name}”是计划目标（kind=target），不能作为已取得的成绩；请放入 plans 的 targets。",
-        )
-    if part is SectionKind.PLAN and not listed_as_target:
-        return Finding(
-            "kind_mismatch",
-            "引文在工作计划部分，是计划目标而非实绩",
-            f"“{name}”的引文位于报告的工作计划部分，是计划目标，不能作为已取得的成绩；"
-            "请放入 plans 的 targets，kind 填 target。",
-        )
-    if part is SectionKind.REVIEW and listed_as_target:
-        return Finding(
-            "kind_mismatch",
-            "引文在工作回顾部分，是实绩而非计划目标",
-            f"“{name}”的引文位于报告的工作回顾部分，是已完成的实绩，不能作为计划目标；"
-            "请放入 achievements 的 metrics，kind 填 actual、estimate 或 cumulative。",
-        )
-    return None
+    """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
+    evidence = text.kind_evidence(span, metric) if text is not None and span is not None else None
+    found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
+    return Finding("kind_mismatch", found.detail, found.message) if found else None
 
 
 # --- a whole metric -----------------------------------------------------------------------
@@ -530,8 +522,7 @@ def check_metric(
     if found is None and m.period:
         found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
     if found is None and listed_as_target is not None:
-        part = text.kind_at(span.start) if text is not None and span is not None else None
-        found = check_kind(m.name, m.kind, listed_as_target, part)
+        found = check_metric_kind(m, listed_as_target, text, span)
     return found
 
 

@@ -110,8 +110,16 @@ def _check_text_of(ctx: dict[str, Any]) -> CheckText:
 
     raw, part = ctx.get("chunk_text") or "", section_kind(ctx.get("section"))
     text = ctx.get("_check_text")
-    if text is None or text.text is not raw or text.section is not part:
-        text = CheckText(raw, section=part)  # built once per chunk, reused by every re-ask
+    years, sure = (ctx.get("review_year"), ctx.get("plan_year")), bool(ctx.get("confident"))
+    if text is None or (text.text, text.section, text.years, text.confident) != (
+        raw,
+        part,
+        years,
+        sure,
+    ):
+        # Built once per chunk, reused by every re-ask. The part is a witness to a figure's
+        # kind only when the structure stage was sure of it.
+        text = CheckText(raw, section=part, years=years, confident=sure)
         ctx["_check_text"] = text
     return text
 
@@ -129,11 +137,11 @@ def _check_quote(quote: str, info: ValidationInfo, what: str) -> str:
 def _check_kinds(metrics: list[Metric], info: ValidationInfo, as_targets: bool) -> None:
     if _grounding_text(info) is None:
         return
-    from .checks import check_kind
+    from .checks import check_metric_kind
 
-    part = _chunk(info).section
+    text = _chunk(info)
     for m in metrics:
-        if (found := check_kind(m.name, m.kind, as_targets, part)) is not None:
+        if (found := check_metric_kind(m, as_targets, text, text.find(m.quote))) is not None:
             raise ValueError(found.message)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from .clean import CleanText
 from .models import ReportWarning
+from .structure.places import gazetteer
 
 __all__ = ["Finding", "ScreenedText", "findings_warnings", "scan", "screen"]
 
@@ -220,6 +221,8 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
         place_like = _PLACE_RE.fullmatch(x) is not None
         if place_like and not x.endswith(_SHORT_UNITS) and not _CUE_RE.search(x):
             continue  # "常州空港产业园（罗溪镇）"
+        if gazetteer().is_place(x):
+            continue  # "内蒙古自治区": the gazetteer knows it, whatever the report's own usage
         # A place-shaped name may still be "brand + place" ("亚冠郑陆镇"): the report's own
         # usage tells, when it names the place far more often without the prefix.
         counts = counts if counts is not None else _place_counts(text)
@@ -246,7 +249,11 @@ def _injected_prefix(x: str, counts: dict[str, int], total: int) -> int:
         prefix = x[: -len(rest)]
         if _CUE_RE.search(prefix):
             return len(prefix)
-        if _ADMIN_END_RE.search(prefix) or any(prefix + u in counts for u in _SHORT_UNITS):
+        if (
+            _ADMIN_END_RE.search(prefix)
+            or any(prefix + u in counts for u in _SHORT_UNITS)
+            or gazetteer().is_place(prefix)
+        ):
             return 0  # "常州市郑陆镇", "常州郑陆镇": a chain of places
         return len(prefix) if len(prefix) >= 2 else 0
     return 0

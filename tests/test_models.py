@@ -125,18 +125,41 @@ def test_period_contradicting_the_chunk_is_rejected():
         ChunkSummary.model_validate(_answer(_metric(period="全年")), context={"chunk_text": CHUNK})
 
 
+NEUTRAL = "园镇新增高新技术企业5家，建成标准厂房12万平方米。"
+
+
 @pytest.mark.parametrize(
     ("section", "where", "kind", "message"),
     [
-        ("plan", "achievements", "actual", "工作计划部分"),
+        ("plan", "achievements", "actual", "计划部分"),
         ("review", "plans", "target", "工作回顾部分"),
     ],
 )
-def test_the_chunks_part_decides_target_or_achievement(section, where, kind, message):
-    answer = _answer(_metric(kind=kind), where=where)
-    ChunkSummary.model_validate(answer, context={"chunk_text": CHUNK})  # no part: no opinion
+def test_the_chunks_part_is_a_witness_only_when_the_structure_is_sure(
+    section, where, kind, message
+):
+    m = _metric(
+        name="高新技术企业",
+        value=5,
+        unit="家",
+        kind=kind,
+        quote="园镇新增高新技术企业5家",
+        change=None,
+        period=None,
+    )
+    answer = _answer(m, where=where)
+    ChunkSummary.model_validate(answer, context={"chunk_text": NEUTRAL})  # no part: no opinion
+    unsure = {"chunk_text": NEUTRAL, "section": section, "confident": False}
+    ChunkSummary.model_validate(answer, context=unsure)  # an unsure reading is no witness
     with pytest.raises(ValidationError, match=message):
-        ChunkSummary.model_validate(answer, context={"chunk_text": CHUNK, "section": section})
+        ChunkSummary.model_validate(answer, context={**unsure, "confident": True})
+
+
+def test_the_sentence_outweighs_a_lone_part():
+    # "同比增长" reads as a result: in a plan chunk the part alone does not outvote it.
+    answer = _answer(_metric(kind="actual"), where="achievements")
+    ctx = {"chunk_text": CHUNK, "section": "plan", "confident": True}
+    ChunkSummary.model_validate(answer, context=ctx)
 
 
 def test_structural_kind_message_comes_first_whatever_the_part():

@@ -212,8 +212,10 @@ def test_part_of_the_report_decides_target_or_achievement():
     assert _one(target=target.model_copy(update={"kind": "target"}))[TGT].status == "verified"
     # A review figure reported as a plan target.
     assert _one(target=_m(kind="target"))[TGT].status == "kind_mismatch"
-    # Without an outline only the list-vs-kind check applies.
-    assert _one(metric=target, src=_source(with_outline=False))[ACH].status == "verified"
+    # Without an outline the part is silent, but the figure's own sentence still speaks:
+    # "2020年，力争…新增高新技术企业5家" is worded as a plan.
+    assert _one(metric=target, src=_source(with_outline=False))[ACH].status == "kind_mismatch"
+    assert _one(metric=_m(), src=_source(with_outline=False))[ACH].status == "verified"
 
 
 def test_a_quote_found_in_both_parts_is_verified_where_it_fits():

@@ -152,15 +152,21 @@ class LLMEngine:
     ) -> tuple[ChunkSummary, ReportWarning | None]:
         """One chunk's answer: instructor's request, parsing, grounding validators and re-asks."""
         kinds = chunk.sections or (chunk.section,)
-        context = {
+        context: dict[str, Any] = {
             "chunk_text": chunk.text,
             "chunk_context": chunk.context,
             "section_label": "、".join(SECTION_LABELS_ZH[k] for k in kinds),
         }
         if len(kinds) == 1:
-            # The re-ask validators judge target vs achievement by the part; a chunk spanning
-            # several parts is judged quote by quote in the validation pass instead.
+            # The re-ask validators hear the part as one witness of target vs achievement; a
+            # chunk spanning several parts is judged quote by quote in the validation pass.
             context["section"] = kinds[0].value
+        header = report.outline.header
+        context.update(
+            review_year=int(header.review_period[-4:]) if header.review_period else None,
+            plan_year=int(header.plan_period[:4]) if header.plan_period else None,
+            confident=report.outline.confident,
+        )
         try:
             asking = asyncio.ensure_future(self._ask(context, chunk))
             await asyncio.sleep(0)  # the request is on its way before the CPU work below
@@ -177,7 +183,7 @@ class LLMEngine:
         return summary, warning
 
     async def _ask(
-        self, context: dict[str, str], chunk: Any
+        self, context: dict[str, Any], chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
         try:
             summary = await self._client.chat.completions.create(

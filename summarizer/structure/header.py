@@ -106,11 +106,18 @@ def _level_of(name: str) -> str:
     return _SUFFIX_LEVEL[m.group(1)] if m else "unknown"
 
 
+def _at_level(p: Place, level: str) -> bool:
+    # "county_city": a county-level city (恩施市), which also says 我代表市人民政府.
+    if level == "county_city":
+        return p.level == "county" and p.name.endswith("市")
+    return p.level == level
+
+
 @cache
 def _names_by_level(level: str) -> re.Pattern[str] | None:
     """One pattern of every name (full and short) of the divisions at a level."""
     g = gazetteer()
-    names = {n for n in g.names() if 2 <= len(n) and any(p.level == level for p in g.lookup(n))}
+    names = {n for n in g.names() if 2 <= len(n) and any(_at_level(p, level) for p in g.lookup(n))}
     if not names:
         return None
     return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
@@ -130,7 +137,7 @@ def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
                 if not _SPAM.search(head, max(0, m.start() - 4), m.end() + 4)
             )
     for name, n in counts.most_common(3):
-        found = [p for p in gazetteer().lookup(name) if p.level in levels]
+        found = [p for p in gazetteer().lookup(name) if any(_at_level(p, lv) for lv in levels)]
         if n >= 3 and found:
             return found[0]
     return None
@@ -189,9 +196,10 @@ def read_issuer(
     # Every cue lacks the name (我代表市人民政府, 代区长…): the place the report keeps naming.
     m = re.search(r"我代表本?(自治区|[省市州区县镇乡旗盟])(?:人民)?政府", head)
     level = _LEVEL_WORD[m.group(1)] if m else sp_level
-    # A 市 may be a prefecture-level city or a municipality, a 州 an autonomous prefecture.
+    # A 市 may be a prefecture-level city, a municipality or a county-level city; a 州 an
+    # autonomous prefecture.
     levels = {
-        "city": ("city", "province"),
+        "city": ("city", "province", "county_city"),
         "prefecture": ("prefecture", "city"),
         "unknown": ("city", "district", "county", "prefecture", "province"),
     }

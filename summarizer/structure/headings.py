@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..lexicon import (
     CN_DIGITS,
+    FIVE_YEAR_RE,
     GOVERNMENT_WORDS,
     PLAN_WORDS,
     PROBLEM_WORDS,
@@ -98,7 +99,8 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     """
     if _PROBLEM_KW.search(text):
         return SectionKind.PROBLEMS
-    r, p = _REVIEW_KW.search(text), _PLAN_KW.search(text)
+    words = FIVE_YEAR_RE.sub("", text)  # the 计划 of "第二个五年计划" names no plan part
+    r, p = _REVIEW_KW.search(words), _PLAN_KW.search(words)
     years = heading_years(text)
     plans = five_year_spans(text)
     ahead = plan if plan is not None else (review + 1 if review is not None else None)

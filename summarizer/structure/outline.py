@@ -54,6 +54,8 @@ _INLINE_PLAN = re.compile(
 _FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
+_CN_YEAR_AT = re.compile(r"([一二][九〇零一二三四五六七八]{3})年")  # 一九五八年
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _LIST_ITEM = re.compile(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
@@ -178,8 +180,8 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     m = _PLAN_CUE.match(s)
     if not m or not _PLAN_VERB.search(s[:120]):
         return False
-    y = _YEAR_AT.search(s, 0, 12)
-    year = int(y.group(1)) if y else None
+    y = _YEAR_AT.search(s, 0, 12) or _CN_YEAR_AT.search(s, 0, 12)
+    year = int(y.group(1).translate(_CN_YEAR_DIGITS)) if y else None
     # "2023年，…" after the 2023 review opens no plan
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
@@ -197,11 +199,16 @@ def _unnamed_plan_heading(
     """The first unnamed top-level heading after the review whose part reads as plans, when
     the review before it reads as results ("一、…回顾" then "二、抓紧有利时机，加快经济发展")."""
     review = next((e[0] for e in events if e[1] is _K.REVIEW), None)
+    # Only right after the review: not among the topics of a five-year or later part.
+    limit = min((e[0] for e in events if review is not None and e[0] > review
+                 and e[1] is not _K.REVIEW), default=body[-1].end + 1 if body else 0)  # fmt: skip
     tops = [h for h in hs if h.level == 1 and h.numbering]
     for i, h in enumerate(tops):
         at = line_of[h.start]
         if review is None or at <= review or classify(h.text, ry, py) is not None:
             continue
+        if at >= limit:
+            return None
         nxt = line_of[tops[i + 1].start] if i + 1 < len(tops) else body[-1].end + 1
         ahead = [p for p in body if at <= p.line < nxt]
         behind = [p for p in body if review <= p.line < at]
@@ -291,6 +298,13 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
             confidence = "high"  # a five-year plan part and no annual one
         else:
             confidence = "none"
+    else:
+        # "二、在绿色低碳高质量发展中奋力走在前" between the review and "三、2024年重点工作":
+        # an unnamed part that reads as plans opens the plan part.
+        plan_at = next(e[0] for e in events if e[1] is _K.PLAN)
+        head = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        if head is not None and head.line < plan_at:
+            events.append((head.line, _K.PLAN, _first_sentence(head.s), False))
     events.sort(key=lambda e: e[0])
     first = events[0][0] if events else len(text)
     cue = next((p for p in body if p.line < first and _review_cue(p.s, ry)), None)
@@ -337,7 +351,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     base = [Section(k, a, b, h, _period(k, h, header))
             for (a, k, h), b in zip(events3, bounds, strict=True) if b > a]  # fmt: skip
     base = base or [Section(_K.PREAMBLE, 0, len(text), "")]
-    overlays = _problems(text, hs, paras, base) + _closing(paras, len(text))
+    overlays = _problems(text, hs, paras, base, zone) + _closing(paras, len(text))
     sections = tuple(_apply(text, base, overlays, header))
     return Outline(header, tuple(hs), sections, confidence, tuple(uncertain))
 
@@ -357,12 +371,15 @@ def _period(kind: SectionKind, heading: str, header: ReportHeader) -> str | None
     return own or (header.review_period if kind is _K.REVIEW else header.plan_period)
 
 
-def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section]
+def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section], zone: int
               ) -> list[Section]:  # fmt: skip
     """Where the report admits shortcomings: a 存在的问题 sub-heading's block, or the cue
     paragraph ("在肯定成绩的同时，我们也清醒地认识到…") alone, up to the next paragraph or
     heading — at the end of the review, in a five-year part, or opening the plan part."""
+    # Any part but the title block: a report whose parts could not be told still admits them.
     host = [s for s in base if s.kind is not _K.PREAMBLE or s.start > 0]
+    if base and base[0].kind is _K.PREAMBLE and base[0].end > zone:
+        host.insert(0, replace(base[0], start=zone))
     starts = [s.start for s in host]
 
     def part(off: int) -> Section | None:
@@ -409,7 +426,7 @@ def _problem_start(p: Para, in_plan: bool) -> int | None:
     for sa in [0, *(m.end() for m in _TERM.finditer(p.s))]:
         window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
         cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
-        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 120)):
+        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 400)):
             return p.off + sa + (len(p.s[sa:]) - len(p.s[sa:].lstrip()))
         if in_plan:
             return None

@@ -30,8 +30,9 @@ PART_LABELS_ZH = {
     SectionKind.OTHER: "其他",
 }
 
-# Parts whose figures are targets, and parts whose figures are results.
-TARGET_PARTS = frozenset({SectionKind.PLAN, SectionKind.FIVE_YEAR})
+# Parts whose figures are targets, and parts whose figures are results. A five-year part is
+# neither: it mixes the closing plan's results (“十四五”时期…年均增长) with the next plan's goals.
+TARGET_PARTS = frozenset({SectionKind.PLAN})
 RESULT_PARTS = frozenset({SectionKind.REVIEW})
 
 

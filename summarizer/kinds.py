@@ -1,0 +1,159 @@
+"""Target or result: the kind of a figure, judged by evidence independent of any one reading.
+
+A figure reported as an achievement may really be next year's target, and the reverse. Where
+the figure sits (the part of the report) is one witness, but only when the structure stage is
+sure of its parts; an engine and a validator that both trusted one uncertain reading of the
+parts would agree on the same mistake. So two more witnesses are heard, read from the figure's
+own sentence alone:
+
+* the wording: 力争 / 确保 / 预期 / 目标 / 控制在 / 左右 state what is to be done; 完成了 /
+  比上年 / 同比 / 实现了 what was done;
+* the period: a year at or after the plan year (2024年, 到2025年) marks a target, a year of the
+  review (2023年, 2019年以来) a result; a comparison base (比2019年, 较上年) marks neither.
+
+A claim is flagged when the witnesses that speak outnumber on the other side; when none speaks,
+or they are evenly split, the kind stands. The same judgement is the re-ask validator's, so a
+model is never pushed toward a kind the evidence does not support.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE, YEAR
+from .structure import RESULT_PARTS, TARGET_PARTS, SectionKind
+
+__all__ = ["KindEvidence", "check_kind", "kind_evidence"]
+
+TARGET, RESULT = "target", "result"
+# A year with what follows it: 到2025年 is a deadline, 比2019年 a base, 2019年以来 a result.
+_YEAR_AT = re.compile(rf"(比|较|与|同|对比|相比)?({YEAR})年(以来|底|末|前|)")
+_DEADLINE_BEFORE = re.compile(r"(?:到|至|在|于)$")
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+
+
+@dataclass(frozen=True)
+class KindEvidence:
+    """What each witness says of one figure: TARGET, RESULT or None (silent)."""
+
+    part: str | None = None
+    wording: str | None = None
+    period: str | None = None
+    why: tuple[str, ...] = ()  # in words, for the claim's detail and the model's message
+
+    def votes(self) -> tuple[int, int]:
+        """(witnesses for target, witnesses for result)."""
+        said = (self.part, self.wording, self.period)
+        return sum(s == TARGET for s in said), sum(s == RESULT for s in said)
+
+
+def _wording(sentence: str) -> tuple[str | None, str]:
+    plan, done = PLAN_WORDING_RE.search(sentence), DONE_WORDING_RE.search(sentence)
+    if plan and not done:
+        return TARGET, f"措辞“{plan.group()}”表明是计划"
+    if done and not plan:
+        return RESULT, f"措辞“{done.group()}”表明是实绩"
+    return None, ""
+
+
+def _period(before: str, review: int | None, plan: int | None) -> tuple[str | None, str]:
+    """The years named in the sentence before the figure, against the report's years."""
+    said: list[str] = []
+    for m in _YEAR_AT.finditer(before):
+        if m.group(1):
+            continue  # a comparison base is not the figure's period
+        year = int(m.group(2))
+        deadline = bool(_DEADLINE_BEFORE.search(before[: m.start()])) or m.group(3) == "前"
+        if plan is not None and (year >= plan or (deadline and year > (review or 0))):
+            said.append(TARGET)
+        elif review is not None and year <= review and not deadline:
+            said.append(RESULT)
+    if said and all(s == said[0] for s in said):
+        word = "计划年份" if said[0] == TARGET else "回顾年份"
+        return said[0], f"句中年份属于{word}"
+    return None, ""
+
+
+def _governing(sentence: str, at: int) -> str:
+    """The words that govern a figure: its own clause (with the change clause after it,
+    "69亿元，同比增长7%") and the sentence's opening clause ("力争…", "主要预期目标是："). A
+    plan word in another clause of a long sentence ("…21个重点项目，…确保10个项目年内竣工")
+    governs its own clause only."""
+    bounds = [m.start() for m in _CLAUSE_END.finditer(sentence)]
+    before = [b for b in bounds if b < at]
+    after = [b for b in bounds if b >= at]
+    start = before[-1] + 1 if before else 0
+    end = after[0] if after else len(sentence)
+    if len(after) >= 2 and sentence[after[0]] not in "；;":
+        end = after[1]
+    # A short opening ("2020年，", "同时，") hands the sentence to the clause after it.
+    k = 1 if len(before) > 1 and before[0] <= 8 else 0
+    opening = sentence[: before[k]] if before else ""
+    return opening + "，" + sentence[start:end]
+
+
+def kind_evidence(
+    sentence: str,
+    figure_at: int,
+    part: SectionKind | None,
+    part_confident: bool,
+    review: int | None,
+    plan: int | None,
+) -> KindEvidence:
+    """The witnesses for one figure: `sentence` holds it at `figure_at`; `part` is where it sits."""
+    p = None
+    if part is not None and part_confident:
+        p = TARGET if part in TARGET_PARTS else RESULT if part in RESULT_PARTS else None
+    wording, w_why = _wording(_governing(sentence, max(0, figure_at)))
+    period, p_why = _period(sentence[: max(0, figure_at)], review, plan)
+    why = []
+    if p is not None:
+        why.append(f"引文位于{'计划' if p == TARGET else '工作回顾'}部分")
+    why += [x for x in (w_why, p_why) if x]
+    return KindEvidence(p, wording, period, tuple(why))
+
+
+@dataclass(frozen=True)
+class KindFinding:
+    """A kind_mismatch: the detail for the report and the message for the model."""
+
+    detail: str
+    message: str
+
+
+def check_kind(
+    name: str, kind: str, listed_as_target: bool, evidence: KindEvidence | None
+) -> KindFinding | None:
+    """kind_mismatch: a target reported as an achievement, or the reverse.
+
+    First the list against the metric's own kind; then the witnesses, which must outnumber on
+    the other side for a flag.
+    """
+    if listed_as_target and kind != "target":
+        return KindFinding(
+            f"此处应为计划目标，kind={kind}",
+            f"计划中的“{name}”kind 应为 target，而不是 {kind}；已完成的实绩请放入 achievements。",
+        )
+    if not listed_as_target and kind == "target":
+        return KindFinding(
+            "此处应为已完成实绩，kind=target",
+            f"“{name}”是计划目标（kind=target），不能作为已取得的成绩；请放入 plans 的 targets。",
+        )
+    if evidence is None:
+        return None
+    for_target, for_result = evidence.votes()
+    why = "，".join(evidence.why)
+    if not listed_as_target and for_target > for_result:
+        return KindFinding(
+            f"证据表明是计划目标而非实绩（{why}）",
+            f"“{name}”看来是计划目标而非已取得的成绩（{why}）。若原文确为目标，请放入 plans 的 "
+            "targets，kind 填 target；若原文确为实绩，请引用表明其已完成的原句。",
+        )
+    if listed_as_target and for_result > for_target:
+        return KindFinding(
+            f"证据表明是实绩而非计划目标（{why}）",
+            f"“{name}”看来是已完成的实绩而非计划目标（{why}）。若原文确为实绩，请放入 "
+            "achievements 的 metrics，kind 填 actual、estimate 或 cumulative。",
+        )
+    return None
