@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from loopback import LoopbackServer, answer_with, grounded_answer  # noqa: E402
+from loopback import LoopbackServer, answer_with, grounded_answer, is_reask  # noqa: E402
 from loopback_batch import BatchLoopback  # noqa: E402
 
 from summarizer.batch import run_batch  # noqa: E402
@@ -119,9 +119,11 @@ def main() -> None:
         for r in failed[:5]:
             print(f"  refused: {Path(r.path).name}: {r.reason[:90]}")
         print(f"dry run ({dry_s:.1f} s): {plan[-1]}")
+        asks = sum(not is_reask(line["body"]) for line in lines)
         print(
-            f"batch run: {len(lines)} lines for {chunks} chunks "
-            f"({len(lines) / max(1, chunks):.2f} a chunk), {len(srv.batches)} batch(es), "
+            f"batch run: {asks} first-ask lines for {chunks} chunks "
+            f"({asks / max(1, chunks):.2f} a chunk) + {len(lines) - asks} re-asks, "
+            f"{len(srv.batches)} batch(es), "
             f"{srv.chat_requests} chat requests, input {inputs / 1e6:.1f} MB "
             f"({inputs / max(1, len(lines)) / 1e3:.1f} kB a line), {batch_s:.1f} s wall"
         )
