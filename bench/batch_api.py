@@ -1,12 +1,13 @@
 """--via batch over the whole development corpus, against the loopback Batch API (prints figures).
 
 Every report of fixtures/ — the five samples, the single reports of fixtures/corpus, the 46
-city reports, the 12 provincial CSV rows and the 39 State Council reports of the TSV (one file
-each) — goes through `--dry-run`, then through the Batch API of tests/loopback_batch.py
-answering with synthetic grounded answers, then again (which must send nothing), and then
-through the live path on the same answers, to compare. Prints: reports, chunks, lines, batches,
-chat requests, lines per chunk, input bytes, the dry-run estimate and its batch price, wall
-times, requests of the re-run, and how many outputs equal the live path's (cost aside).
+city reports, the 12 provincial CSV files and the State Council reports of the TSV (one report
+a row, as the tool reads corpus files) — goes through `--dry-run`, then through the Batch API
+of tests/loopback_batch.py answering with synthetic grounded answers, then again (which must
+send nothing), and then through the live path on the same answers, to compare. Prints:
+reports, chunks, lines, batches, chat requests, input bytes, the dry-run estimate and its
+batch price, wall times, requests of the re-run, and how many outputs equal the live path's
+(cost aside).
 
     python bench/batch_api.py
 """
@@ -14,7 +15,6 @@ times, requests of the re-run, and how many outputs equal the live path's (cost 
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import sys
 import tempfile
@@ -35,29 +35,13 @@ from summarizer.engines.batch_api import MAX_BYTES, MAX_LINES  # noqa: E402
 CORPUS = ROOT / "fixtures" / "corpus"
 
 
-def corpus(target: Path) -> list[str]:
-    """One file per report of the development corpus."""
-    paths: list[Path] = []
-    singles = [*sorted((ROOT / "fixtures" / "reports").glob("*.txt"))]
-    singles += [p for p in sorted(CORPUS.iterdir()) if p.is_file() and p.suffix != ".tsv"]
-    singles = [p for p in singles if p.name != "README.md"]
-    singles += sorted((CORPUS / "city-2024").glob("*.txt"))
-    for p in singles:
-        dst = target / f"{len(paths):03d}-{p.name}"
-        dst.write_bytes(p.read_bytes())
-        paths.append(dst)
-    for p in sorted((CORPUS / "province-2026").glob("*.csv")):
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                dst = target / f"{len(paths):03d}-{row['province']}-{row['year']}.txt"
-                dst.write_text(row["title"] + "\n" + row["full_text"], encoding="utf-8")
-                paths.append(dst)
-    for line in (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            dst = target / f"{len(paths):03d}-national-{line[:4]}.txt"
-            dst.write_text(line + "\n", encoding="utf-8")
-            paths.append(dst)
-    return [str(p) for p in paths]
+def corpus() -> list[str]:
+    """Every report file of fixtures/, corpus files (CSV rows, TSV lines) as they are."""
+    files = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
+    files += [p for p in sorted(CORPUS.iterdir()) if p.is_file() and p.name != "README.md"]
+    files += sorted((CORPUS / "city-2024").glob("*.txt"))
+    files += sorted((CORPUS / "province-2026").glob("*.csv"))
+    return [str(p) for p in files]
 
 
 def strip_cost(path: Path) -> dict:
@@ -69,8 +53,7 @@ def strip_cost(path: Path) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        (base / "in").mkdir()
-        paths = corpus(base / "in")
+        paths = corpus()
         quiet = lambda _m: None  # noqa: E731
 
         plan: list[str] = []
@@ -115,7 +98,10 @@ def main() -> None:
             if r.status == "done"
         )
         failed = [r for r in runs if r.status == "failed"]
-        print(f"reports: {len(paths)} ({len(done)} done, {len(failed)} refused by ingest/checks)")
+        print(
+            f"reports: {len(runs)} from {len(paths)} files "
+            f"({len(done)} done, {len(failed)} refused by ingest/checks)"
+        )
         for r in failed[:5]:
             print(f"  refused: {Path(r.path).name}: {r.reason[:90]}")
         print(f"dry run ({dry_s:.1f} s): {plan[-1]}")

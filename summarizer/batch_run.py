@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import Manifest, ReportRun, fingerprint, output_paths, write_atomic
+from .batch import Manifest, ReportRun, fingerprint, plan_runs, source_key, write_atomic
 from .batch_answers import AnswerPending, AnswerTransport
 from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
 from .cassette import CassetteStore, exchange_record
@@ -59,7 +59,7 @@ class BatchRun:
 
     def __init__(
         self,
-        paths: Sequence[str],
+        paths: Sequence[str] | Sequence[ReportRun],
         settings: Settings,
         out_dir: Path,
         fmt: str,
@@ -86,9 +86,12 @@ class BatchRun:
         self.prices = load_prices(settings.prices_file, batch=True)
         self.manifest = Manifest(out_dir)
         self.fp = fingerprint(settings, fmt)
-        self.runs = [
-            ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)
-        ]
+        # One run per report file and per corpus row; a row keeps its Document across rounds
+        # (a file is read again each round it is driven).
+        runs = [p for p in paths if isinstance(p, ReportRun)]
+        if len(runs) < len(paths):
+            runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
+        self.runs = runs
         self.waiting: dict[str, set[int]] = {}  # custom_id -> reports waiting for that line
         self._last_progress = ""
         self._idle_rounds = 0  # rounds in a row that found lines missing but submitted none
@@ -125,7 +128,9 @@ class BatchRun:
         try:
             for i in sorted(todo):
                 run = self.runs[i]
-                if run.status == "failed":
+                if run.status == "failed":  # found unreadable while planning, or given up
+                    if first:
+                        self.notify(run)
                     continue
                 try:
                     pending = await self._drive(run, first)
@@ -150,14 +155,14 @@ class BatchRun:
         from .render import render_json, render_markdown
 
         try:
-            document = read_report(run.path)
+            document = run.document or read_report(run.path)
             assert run.output is not None
             if (
                 first
                 and not self.force
-                and self.manifest.up_to_date(run.output, document.sha256, self.fp)
+                and self.manifest.up_to_date(source_key(run), run.output, document.sha256, self.fp)
             ):
-                run.status = "skipped"
+                run.status, run.document = "skipped", None
                 self.notify(run)
                 return []
             report = prepare(document, self.settings.chunk_chars)
@@ -196,7 +201,8 @@ class BatchRun:
             summary = with_cost(outcome.summary, self.prices)
             text = render_json(summary) if self.fmt == "json" else render_markdown(summary)
             write_atomic(run.output, text)
-            self.manifest.mark(run.output, document.sha256, self.fp)
+            self.manifest.mark(source_key(run), run.output, document.sha256, self.fp)
+            run.document = None  # written: a row's text is no longer needed
             run.cost = summary.meta.usage.cost
             run.verified = summary.validation.verified
             run.flagged = outcome.flagged_before_strict
@@ -398,7 +404,7 @@ class BatchRun:
 
 
 async def run_via_batch(
-    paths: Sequence[str],
+    paths: Sequence[str] | Sequence[ReportRun],
     settings: Settings,
     out_dir: Path,
     fmt: str,

@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from .errors import InputError, SummarizerError, UsageError
+from .readers.corpus import CORPUS_SUFFIXES
 
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+# What a folder is scanned for: report files, and corpus files holding one report a row.
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
 
 
 def _stderr():
@@ -36,7 +38,8 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
             )
             if not found:
                 raise InputError(
-                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) in this folder"
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) "
+                    "or corpus files (.csv, .tsv, .jsonl, .parquet) in this folder"
                 )
             out.extend(found)
         else:
@@ -244,12 +247,15 @@ def _say_engine(console, settings, requested: str) -> None:
 
 def _summarize_one(document, settings, fmt, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
+    from rich.markup import escape
+
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
-    with console.status(f"summarising {document.name} …"):
+    # A report's name is data: "[/x]" in a path is not rich markup.
+    with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     text = render_json(summary) if fmt == "json" else render_markdown(summary)
@@ -262,7 +268,8 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     console.print(
         f"summarizer: {document.name}: {len(summary.achievements)} achievements, "
         f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
-        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
+        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged",
+        markup=False,
     )
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 
@@ -271,12 +278,13 @@ def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) 
     """Summarise many reports into out_dir with a progress display and a closing table."""
     import asyncio
 
-    from .batch import run_batch
+    from .batch import plan_runs, run_batch
     from .progress import BatchProgress
 
-    with BatchProgress(console, len(inputs)) as progress:
+    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    with BatchProgress(console, len(planned)) as progress:
         runs = asyncio.run(
-            run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
+            run_batch(planned, settings, out_dir, fmt, force=force, on_change=progress.update)
         )
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)

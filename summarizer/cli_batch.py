@@ -69,17 +69,19 @@ def run_via_batch_cli(
     options: BatchOptions,
 ) -> int:
     """Summarise many reports through the provider's Batch API (batch_run.py)."""
+    from .batch import plan_runs
     from .batch_run import run_via_batch
     from .progress import BatchProgress
 
     def say(message: str) -> None:
         console.print(f"summarizer: {message}", markup=False, highlight=False)
 
-    with BatchProgress(console, len(inputs)) as progress:
+    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    with BatchProgress(console, len(planned)) as progress:
         try:
             runs = asyncio.run(
                 run_via_batch(
-                    inputs,
+                    planned,
                     settings,
                     out_dir,
                     fmt,

@@ -186,6 +186,29 @@ def test_killed_after_its_batch_was_created_a_rerun_makes_no_second_batch(tmp_pa
         assert len(srv.calls) == before and srv.chat_requests == 0  # sends nothing
 
 
+def test_every_row_of_a_corpus_file_is_a_report_through_the_batch(tmp_path):
+    import csv
+
+    d = tmp_path / "in"
+    d.mkdir()
+    with (d / "reports.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["province", "year", "title", "source_url", "publish_date", "full_text"])
+        for name, place in zip(SAMPLES[:2], ["甲市", "乙市"], strict=True):
+            text = (REPORTS / name).read_text(encoding="utf-8")
+            w.writerow([place, name[-8:-4], f"{place}政府工作报告", "", "", text])
+    out = tmp_path / "out"
+    with BatchLoopback(_ungrounded_first) as srv:  # two rounds: the rows are driven twice
+        r = _via_batch(srv, d, out)
+        assert r.exit_code == 0, r.stderr
+        assert len(srv.batches) == 2 and srv.chat_requests == 0
+        assert len(_outputs(out)) == 2
+        before = len(srv.calls)
+        again = _via_batch(srv, d, out)
+    assert again.exit_code == 0 and again.stderr.count(": skipped") == 2
+    assert len(srv.calls) == before
+
+
 def test_detach_submits_and_exits_and_a_later_run_collects(tmp_path):
     src = _samples(tmp_path, 2)
     out = tmp_path / "out"
