@@ -264,7 +264,9 @@ async def run_batch(
                         return
                     run.status = "running"
                     size = len(document.text)
-                    report = await cpu(size, prepare, document, settings.chunk_chars)
+                    report = await cpu(
+                        size, prepare, document, settings.chunk_chars, settings.place, settings.year
+                    )
                     run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
                     notify(run)
                     summarizing = asyncio.ensure_future(engine.summarize(report))

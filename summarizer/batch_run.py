@@ -165,7 +165,8 @@ class BatchRun:
                 run.status, run.document = "skipped", None
                 self.notify(run)
                 return []
-            report = prepare(document, self.settings.chunk_chars)
+            s = self.settings
+            report = prepare(document, s.chunk_chars, s.place, s.year)
             chunks = asked_chunks(report)
             run.chunks = len(chunks)
             meter = UsageMeter()

@@ -150,6 +150,8 @@ def main() -> None:
     "--batch-max-bytes", type=int, help="--via batch: bytes per input file (max 200000000)."
 )
 @click.option("--poll", type=float, help="--via batch: seconds between status checks (default 60).")
+@click.option("--place", help="The issuing place (e.g. 南京市), whatever the report says.")
+@click.option("--year", type=int, help="The plan year (a 2024 report plans 2024).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def summarize(
     paths,
@@ -177,6 +179,8 @@ def summarize(
     batch_max_lines,
     batch_max_bytes,
     poll,
+    place,
+    year,
     debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
@@ -211,6 +215,8 @@ def summarize(
         strict=strict,
         rpm=rpm,
         prices_file=prices_file,
+        place=place,
+        year=year,
     )
     inputs = _expand(paths)
     if via == "batch" and "-" in inputs:
