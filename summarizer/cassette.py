@@ -141,24 +141,44 @@ class CassetteTransport(httpx2.AsyncBaseTransport):
 
     def _exchange(self, key, request, body, response, payload) -> dict[str, Any]:
         headers = {h: response.headers[h] for h in KEPT_RESPONSE_HEADERS if h in response.headers}
-        return {
-            "key": key,
-            "recorded_with": {
-                "prompts": self.recording.prompts,
-                "schema": self.recording.schema,
-                "note": self.recording.note,
-            },
-            "request": {
-                "method": request.method,
-                "path": request.url.path,
-                "body": canonical_body(body),
-            },
-            "response": {"status": response.status_code, "headers": headers, "body": payload},
-        }
+        return exchange_record(
+            key, self.recording, request.method, request.url.path, body, payload, headers
+        )
 
     async def aclose(self) -> None:
         if self.inner is not None:
             await self.inner.aclose()
+
+
+def exchange_record(
+    key: str,
+    recording: Recording,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    payload: Any,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One stored exchange: what a live call records, and what a Batch API answer is saved as."""
+    return {
+        "key": key,
+        "recorded_with": {
+            "prompts": recording.prompts,
+            "schema": recording.schema,
+            "note": recording.note,
+        },
+        "request": {"method": method, "path": path, "body": canonical_body(body)},
+        "response": {
+            "status": 200,
+            "headers": headers or {"content-type": "application/json"},
+            "body": payload,
+        },
+    }
+
+
+def stored_response(stored: dict[str, Any], request: httpx2.Request) -> httpx2.Response:
+    """The HTTP response for a stored exchange, as the SDK would have received it."""
+    return _response(stored, request)
 
 
 def _response(stored: dict[str, Any], request: httpx2.Request) -> httpx2.Response:

@@ -149,6 +149,22 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="JSON price table (env SUMMARIZER_PRICES).",
 )
+@click.option(
+    "--via",
+    type=click.Choice(["live", "batch"]),
+    default="live",
+    show_default=True,
+    help="batch: send the requests through the provider's Batch API (half price, within 24 h).",
+)
+@click.option("--detach", is_flag=True, help="--via batch: submit, then exit; collect later.")
+@click.option(
+    "--dry-run", is_flag=True, help="--via batch: print the requests and their cost; send nothing."
+)
+@click.option("--batch-max-lines", type=int, help="--via batch: lines per input file (max 50000).")
+@click.option(
+    "--batch-max-bytes", type=int, help="--via batch: bytes per input file (max 200000000)."
+)
+@click.option("--poll", type=float, help="--via batch: seconds between status checks (default 60).")
 @click.option("--place", help="The issuing place (e.g. 南京市), whatever the report says.")
 @click.option("--year", type=int, help="The plan year (a 2024 report plans 2024).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -173,6 +189,12 @@ def summarize(
     force,
     rpm,
     prices_file,
+    via,
+    detach,
+    dry_run,
+    batch_max_lines,
+    batch_max_bytes,
+    poll,
     place,
     year,
     debug,
@@ -182,6 +204,20 @@ def summarize(
 
     fmt = output_format(fmt, output)
 
+    batch_flags = {
+        "--detach": detach,
+        "--dry-run": dry_run,
+        "--batch-max-lines": batch_max_lines is not None,
+        "--batch-max-bytes": batch_max_bytes is not None,
+        "--poll": poll is not None,
+    }
+    if via == "batch":
+        from .cli_batch import batch_engine
+
+        engine = batch_engine(engine, out_dir, record_dir, replay_dir)
+    elif any(batch_flags.values()):
+        given = next(flag for flag, on in batch_flags.items() if on)
+        raise UsageError(f"{given} belongs to --via batch")
     settings = load_settings(
         record_dir=record_dir,
         replay_dir=replay_dir,
@@ -201,11 +237,19 @@ def summarize(
         year=year,
     )
     inputs = _expand(paths)
+    if via == "batch" and "-" in inputs:
+        raise UsageError("--via batch reads report files (a later run reads them again), not stdin")
     if output and (out_dir or len(inputs) > 1):
         raise UsageError("-o writes one report; use --out-dir DIR for several")
     if len(inputs) > 1 and not out_dir:
         raise UsageError("several reports need --out-dir DIR")
     console = _stderr()
+    if via == "batch":
+        from .cli_batch import batch_options, run_via_batch_cli
+
+        _say_engine(console, settings, engine)
+        options = batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
+        sys.exit(run_via_batch_cli(inputs, settings, Path(out_dir), fmt, force, console, options))
     if out_dir:
         _say_engine(console, settings, engine)
         sys.exit(_run_batch(inputs, settings, Path(out_dir), (fmt, detail), force, console))

@@ -95,7 +95,11 @@ class LLMEngine:
         settings: Settings,
         transport: httpx2.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
+        answers: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
+        """`answers`, when given, replaces the whole HTTP stack (network, retries, cache): the
+        Batch API driver (batch_api.py) answers each request from collected batch output and
+        learns the exact body of every request it has no answer for yet."""
         _quiet_sdk_loggers()
         self.settings = settings
         self.model = settings.model
@@ -104,9 +108,8 @@ class LLMEngine:
         metered = MeteringTransport(transport or httpx2.AsyncHTTPTransport())
         self.limiter = LimitTransport(metered, settings.concurrency, settings.rpm)
         network = RetryTransport(self.limiter, policy)
-        self._http = httpx2.AsyncClient(
-            transport=_with_cassettes(network, settings), timeout=settings.timeout
-        )
+        stack = answers if answers is not None else _with_cassettes(network, settings)
+        self._http = httpx2.AsyncClient(transport=stack, timeout=settings.timeout)
         # Replay needs no key; the SDK insists on one, and this placeholder is never sent anywhere
         # that records it (Authorization is filtered out of cassettes).
         client = openai.AsyncOpenAI(
@@ -126,10 +129,9 @@ class LLMEngine:
         """Extract every chunk of the report concurrently, within the concurrency limit."""
         meter = current_meter.get() or UsageMeter()
         token = current_meter.set(meter)
-        # The preamble (title, date, speaker, 各位代表) holds nothing to extract: no call for it.
-        chunks = [c for c in report.chunks if c.section.value != "preamble"]
+        chunks = asked_chunks(report)
         try:
-            answers = await asyncio.gather(*(self._extract(report, chunk) for chunk in chunks))
+            answers = await asyncio.gather(*(self.extract_chunk(report, chunk) for chunk in chunks))
         finally:
             current_meter.reset(token)
         out = EngineOutput(results=[], usage=meter)
@@ -145,9 +147,10 @@ class LLMEngine:
             {"role": "user", "content": load_prompt(USER_PROMPT)},
         ]
 
-    async def _extract(
+    async def extract_chunk(
         self, report: PreparedReport, chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
+        """One chunk's answer: instructor's request, parsing, grounding validators and re-asks."""
         kinds = chunk.sections or (chunk.section,)
         context: dict[str, Any] = {
             "chunk_text": chunk.text,
@@ -223,6 +226,11 @@ class LLMEngine:
             ),
         )
         return summary, warning
+
+
+def asked_chunks(report: PreparedReport) -> list[Any]:
+    """The chunks sent to the model; the preamble (title, date, 各位代表) holds nothing to ask."""
+    return [c for c in report.chunks if c.section.value != "preamble"]
 
 
 def recording_stamp() -> Recording:
