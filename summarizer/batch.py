@@ -26,6 +26,7 @@ from .errors import SummarizerError
 from .ingest import read_report
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
+from .secrets import scrub
 from .transport import UsageMeter, current_meter
 
 MANIFEST = ".summarizer-manifest.json"
@@ -89,6 +90,7 @@ def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write text via a temp file and rename, so a reader never sees half a file."""
+    text = scrub(text)  # a model may repeat a key its endpoint echoed into the answer
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -202,7 +204,7 @@ async def run_batch(
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch
-                run.status, run.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+                run.status, run.reason = "failed", scrub(f"internal error: {type(e).__name__}: {e}")
             notify(run)
 
     try:

@@ -21,6 +21,7 @@ from typing import Any
 import httpx2
 
 from .errors import ReplayMissError
+from .secrets import scrub_json
 from .transport import current_meter
 
 KEY_FIELDS = ("model", "messages", "tools", "tool_choice", "response_format", "temperature")
@@ -70,7 +71,8 @@ class CassetteStore:
     def save(self, key: str, exchange: dict[str, Any]) -> None:
         """Write one exchange atomically."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(exchange, ensure_ascii=False, indent=2) + "\n"
+        # An endpoint may echo the key inside a 200 answer: it must never reach a file.
+        text = json.dumps(scrub_json(exchange), ensure_ascii=False, indent=2) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=".cassette.", dir=self.dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -44,21 +44,28 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _redact(message: str, secret: str | None) -> str:
-    return message.replace(secret, "***") if secret else message
+def _traceback(e: BaseException) -> None:
+    """--debug: the traceback, with the key scrubbed (an endpoint may echo it in its message)."""
+    import traceback
+
+    from .secrets import scrub
+
+    click.echo(scrub("".join(traceback.format_exception(e))).rstrip("\n"), err=True)
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # one-line errors instead of tracebacks
+        from .secrets import register, scrub
+
+        # Scrub the key even before the settings are loaded (an error in the flags).
+        register(os.environ.get("OPENAI_API_KEY"))
         debug = "--debug" in sys.argv
         try:
             return super().invoke(ctx)
         except SummarizerError as e:
             if debug:
-                raise
-            click.echo(
-                f"summarizer: error: {_redact(str(e), os.environ.get('OPENAI_API_KEY'))}", err=True
-            )
+                _traceback(e)
+            click.echo(f"summarizer: error: {scrub(str(e))}", err=True)
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -67,10 +74,8 @@ class _Group(click.Group):
             ctx.exit(130)
         except Exception as e:
             if debug:
-                raise
-            msg = _redact(
-                f"{type(e).__name__}: {e}".splitlines()[0], os.environ.get("OPENAI_API_KEY")
-            )
+                _traceback(e)
+            msg = scrub(f"{type(e).__name__}: {e}".splitlines()[0])
             click.echo(
                 f"summarizer: internal error: {msg} (run with --debug for details)", err=True
             )
@@ -212,7 +217,9 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     if output:
         write_atomic(Path(output), text)
     else:
-        sys.stdout.write(text)
+        from .secrets import scrub
+
+        sys.stdout.write(scrub(text))
         sys.stdout.flush()
     v = summary.validation
     console.print(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .chunking import DEFAULT_CHUNK_CHARS
 from .errors import UsageError
+from .secrets import register as register_secret
 
 ENGINES = ("auto", "llm", "rules")
 MODES = ("auto", "tools", "json", "md_json", "json_schema")
@@ -79,6 +80,7 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
         )
     values.update(given)
     settings = Settings(**values)  # type: ignore[arg-type]
+    register_secret(settings.api_key)
     _check(settings)
     return settings
 

@@ -12,11 +12,17 @@ Validation failures are not exceptions: they are claims with a flag status in th
 
 from __future__ import annotations
 
+from .secrets import scrub
+
 
 class SummarizerError(Exception):
-    """Base class; the message is one line, fit for stderr."""
+    """Base class; the message is one line, fit for stderr, with any secret scrubbed from it."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        # The endpoint's own words end up in these messages, and an endpoint may echo the key.
+        super().__init__(scrub(str(message)), *args)
 
 
 class InputError(SummarizerError):
