@@ -24,9 +24,9 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import SummarizerError
 from .ingest import read_report
+from .outputs import printable
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
-from .secrets import scrub
 from .transport import UsageMeter, current_meter
 
 MANIFEST = ".summarizer-manifest.json"
@@ -90,7 +90,7 @@ def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write text via a temp file and rename, so a reader never sees half a file."""
-    text = scrub(text)  # a model may repeat a key its endpoint echoed into the answer
+    text = printable(text)  # no key an endpoint echoed, no unencodable file-name bytes
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -108,9 +108,13 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
         try:
-            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text("utf-8"))
+            data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
+            data = {}
+        # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
+        self.entries: dict[str, dict[str, str]] = {
+            k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
+        }
 
     def up_to_date(self, output: Path, sha256: str, fp: str) -> bool:
         """True when output exists and was made from this input with these settings."""
@@ -204,7 +208,8 @@ async def run_batch(
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch
-                run.status, run.reason = "failed", scrub(f"internal error: {type(e).__name__}: {e}")
+                reason = f"internal error: {type(e).__name__}: {e}"
+                run.status, run.reason = "failed", printable(reason)
             notify(run)
 
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class _Group(click.Group):
         # Scrub the key even before the settings are loaded (an error in the flags).
         register(os.environ.get("OPENAI_API_KEY"))
         debug = "--debug" in sys.argv
+        previous = _on_sigterm_interrupt()
         try:
             return super().invoke(ctx)
         except SummarizerError as e:
@@ -80,6 +82,22 @@ class _Group(click.Group):
                 f"summarizer: internal error: {msg} (run with --debug for details)", err=True
             )
             ctx.exit(1)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_sigterm_interrupt():
+    """SIGTERM interrupts like Ctrl-C, so every temp file is removed on the way out."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -198,34 +216,37 @@ def summarize(
 def _say_engine(console, settings, requested: str) -> None:
     if settings.resolved_engine() == "rules":
         why = "" if requested == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
-        console.print(f"summarizer: engine rules (offline, no model){why}")
+        console.print(f"summarizer: engine rules (offline, no model){why}", markup=False)
     else:
-        console.print(f"summarizer: engine llm, model {settings.model}")
+        console.print(f"summarizer: engine llm, model {settings.model}", markup=False)
 
 
 def _summarize_one(document, settings, fmt, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
+    from rich.markup import escape
+
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
-    with console.status(f"summarising {document.name} …"):
+    with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     text = render_json(summary) if fmt == "json" else render_markdown(summary)
     if output:
         write_atomic(Path(output), text)
     else:
-        from .secrets import scrub
+        from .outputs import printable
 
-        sys.stdout.write(scrub(text))
+        sys.stdout.write(printable(text))
         sys.stdout.flush()
     v = summary.validation
     console.print(
         f"summarizer: {document.name}: {len(summary.achievements)} achievements, "
         f"{len(summary.problems)} problems, {len(summary.plans)} plans; "
-        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged"
+        f"{v.verified} claims verified, {outcome.flagged_before_strict} flagged",
+        markup=False,
     )
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 

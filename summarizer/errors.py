@@ -3,7 +3,8 @@
     SummarizerError                 base; str(e) is a one-line message a user can act on
     ├── InputError          exit 2  the report cannot be read: missing, empty, binary, not a report
     ├── UsageError          exit 2  bad flags or configuration (no key for --engine llm, bad --mode)
-    ├── ReplayMissError     exit 2  --replay found no recorded exchange for a request
+    ├── CassetteError       exit 2  a cache/record/replay file cannot be read or written (named)
+    │   └── ReplayMissError exit 2  --replay found no recorded exchange for a request
     └── EngineError         exit 1  the engine failed on a report after its retries
         └── EndpointError   exit 1  the model endpoint kept failing (HTTP status, timeout)
 
@@ -37,10 +38,14 @@ class UsageError(SummarizerError):
     exit_code = 2
 
 
-class ReplayMissError(SummarizerError):
-    """Replay mode met a request that was never recorded."""
+class CassetteError(SummarizerError):
+    """A recording or cache file cannot be read or written; the message names it and why."""
 
     exit_code = 2
+
+
+class ReplayMissError(CassetteError):
+    """Replay mode met a request that was never recorded."""
 
 
 class EngineError(SummarizerError):

@@ -9,6 +9,7 @@ environment variable SUMMARIZER_PRICES. A model with no price costs 0 and is sho
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,13 +35,26 @@ def load_prices(path: str | Path | None) -> dict[str, tuple[float, float]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         for model, pair in data.items():
-            prices[str(model)] = (float(pair[0]), float(pair[1]))
+            prices[str(model)] = (_price(pair[0]), _price(pair[1]))
     except (OSError, ValueError, TypeError, IndexError, AttributeError) as e:
         raise UsageError(
             f"{path}: not a price file ({type(e).__name__}); expected "
             '{"model": [input_usd_per_million, output_usd_per_million]}'
         ) from None
     return prices
+
+
+MAX_PRICE = 10_000.0  # dollars per million tokens; far above any published price
+
+
+def _price(value: object) -> float:
+    """A price: a finite, non-negative number of dollars per million tokens (1e400 is inf)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(value)
+    price = float(value)
+    if not (math.isfinite(price) and 0 <= price <= MAX_PRICE):
+        raise ValueError(price)
+    return price
 
 
 def price_of(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -103,9 +104,11 @@ class BatchProgress:
         for col in ("report", "status", "verified", "flagged", "calls", "tokens", "cost"):
             table.add_column(col, justify="left" if col in ("report", "status") else "right")
         for r in runs:
-            status = r.status if r.status != "failed" else f"[red]failed[/]: {r.reason[:80]}"
+            # Names and reasons are the user's text, not markup ("[/x]" in a path).
+            reason = escape(r.reason[:80])
+            status = r.status if r.status != "failed" else f"[red]failed[/]: {reason}"
             table.add_row(
-                "stdin" if r.path == "-" else Path(r.path).name,
+                "stdin" if r.path == "-" else escape(Path(r.path).name),
                 status,
                 str(r.verified),
                 str(r.flagged),
