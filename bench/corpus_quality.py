@@ -188,11 +188,17 @@ def measure(label: dict[str, Any], engine: bool = True) -> Result:
     target_from = (
         min(x for x in (plan_at, five_at) if x is not None) if (plan_at or five_at) else None
     )
+
+    def places(quote: str) -> list[int]:
+        # A short quote may occur in both parts; it counts against the tool only if every
+        # occurrence is on the wrong side (the metric's own span, in schema 2, settles it).
+        return [sp.start for sp in index.find_all(quote)]
+
     for a in s.achievements:
         for m in a.metrics:
             r.achievements += 1
-            p = at(m.quote)
-            if p is not None and plan_at is not None and plan_at <= p < plan_end:
+            ps = places(m.quote)
+            if ps and plan_at is not None and all(plan_at <= p < plan_end for p in ps):
                 r.achievements_in_plan += 1
                 r.notes.append(
                     f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»"
@@ -200,9 +206,10 @@ def measure(label: dict[str, Any], engine: bool = True) -> Result:
     for pl in s.plans:
         for m in pl.targets:
             r.targets += 1
-            p = at(m.quote)
-            if p is not None and target_from is not None and p < target_from:
+            ps = places(m.quote)
+            if ps and target_from is not None and all(p < target_from for p in ps):
                 r.targets_in_review += 1
+                r.notes.append(f"target from review: {m.name} {m.value}{m.unit} «{m.quote[:30]}»")
     for m in [
         *(m for a in s.achievements for m in a.metrics),
         *(m for p in s.plans for m in p.targets),

@@ -1,10 +1,13 @@
 """Many reports at once: one engine, one global request limit, atomic outputs, resumable runs.
 
-All reports share one engine, so one HTTP client and one cap on requests in flight serve every
-chunk of every report. Each report runs in its own task with its own usage meter; one report's
-failure is recorded and never stops the others. A manifest in the output directory remembers
-which outputs are up to date (input hash and settings fingerprint), so a second run redoes only
-what failed or changed, unless forced.
+A run is planned first (`plan_runs`): one ReportRun per report file, and one per row of each
+corpus file (read ahead, to name every row's output after its place and year; a row that is
+not a report is a failed run of its own). All reports share one engine, so one HTTP client
+and one cap on requests in flight serve every chunk of every report. Each report runs in its
+own task with its own usage meter; one report's failure is recorded and never stops the
+others. A manifest in the output directory remembers which outputs are up to date (per source,
+path or path#row: output name, input hash and settings fingerprint), so a second run redoes
+only what failed or changed, unless forced.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,9 +26,9 @@ from pathlib import Path
 from . import __version__
 from .config import Settings
 from .engines import Engine, make_engine
-from .errors import SummarizerError
-from .ingest import read_report
-from .outputs import printable
+from .errors import InputError, SummarizerError
+from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
+from .outputs import safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
 from .transport import UsageMeter, current_meter
@@ -42,7 +46,7 @@ NETWORK_TURNS = 4
 class ReportRun:
     """The fate of one report in a batch."""
 
-    path: str
+    path: str  # the report's name: its file, or path#key for a row of a corpus file
     output: Path | None = None
     status: str = "pending"  # pending | running | done | skipped | failed
     reason: str = ""
@@ -51,6 +55,17 @@ class ReportRun:
     meter: UsageMeter = field(default_factory=UsageMeter)
     chunks: int = 0
     cost: float = 0.0
+    # A corpus row, read while planning; a report file is read when its turn comes.
+    document: Document | None = field(default=None, repr=False)
+    file: str = ""  # the input file the report is in (path itself for a report file)
+
+    def __post_init__(self) -> None:
+        self.file = self.file or self.path
+
+    @property
+    def name(self) -> str:
+        """The report as messages show it (a legacy-encoded file name made printable)."""
+        return printable(self.path)
 
 
 def fingerprint(settings: Settings, fmt: str) -> str:
@@ -76,21 +91,65 @@ def _file_size(path: str) -> int:
         return 0  # stdin, or a missing file: read_report reports it
 
 
-def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
-    """Where each report's output goes: <stem>.<fmt>, or <name>.<fmt> when stems collide."""
-    stems = ["stdin" if p == "-" else Path(p).stem for p in paths]
-    names = ["stdin" if p == "-" else Path(p).name for p in paths]
+def _names(candidates: Sequence[tuple[str, str]]) -> list[str]:
+    """One output name per (stem, fuller name) pair: the stem, the fuller name when stems
+    collide, and a position suffix when even those do."""
+    stems = Counter(s for s, _ in candidates)  # counted once: a corpus may hold many rows
     # report.pdf and report.docx must not overwrite each other's brief.
-    clash = {s for s in stems if stems.count(s) > 1}
-    chosen = [n if s in clash else s for s, n in zip(stems, names, strict=True)]
-    if len(set(chosen)) < len(chosen):  # the same file name in two folders
-        chosen = [f"{c}-{i + 1}" if chosen.count(c) > 1 else c for i, c in enumerate(chosen)]
-    return [out_dir / f"{c}.{fmt}" for c in chosen]
+    chosen = [n if stems[s] > 1 else s for s, n in candidates]
+    counts = Counter(chosen)
+    if len(counts) < len(chosen):  # the same file name in two folders
+        chosen = [f"{c}-{i + 1}" if counts[c] > 1 else c for i, c in enumerate(chosen)]
+    return chosen
+
+
+def _candidate(path: str) -> tuple[str, str]:
+    shown = Path(printable(path))  # an output name must be writable as UTF-8 (the manifest)
+    return ("stdin", "stdin") if path == "-" else (shown.stem, shown.name)
+
+
+def output_paths(out_dir: Path, paths: Sequence[str], fmt: str) -> list[Path]:
+    """Where each report file's output goes: <stem>.<fmt>, or <name>.<fmt> when stems collide."""
+    return [out_dir / f"{c}.{fmt}" for c in _names([_candidate(p) for p in paths])]
+
+
+def plan_runs(paths: Sequence[str], out_dir: Path, fmt: str) -> list[ReportRun]:
+    """One run per report: per report file, and per row of each corpus file, outputs named.
+
+    A corpus row's output is named by its `Document.stem` (place-year); a corpus file that
+    cannot be read, and each row of one that is not a report, is a failed run.
+    """
+    runs: list[ReportRun] = []
+    candidates: list[tuple[str, str]] = []
+    for path in paths:
+        # Stdin can be read only once, and may hold a corpus: it is read now, like a corpus file.
+        if path != "-" and not may_hold_many(path):
+            runs.append(ReportRun(path))
+            candidates.append(_candidate(path))
+            continue
+        errors: list[InputError] = []
+        try:
+            documents = read_documents(path, errors)
+        except SummarizerError as e:
+            runs.append(ReportRun(path, status="failed", reason=str(e)))
+            candidates.append(_candidate(path))
+            continue
+        for doc in documents:
+            runs.append(ReportRun(doc.name, document=doc, file=path))
+            candidates.append(_candidate(path) if doc.name == path else (doc.stem, doc.stem))
+        for error in errors:
+            name = error.name if isinstance(error, RowError) else path
+            runs.append(ReportRun(name, status="failed", reason=str(error), file=path))
+            candidates.append(("", ""))  # never written
+    for run, name in zip(runs, _names(candidates), strict=True):
+        if run.status != "failed":
+            run.output = out_dir / f"{name}.{fmt}"
+    return runs
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write text via a temp file and rename, so a reader never sees half a file."""
-    text = printable(text)  # no key an endpoint echoed, no unencodable file-name bytes
+    text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -102,8 +161,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def source_key(run: ReportRun) -> str:
+    """A report's key in the manifest: its file's absolute path, plus #key for a corpus row."""
+    if run.file == "-":
+        return run.path
+    return printable(os.path.abspath(run.file)) + run.path[len(run.file) :]
+
+
 class Manifest:
-    """out_dir/.summarizer-manifest.json: output name -> input hash and settings fingerprint."""
+    """out_dir/.summarizer-manifest.json: source (path, or path#row) -> output name, input hash
+    and settings fingerprint."""
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
@@ -116,14 +183,24 @@ class Manifest:
             k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
         }
 
-    def up_to_date(self, output: Path, sha256: str, fp: str) -> bool:
+    def _entry(self, source: str, output: Path) -> dict[str, str] | None:
+        e = self.entries.get(source)
+        if isinstance(e, dict) and e.get("output") == output.name:
+            return e
+        legacy = self.entries.get(output.name)  # an older manifest, keyed by output name
+        return legacy if isinstance(legacy, dict) and "output" not in legacy else None
+
+    def up_to_date(self, source: str, output: Path, sha256: str, fp: str) -> bool:
         """True when output exists and was made from this input with these settings."""
-        e = self.entries.get(output.name)
+        e = self._entry(source, output)
         return bool(e and output.exists() and e.get("input") == sha256 and e.get("settings") == fp)
 
-    def mark(self, output: Path, sha256: str, fp: str) -> None:
+    def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output and save the manifest atomically."""
-        self.entries[output.name] = {"input": sha256, "settings": fp}
+        legacy = self.entries.get(output.name)
+        if isinstance(legacy, dict) and "output" not in legacy:
+            del self.entries[output.name]  # an older version's entry, superseded
+        self.entries[source] = {"output": output.name, "input": sha256, "settings": fp}
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -131,7 +208,7 @@ Listener = Callable[[ReportRun], None]
 
 
 async def run_batch(
-    paths: Sequence[str],
+    paths: Sequence[str] | Sequence[ReportRun],
     settings: Settings,
     out_dir: Path,
     fmt: str,
@@ -139,7 +216,10 @@ async def run_batch(
     on_change: Listener | None = None,
     engine: Engine | None = None,
 ) -> list[ReportRun]:
-    """Summarise every report into out_dir; never raises for one report's failure."""
+    """Summarise every report into out_dir; never raises for one report's failure.
+
+    `paths` are input files (planned here) or the runs `plan_runs` made of them.
+    """
     from .pipeline import assemble, prepare
     from .render import render_json, render_markdown
 
@@ -147,7 +227,9 @@ async def run_batch(
     manifest = Manifest(out_dir)
     fp = fingerprint(settings, fmt)
     prices = load_prices(settings.prices_file)
-    runs = [ReportRun(p, o) for p, o in zip(paths, output_paths(out_dir, paths, fmt), strict=True)]
+    runs = [p for p in paths if isinstance(p, ReportRun)]
+    if len(runs) < len(paths):
+        runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)
@@ -168,19 +250,28 @@ async def run_batch(
         return await loop.run_in_executor(worker, fn, *args)
 
     async def one(run: ReportRun) -> None:
+        if run.status == "failed":  # found unreadable while planning
+            notify(run)
+            return
         async with reports_at_once:
             current_meter.set(run.meter)
             try:
                 async with preparing:
-                    document = await cpu(_file_size(run.path), read_report, run.path)
+                    document = run.document or await cpu(
+                        _file_size(run.path), read_report, run.path
+                    )
+                    run.document = None  # a row's text is held only until it is prepared
                     assert run.output is not None
-                    if not force and manifest.up_to_date(run.output, document.sha256, fp):
+                    source = source_key(run)
+                    if not force and manifest.up_to_date(source, run.output, document.sha256, fp):
                         run.status = "skipped"
                         notify(run)
                         return
                     run.status = "running"
                     size = len(document.text)
-                    report = await cpu(size, prepare, document, settings.chunk_chars)
+                    report = await cpu(
+                        size, prepare, document, settings.chunk_chars, settings.place, settings.year
+                    )
                     run.chunks = sum(c.section.value != "preamble" for c in report.chunks)
                     notify(run)
                     summarizing = asyncio.ensure_future(engine.summarize(report))
@@ -197,7 +288,7 @@ async def run_batch(
                     summary = with_cost(outcome.summary, prices)
                     text = render_json(summary) if fmt == "json" else render_markdown(summary)
                     write_atomic(run.output, text)
-                    manifest.mark(run.output, document.sha256, fp)
+                    manifest.mark(source, run.output, document.sha256, fp)
                     return outcome, summary
 
                 outcome, summary = await cpu(size, finish)
@@ -209,7 +300,7 @@ async def run_batch(
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch
                 reason = f"internal error: {type(e).__name__}: {e}"
-                run.status, run.reason = "failed", printable(reason)
+                run.status, run.reason = "failed", safe_output(reason)
             notify(run)
 
     try:

@@ -1,14 +1,19 @@
 """Clean extracted report text into one paragraph per line, with an exact map back to the source.
 
-Cleaning only ever deletes source characters or replaces a line break by a paragraph break,
-so every cleaned character has one source offset (`CleanText.offsets`). What it removes:
+Cleaning deletes source characters and turns line breaks into paragraph breaks, so every
+cleaned character has one source offset (`CleanText.offsets`). The one addition: in PDF text
+flattened into one line, a paragraph break restored where no whitespace was left to replace
+(a sentence end run into "二、…") maps to that sentence end. What it removes:
 
 * hard line breaks of PDF text (detected per document from line-width statistics) and the
-  cut-off sentences of docx/OCR text, so words and numbers are never split;
-* page-number lines, ``[bookmark: …]`` markers, Markdown/OCR heading marks (``#``, ``■``, ``**``);
-* web-page navigation, metadata and footer lines;
-* clusters of photo captions (short unpunctuated lines standing alone between blank lines);
-* OCR spaces next to CJK text (which also un-letter-spaces titles) and indentation.
+  cut-off sentences of docx/OCR text, so words and numbers are never split; sentence pieces a
+  web page laid out on lines of their own ("PM" / "2.5" / "浓度…") are joined back;
+* page numbers, on their own lines or (`pages`) inside the lines of flattened PDF text, whose
+  paragraph breaks are restored where the flattening left evidence of them;
+* web-page chrome (`chrome`): toolbar, breadcrumb, metadata, photo captions, share buttons,
+  sidebars of links, copyright and editor lines; clusters of isolated photo captions;
+* (`inline`) ``[bookmark: …]`` markers, Markdown/OCR heading marks (``#``, ``■``, ``**``), OCR
+  spaces next to CJK text and inside spaced-out words and numbers, and indentation.
 
 Gambling spam and other injected text inside sentences is left alone: detecting it is the
 job of a later stage, which needs to see it.
@@ -21,6 +26,11 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .chrome import chrome_flags
+from .inline import OPENERS, clean_line
+from .lexicon import CLAUSE_END_RE
+from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
 
 __all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
 
@@ -78,36 +88,6 @@ class CleanText:
 
 # ---------------------------------------------------------------- patterns
 
-_MARKS = "■□◆◇▲△●○★☆"
-# Horizontal whitespace of every width that OCR and docx export leave inside lines.
-_SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
-    map(chr, range(0x2000, 0x200C))
-)
-_LEAD_CHARS = _SPACES + "#*" + _MARKS
-_TRAIL_CHARS = _SPACES + "*" + _MARKS
-# Inside a line: docx bookmark markers, Markdown bold marks, and runs of spaces.
-_INNER_RE = re.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
-
-_PAGE_RE = re.compile(
-    r"(?:\d{1,3}|[-—–－~～]\s*\d{1,4}\s*[-—–－~～]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[-—–－]\s*[ivxlcIVXLC]{1,6}\s*[-—–－])"
-)
-# Labels of the metadata block and navigation of government web pages ("索引号:…").
-_WEB_FIELDS = (
-    "信息名称 索引号 主题分类 体裁分类 组配分类 服务对象分类 公开方式 公开范围 公开时限 文件编号 "
-    "发文字号 发布机构 发文机关 产生日期 发布日期 成文日期 废止日期 有效性 内容概述 关键词 今天 "
-    "当前位置 您当前的位置 您的位置 浏览次数 点击数"
-).split()
-_WEB_FIELD_RE = re.compile(rf"(?:{'|'.join(_WEB_FIELDS)})\s*[:：]")
-_WEB_FIELD_FIRST = frozenset(name[0] for name in _WEB_FIELDS)
-# Footer and toolbar text. Words that a body sentence could also contain ("主办单位") only
-# count at the start of a line, since a hard-wrapped PDF line is short and may lack "。".
-_WEB_ANY_RE = re.compile(
-    r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
-    r"今日访问量|【字体|^(?:主办单位|承办单位|技术支持|联系我们|网站地图|分享到|扫一扫)"
-    r"|^欢迎(?:访问|来到|光临).{0,40}网站"
-)
-
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Numbered headings and numbered lead-in paragraphs; "5.2万吨" is a number, not "5." + text.
 _NUMBERED_RE = re.compile(
@@ -132,11 +112,14 @@ _LEAD_OPEN_RE = re.compile(
 # A paragraph with this many sentences ended is whole enough that a lead phrase after it opens
 # the next one; a lead and a fragment ("筑牢安全发展基石。创建省级") are one cut-off paragraph.
 _WHOLE_PARAGRAPH_ENDS = 2
+# Pieces of a sentence that web layout puts on lines of their own (see `_inline_piece`).
+_SUBSCRIPT_RE = re.compile(r"[\d.]{1,4}")
+_COPULA_RE = re.compile(r"[是为][:：]")
 _TERMINAL = frozenset("。！？；：!?;:…")
 _CLOSERS = "”’」』）)》】\"'"
 _COMMA_END = frozenset("，,、")
 _SENTENCE_PUNCT_RE = re.compile(r"[，。；：！？,;:!?]")
-_SENTENCE_END_RE = re.compile(r"[。；！？;!?]")
+_SENTENCE_END_RE = CLAUSE_END_RE
 # Everything outside these ranges is narrow; report text is mostly wide, so count the narrow.
 _NARROW_RE = re.compile(
     "[^\u1100-\u115f\u2018-\u201d\u2026\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
@@ -149,11 +132,6 @@ _HEADING_MAX_CHARS = 30
 # in sentence punctuation needs only to be somewhat narrower.
 _SHORT_LINE = 0.75
 _SHORT_TERMINAL_LINE = 0.9
-
-
-def _is_cjkish(ch: str) -> bool:
-    # CJK ideographs, kana, CJK and full-width punctuation all sit at or above U+2E80.
-    return ch >= "\u2e80" or ch in "“”‘’—–…·"
 
 
 def _width(text: str) -> int:
@@ -173,84 +151,74 @@ def _heading_like(text: str) -> bool:
 
 
 class _Item(NamedTuple):
-    """A content line after in-line cleaning."""
+    """A content line (or a paragraph of a flattened line) after in-line cleaning."""
 
     text: str
     spans: tuple[tuple[int, int], ...]  # kept source ranges, in order
-    end: int  # source offset of the line's "\n" (or of the end of the source)
+    end: int  # source offset where a break after it maps: the line's "\n", or the flat break
     marked: bool  # carried Markdown/OCR heading marks
     gap_before: int  # blank or dropped lines since the previous content line
     width: int  # display width, CJK characters counting two
-
-
-def _clean_line(source: str, start: int, end: int) -> tuple[str, tuple[tuple[int, int], ...], bool]:
-    """In-line cleaning of source[start:end]: (text, kept spans, had heading marks)."""
-    line = source[start:end]
-    body = line.lstrip(_LEAD_CHARS)
-    i = len(line) - len(body)
-    j = len(body.rstrip(_TRAIL_CHARS)) + i
-    if i >= j:
-        return "", (), False
-    marked = i > 0 and any(ch == "#" or ch in _MARKS for ch in line[:i])
-    pos = i
-    spans: list[tuple[int, int]] = []
-    for m in _INNER_RE.finditer(line, i, j):
-        a, b = m.span()
-        if line[a] == "[" or line[a] == "*":
-            pass  # a marker: delete it whole
-        elif not (_is_cjkish(line[a - 1]) or _is_cjkish(line[b])):
-            if b - a == 1:
-                continue
-            a += 1  # collapse a run between Latin/digit tokens to one space
-        if a > pos:
-            spans.append((start + pos, start + a))
-        pos = b
-    if pos == i and not spans:
-        return (line[i:j] if i or j < len(line) else line), ((start + i, start + j),), marked
-    if pos < j:
-        spans.append((start + pos, start + j))
-    return "".join(source[a:b] for a, b in spans), tuple(spans), marked
-
-
-def _is_junk(text: str) -> bool:
-    """Page numbers and web-page chrome: lines that are not part of the report."""
-    # Cheap gates first: this runs on every line of documents up to many megabytes.
-    if len(text) <= 16 and _PAGE_RE.fullmatch(text):
-        return True
-    if text[0] in _WEB_FIELD_FIRST and _WEB_FIELD_RE.match(text):
-        return True
-    return len(text) <= 200 and "。" not in text and _WEB_ANY_RE.search(text) is not None
+    ends_paragraph: bool = False  # a paragraph break found inside a flattened line follows
+    flat: bool = False  # from a flattened line
+    indented: bool = False  # began with full-width (or double) indentation in the source
 
 
 def _content_items(source: str) -> list[_Item]:
     items: list[_Item] = []
     gap = 0
     pos = 0
-    for raw in source.split("\n"):
+    raws = source.split("\n")
+    # One line this long makes the text flattened PDF text, down to its last, shorter page.
+    flat = max(map(len, raws)) >= FLAT_LINE_CHARS
+    for raw in raws:
         start, end = pos, pos + len(raw)
         pos = end + 1
         if not raw or raw.isspace():
             gap += 1
             continue
-        text, spans, marked = _clean_line(source, start, end)
-        if not text or _is_junk(text):
-            gap += 1
+        for seg in segments(raw, flat):
+            text, spans, marked = clean_line(source, start + seg.start, start + seg.end, seg.holes)
+            if not text or (len(text) <= 16 and PAGE_LINE_RE.fullmatch(text)):
+                gap += 1
+                continue
+            brk = seg.at is not None
+            at = start + seg.at if seg.at is not None else end
+            width = _width(text)
+            items.append(_Item(text, spans, at, marked, gap, width, brk, flat, seg.indented))
+            gap = 0
+    return _drop_chrome(items)
+
+
+def _drop_chrome(items: list[_Item]) -> list[_Item]:
+    """Drop web-page chrome lines; the lines after them count the drop as a gap."""
+    flags = chrome_flags([item.text for item in items])
+    if not any(flags):
+        return items
+    kept: list[_Item] = []
+    dropped = 0
+    for item, gone in zip(items, flags, strict=True):
+        if gone:
+            dropped += 1 + item.gap_before
             continue
-        items.append(_Item(text, spans, end, marked, gap, _width(text)))
-        gap = 0
-    return items
+        kept.append(item._replace(gap_before=item.gap_before + dropped) if dropped else item)
+        dropped = 0
+    return kept
 
 
 # ---------------------------------------------------------------- captions
 
 
-def _caption_candidate(items: list[_Item], k: int) -> bool:
+def _caption_candidate(items: list[_Item], k: int, typical: int | None) -> bool:
     item = items[k]
     text = item.text
     isolated = item.gap_before > 0 and (k + 1 == len(items) or items[k + 1].gap_before > 0)
     return (
         k > 0  # the first line is the title
         and isolated
+        # Not in hard-wrapped PDF text, where every line stands between blank lines: a full
+        # line there is text ("…生铁、钢、原油、硫酸、"), a short one a note or a heading.
+        and typical is None
         and not item.marked
         and _heading_like(text)
         and not _NUMBERED_RE.match(text)
@@ -260,13 +228,13 @@ def _caption_candidate(items: list[_Item], k: int) -> bool:
     )
 
 
-def _drop_captions(items: list[_Item]) -> list[_Item]:
+def _drop_captions(items: list[_Item], typical: int | None) -> list[_Item]:
     """Drop clusters of three or more isolated short unpunctuated lines (photo captions).
 
     A single such line is indistinguishable from a heading, so only clusters go. The last line
     of a cluster that sits right above body text is that text's heading and stays.
     """
-    flags = [_caption_candidate(items, k) for k in range(len(items))]
+    flags = [_caption_candidate(items, k, typical) for k in range(len(items))]
     drop = [False] * len(items)
     k = 0
     while k < len(items):
@@ -313,21 +281,48 @@ def _continues_header(prev: str, text: str) -> bool:
     return _heading_like(prev) and bool(_TITLE_CONT_RE.match(text))
 
 
-def _joins(prev: _Item, item: _Item, typical: int | None, ends: int = 0) -> bool:
+def _inline_piece(prev: str, item: str, glued: bool) -> bool:
+    """A piece of a sentence that a web page laid out on a line of its own: an opening bracket
+    ("（" / "三）…"), a phrase cut after 的 ("…发展的" / "主要目标" / "是：…"), a subscript
+    ("PM" / "2.5" / "浓度…"). `glued`: `prev` was itself such a subscript."""
+    if all(ch in OPENERS for ch in prev):
+        return True
+    if _SUBSCRIPT_RE.fullmatch(item):
+        return prev[-1].isascii() and prev[-1].isalpha()
+    if glued and _SUBSCRIPT_RE.fullmatch(prev):
+        return True
+    return prev[-1] == "的" or _COPULA_RE.match(item) is not None
+
+
+def _joins(
+    prev: _Item,
+    item: _Item,
+    typical: int | None,
+    ends: int = 0,
+    glued: bool = False,
+    indents: bool = False,
+) -> bool:
     """True when `item` continues the paragraph that `prev` belongs to.
 
-    `ends` counts the sentences ended so far in that paragraph.
+    `ends` counts the sentences ended so far in that paragraph; `glued`: `prev` was joined
+    as a subscript; `indents`: the flattened lines of the text indent their paragraphs.
     """
-    if prev.marked or item.marked:
+    if prev.marked or item.marked or prev.ends_paragraph:
         return False
     if _continues_header(prev.text, item.text):
         return True
+    if typical is None and _inline_piece(prev.text, item.text, glued):
+        return True
     if _NUMBERED_RE.match(item.text) or _DATELINE_RE.match(item.text):
         return False
+    if indents and prev.flat and item.flat:
+        return not item.indented  # flattened pages: only an indent opens a paragraph
     if typical is not None:
         width = prev.width
         if width < _SHORT_LINE * typical:
             return False
+        if _ends_terminal(prev.text) and typical - 6 <= item.width <= typical - 3:
+            return False  # a full line but for a two-character indent: a paragraph's first
         return not (_ends_terminal(prev.text) and width < _SHORT_TERMINAL_LINE * typical)
     # Whole-paragraph lines: only a sentence cut off at a column or page break continues.
     if _ends_terminal(prev.text) or _heading_like(item.text):
@@ -339,15 +334,20 @@ def _joins(prev: _Item, item: _Item, typical: int | None, ends: int = 0) -> bool
 
 def clean(text: str) -> CleanText:
     """Clean report text to one paragraph per line, keeping a map to source offsets."""
-    items = _drop_captions(_content_items(text))
+    items = _content_items(text)
+    items = _drop_captions(items, _typical_width(items))
     typical = _typical_width(items)
     parts: list[str] = []
     offsets = array(OFFSET_TYPECODE)
     prev: _Item | None = None
     ends = 0  # sentences ended in the paragraph so far
+    glued = False  # the previous line was joined as a subscript ("PM" / "2.5")
+    indents = sum(1 for item in items if item.flat and item.indented) >= 2
     for item in items:
         if prev is not None:
-            if _joins(prev, item, typical, ends):
+            joined = _joins(prev, item, typical, ends, glued, indents)
+            glued = joined and _SUBSCRIPT_RE.fullmatch(item.text) is not None
+            if joined:
                 # Only words of Latin script were separated by the line break itself.
                 if (
                     prev.text[-1].isascii()

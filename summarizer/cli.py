@@ -16,8 +16,10 @@ from pathlib import Path
 import click
 
 from .errors import InputError, SummarizerError, UsageError
+from .readers.corpus import CORPUS_SUFFIXES
 
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text"}
+# What a folder is scanned for: report files, and corpus files holding one report a row.
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
 
 
 def _stderr():
@@ -37,7 +39,8 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
             )
             if not found:
                 raise InputError(
-                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) in this folder"
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) "
+                    "or corpus files (.csv, .tsv, .jsonl, .parquet) in this folder"
                 )
             out.extend(found)
         else:
@@ -154,6 +157,8 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="JSON price table (env SUMMARIZER_PRICES).",
 )
+@click.option("--place", help="The issuing place (e.g. 南京市), whatever the report says.")
+@click.option("--year", type=int, help="The plan year (a 2024 report plans 2024).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def summarize(
     paths,
@@ -175,6 +180,8 @@ def summarize(
     force,
     rpm,
     prices_file,
+    place,
+    year,
     debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
@@ -195,6 +202,8 @@ def summarize(
         strict=strict,
         rpm=rpm,
         prices_file=prices_file,
+        place=place,
+        year=year,
     )
     inputs = _expand(paths)
     if output and (out_dir or len(inputs) > 1):
@@ -230,6 +239,7 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
+    # A report's name is data: "[/x]" in a path is not rich markup.
     with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
@@ -237,9 +247,9 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
     if output:
         write_atomic(Path(output), text)
     else:
-        from .outputs import printable
+        from .outputs import safe_output
 
-        sys.stdout.write(printable(text))
+        sys.stdout.write(safe_output(text))
         sys.stdout.flush()
     v = summary.validation
     console.print(
@@ -255,12 +265,13 @@ def _run_batch(inputs, settings, out_dir: Path, fmt: str, force: bool, console) 
     """Summarise many reports into out_dir with a progress display and a closing table."""
     import asyncio
 
-    from .batch import run_batch
+    from .batch import plan_runs, run_batch
     from .progress import BatchProgress
 
-    with BatchProgress(console, len(inputs)) as progress:
+    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    with BatchProgress(console, len(planned)) as progress:
         runs = asyncio.run(
-            run_batch(inputs, settings, out_dir, fmt, force=force, on_change=progress.update)
+            run_batch(planned, settings, out_dir, fmt, force=force, on_change=progress.update)
         )
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)

@@ -39,6 +39,8 @@ class Settings:
     replay_dir: Path | None = None
     cache_dir: Path | None = None  # None: no response cache
     prices_file: Path | None = None  # JSON price table overriding the built-in one
+    place: str | None = None  # --place: the issuing place, whatever the report says
+    year: int | None = None  # --year: the plan year (a 2024 report plans 2024)
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
@@ -154,6 +156,10 @@ def _check(s: Settings) -> None:
         from .pricing import load_prices
 
         load_prices(s.prices_file)  # a bad price file is a usage error now, not after the work
+    if s.year is not None and not 1949 <= s.year <= 2100:
+        raise UsageError("--year must be a plan year such as 2024")
+    if s.place is not None and not s.place.strip():
+        raise UsageError("--place must name a place, e.g. 南京市")
     if s.record_dir and s.replay_dir:
         raise UsageError("--record and --replay cannot be used together")
     if s.replay_dir and not Path(s.replay_dir).is_dir():

@@ -8,29 +8,51 @@ contract-shaped summary against its source).
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from .chunking import chunk_text
+from .chunking import DEFAULT_CHUNK_CHARS, chunk_text
 from .clean import clean
 from .config import Settings
 from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, ReportSummary, ReportWarning, Usage, Validation
+from .structure import Hints, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
 from .validate import Source, check_text_numbers, drop_flagged, validate_summary
 
 
-def prepare(document: Document, chunk_chars: int) -> PreparedReport:
+def hints(document: Document, place: str | None = None, year: int | None = None) -> Hints:
+    """What the file name, a corpus row's columns and the user (--place, --year) say."""
+    stem = Path(document.name.partition("#")[0]).stem
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)]
+    return Hints(
+        file_place=place_in(stem),
+        file_year=years[0] if len(set(years)) == 1 else None,
+        column_place=document.place_hint,
+        column_year=document.year_hint,
+        place=place,
+        year=year,
+    )
+
+
+def prepare(
+    document: Document, chunk_chars: int, place: str | None = None, year: int | None = None
+) -> PreparedReport:
     """Clean, screen, outline and chunk a document.
 
     Screening deletes injected text (gambling spam, links, orders to a model) from the clean
     text, with the offset map kept exact: no engine reads it, no quote can carry it, and the
-    validation pass checks quotes against the same screened text.
+    validation pass checks quotes against the same screened text. `place` and `year` (the
+    plan year) override what the report says of itself.
     """
     cleaned = screen(clean(document.text))
-    outline = make_outline(cleaned.text, title_hint=document.title_hint)
+    outline = make_outline(
+        cleaned.text, title_hint=document.title_hint, hints=hints(document, place, year)
+    )
     chunks = tuple(chunk_text(cleaned.text, outline, budget=chunk_chars))
     return PreparedReport(document=document, clean=cleaned, outline=outline, chunks=chunks)
 
@@ -135,7 +157,7 @@ def summarize_file(
 ) -> Outcome:
     """Summarise one report file (or a Document already read) synchronously."""
     document = path if isinstance(path, Document) else read_report(path)
-    report = prepare(document, settings.chunk_chars)
+    report = prepare(document, settings.chunk_chars, settings.place, settings.year)
 
     async def run() -> Outcome:
         eng = engine or make_engine(settings)
@@ -149,9 +171,12 @@ def summarize_file(
 
 
 def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
-    """Validate any contract-shaped summary against its source report."""
+    """Validate any contract-shaped summary against its source report.
+
+    The source is prepared exactly as `summarize` prepares it (the same screened text and
+    outline), so a quote and a figure verify in both or in neither.
+    """
     document = read_report(source_path)
-    cleaned = screen(clean(document.text))  # the same screened text `summarize` quoted from
-    outline = make_outline(cleaned.text, title_hint=document.title_hint)
-    validation = validate_summary(summary, Source(document.text, cleaned, outline=outline))
+    report = prepare(document, DEFAULT_CHUNK_CHARS)
+    validation = validate_summary(summary, Source(document.text, report.clean, report.outline))
     return summary.model_copy(update={"validation": validation})

@@ -89,7 +89,7 @@ class BatchProgress:
         elif run.status in ("done", "skipped", "failed"):
             what = run.status if run.status != "failed" else f"FAILED: {run.reason}"
             self.console.print(
-                f"summarizer: [{done}/{self.total}] {run.path}: {what}"
+                f"summarizer: [{done}/{self.total}] {run.name}: {what}"
                 + (
                     f" ({run.verified} verified, {run.flagged} flagged, {run.meter.calls} calls)"
                     if run.status == "done"
@@ -102,13 +102,18 @@ class BatchProgress:
         """One row per report: status, claims, calls, tokens, cost."""
         table = Table(title=f"{len(runs)} reports in {time.perf_counter() - self.started:.1f} s")
         for col in ("report", "status", "verified", "flagged", "calls", "tokens", "cost"):
-            table.add_column(col, justify="left" if col in ("report", "status") else "right")
+            # A corpus row's name ends in its key (…tsv#1954): fold it rather than cut it off.
+            table.add_column(
+                col,
+                justify="left" if col in ("report", "status") else "right",
+                overflow="fold" if col == "report" else "ellipsis",
+            )
         for r in runs:
-            # Names and reasons are the user's text, not markup ("[/x]" in a path).
+            # Names and reasons are data: "[bold]" or "[/x]" in a path is not rich markup.
             reason = escape(r.reason[:80])
             status = r.status if r.status != "failed" else f"[red]failed[/]: {reason}"
             table.add_row(
-                "stdin" if r.path == "-" else escape(Path(r.path).name),
+                escape("stdin" if r.path == "-" else Path(r.name).name),
                 status,
                 str(r.verified),
                 str(r.flagged),

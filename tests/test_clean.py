@@ -344,6 +344,17 @@ def test_hard_wrapped_text_is_rejoined() -> None:
     assert result.text.split("\n") == [first, second, third]
 
 
+def test_a_first_line_short_by_its_lost_indent_opens_a_paragraph() -> None:
+    # pdftotext drops the two-character indent but not the shorter first line: 承德's last
+    # page has "…努力建设人民满意的政府。" filling its line, then "各位代表！使命重在担当…".
+    lines = cleaned(CORPUS / "city-2024" / "承德.txt")[1].text.split("\n")
+    closing = next(line for line in lines if line.startswith("各位代表！使命重在担当"))
+    before = lines[lines.index(closing) - 1]
+    assert before.startswith("各位代表！奋进新征程") and before.endswith("人民满意的政府。")
+    # A full line after a sentence end still continues its paragraph.
+    assert any("。全面" in line or "。坚持" in line for line in lines)
+
+
 def test_docx_lines_are_not_joined() -> None:
     paras = ["第一段很长的内容，" * 12 + "结束。", "第二段内容，" * 15 + "结束。", "短段。"]
     assert clean("\n".join(paras)).text.split("\n") == paras

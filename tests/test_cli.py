@@ -200,3 +200,13 @@ def test_python_dash_m_and_help_do_not_import_the_sdk():
         [sys.executable, "-m", "summarizer", "schema"], capture_output=True, text=True, env=env
     )
     assert r.returncode == 0 and '"schema_version"' in r.stdout
+
+
+def test_a_path_that_looks_like_markup_is_printed_as_written(tmp_path):
+    folder = tmp_path / "d[" / "x]"  # the path holds "[/x]", a closing tag for rich
+    folder.mkdir(parents=True)
+    report = folder / "r[bold].txt"
+    report.write_bytes((REPORTS / "luoxi-2019.txt").read_bytes())
+    r = _invoke(["summarize", str(report)])
+    assert r.exit_code == 0, r.stderr
+    assert f"{report}: " in r.stderr and "internal error" not in r.stderr

@@ -46,3 +46,15 @@ def test_issuer_level_and_years(structure):
 def test_city_and_province_issuers_are_all_right(structure):
     assert _rate(structure["city"]["issuer"]) == 1.0
     assert _rate(structure["prefecture"]["issuer"]) == 1.0
+
+
+def test_no_achievement_is_quoted_from_the_plan_part_in_a_sample_of_twenty():
+    # Every fifth labelled report (city, province, national, the single files): the whole
+    # offline pipeline, each achievement's quote placed against the labelled plan part.
+    sample = corpus_quality.labels()[::5][:20]
+    results = [corpus_quality.measure(label) for label in sample]
+    assert len(results) == 20
+    wrong = [n for r in results for n in r.notes if n.startswith("achievement from plan")]
+    assert wrong == []
+    assert sum(r.achievements for r in results) > 1000  # the sample is not trivially empty
+    assert sum(r.targets_in_review for r in results) <= 0.005 * sum(r.targets for r in results)

@@ -42,3 +42,18 @@ def test_live_display_on_a_terminal_then_a_closing_table():
     table = out.getvalue()
     for cell in ("a.txt", "done", "12", "10,200", "$0.0021", "b.txt", "failed", "1 failed"):
         assert cell in table
+
+
+def test_names_and_reasons_are_shown_as_written_never_as_markup():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=200)
+    runs = [
+        ReportRun("d[/x]/b[bold]c.txt", status="done"),
+        ReportRun("d[/x]/rows.csv#3", status="failed", reason="d[/x]/rows.csv#3: [red] empty"),
+    ]
+    with BatchProgress(console, 2) as progress:
+        for run in runs:
+            progress.update(run)
+    progress.closing_table(runs)  # "[/x]" closing no tag used to end in a MarkupError
+    text = out.getvalue()
+    assert "b[bold]c.txt" in text and "rows.csv#3" in text and "[red] empty" in text

@@ -5,7 +5,7 @@ and what part they name), `header` (title, issuer, years), `places` (the gazette
 (the parts, and how sure the reading is).
 """
 
-from .header import Hints
+from .header import Hints, place_in
 from .headings import find_headings
 from .outline import outline, period_of, read_header
 from .types import (
@@ -32,5 +32,6 @@ __all__ = [
     "find_headings",
     "outline",
     "period_of",
+    "place_in",
     "read_header",
 ]

@@ -20,7 +20,15 @@ from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
 from .headings import META, Para
 from .places import Place, gazetteer
 
-__all__ = ["Hints", "find_title", "read_issuer", "read_years", "tidy"]
+__all__ = [
+    "Hints",
+    "find_title",
+    "place_in",
+    "read_issuer",
+    "read_years",
+    "tidy",
+    "years_from_hints",
+]
 
 _SPAM = re.compile(r"赌|博彩|彩票|娱乐|澳门|亚冠|现金|真人|百家乐|棋牌|投注|下注|老虎机|葡京|"
                    r"威尼斯人|太阳城|皇冠|开户|注册送|http|www\.|\.com", re.IGNORECASE)  # fmt: skip
@@ -35,7 +43,7 @@ _SPEAKER = re.compile(
     re.M,
 )
 _DATE = re.compile(
-    rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*\d{{1,2}}\s*日(?:[和至、]\d{{1,2}}日)?\s*在"
+    rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*\d{{1,2}}\s*日(?:[和至、](?:\d{{1,2}}月)?\d{{1,2}}日)?\s*在"
 )
 _CONGRESS = re.compile(rf"在({_PLACE}|[{CJK}]{{2,12}})第[{CN_DIGITS}]+届人民代表大会")
 _NATIONAL_CONGRESS = re.compile(r"在(?:中华人民共和国)?第[一二三四五六七八九十]+届全国人民代表大会")
@@ -143,6 +151,14 @@ def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
     return None
 
 
+def place_in(name: str) -> str | None:
+    """The first run of Chinese in a file name that the gazetteer knows ("2026_上海市_政府…")."""
+    for token in re.findall(f"[{CJK}]{{2,}}", name):
+        if _known(token) is not None:
+            return token
+    return None
+
+
 def _hint_place(h: Hints) -> tuple[Place, str] | None:
     for value, source in ((h.file_place, "file name"), (h.column_place, "corpus column")):
         p = _known(value) if value else None
@@ -205,6 +221,8 @@ def read_issuer(
     }
     found = _most_named(text, levels.get(level, (level,)))
     hinted = _hint_place(hints)
+    if hinted and found is not None and hinted[0].short in found.name:
+        hinted = None  # "恩施" names both 恩施州 and 恩施市: the text's reading settles it
     if hinted and (found is None or hinted[0].name != found.name):
         # A file or column naming a place the text names too beats a mere count.
         if found is None or text[:200_000].count(hinted[0].short) >= 3:
@@ -250,6 +268,11 @@ def read_years(
         if m and re.search(r"今年|总体要求|主要(?:预期)?目标", p.s[:200]):
             y = int(m.group(1))
             return y - 1, y, "text"
+    return None, None, ""
+
+
+def years_from_hints(hints: Hints) -> tuple[int | None, int | None, str]:
+    """Review and plan years from a corpus column or the file name, when the text is silent."""
     if hints.column_year:
         return hints.column_year - 1, hints.column_year, "corpus column"
     if hints.file_year:

@@ -146,7 +146,8 @@ def title_zone_end(paras: list[Para], n: int) -> int:
 
 def bare_title(s: str) -> str | None:
     """The line as a bare part title ("2021年主要工作安排"), or None if it is not one."""
-    if len(s) > 44 or _TERM.search(s) or re.search(r"[:：，,]|工作报告|^[-—]", s):
+    # "关于…计划执行情况与…计划草案的报告" is a report's title, not one of its parts.
+    if len(s) > 44 or _TERM.search(s) or re.search(r"[:：，,]|工作报告|报告$|^[-—]", s):
         return None
     s = s.replace("**", "").strip()
     if len(s) < 2:

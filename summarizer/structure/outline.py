@@ -21,7 +21,15 @@ from ..lexicon import (
     PROBLEM_NOUNS,
     YEAR,
 )
-from .header import Hints, find_title, read_issuer, read_years, tidy, title_lines
+from .header import (
+    Hints,
+    find_title,
+    read_issuer,
+    read_years,
+    tidy,
+    title_lines,
+    years_from_hints,
+)
 from .headings import (
     Para,
     classify,
@@ -259,6 +267,8 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     if ry is None:
         ry, py = _years_from_parts(hs)
         ysrc = "text" if ry is not None else ""
+    if ry is None:
+        ry, py, ysrc = years_from_hints(hints)
     parts = _parts(hs, ry, py)
     issuer, place, level, isrc = read_issuer(text, zone, lines, title, hints)
 

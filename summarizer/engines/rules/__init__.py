@@ -1,0 +1,89 @@
+"""The offline rule-based engine: the default when no model endpoint is configured.
+
+It reads the outline that `sections` built and the numbers that `numbers` found, and turns
+them into the ChunkSummary answers a model would give, with no network and no model:
+
+* achievements: one item per heading (or headed paragraph) of the review part, its lead
+  sentence as text and every quantified indicator under it as a Metric;
+* problems: the admitted shortcomings of each problems part, split on 一是…二是… or ；;
+* plans: one item per heading of the plan part with its quantified targets (a target's
+  `change` is the goal as written: "增长7.5%以上", "不少于10场"), plus the headline
+  expected-goals sentence (主要预期目标是：…) as an item of its own.
+
+A metric quotes the clause of the clean text that holds its figure and is kept only when that
+clause, parsed on its own, states the same quantity: exactly the check `validate` makes, so the
+engine never states a number the source does not. All helpers are pure functions of the clean
+text and its outline; each report is parsed for numbers once. The text has been screened
+(`tamper.screen`) before it gets here: injected spam is already gone, and a report's own words
+about gambling ("查处涉赌案件12起") are figures like any other.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ...models import Achievement, ChunkSummary, Plan
+from ...numbers import find_numbers, find_periods
+from ...structure import Outline, SectionKind
+from .. import ChunkResult, EngineOutput, PreparedReport
+from .items import _blocks
+from .metrics import _distinct, _metrics, _Seen
+from .problems import _problems
+from .text import _Text
+
+__all__ = ["RulesEngine", "extract"]
+
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+
+
+def extract(text: str, outline: Outline) -> list[ChunkResult]:
+    """Achievements, problems and plans of a clean text, one ChunkResult per item, in order."""
+    tx = _Text(text)
+    mentions = find_numbers(text)
+    mstarts = [m.start for m in mentions]
+    periods = find_periods(text)
+    ps = (periods, [p.start for p in periods])
+    known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
+    seen: _Seen = {}
+    results = [
+        ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))
+        for sec in outline.sections
+        if sec.kind is SectionKind.PROBLEMS and (probs := _problems(text, sec))
+    ]
+    for block in _blocks(text, outline):
+        i, j = bisect.bisect_left(mstarts, block.start), bisect.bisect_left(mstarts, block.end)
+        plan = block.kind is SectionKind.PLAN
+        metrics = list(_distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen))
+        if not metrics and not block.headed:
+            continue
+        lead = text[block.lead[0] : block.lead[1]]
+        # A text field may only state numbers the report states: validate checks that too.
+        safe = not _NUMERAL.search(lead) or all(
+            (n.base_unit, f"{n.base_value:.9g}") in known
+            for n in find_numbers(lead)
+            if not n.is_year
+        )
+        fields = {"area": block.area, "text": lead if lead and safe else block.area,
+                  "evidence": [lead] if lead else []}  # fmt: skip
+        summary = (
+            ChunkSummary(plans=[Plan(**fields, targets=metrics)])
+            if plan
+            else ChunkSummary(achievements=[Achievement(**fields, metrics=metrics)])
+        )
+        results.append(ChunkResult(block.start, block.end, summary))
+    return sorted(results, key=lambda r: r.start)
+
+
+class RulesEngine:
+    """The offline engine: rules over the outline and the numbers, no model and no network."""
+
+    name = "rules"
+    model: str | None = None
+
+    async def summarize(self, report: PreparedReport) -> EngineOutput:
+        """Extract achievements, problems and plans from a prepared report."""
+        return EngineOutput(results=extract(report.clean.text, report.outline))
+
+    async def aclose(self) -> None:
+        """Nothing to release: the engine holds no connections."""

@@ -1,0 +1,78 @@
+"""Items: the stretches of the review and plan parts that each become one achievement or plan."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from ...structure import Outline, SectionKind
+from .text import _area, _lead, _strip_span
+
+_GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A stretch of one part that becomes one item: a heading with its body, or a paragraph."""
+
+    kind: SectionKind
+    start: int
+    end: int
+    area: str
+    lead: tuple[int, int]
+    headed: bool
+
+
+def _soft_lead(text: str, a: int, b: int) -> str | None:
+    """A short opening sentence that heads an unnumbered paragraph ("坚持创新驱动,…成效。")."""
+    m = re.search(r"[。！]", text[a : min(b, a + 32)])
+    if (
+        not m
+        or m.start() < 4
+        or text.startswith("各位代表", a)
+        or _DIGIT.search(text, a, a + m.start())
+    ):
+        return None
+    return re.split(r"[，,]", text[a : a + m.start()])[-1].removeprefix("我们")
+
+
+def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
+    """Items of the review and plan parts, in text order."""
+    heads = sorted(outline.headings, key=lambda h: h.start)
+    starts = [h.start for h in heads]
+    parts = [s for s in outline.sections if s.kind in (SectionKind.REVIEW, SectionKind.PLAN)]
+    # A text with no recognisable parts is read as a review rather than left unread.
+    for sec in parts or [replace(s, kind=SectionKind.REVIEW) for s in outline.sections
+                         if s.kind is SectionKind.OTHER]:  # fmt: skip
+        group: _Block | None = None  # a heading on a line of its own, gathering its paragraphs
+        for m in re.finditer(r"[^\n]+", text[sec.start : sec.end]):
+            a, b = _strip_span(text, sec.start + m.start(), sec.start + m.end())
+            i = bisect.bisect_left(starts, a)
+            h = heads[i] if i < len(heads) and heads[i].start <= min(a + 8, b - 1) else None
+            if b <= a:
+                continue
+            if group is not None and h is None:
+                group = replace(group, end=b)
+                continue
+            if group is not None and "\n" in text[group.lead[1] : group.end]:
+                yield group
+            group = None
+            if h is not None:
+                body = h.start + len(h.numbering)
+                if text[h.end : b].strip(" 。.：:"):
+                    yield _Block(sec.kind, a, b, _area(h.text), _lead(text, body, b), True)
+                elif a != sec.start:  # a heading line; the part's own title is no item
+                    lead = _strip_span(text, body, h.end)
+                    group = _Block(sec.kind, a, b, _area(h.text), lead, True)
+                continue
+            soft = _soft_lead(text, a, b)
+            if sec.kind is SectionKind.PLAN and _GOALS.search(text[a : min(b, a + 80)]):
+                area = "主要预期目标"
+            else:
+                area = soft or ("总体情况" if sec.kind is SectionKind.REVIEW else "其他安排")
+            yield _Block(sec.kind, a, b, area, _lead(text, a, b), bool(soft))
+        if group is not None and "\n" in text[group.lead[1] : group.end]:
+            yield group

@@ -1,0 +1,214 @@
+"""Figures to Metrics: lists of figures in a clause, their names, changes, periods and kinds.
+
+A metric quotes the clause of the clean text that holds its figure and is kept only when the
+check `validate` makes (summarizer.checks.check_figure) finds that figure in that quote, so the
+engine never states a number the source does not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from ...checks import check_figure
+from ...grounding import normalize
+from ...models import Metric, MetricKind
+from ...numbers import NumberMention, Period, to_base
+from ...numbers import units_compatible as _compatible
+from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
+from .text import _CLAUSE_CUT, _Text
+
+_POST_QUAL = re.compile(r"\s*(?:以上|以下|以内|左右|之多)")
+_SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
+_MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
+_THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
+_LIST_GLUE = re.compile(r"(?:\s*(?:以上|以下|以内|左右))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
+_LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
+_CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"[0-9０-９]")
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_QUOTE = re.compile(r"[“”\"「」‘’]")
+
+
+def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
+    """A figure that qualifies a noun ("亿元以上企业45家", "两项补贴"), not an indicator."""
+    text = tx.text
+    if _CJK.match(text, m.end) and (
+        (m.value < 10 and not m.text[0].isdigit()) or m.unit in ("万", "亿", "千", "百")
+    ):
+        return True
+    if m.base_unit not in _MONEY_OR_AREA:
+        return False
+    q = _POST_QUAL.match(text, m.end)
+    after = q.end() if q else m.end
+    if text.startswith("或", after) or (q and text.startswith("的", after)):
+        return True  # "1000万美元或1亿元以上的…项目"
+    return (
+        nxt is not None
+        and (m.qualifier in ("以上", "以下", "超", "超过") or nxt.start - after <= 4)
+        and nxt.base_unit != m.base_unit
+        and tx.clause(nxt.start)[0] <= m.start
+        and nxt.start - after <= 16
+        and bool(_CJK.match(text, after))
+    )
+
+
+def _groups(tx: _Text, mentions: list[NumberMention]) -> list[list[NumberMention]]:
+    """Quantity mentions, grouped into lists ("60家、102家、93家") inside one clause."""
+    text = tx.text
+    qty = [m for m in mentions if not m.is_year and m.unit and m.unit not in ("周年", "周岁")]
+    groups: list[list[NumberMention]] = []
+    for k, m in enumerate(qty):
+        if _SKIP_AFTER.match(text, m.end) or _descriptor(
+            tx, m, qty[k + 1] if k + 1 < len(qty) else None
+        ):
+            continue
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.is_change == m.is_change
+            and tx.clause(last.start) == tx.clause(m.start)
+            and _LIST_GLUE.fullmatch(text, last.end, m.start)
+        ):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _change_of(pre: str, m: NumberMention, text: str) -> str:
+    """The change as written: "同比增长7%", "增长7.5%以上"."""
+    q = _POST_QUAL.match(text, m.end)
+    return re.sub(r"\s+", "", _change_words(pre) + text[m.start : q.end() if q else m.end])
+
+
+def _qualified(text: str, m: NumberMention) -> str | None:
+    """A target's figure with the bound written next to it: "不少于10场", "10个以上"."""
+    q = _POST_QUAL.match(text, m.end)
+    if q:
+        return re.sub(r"\s+", "", text[m.start : q.end()])
+    if m.qualifier and text.endswith(m.qualifier, 0, m.start):
+        return m.qualifier + re.sub(r"\s+", "", m.text)
+    return None
+
+
+def _period_for(ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str) -> str | None:
+    """The last period named in text[lo:pos] whose kind is not in `skip`.
+
+    find_periods leaves comparison bases (比2019年, 与2019年相比) out: they are no period.
+    """
+    periods, starts = ps
+    i = bisect.bisect_left(starts, pos) - 1
+    while i >= 0 and periods[i].start >= lo:
+        p = periods[i]
+        if p.kind not in skip.split() and p.end <= pos:
+            return p.text
+        i -= 1
+    return None
+
+
+def _kind(text: str, s0: int, c0: int, pos: int, target: bool) -> MetricKind:
+    if target:
+        return "target"
+    if "预计" in text[s0:pos]:
+        return "estimate"
+    return "cumulative" if "累计" in text[c0:pos] else "actual"
+
+
+def _metrics(
+    tx: _Text, mentions: list[NumberMention], ps: tuple[list[Period], list[int]], target: bool
+) -> list[Metric]:
+    """Every quantified indicator among `mentions`, each quoting its own clause."""
+    text, out, prev = tx.text, [], None
+    for g in _groups(tx, mentions):
+        first = g[0]
+        (c0, c1), s0 = tx.clause(first.start), tx.scope(first.start)
+        prev = prev if prev is not None and prev.scope == s0 else None
+        joined = prev is not None and prev.end > c0
+        pre = text[prev.end if prev is not None and joined else c0 : first.start]
+        if (
+            first.is_change
+            and prev is not None
+            and not (prev.is_change or prev.changed)
+            and len(g) == len(prev.indices)
+            and len(_name(pre, "", True, joined)) < 2
+            and len(_CLAUSE_CUT.findall(text, prev.end, first.start)) <= 1
+        ):
+            # "地区生产总值69亿元，同比增长7%": the change belongs to the figure before it.
+            for idx, m in zip(prev.indices, g, strict=True):
+                update = {"change": _change_of(pre, m, text), "quote": text[prev.c0 : c1]}
+                out[idx] = out[idx].model_copy(update=update)
+            prev.changed = True
+            continue
+        quote = text[c0:c1]
+        l0 = tx.clause(c0 - 2)[0] if c0 - 2 >= s0 else c0
+        lead_in = _NAME_HEAD.sub("", text[l0 : c0 - 1])
+        if _DIGIT.search(lead_in) or (prev is not None and prev.end > l0):
+            lead_in = ""
+        names, inherited = _names(g, pre, text[g[-1].end : c1], prev, joined, lead_in)
+        if lead_in and names[0] == lead_in:
+            quote = text[l0:c1]
+        # "全年" governs its own sentence; "1-10月" or "五年来" its paragraph.
+        para = text.rfind("\n", 0, first.start) + 1
+        # A period governs its own sentence; only a scope ("1-10月", "五年来") that opens the
+        # paragraph reaches the sentences after it — "到2020年" or "2019年" never does.
+        period = _period_for(ps, s0, first.start, "estimate") or _period_for(
+            ps, para, first.start, "estimate full_year year deadline"
+        )
+        kind = _kind(text, s0, c0, first.start, target)
+        level = joined and _LEVEL_VERB.search(pre)  # "从5.6万元增长至6.8万元": one indicator
+        indices, kept = [], []
+        for m, name in zip(g, names, strict=True):
+            if inherited and name and kind == "cumulative" and prev and prev.kind != kind:
+                name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
+            name = _clip(name or "")
+            # The engine states only what validation will find: the check it makes.
+            if len(name) < 2 or check_figure(name, m.value, m.unit, quote) is not None:
+                continue
+            change = _change_of(pre, m, text) if m.is_change and not inherited else None
+            if target and not m.is_change:
+                change = _qualified(text, m)
+            metric = Metric(name=name, value=m.value, unit=m.unit, period=period, change=change,
+                            kind=kind, quote=quote)  # fmt: skip
+            if (
+                inherited
+                and prev is not None
+                and len(g) == len(prev.indices) == 1
+                and not m.is_change
+                and (prev.qualifier in _THRESHOLD or level)
+                and _compatible(out[prev.indices[0]].unit, m.unit)
+            ):
+                # "首破4亿美元，达4.4亿美元": the later figure is the indicator's value.
+                idx = prev.indices[0]
+                out[idx] = metric.model_copy(update={"quote": text[prev.c0 : c1]})
+            else:
+                out.append(metric)
+                idx = len(out) - 1
+            indices.append(idx)
+            kept.append(name)
+        if indices:
+            prev = _Prev(kept, indices, s0, g[-1].end, c0, first.is_change, g[-1].qualifier, kind)
+    return out
+
+
+_Seen = dict[tuple[str, str, bool, str], str]  # (name, period, target, base unit) -> value
+
+
+def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]:
+    """Name a figure after its item when its bare name already holds another value.
+
+    Two figures under one extracted name ("检查企业71家" under pollution control, "检查企业173家"
+    under work safety) are not known to measure the same thing; reporting them as conflicting
+    values would be a false alarm, so the later one is named after its item, and dropped when
+    even that name is taken.
+    """
+    for m in metrics:
+        value, unit = to_base(m.value, m.unit)
+        for name in (m.name, f"{m.name}（{area}）"):
+            # merge keys indicators by name and period under N; NFKC of the whole name is N here.
+            key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
+            if seen.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
+                yield m if name == m.name else m.model_copy(update={"name": name})
+                break

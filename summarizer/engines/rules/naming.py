@@ -1,0 +1,142 @@
+"""Naming a figure: the indicator's name from the clause around it, list names, change words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...numbers import NumberMention
+from ...numbers import units_compatible as _compatible
+from .text import _NAME_MAX
+
+# Verbs and fillers between an indicator's name and its figure: "园镇实现地区生产总值69亿元".
+_NAME_TAIL = re.compile(
+    r"(?:分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
+    r"稳定在|控制在|(?:增加|增长|提高|提升|降低|下降|上升)[到至]|增至|降至|总计|共计|合计|累计达|"
+    r"累计|实现了|实现|完成了|完成|力争|争取|确保|约为|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$"
+)
+_CHANGE_TAIL = re.compile(
+    r"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?(?:负增长|增长|增幅|"
+    r"增速|提高|提升|增加|上升|增收|净增|上涨|攀升|扩大|下降|降幅|减少|降低|回落|下滑|减收|压减|削减)"
+    r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)*$"
+)
+_NAME_HEAD = re.compile(
+    r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
+    r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
+)
+_TIME_WORDS = re.compile(  # the metric's period, not part of its name
+    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?|全年|今年|当年|预计|截至"
+)
+_SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
+# A name that is only an action takes its noun from after the figure ("加快推进21个…项目"),
+# which ends at the next verb or list mark.
+_ACTION = re.compile(
+    r"(?:推进|实施|开展|组织|引进|建成|新建|打造|培育|创建|治理|整治|申报|盘活|聚焦|建设|改造|签约|"
+    r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增)$"
+)
+_POST_CUT = re.compile(
+    r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
+    r"签约|顺利"
+)
+_AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
+_FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
+
+
+def _clip(name: str) -> str:
+    if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
+        cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
+        name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
+    name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
+    if name.count("“") != name.count("”"):
+        name = name.replace("“", "").replace("”", "")
+    if name.count("（") > name.count("）"):
+        name = name[: name.rindex("（")]
+    # A name ending in a numeral would fuse with the figure when a brief prints name + value.
+    return name.rstrip("0123456789.-一二三四五六七八九十百千万亿两")
+
+
+def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
+    """The indicator's name from the clause text before (or else after) its figure."""
+    pre = _TIME_WORDS.sub("", re.sub(r"\s+", "", pre)).lstrip("“”\"'（(，,")
+    if pre.endswith("、") or (after_figure and re.search(r"[和及与]$", pre)):
+        # "6个镇级卡口和102个村级卡口", "新增2个4A级景区、1个国家级水利风景区": the text
+        # before the list mark is the entry before, whether or not its figure was kept.
+        pre = ""
+    elif after_figure and "、" in pre:
+        pre = pre.rsplit("、", 1)[1]  # "…项目、总投资10亿元": the name follows the list mark
+    for _ in range(3):
+        was, pre = pre, _NAME_TAIL.sub("", pre)
+        pre = _CHANGE_TAIL.sub("", pre) if is_change else pre
+        if pre == was:
+            break
+    if verbs := list(_SUBJECT_VERB.finditer(pre)):  # "园镇实现地区生产总值", "公寓完成交付"
+        v = verbs[-1]
+        pre = pre[v.end() :] if len(pre) - v.end() >= 4 else pre[: v.start()] + pre[v.end() :]
+    pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
+    pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
+    post = _AGE.sub("", re.sub(r"\s+", "", post), count=1)  # "6.1万名35-64岁妇女…"
+    if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
+        # After "14座、" comes the next entry ("新建7座"), which names its own figure.
+        noun = _POST_CUT.split(post)[0]
+        first = noun.split("、")[0]  # "村级卡口严密布防、严格把控" but "省、市、区重点项目"
+        noun = _NAME_TAIL.sub("", first if len(first) >= 7 else noun)[:12]
+        pre = noun if len(noun) >= 2 else pre
+    return pre
+
+
+@dataclass
+class _Prev:
+    """The previous list of figures in the same sentence: for changes, names and levels."""
+
+    names: list[str]
+    indices: list[int]
+    scope: int
+    end: int
+    c0: int
+    is_change: bool
+    qualifier: str | None
+    kind: str
+    changed: bool = False
+
+
+def _split_list(name: str, n: int) -> list[str] | None:
+    """Split "安全感和满意度" into n names, one per figure of "分别达99.5%、98.4%"."""
+    for pattern in (r"[、和与]", r"[、和及与]"):
+        parts = [p for p in re.split(pattern, name) if p]
+        if len(parts) == n and all(len(p) >= 2 for p in parts):
+            return parts
+    return None
+
+
+def _names(
+    g: list[NumberMention], pre: str, post: str, prev: _Prev | None, joined: bool, lead_in: str
+) -> tuple[list[str | None], bool]:
+    """One name per figure of a list, and whether they were inherited from the list before."""
+    base = _name(pre, post if len(g) == 1 else "", g[0].is_change, joined)
+    same_size = prev is not None and len(prev.names) == len(g)
+    if len(base) >= 2:
+        if len(g) == 1:
+            return [base], False
+        if parts := _split_list(base, len(g)):
+            return list(parts), False
+        if prev is not None and same_size and len(set(prev.names)) == len(g):
+            return [n + base for n in prev.names], False  # "产值分别达到31亿元、90亿元…"
+        # One name fits figures of different units ("筛查6万车次、9万人次"), not "60家、102家".
+        return [
+            base if not any(_compatible(o.unit, m.unit) for o in g[:i]) else None
+            for i, m in enumerate(g)
+        ], False
+    if g[0].is_change and len(g) == 1 and 2 <= len(lead_in) <= 12:
+        return [lead_in], False  # "装备制造业表现突出，同比增长35.4%": the clause before names it
+    if prev is not None and same_size:
+        # "收入6.25亿元，同比增长25%，增收1.25亿元": named 收入增收, the change is in the name.
+        words = _change_words(pre, bare=True) if g[0].is_change else ""
+        return [n + words for n in prev.names], True
+    return [None] * len(g), True
+
+
+def _change_words(pre: str, bare: bool = False) -> str:
+    """The change words before a figure ("同比增长"), bare of fillers ("增加近" -> "增加")."""
+    verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre))
+    words = re.sub(r"^分别", "", verb.group()) if verb else ""
+    return re.sub(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$", "", words) if bare else words

@@ -1,0 +1,58 @@
+"""Clause and sentence boundaries of the clean text, and the lead sentence of an item."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ...chunking import split_sentences
+
+# A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
+_CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n]|(?<![0-9])[,:]|[,:](?![0-9])")
+_SCOPE_CUT = re.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
+_LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
+
+
+class _Text:
+    """The clean text with its clause and sentence boundaries, for O(log n) look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cuts = ([m.start() for m in _CLAUSE_CUT.finditer(text)],
+                      [m.start() for m in _SCOPE_CUT.finditer(text)])  # fmt: skip
+
+    def _around(self, which: int, pos: int) -> tuple[int, int]:
+        cuts = self._cuts[which]
+        i = bisect.bisect_right(cuts, pos)
+        return (cuts[i - 1] + 1 if i else 0), (cuts[i] if i < len(cuts) else len(self.text))
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """The clause around `pos`."""
+        return self._around(0, pos)
+
+    def scope(self, pos: int) -> int:
+        """Where the sentence around `pos` starts (； does not end it)."""
+        return self._around(1, pos)[0]
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "，,、；;：—"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in "，,、；;：:。"):
+        b -= 1
+    return a, b
+
+
+def _lead(text: str, a: int, b: int) -> tuple[int, int]:
+    """The first sentence of text[a:b], cut back to a clause boundary when it is long."""
+    sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX))
+    s, e = sents[0] if sents else (a, a)
+    if e - s > _LEAD_MAX:
+        cuts = [m.start() for m in re.finditer(r"[，；,;]", text[s : s + _LEAD_MAX])]
+        e = s + cuts[-1] if cuts else s
+    return _strip_span(text, s, e)
+
+
+def _area(label: str) -> str:
+    label = label.strip("。.：:— ")
+    return label if len(label) <= _AREA_MAX else re.split(r"[，,；;]", label)[0][:_AREA_MAX]

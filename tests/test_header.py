@@ -1,0 +1,70 @@
+"""The report header: issuer from the text and the gazetteer, hints in their order of trust."""
+
+from __future__ import annotations
+
+from summarizer.clean import clean
+from summarizer.structure import Hints, outline, place_in
+from summarizer.tamper import screen
+
+SPEECH = (
+    "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
+    "一、2023年工作回顾\n2023年，全市地区生产总值增长6%，高质量发展取得新成效。\n"
+    "二、2024年工作安排\n力争地区生产总值增长6%左右。\n"
+)
+
+
+def test_a_phrase_ending_in_shi_is_never_an_issuer():
+    text = SPEECH.replace("全市地区", "加快建设发展市场体系，全市地区") * 2
+    h = outline(text).header
+    assert "发展市" not in h.issuer and h.place == ""  # no place named: none invented
+
+
+def test_hints_in_order_of_trust():
+    # The text names no place: a corpus column fills it in; the file name beats the column.
+    h = outline(SPEECH, hints=Hints(column_place="南京市")).header
+    assert (h.issuer, h.place, h.level, h.sources[0]) == (
+        "南京市人民政府",
+        "南京市",
+        "city",
+        ("issuer", "corpus column"),
+    )
+    h = outline(SPEECH, hints=Hints(file_place="徐州", column_place="南京市")).header
+    assert h.place == "徐州市"
+    # A place the text names itself beats both.
+    named = SPEECH.replace("我代表市人民政府", "我代表南通市人民政府")
+    assert outline(named, hints=Hints(file_place="徐州")).header.place == "南通市"
+
+
+def test_overrides_beat_the_text():
+    h = outline(SPEECH, hints=Hints(place="南京市", year=2025)).header
+    assert (h.place, h.review_period, h.plan_period) == ("南京市", "2024", "2025")
+    assert dict(h.sources) == {"issuer": "override", "years": "override"}
+
+
+def test_years_come_from_the_text_before_any_file_name():
+    h = outline(SPEECH, hints=Hints(file_year=2019, column_year=2020)).header
+    assert (h.review_period, h.plan_period) == ("2023", "2024")
+
+
+def test_municipality_prefecture_and_county_city_levels():
+    for place, level in (("北京市", "province"), ("黔东南州", "prefecture"), ("恩施市", "county")):
+        text = SPEECH.replace("我代表市人民政府", f"我代表{place}人民政府")
+        assert outline(text).header.level == level, place
+
+
+def test_a_known_place_is_never_screened_as_an_injected_prefix():
+    # The report says 自治区 on its own far more often than 内蒙古自治区: still its own name.
+    text = (
+        "2026年内蒙古自治区政府工作报告\n——2026年2月4日在内蒙古自治区第十四届人民代表大会第五次会议上\n"
+        + "自治区人民政府主席某某\n各位代表：\n"
+        + "自治区经济稳中有进，自治区各族人民团结奋斗，地区生产总值增长5.5%。\n" * 6
+    )
+    screened = screen(clean(text))
+    assert "内蒙古自治区第十四届" in screened.text
+    assert outline(screened.text).header.place == "内蒙古自治区"
+
+
+def test_place_in_a_file_name():
+    assert place_in("2026_上海市_政府工作报告") == "上海市"
+    assert place_in("南京") == "南京"
+    assert place_in("luoxi-2019") is None
