@@ -28,7 +28,7 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
-from .outputs import safe_output
+from .outputs import check_out_dir, safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
 from .transport import UsageMeter, current_meter
@@ -223,13 +223,20 @@ async def run_batch(
     from .pipeline import assemble, prepare
     from .render import render_json, render_markdown
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir)
     fp = fingerprint(settings, fmt)
     prices = load_prices(settings.prices_file)
     runs = [p for p in paths if isinstance(p, ReportRun)]
     if len(runs) < len(paths):
         runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
+    from .cli import REPORT_SUFFIXES
+
+    # Before any paid work: no output may replace an input or be read back as a report.
+    check_out_dir(
+        out_dir, [r.file or r.path for r in runs], [r.output for r in runs if r.output],
+        REPORT_SUFFIXES,
+    )  # fmt: skip
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir)
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)

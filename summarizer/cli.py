@@ -210,6 +210,9 @@ def summarize(
         raise UsageError("-o writes one report; use --out-dir DIR for several")
     if len(inputs) > 1 and not out_dir:
         raise UsageError("several reports need --out-dir DIR")
+    from .outputs import output_file
+
+    target = output_file(output, inputs)  # refused now, before any work, if it is unsafe
     console = _stderr()
     if out_dir:
         _say_engine(console, settings, engine)
@@ -219,7 +222,7 @@ def summarize(
 
     document = read_report(inputs[0])
     _say_engine(console, settings, engine)
-    sys.exit(_summarize_one(document, settings, fmt, output, console))
+    sys.exit(_summarize_one(document, settings, fmt, target, console))
 
 
 def _say_engine(console, settings, requested: str) -> None:
@@ -244,8 +247,8 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     text = render_json(summary) if fmt == "json" else render_markdown(summary)
-    if output:
-        write_atomic(Path(output), text)
+    if output is not None:
+        write_atomic(output, text)
     else:
         from .outputs import safe_output
 

@@ -348,3 +348,50 @@ def test_sigterm_interrupts_cleanly_and_leaves_no_temp_file(tmp_path: Path) -> N
         p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or ".cassette." in p.name
     ]
     assert leftovers == []
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def test_output_onto_the_input_a_device_a_fifo_or_a_folder_is_refused(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_bytes(REPORT.read_bytes())
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (str(report), f"{tmp_path}/./report.txt", "/dev/null", str(fifo)):
+        line = one_line_error(cli("summarize", str(report), "-o", target))
+        assert target in line
+    assert report.read_bytes() == REPORT.read_bytes()  # the report is untouched
+    assert Path("/dev/null").is_char_device()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "report.txt"]
+
+
+def test_dash_o_dash_is_stdout(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    r = cli("summarize", str(REPORT), "-o", "-", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("#") and list(work.iterdir()) == []  # no file named "-"
+
+
+def test_an_out_dir_whose_briefs_would_be_read_as_reports_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "reports"
+    src.mkdir()
+    (src / "x.txt").write_bytes(REPORT.read_bytes())
+    line = one_line_error(cli("summarize", str(src), "--out-dir", str(src)))
+    assert "x.md" in line
+    assert sorted(p.name for p in src.iterdir()) == ["x.txt"]
+    # A summary JSON is not a report file: next to the inputs it is fine.
+    assert cli("summarize", str(src), "--out-dir", str(src), "--format", "json").returncode == 0
+
+
+def test_an_unwritable_output_folder_is_refused_before_any_request(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    with LoopbackServer(answer_with(grounded_answer)) as srv:
+        env = _live_env(srv, tmp_path)
+        one = cli("summarize", str(REPORT), "-o", str(blocker / "b.md"), env=env)
+        many = cli("summarize", str(REPORT), "--out-dir", str(blocker / "out"), env=env)
+        asked = len(srv.requests)
+    assert str(blocker) in one_line_error(one) and str(blocker) in one_line_error(many)
+    assert asked == 0
