@@ -191,17 +191,38 @@ class Manifest:
         return legacy if isinstance(legacy, dict) and "output" not in legacy else None
 
     def up_to_date(self, source: str, output: Path, sha256: str, fp: str) -> bool:
-        """True when output exists and was made from this input with these settings."""
+        """True when output is, byte for byte, what this input with these settings gave.
+
+        The output's own hash is checked, not its existence: an output emptied, truncated or
+        edited since is redone.
+        """
         e = self._entry(source, output)
-        return bool(e and output.exists() and e.get("input") == sha256 and e.get("settings") == fp)
+        if not (e and e.get("input") == sha256 and e.get("settings") == fp):
+            return False
+        return e.get("output_sha256") is not None and e.get("output_sha256") == _file_sha256(output)
 
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output and save the manifest atomically."""
         legacy = self.entries.get(output.name)
         if isinstance(legacy, dict) and "output" not in legacy:
             del self.entries[output.name]  # an older version's entry, superseded
-        self.entries[source] = {"output": output.name, "input": sha256, "settings": fp}
+        self.entries[source] = {
+            "output": output.name,
+            "input": sha256,
+            "settings": fp,
+            "output_sha256": _file_sha256(output),
+        }
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The hash of a regular output file, or None when there is none to trust."""
+    try:
+        if not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 Listener = Callable[[ReportRun], None]

@@ -395,3 +395,17 @@ def test_an_unwritable_output_folder_is_refused_before_any_request(tmp_path: Pat
         asked = len(srv.requests)
     assert str(blocker) in one_line_error(one) and str(blocker) in one_line_error(many)
     assert asked == 0
+
+
+def test_resume_checks_the_outputs_hash_not_its_existence(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.txt").write_bytes(REPORT.read_bytes())
+    assert cli("summarize", str(src), "--out-dir", str(out)).returncode == 0
+    again = cli("summarize", str(src), "--out-dir", str(out))
+    assert again.stderr.count(": skipped") == 2, again.stderr
+    (out / "a.md").write_bytes(b"")  # emptied: no longer the brief that was written
+    third = cli("summarize", str(src), "--out-dir", str(out))
+    assert third.returncode == 0 and third.stderr.count(": skipped") == 1, third.stderr
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
