@@ -29,6 +29,7 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
+from .outputs import check_out_dir, safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
 from .transport import UsageMeter, current_meter
@@ -166,6 +167,7 @@ def write_atomic(path: Path, text: str) -> None:
 
     A new file gets the user's umask like any other; a replaced file keeps its mode.
     """
+    text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _temp_beside(path)
     try:
@@ -193,10 +195,13 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
         try:
-            entries = json.loads(self.path.read_text("utf-8"))
+            data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            entries = {}
-        self.entries: dict[str, dict[str, str]] = entries if isinstance(entries, dict) else {}
+            data = {}
+        # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
+        self.entries: dict[str, dict[str, str]] = {
+            k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
+        }
 
     def _entry(self, source: str, output: Path) -> dict[str, str] | None:
         e = self.entries.get(source)
@@ -206,17 +211,38 @@ class Manifest:
         return legacy if isinstance(legacy, dict) and "output" not in legacy else None
 
     def up_to_date(self, source: str, output: Path, sha256: str, fp: str) -> bool:
-        """True when output exists and was made from this input with these settings."""
+        """True when output is, byte for byte, what this input with these settings gave.
+
+        The output's own hash is checked, not its existence: an output emptied, truncated or
+        edited since is redone.
+        """
         e = self._entry(source, output)
-        return bool(e and output.exists() and e.get("input") == sha256 and e.get("settings") == fp)
+        if not (e and e.get("input") == sha256 and e.get("settings") == fp):
+            return False
+        return e.get("output_sha256") is not None and e.get("output_sha256") == _file_sha256(output)
 
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output and save the manifest atomically."""
         legacy = self.entries.get(output.name)
         if isinstance(legacy, dict) and "output" not in legacy:
             del self.entries[output.name]  # an older version's entry, superseded
-        self.entries[source] = {"output": output.name, "input": sha256, "settings": fp}
+        self.entries[source] = {
+            "output": output.name,
+            "input": sha256,
+            "settings": fp,
+            "output_sha256": _file_sha256(output),
+        }
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The hash of a regular output file, or None when there is none to trust."""
+    try:
+        if not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 Listener = Callable[[ReportRun], None]
@@ -239,13 +265,20 @@ async def run_batch(
     from .pipeline import assemble, prepare
     from .render import render
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir)
     fp = fingerprint(settings, fmt, detail)
     prices = load_prices(settings.prices_file)
     runs = [p for p in paths if isinstance(p, ReportRun)]
     if len(runs) < len(paths):
         runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
+    from .cli import REPORT_SUFFIXES
+
+    # Before any paid work: no output may replace an input or be read back as a report.
+    check_out_dir(
+        out_dir, [r.file or r.path for r in runs], [r.output for r in runs if r.output],
+        REPORT_SUFFIXES,
+    )  # fmt: skip
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir)
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)
@@ -315,7 +348,8 @@ async def run_batch(
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch
-                run.status, run.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+                reason = f"internal error: {type(e).__name__}: {e}"
+                run.status, run.reason = "failed", safe_output(reason)
             notify(run)
 
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,73 @@ from typing import Any
 
 import httpx2
 
-from .errors import ReplayMissError
+from .errors import CassetteError, ReplayMissError, UsageError
+from .secrets import scrub_json
 from .transport import current_meter
 
 KEY_FIELDS = ("model", "messages", "tools", "tool_choice", "response_format", "temperature")
 KEPT_RESPONSE_HEADERS = ("content-type",)
+# A recorded exchange is a few KB; anything this big is not one (a link to /dev/zero, a dump).
+MAX_RECORDING = 16 * 1024 * 1024
+
+
+def read_bounded(path: Path, limit: int = MAX_RECORDING) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes; None when there is no such file.
+
+    A FIFO would block the open and a link to /dev/zero would never end, so only a regular
+    file is read, opened without blocking and read no further than the limit.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise CassetteError(f"{path}: cannot read ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise CassetteError(f"{path}: not a regular file")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+                raise CassetteError(f"{path}: not a regular file")
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise CassetteError(f"{path}: cannot read ({e.strerror})") from None
+    if len(data) > limit:
+        raise CassetteError(f"{path}: larger than {limit} bytes, not a recording")
+    return data
+
+
+def _malformed(data: object) -> str | None:
+    """What is wrong with a stored exchange's shape, or None when it can be replayed."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    response = data.get("response")
+    if not isinstance(response, dict):
+        return "no response object"
+    status = response.get("status", 200)
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        return f"response status {status!r} is not an HTTP status"
+    headers = response.get("headers", {})
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        return "response headers are not a table of strings"
+    if not isinstance(response.get("body"), dict):
+        return "response body is not a JSON object"
+    return None
+
+
+def _request_body(data: object) -> dict[str, Any] | None:
+    """The recorded request body, when it has the shape explain_miss reads."""
+    request = data.get("request") if isinstance(data, dict) else None
+    body = request.get("body") if isinstance(request, dict) else None
+    if not isinstance(body, dict):
+        return None
+    messages = body.get("messages", [])
+    if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+        return None
+    return body
 
 
 def canonical_body(body: dict[str, Any]) -> dict[str, Any]:
@@ -58,19 +121,55 @@ class CassetteStore:
     def path(self, key: str) -> Path:
         return self.dir / f"{key[:24]}.json"
 
-    def load(self, key: str) -> dict[str, Any] | None:
-        """The stored exchange for a key, or None."""
+    def check_writable(self) -> None:
+        """Fail now, naming the folder and why, if exchanges cannot be stored in it."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".cassette.", suffix=".tmp", dir=self.dir)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as e:
+            raise UsageError(
+                f"{self.dir}: cannot store model answers here ({e.strerror}); "
+                "choose another --cache/--record folder or pass --no-cache"
+            ) from None
+
+    def load(self, key: str, strict: bool = True) -> dict[str, Any] | None:
+        """The stored exchange for a key, or None; a file that cannot be replayed raises
+        CassetteError naming it (strict), or counts as absent (a cache, which refills it)."""
         p = self.path(key)
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = read_bounded(p)
+            if raw is None:
+                return None
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except ValueError as e:
+                raise CassetteError(f"{p}: malformed recording (not JSON: {e})") from None
+            if isinstance(data, dict) and data.get("key") != key:
+                return None  # another request whose key shares the file name's prefix
+            problem = _malformed(data)
+            if problem:
+                raise CassetteError(f"{p}: malformed recording ({problem})")
+        except CassetteError:
+            if strict:
+                raise
             return None
-        return data if data.get("key") == key else None
+        return data
 
     def save(self, key: str, exchange: dict[str, Any]) -> None:
-        """Write one exchange atomically."""
+        """Write one exchange atomically; a failure names the file and the cause."""
+        try:
+            self._save(key, exchange)
+        except OSError as e:
+            raise CassetteError(
+                f"{self.path(key)}: cannot store the model's answer ({e.strerror})"
+            ) from None
+
+    def _save(self, key: str, exchange: dict[str, Any]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(exchange, ensure_ascii=False, indent=2) + "\n"
+        # An endpoint may echo the key inside a 200 answer: it must never reach a file.
+        text = json.dumps(scrub_json(exchange), ensure_ascii=False, indent=2) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=".cassette.", dir=self.dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -85,10 +184,10 @@ class CassetteStore:
         out = []
         for p in sorted(self.dir.glob("*.json")):
             try:
-                data = json.loads(p.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = json.loads((read_bounded(p) or b"").decode("utf-8"))
+            except (CassetteError, ValueError):
                 continue
-            if isinstance(data, dict) and "request" in data:
+            if _request_body(data) is not None and _malformed(data) is None:
                 data["_file"] = p.name
                 out.append(data)
         return out
@@ -120,7 +219,7 @@ class CassetteTransport(httpx2.AsyncBaseTransport):
             body = {}
         key = request_key(body)
         if self.mode in ("replay", "cache"):
-            stored = self.store.load(key)
+            stored = self.store.load(key, strict=self.mode == "replay")
             if stored is not None:
                 meter = current_meter.get()
                 if meter is not None:
@@ -217,8 +316,10 @@ def explain_miss(body: dict[str, Any], store: CassetteStore, now: Recording) -> 
     # The recording with the most similar conversation length: first ask vs a re-ask.
     n = len(want.get("messages", []))
     nearest = min(same_chunk, key=lambda r: abs(len(r["request"]["body"].get("messages", [])) - n))
-    then = nearest.get("recorded_with", {})
-    changed = [n for n, h in now.prompts.items() if then.get("prompts", {}).get(n) != h]
+    then = nearest.get("recorded_with")
+    then = then if isinstance(then, dict) else {}
+    then_prompts = then.get("prompts") if isinstance(then.get("prompts"), dict) else {}
+    changed = [n for n, h in now.prompts.items() if then_prompts.get(n) != h]
     reasons = [f"prompt prompts/{n} changed since recording" for n in changed]
     if then.get("schema") and then.get("schema") != now.schema:
         reasons.append("the response schema (summarizer/models.py) changed since recording")

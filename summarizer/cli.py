@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -49,21 +50,29 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _redact(message: str, secret: str | None) -> str:
-    return message.replace(secret, "***") if secret else message
+def _traceback(e: BaseException) -> None:
+    """--debug: the traceback, with the key scrubbed (an endpoint may echo it in its message)."""
+    import traceback
+
+    from .secrets import scrub
+
+    click.echo(scrub("".join(traceback.format_exception(e))).rstrip("\n"), err=True)
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # one-line errors instead of tracebacks
+        from .secrets import register, scrub
+
+        # Scrub the key even before the settings are loaded (an error in the flags).
+        register(os.environ.get("OPENAI_API_KEY"))
         debug = "--debug" in sys.argv
+        previous = _on_sigterm_interrupt()
         try:
             return super().invoke(ctx)
         except SummarizerError as e:
             if debug:
-                raise
-            click.echo(
-                f"summarizer: error: {_redact(str(e), os.environ.get('OPENAI_API_KEY'))}", err=True
-            )
+                _traceback(e)
+            click.echo(f"summarizer: error: {scrub(str(e))}", err=True)
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -72,14 +81,28 @@ class _Group(click.Group):
             ctx.exit(130)
         except Exception as e:
             if debug:
-                raise
-            msg = _redact(
-                f"{type(e).__name__}: {e}".splitlines()[0], os.environ.get("OPENAI_API_KEY")
-            )
+                _traceback(e)
+            msg = scrub(f"{type(e).__name__}: {e}".splitlines()[0])
             click.echo(
                 f"summarizer: internal error: {msg} (run with --debug for details)", err=True
             )
             ctx.exit(1)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_sigterm_interrupt():
+    """SIGTERM interrupts like Ctrl-C, so every temp file is removed on the way out."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,6 +266,9 @@ def summarize(
         raise UsageError("-o writes one report; use --out-dir DIR for several")
     if len(inputs) > 1 and not out_dir:
         raise UsageError("several reports need --out-dir DIR")
+    from .outputs import output_file
+
+    target = output_file(output, inputs)  # refused now, before any work, if it is unsafe
     console = _stderr()
     if via == "batch":
         from .cli_batch import batch_options, run_via_batch_cli
@@ -258,7 +284,7 @@ def summarize(
 
     document = read_report(inputs[0])
     _say_engine(console, settings, engine)
-    sys.exit(_summarize_one(document, settings, (fmt, detail), output, console))
+    sys.exit(_summarize_one(document, settings, (fmt, detail), target, console))
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
@@ -273,9 +299,9 @@ def output_format(fmt: str | None, output: str | None) -> str:
 def _say_engine(console, settings, requested: str) -> None:
     if settings.resolved_engine() == "rules":
         why = "" if requested == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
-        console.print(f"summarizer: engine rules (offline, no model){why}")
+        console.print(f"summarizer: engine rules (offline, no model){why}", markup=False)
     else:
-        console.print(f"summarizer: engine llm, model {settings.model}")
+        console.print(f"summarizer: engine llm, model {settings.model}", markup=False)
 
 
 def _summarize_one(document, settings, output_as, output, console) -> int:
@@ -293,10 +319,12 @@ def _summarize_one(document, settings, output_as, output, console) -> int:
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
     fmt, detail = output_as
     text = render(summary, fmt, document.text, detail)
-    if output:
-        write_atomic(Path(output), text)
+    if output is not None:
+        write_atomic(output, text)
     else:
-        sys.stdout.write(text)
+        from .outputs import safe_output
+
+        sys.stdout.write(safe_output(text))
         sys.stdout.flush()
     v = summary.validation
     console.print(

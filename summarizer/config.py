@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .chunking import DEFAULT_CHUNK_CHARS
 from .errors import UsageError
+from .secrets import register as register_secret
 
 ENGINES = ("auto", "llm", "rules")
 MODES = ("auto", "tools", "json", "md_json", "json_schema")
@@ -81,6 +84,7 @@ def load_settings(env: Mapping[str, str] | None = None, **flags: object) -> Sett
         )
     values.update(given)
     settings = Settings(**values)  # type: ignore[arg-type]
+    register_secret(settings.api_key)
     _check(settings)
     return settings
 
@@ -104,19 +108,54 @@ def _positive_int(raw: str, name: str) -> int:
     return n
 
 
+# Sensible ranges of the numeric settings: (flag, lowest, highest). Beyond them a value is a
+# typo or an attack (--rpm 1e-300 would wait 6e301 s, --timeout nan never times out).
+RANGES = {
+    "concurrency": ("--concurrency", 1, 256),
+    "rpm": ("--rpm", 0.1, 1_000_000),
+    "timeout": ("--timeout", 0.1, 86_400),
+    "chunk_chars": ("--chunk-chars", 200, 1_000_000),
+    "reasks": ("re-asks", 0, 10),
+    "http_retries": ("HTTP retries", 0, 20),
+    "temperature": ("temperature", 0.0, 2.0),
+}
+
+
+def _check_ranges(s: Settings) -> None:
+    for name, (flag, lo, hi) in RANGES.items():
+        value = getattr(s, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"{flag} must be a number, not {value!r}")
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise UsageError(f"{flag} must be between {lo:g} and {hi:g}, not {value:g}")
+
+
+def _check_endpoint(s: Settings) -> None:
+    if not s.model.strip() or any(c.isspace() or not c.isprintable() for c in s.model):
+        raise UsageError(f"--model {s.model!r}: a model name is one word, not empty")
+    if s.base_url is not None:
+        try:
+            url = urlparse(s.base_url)
+            scheme, host = url.scheme, url.hostname
+        except ValueError:  # an unparseable port or IPv6 literal
+            scheme, host = "", None
+        if scheme not in ("http", "https") or not host:
+            raise UsageError(f"--base-url {s.base_url!r}: not an http(s)://host URL")
+
+
 def _check(s: Settings) -> None:
     if s.engine not in ENGINES:
         raise UsageError(f"unknown engine {s.engine!r}: choose one of {', '.join(ENGINES)}")
     if s.mode not in MODES:
         raise UsageError(f"unknown mode {s.mode!r}: choose one of {', '.join(MODES)}")
-    if s.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    if s.rpm is not None and s.rpm <= 0:
-        raise UsageError("--rpm must be a positive number of requests per minute")
-    if s.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    if s.chunk_chars < 200:
-        raise UsageError("--chunk-chars must be at least 200")
+    _check_ranges(s)
+    _check_endpoint(s)
+    if s.prices_file is not None:
+        from .pricing import load_prices
+
+        load_prices(s.prices_file)  # a bad price file is a usage error now, not after the work
     if s.year is not None and not 1949 <= s.year <= 2100:
         raise UsageError("--year must be a plan year such as 2024")
     if s.place is not None and not s.place.strip():

@@ -3,7 +3,8 @@
     SummarizerError                 base; str(e) is a one-line message a user can act on
     ├── InputError          exit 2  the report cannot be read: missing, empty, binary, not a report
     ├── UsageError          exit 2  bad flags or configuration (no key for --engine llm, bad --mode)
-    ├── ReplayMissError     exit 2  --replay found no recorded exchange for a request
+    ├── CassetteError       exit 2  a cache/record/replay file cannot be read or written (named)
+    │   └── ReplayMissError exit 2  --replay found no recorded exchange for a request
     └── EngineError         exit 1  the engine failed on a report after its retries
         └── EndpointError   exit 1  the model endpoint kept failing (HTTP status, timeout)
 
@@ -12,11 +13,17 @@ Validation failures are not exceptions: they are claims with a flag status in th
 
 from __future__ import annotations
 
+from .secrets import scrub
+
 
 class SummarizerError(Exception):
-    """Base class; the message is one line, fit for stderr."""
+    """Base class; the message is one line, fit for stderr, with any secret scrubbed from it."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        # The endpoint's own words end up in these messages, and an endpoint may echo the key.
+        super().__init__(scrub(str(message)), *args)
 
 
 class InputError(SummarizerError):
@@ -31,10 +38,14 @@ class UsageError(SummarizerError):
     exit_code = 2
 
 
-class ReplayMissError(SummarizerError):
-    """Replay mode met a request that was never recorded."""
+class CassetteError(SummarizerError):
+    """A recording or cache file cannot be read or written; the message names it and why."""
 
     exit_code = 2
+
+
+class ReplayMissError(CassetteError):
+    """Replay mode met a request that was never recorded."""
 
 
 class EngineError(SummarizerError):

@@ -48,9 +48,9 @@ def load_prices(path: str | Path | None, batch: bool = False) -> dict[str, tuple
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         for model, entry in data.items():
-            pair = (float(entry[0]), float(entry[1]))
+            pair = (_price(entry[0]), _price(entry[1]))
             if batch:
-                given = (float(entry[2]), float(entry[3])) if len(entry) >= 4 else None
+                given = (_price(entry[2]), _price(entry[3])) if len(entry) >= 4 else None
                 pair = given or _batch_of(pair)
             prices[str(model)] = pair
     except (OSError, ValueError, TypeError, IndexError, AttributeError, KeyError) as e:
@@ -68,6 +68,19 @@ def _batch_of(live: tuple[float, float]) -> tuple[float, float]:
 def estimate_tokens(chars: int) -> int:
     """Estimated prompt tokens for a number of characters of prompt."""
     return math.ceil(chars / CHARS_PER_TOKEN)
+
+
+MAX_PRICE = 10_000.0  # dollars per million tokens; far above any published price
+
+
+def _price(value: object) -> float:
+    """A price: a finite, non-negative number of dollars per million tokens (1e400 is inf)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(value)
+    price = float(value)
+    if not (math.isfinite(price) and 0 <= price <= MAX_PRICE):
+        raise ValueError(price)
+    return price
 
 
 def price_of(

@@ -12,8 +12,8 @@ report's own words. Detection works by category and anomaly, not by a list of kn
   "代表X人民政府", "欢迎访问X人民政府网站"), judged by the shape of Chinese place names and by
   the report's own usage of the place name without the prefix;
 * web links and QQ / WeChat / mobile-phone contacts inside the body;
-* instructions to a model (忽略以上指令, 你现在是, 请输出, ignore previous instructions, fake
-  <report> or chat-role delimiters): kind ``prompt_injection``.
+* instructions to a model (summarizer/injection.py: found after normalising, by category; only
+  the injected span, never the genuine clause before it): kind ``prompt_injection``.
 
 Every string flagged once is also flagged wherever else it occurs, since injected strings
 repeat. `screen` returns the clean text with the flagged spans deleted (`CleanText.without`: the
@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .clean import CleanText
+from .injection import find_injections
 from .models import ReportWarning
 from .structure.places import gazetteer
 
@@ -130,30 +131,8 @@ _CONTACT_RE = re.compile(
     r"(?:QQ|qq|Qq|扣扣|企鹅|微信|威信|薇信|V信|v信|VX|vx|Vx|WX|wx|WeChat|wechat|Wechat|加V|加v|加微)"
     r"(?:号|號)?\s*[:：]?\s*[A-Za-z0-9_\-]{5,20}(?![A-Za-z0-9_\-])|1(?<!\d1)[3-9]\d{9}(?!\d)"
 )
-_INJECTION_ZH_RE = re.compile(
-    r"(?:忽略|无视|忘记|忘掉|不要理会|不必理会|跳过)(?:掉)?(?:你)?(?:以上|上面|上述|之前|先前|前面|此前|"
-    r"所有|全部|系统)[^。！？\n]{0,12}?(?:指令|指示|提示|规则|要求|设定|任务)"
-    r"|你(?:现在|从现在起|从现在开始)?(?:是|扮演|充当)(?:一个|一名|一位)?[^。！？\n]{0,12}?"
-    r"(?:助手|模型|AI|机器人|程序|角色)"
-    r"|从现在(?:起|开始)[，,]?你|你的新(?:任务|角色|身份|指令)"
-    r"|(?:输出|回复|返回)(?:以下|如下|下列|这段|这句|JSON|json)|请(?:直接|只|仅)?输出"
-    r"|(?:不要|无需|不必)(?:提取|总结|摘要|分析)"
-)
-_INJECTION_EN_RE = re.compile(
-    r"(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions?|prompts?|rules)"
-    r"|you\s+are\s+now\b|new\s+instructions?\s*:|system\s+prompt|respond\s+only\s+with"
-    r"|output\s+the\s+following|</?\s*(?:report|system|assistant|user|instructions?)\s*>"
-    r"|<\|im_(?:start|end)\|>|\[/?INST\]|^\s*(?:system|assistant)\s*[:：]",
-    re.I | re.M,
-)
-_INJECTION_EN_HINTS = (
-    "ignore", "disregard", "forget", "you are", "instruction", "system", "prompt", "respond",
-    "output", "assistant", "<", "[inst",
-)  # fmt: skip
 _URL_HINTS = ("www.", "://", ".com", ".net", ".cc", ".vip", ".top", ".xyz", ".info", ".me",
               ".tv", ".bet", ".club", ".win", ".app", ".io", ".co")  # fmt: skip
-_SENTENCE_END = "。！？!?\n"
 
 
 # ---------------------------------------------------------------- detectors
@@ -267,22 +246,6 @@ def _urls(text: str, low: str) -> Iterator[tuple[int, int]]:
             yield m.span()
 
 
-def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
-    """The sentence around text[a:b]."""
-    start = max(text.rfind(ch, 0, a) for ch in _SENTENCE_END) + 1
-    ends = [e for ch in _SENTENCE_END if (e := text.find(ch, b)) >= 0]
-    end = min(ends) if ends else len(text)
-    if end < len(text) and text[end] != "\n":
-        end += 1  # keep the sentence's own full stop with it
-    return start, end
-
-
-def _injections(text: str, low: str) -> Iterator[tuple[int, int]]:
-    english = _has_any(low, _INJECTION_EN_HINTS)
-    for m in _iter(text, 0, len(text), _INJECTION_ZH_RE, _INJECTION_EN_RE if english else None):
-        yield _sentence(text, *m.span())
-
-
 # ---------------------------------------------------------------- scanning
 
 
@@ -318,7 +281,7 @@ def scan(text: str, body: bool = True) -> list[Finding]:
         spam += [(a, b, "url") for a, b in _urls(text, low)]
         spam += [(a, b, "contact") for a, b in (m.span() for m in _CONTACT_RE.finditer(text))]
     out = [Finding("spam", cat, a, b, text[a:b]) for a, b, cat in _spread(text, spam)]
-    injections = _merge((a, b, "injection") for a, b in _injections(text, low))
+    injections = _merge((a, b, "injection") for a, b in find_injections(text))
     out += [Finding("prompt_injection", cat, a, b, text[a:b].strip()) for a, b, cat in injections]
     return sorted(out, key=lambda f: (f.start, f.end))
 

@@ -169,12 +169,16 @@ def test_validate_command_exit_codes(tmp_path):
     assert err.exit_code == 2 and "not a summary JSON" in err.stderr
 
 
-def test_write_atomic_leaves_no_partial_file(tmp_path):
+def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
     target = tmp_path / "out.md"
     write_atomic(target, "old")
 
-    with pytest.raises(UnicodeEncodeError):  # fails mid-write, after the temp file exists
-        write_atomic(target, "new" * 1000 + "\ud800")
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("summarizer.batch.os.replace", full_disk)
+    with pytest.raises(OSError):  # fails after the temp file was written
+        write_atomic(target, "new" * 1000)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
 

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from ..cassette import CassetteStore, CassetteTransport, Recording
 from ..chunking import SECTION_LABELS_ZH
 from ..config import Settings
-from ..errors import EndpointError, EngineError, ReplayMissError
+from ..errors import CassetteError, EndpointError, EngineError
 from ..models import ChunkSummary, ReportWarning, prepare_context
 from ..prompting import load_prompt, prompt_hash
 from ..transport import (
@@ -173,7 +173,9 @@ class LLMEngine:
             prepare_context(context)
             summary, warning = await asking
         except Exception as exc:
-            miss = _cause(exc, ReplayMissError)
+            # A recording or cache problem surfaces inside the SDK as a connection error: say
+            # what it really is (a replay miss, an unwritable or malformed file).
+            miss = _cause(exc, CassetteError)
             if miss is not None:
                 raise miss from None
             raise
@@ -246,6 +248,10 @@ def _with_cassettes(
     network: httpx2.AsyncBaseTransport, settings: Settings
 ) -> httpx2.AsyncBaseTransport:
     stamp = recording_stamp()
+    for folder in (settings.record_dir, settings.cache_dir):
+        if folder and not settings.replay_dir:
+            CassetteStore(folder).check_writable()  # before any paid request, not after
+            break
     if settings.replay_dir:
         return CassetteTransport(None, CassetteStore(settings.replay_dir), "replay", stamp)
     if settings.record_dir:

@@ -1,0 +1,227 @@
+"""Orders aimed at a model inside a report: found after normalising, by category, span by span.
+
+An injected order is written to be read by a model, so it is disguised for a pattern, not for
+a model: full-width or traditional characters, Cyrillic/Greek look-alike letters, zero-width
+characters, line breaks or spaces inside its words. The text is therefore first mapped one
+character to one character (so offsets stay those of the original) by NFKC, traditional ->
+simplified (jionlp's tra2sim table), look-alike -> Latin and invisible -> space, and every
+pattern lets whitespace sit between any two of its characters (joined lines).
+
+Categories, not known strings:
+* role markers: `Human:`, `Assistant:`, `<|system|>`, `<|im_start|>`, `[INST]`, `<<SYS>>`,
+  `### System`, fake `</report>` tags;
+* instruction verbs aimed at the model: 忽略/无视/忘记…以上…指令, 你现在是, 扮演…助手, 请输出,
+  ignore/disregard/forget … previous instructions, you are now, act as, from now on;
+* payloads: a JSON object keyed like our summary or a chat message (`{"achievements": …`,
+  `{"role": "system", …}`).
+
+A finding runs from its trigger to the end of its sentence (a role marker or a JSON payload to
+the end of its line or object), never back to the sentence start: a genuine clause the order
+was glued after stays in the report.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+__all__ = ["find_injections", "normalise"]
+
+# Cyrillic and Greek letters drawn like Latin ones, as (look-alike, Latin) pairs.
+_LOOKALIKE_PAIRS = (
+    "аa ɑa вb сc ԁd еe һh іi јj кk ӏl мm нh оo пn рp ԛq гr ѕs тt цu ԝw хx уy "
+    "АA ВB СC ЕE НH ІI ЈJ КK МM ОO РP ЅS ТT ХX УY "
+    "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX αa βb εe ιi κk νv οo ρp τt υu χx"
+)
+_LOOKALIKES = {pair[0]: pair[1] for pair in _LOOKALIKE_PAIRS.split()}
+
+
+def _tra2sim() -> dict[str, str]:
+    """jionlp's traditional -> simplified character table, read without importing jionlp."""
+    spec = importlib.util.find_spec("jionlp")  # locates the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "tra2sim_char.txt"
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        t, _, s = line.partition("\t")
+        if len(t) == 1 and len(s) == 1:
+            table[t] = s
+    return table
+
+
+# Where compatibility forms, look-alikes and invisible characters live (the CJK ideographs
+# themselves only need the traditional -> simplified look-up): scanning only these keeps the
+# table's one-off cost small.
+_BLOCKS = (
+    (0x80, 0x3400),  # Latin, Greek, Cyrillic, punctuation, letter-like, enclosed, CJK symbols
+    (0xF900, 0x10000),  # CJK compatibility ideographs, presentation forms, full/half width
+    (0x1D400, 0x1D800),  # mathematical bold/italic letters
+    (0x1F100, 0x1F200),  # enclosed alphanumerics
+    (0x2F800, 0x2FA20),  # CJK compatibility supplement
+    (0xE0000, 0xE0080),  # tag characters (invisible)
+)
+
+
+@cache
+def _table() -> dict[int, str]:
+    """One str.translate table: NFKC, then traditional -> simplified, then look-alikes."""
+    t2s = _tra2sim()
+    out: dict[int, str] = {}
+    codes = [code for lo, hi in _BLOCKS for code in range(lo, hi)]
+    for code in [*codes, *map(ord, t2s)]:
+        c = chr(code)
+        if unicodedata.category(c) == "Cf":  # zero-width and direction marks hide in words
+            out[code] = " "
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        x = n if len(n) == 1 else c  # one character for one, so offsets stay exact
+        x = t2s.get(x, x)
+        x = _LOOKALIKES.get(x, x)
+        if x != c:
+            out[code] = x
+    return out
+
+
+def normalise(text: str) -> str:
+    """text mapped character for character to what a model would read."""
+    return text.translate(_table())
+
+
+# ---------------------------------------------------------------- patterns
+
+
+def _w(word: str) -> str:
+    """A literal word that may have whitespace between any two of its characters."""
+    return r"\s*".join(re.escape(c) for c in word)
+
+
+def _any(*words: str) -> str:
+    return "(?:" + "|".join(_w(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+_GAP = r"[^。！？!?]{0,16}?"  # a few words between a verb and its object (lines may break)
+_S = r"\s*"
+
+# Chinese orders (after traditional -> simplified).
+_ZH_VERB = _any(
+    "忽略", "无视", "忘记", "忘掉", "不要理会", "不必理会", "不用理会", "不要管", "跳过", "抛开",
+    "抛弃", "丢弃", "放弃", "不要遵守", "不再遵守", "停止遵守", "违背", "覆盖", "绕过",
+)  # fmt: skip
+_ZH_WHICH = _any(
+    "以上", "上面", "上述", "之前", "先前", "前面", "此前", "所有", "全部", "系统", "原有", "原来",
+    "刚才", "一切", "开发者",
+)  # fmt: skip
+_ZH_RULES = _any(
+    "指令", "指示", "提示词", "提示", "规则", "要求", "设定", "任务", "命令", "约束", "限制",
+    "说明", "规定", "安排",
+)  # fmt: skip
+_ZH_ROLE = _any("助手", "模型", "ai", "机器人", "程序", "角色", "智能体", "chatgpt", "gpt", "dan")
+_ZH = (
+    rf"{_ZH_VERB}{_S}(?:掉{_S})?(?:你{_S})?{_ZH_WHICH}{_GAP}{_ZH_RULES}"
+    rf"|你{_S}{_any('现在', '从现在起', '从现在开始', '今后', '接下来')}{_S}(?:要{_S}|将{_S})?"
+    rf"{_any('是', '扮演', '充当', '作为', '变成', '成为')}"
+    rf"|{_any('请扮演', '请充当', '请假装', '假装你是', '扮演一个', '扮演一名', '充当一个')}"
+    rf"{_GAP}{_ZH_ROLE}"
+    rf"|从现在{_S}(?:起|开始){_S}[，,]?{_S}你|你的新{_S}{_any('任务', '角色', '身份', '指令')}"
+    rf"|{_any('输出', '回复', '返回')}{_S}{_any('以下', '如下', '下列', '这段', '这句', 'json')}"
+    rf"|请{_S}(?:{_any('直接', '只', '仅')}{_S})?输出"
+    rf"|{_any('不要', '无需', '不必')}{_S}{_any('提取', '总结', '摘要', '分析')}"
+    rf"|{_any('系统提示', '开发者模式', '越狱模式')}"
+)
+
+# English orders (after look-alikes -> Latin); a word starts where no letter precedes it.
+_NL = r"(?<![a-z])"
+_EN_VERB = _any("ignore", "disregard", "forget", "override", "bypass", "skip")
+_EN_RULES = _any(
+    "instructions", "instruction", "prompts", "prompt", "rules", "directions", "guidelines",
+    "context", "messages", "everything",
+)  # fmt: skip
+_EN = (
+    rf"{_NL}{_EN_VERB}[a-z\s]{{0,40}}?{_EN_RULES}"  # one bounded gap: no backtracking blow-up
+    rf"|{_NL}{_w('you')}\s*{_any('are now', 'will now', 'must now', 'are no longer')}"
+    rf"|{_NL}{_any('act as', 'pretend to be', 'pretend you are', 'roleplay as', 'role-play as')}"
+    rf"|{_NL}{_any('from now on', 'new instructions', 'system prompt', 'developer mode')}"
+    rf"|{_NL}{_w('jailbreak')}"
+    rf"|{_NL}{_any('respond only with', 'reply only with', 'output only', 'output the following')}"
+    rf"|{_NL}{_any('do not summarize', 'do not summarise', 'do not extract')}"
+)
+
+# Role markers and chat templates: to the end of their line.
+_ROLE_NAMES = _any("human", "assistant", "system", "user", "ai")
+_ROLE = (
+    rf"<\s*\|\s*[a-z_]{{2,20}}\s*\|\s*>"
+    rf"|\[\s*/?\s*{_w('inst')}\s*\]|<<\s*/?\s*{_w('sys')}\s*>>"
+    rf"|#{{2,}}\s*{_any('system', 'instruction', 'human', 'assistant', 'user', 'response')}"
+    rf"|<\s*/?\s*{_any('report', 'system', 'assistant', 'user', 'instructions', 'instruction')}\s*>"
+    rf"|(?:^|(?<=[。！？!?；;，,：:”\"'>\])）]))[ \t]*{_NL}{_ROLE_NAMES}[ \t]*[:：]"
+)
+# A JSON object keyed like the summary or a chat message.
+_PAYLOAD = (
+    r"\{\s*\"\s*(?:achievements|problems|plans|overview|role|content|messages|system|"
+    r"instructions?|metrics|targets|summary)\s*\"\s*:"
+)
+
+_ORDER_RE = re.compile(f"{_ZH}|{_EN}", re.I)
+_LINE_RE = re.compile(_ROLE, re.I | re.M)
+_PAYLOAD_RE = re.compile(_PAYLOAD, re.I)
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+MAX_PAYLOAD = 4000  # characters a JSON payload is followed for its closing brace
+
+
+def _sentence_end(text: str, b: int) -> int:
+    m = _SENTENCE_END_RE.search(text, b)  # one pass to the nearest end, whatever the text
+    end = m.start() if m else len(text)
+    return end + 1 if end < len(text) and text[end] != "\n" else end  # keep its full stop
+
+
+def _line_end(text: str, b: int) -> int:
+    end = text.find("\n", b)
+    return len(text) if end < 0 else end
+
+
+def _object_end(text: str, a: int) -> int:
+    """The end of the JSON object opening at a (braces counted), or of its line."""
+    depth = 0
+    for i in range(a, min(len(text), a + MAX_PAYLOAD)):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return _line_end(text, a)
+
+
+def _start(text: str, a: int) -> int:
+    """Pull a trigger's start back over a 请 or an opening quote glued before it."""
+    while a > 0 and text[a - 1] in "请“\"'「『(（[【":
+        a -= 1
+    return a
+
+
+def find_injections(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of text (original offsets) holding orders to a model; they may overlap."""
+    norm = normalise(text)
+    # A trigger inside the span of the one before adds nothing; skipping it keeps the work
+    # linear however many triggers a hostile text repeats.
+    end = 0
+    for m in _ORDER_RE.finditer(norm):
+        if m.start() >= end:
+            end = _sentence_end(norm, m.end())
+            yield _start(text, m.start()), end
+    end = 0
+    for m in _LINE_RE.finditer(norm):
+        if m.start() >= end:
+            end = max(m.end(), _line_end(norm, m.end()))
+            yield m.start(), end
+    end = 0
+    for m in _PAYLOAD_RE.finditer(norm):
+        if m.start() >= end:
+            end = _object_end(norm, m.start())
+            yield m.start(), end

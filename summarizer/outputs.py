@@ -1,0 +1,103 @@
+"""Where results are written, and what may be written there.
+
+An output is only ever a regular file: `-o` onto the input, a device, a FIFO or a folder is
+refused with one line (exit 2), and so is an --out-dir whose briefs would replace an input or
+be read back as reports; the folder is checked writable before any paid work. `-o -` is stdout.
+
+Every text the tool writes (a brief, a summary JSON, stdout) passes `safe_output`: the API key is
+scrubbed from it, and characters no UTF-8 file can hold (a GBK file name read as surrogate
+escapes) become U+FFFD instead of failing the write after all the work is done.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .errors import UsageError
+from .secrets import scrub
+
+__all__ = ["check_out_dir", "check_writable", "output_file", "safe_output"]
+
+
+def safe_output(text: str) -> str:
+    """text fit for any output: no secret, and encodable as UTF-8."""
+    return scrub(text).encode("utf-8", "replace").decode("utf-8")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse_non_regular(path: Path, flag: str) -> None:
+    """An existing output must be a regular file: a device, FIFO or folder is never replaced."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise UsageError(f"{flag} {path}: cannot use it ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"{flag} {path}: not a regular file; refusing to replace it")
+
+
+def check_writable(folder: Path, flag: str) -> None:
+    """Fail now, naming the folder and why, if no file can be created in it (before paid work)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".summarizer.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise UsageError(f"{flag} {folder}: cannot write there ({e.strerror})") from None
+
+
+def output_file(output: str | None, inputs: Sequence[str]) -> Path | None:
+    """The checked -o target; None means stdout (no -o, or `-o -`).
+
+    Refused: the input itself (the report would be replaced by its brief), and anything that
+    is not a regular file (/dev/null, /dev/stdout, a FIFO, a folder).
+    """
+    if output is None or output == "-":
+        return None
+    path = Path(output)
+    for source in inputs:
+        if source != "-" and (
+            _same(path, Path(source)) or path.resolve() == Path(source).resolve()
+        ):
+            raise UsageError(f"-o {output}: is the input report; refusing to overwrite it")
+    _refuse_non_regular(path, "-o")
+    check_writable(path.parent, "-o")
+    return path
+
+
+def check_out_dir(
+    out_dir: Path, inputs: Sequence[str], outputs: Sequence[Path], report_suffixes: Iterable[str]
+) -> None:
+    """Refuse an --out-dir whose outputs would replace an input or be read as reports.
+
+    A brief x.md written next to x.txt is itself a report file to the next run over that
+    folder (which would then summarise the briefs), so outputs with a report suffix may not
+    share a folder with the inputs.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out-dir {out_dir}: not a folder")
+    suffixes = {s.lower() for s in report_suffixes}
+    folders = {Path(p).resolve().parent for p in inputs if p != "-"}
+    sources = [Path(p) for p in inputs if p != "-"]
+    for out in outputs:
+        if any(_same(out, s) or out.resolve() == s.resolve() for s in sources):
+            raise UsageError(f"--out-dir {out_dir}: {out.name} would overwrite an input report")
+        if out.suffix.lower() in suffixes and out.resolve().parent in folders:
+            raise UsageError(
+                f"--out-dir {out_dir}: holds the input reports, and {out.name} written there "
+                "would be read as a report; choose another folder"
+            )
+        _refuse_non_regular(out, "--out-dir")
+    check_writable(out_dir, "--out-dir")

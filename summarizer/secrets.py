@@ -1,0 +1,70 @@
+"""The API key never leaves the process: the one place that knows secrets and scrubs them.
+
+An endpoint may echo the key back (in an error message, or inside a 200 answer), and from there
+it could reach an error line, a `--debug` traceback, a log record, the response cache, a
+`--record` file or the brief itself. Every such exit runs its text through `scrub`; the key is
+registered once, when the settings are loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["MASK", "register", "scrub", "scrub_json"]
+
+MASK = "***"
+# Shorter strings are not keys, and replacing them would garble ordinary text.
+MIN_SECRET = 6
+_secrets: set[str] = set()
+_factory_installed = False
+
+
+def register(secret: str | None) -> None:
+    """Remember a secret (and its URL-encoded form) so that `scrub` removes it."""
+    if not secret or len(secret) < MIN_SECRET:
+        return
+    _secrets.update({secret, quote(secret, safe="")})
+    _install_log_scrubber()
+
+
+def scrub(text: str) -> str:
+    """text with every registered secret replaced by ***."""
+    for s in sorted(_secrets, key=len, reverse=True):  # longest first: a form may contain another
+        if s in text:
+            text = text.replace(s, MASK)
+    return text
+
+
+def scrub_json(value: Any) -> Any:
+    """A JSON value with every string (keys too) scrubbed."""
+    if not _secrets:
+        return value
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub_json(k): scrub_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(v) for v in value]
+    return value
+
+
+def _install_log_scrubber() -> None:
+    # A record factory sees every record of every logger (the SDK's included) before any
+    # handler formats it, which a logger filter would not (filters do not see propagated records).
+    global _factory_installed
+    if _factory_installed:
+        return
+    make = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            record.msg, record.args = scrub(record.getMessage()), None
+        except Exception:  # a record that cannot be formatted is left for logging to report
+            pass
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
