@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import indicators
+from .bounds import figure_in
 from .numbers import direction_of, find_periods
 from .panel import Summarized, panel_rows, place_of, plan_year, review_year
 
@@ -44,7 +45,10 @@ def _signed(row: dict[str, Any], v: float | None) -> float | None:
         return v
     if indicators.get(row["indicator"]).measure not in ("growth", "change"):
         return v
-    down = direction_of(row["change"] or "") or direction_of(_clause(row))
+    # The verb governing the figure itself decides (不仅没有下降，而且将比上年增长3% is +3).
+    said = [figure_in(t, abs(v)) for t in (row["change"], row["quote"]) if t]
+    way = next((m.direction for m in said if m is not None and m.direction), None)
+    down = way or direction_of(row["change"] or "") or direction_of(_clause(row))
     return -v if down is not None and down.value == "down" else v
 
 
