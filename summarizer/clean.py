@@ -29,15 +29,8 @@ from typing import NamedTuple
 
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
-from .pages import (
-    FLAT_LINE_CHARS,
-    INDENT_CHARS,
-    PAGE_LINE_RE,
-    Break,
-    flat_layout,
-    footer_spans,
-    is_indent,
-)
+from .lexicon import CLAUSE_END_RE
+from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
 
 __all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
 
@@ -126,7 +119,7 @@ _TERMINAL = frozenset("。！？；：!?;:…")
 _CLOSERS = "”’」』）)》】\"'"
 _COMMA_END = frozenset("，,、")
 _SENTENCE_PUNCT_RE = re.compile(r"[，。；：！？,;:!?]")
-_SENTENCE_END_RE = re.compile(r"[。；！？;!?]")
+_SENTENCE_END_RE = CLAUSE_END_RE
 # Everything outside these ranges is narrow; report text is mostly wide, so count the narrow.
 _NARROW_RE = re.compile(
     "[^\u1100-\u115f\u2018-\u201d\u2026\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
@@ -171,36 +164,6 @@ class _Item(NamedTuple):
     indented: bool = False  # began with full-width (or double) indentation in the source
 
 
-class _Segment(NamedTuple):
-    """A paragraph (or all) of one source line, in source offsets."""
-
-    start: int
-    end: int
-    holes: list[tuple[int, int]]  # footers inside, in offsets of the segment
-    at: int | None  # where the paragraph break after it maps, if one was found in the line
-    indented: bool  # the whitespace before it is an indent
-
-
-def _segments(line: str, start: int, end: int, flat: bool) -> list[_Segment]:
-    """The paragraphs of one source line (just the line when it is not flattened text)."""
-    if not flat:  # (indents matter only between the lines of flattened text)
-        return [_Segment(start, end, footer_spans(line), None, False)]
-    lead = line[: len(line) - len(line.lstrip(INDENT_CHARS))]
-    footers, breaks = flat_layout(line)
-    out: list[_Segment] = []
-    pos = fi = 0
-    for brk in [*breaks, Break(len(line), len(line), -1)]:
-        inside: list[tuple[int, int]] = []
-        while fi < len(footers) and footers[fi][1] <= brk.end:  # footers never cross a break
-            inside.append((footers[fi][0] - pos, footers[fi][1] - pos))
-            fi += 1
-        at = start + brk.at if brk.at >= 0 else None
-        out.append(_Segment(start + pos, start + brk.end, inside, at, is_indent(lead)))
-        lead = line[brk.end : brk.start]
-        pos = brk.start
-    return out
-
-
 def _content_items(source: str) -> list[_Item]:
     items: list[_Item] = []
     gap = 0
@@ -214,13 +177,13 @@ def _content_items(source: str) -> list[_Item]:
         if not raw or raw.isspace():
             gap += 1
             continue
-        for seg in _segments(raw, start, end, flat):
-            text, spans, marked = clean_line(source, seg.start, seg.end, seg.holes)
+        for seg in segments(raw, flat):
+            text, spans, marked = clean_line(source, start + seg.start, start + seg.end, seg.holes)
             if not text or (len(text) <= 16 and PAGE_LINE_RE.fullmatch(text)):
                 gap += 1
                 continue
             brk = seg.at is not None
-            at = seg.at if seg.at is not None else end
+            at = start + seg.at if seg.at is not None else end
             width = _width(text)
             items.append(_Item(text, spans, at, marked, gap, width, brk, flat, seg.indented))
             gap = 0

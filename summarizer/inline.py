@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .lexicon import CN_DIGITS
+
 __all__ = ["OPENERS", "clean_line", "letter_spaced"]
 
 # Opening marks: alone on a line they are a piece of the next line ("（" / "三）…").
 OPENERS = frozenset("（(“‘《〈「『【[")
 _MARKS = "■□◆◇▲△●○★☆"
-_NUMERALS = frozenset("〇○零一二三四五六七八九十百千万亿年")
+_NUMERALS = frozenset(CN_DIGITS + "〇○零百千万亿年")  # what a ○ as zero stands beside
 # Horizontal whitespace of every width that OCR and docx export leave inside lines.
 _SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
     map(chr, range(0x2000, 0x200C))

@@ -21,15 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE, YEAR
+from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
+from .periods import find_periods
 from .structure import RESULT_PARTS, TARGET_PARTS, SectionKind
 
 __all__ = ["KindEvidence", "check_kind", "kind_evidence"]
 
 TARGET, RESULT = "target", "result"
-# A year with what follows it: 到2025年 is a deadline, 比2019年 a base, 2019年以来 a result.
-_YEAR_AT = re.compile(rf"(比|较|与|同|对比|相比)?({YEAR})年(以来|底|末|前|)")
-_DEADLINE_BEFORE = re.compile(r"(?:到|至|在|于)$")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
@@ -58,16 +56,20 @@ def _wording(sentence: str) -> tuple[str | None, str]:
 
 
 def _period(before: str, review: int | None, plan: int | None) -> tuple[str | None, str]:
-    """The years named in the sentence before the figure, against the report's years."""
+    """The years named in the sentence before the figure, against the report's years.
+
+    find_periods leaves comparison bases out (比2019年, 与2019年相比) and marks deadlines
+    (到2025年, 2030年前); "2019年以来" reaches to now, a result.
+    """
     said: list[str] = []
-    for m in _YEAR_AT.finditer(before):
-        if m.group(1):
-            continue  # a comparison base is not the figure's period
-        year = int(m.group(2))
-        deadline = bool(_DEADLINE_BEFORE.search(before[: m.start()])) or m.group(3) == "前"
-        if plan is not None and (year >= plan or (deadline and year > (review or 0))):
+    for p in find_periods(before):
+        if p.year is None or p.kind not in ("year", "deadline", "to_date"):
+            continue
+        if p.kind == "deadline" and plan is not None and p.year > (review or 0):
             said.append(TARGET)
-        elif review is not None and year <= review and not deadline:
+        elif plan is not None and p.kind == "year" and p.year >= plan:
+            said.append(TARGET)
+        elif review is not None and p.year <= review and p.kind != "deadline":
             said.append(RESULT)
     if said and all(s == said[0] for s in said):
         word = "计划年份" if said[0] == TARGET else "回顾年份"

@@ -23,26 +23,47 @@ Semantics (the contract other modules rely on):
 - Not numbers: 5G, PM2.5, 4A级 and other ASCII identifiers; "1号", "3期", "4级"; numerals in short
   quotes (“十三五”, “1231”项目, “两个确立”); enumerators (一是, 一、, （一）, "1." at line start,
   第三批); words containing 一 (一般, 一批, 一体化, 统一, 唯一) — a lone 一 counts only in 一倍,
-  翻一番 and 第一名/位; Chinese digit strings (一二三产, 九二共识); Chinese numerals with no unit.
+  翻一番 and 第一名/位; Chinese digit strings (一二三产, 九二共识); Chinese numerals with neither
+  unit nor 万/亿.
 - Whitespace (line wraps, OCR spaces) may sit between number, scale, qualifier and unit, and
   inside the clause before the number: "同\\n比增长 8.19%" is still a change.
-- Periods (find_periods): year "2019年"; months "1-9月", "前三季度", with the year when written
-  ("2019年1-10月" is one period); full_year "全年", "过去一年"; multi_year "五年来",
-  "“十三五”期间", "2021—2025年" and "2003年到2023年" (``years`` set); to_date "今年以来",
-  "截至10月" (months (1, 10)); estimate "预计".
-
-cn2an only ever sees a span located here (its ``transform`` turns 一般 into 1般, and both it and
-chinese2digits mangle 1.2万亿, 3.5个百分点 and 48,123).
+- Chinese numerals convert exactly in every form of the corpus (see numerals): "百分之五点四"
+  5.4 %, "千分之六点一" 6.1 ‰, "一千零五十七万元" 1057 万元, "一亿三千万元" 1.3e8 元 (a numeral
+  with a larger section inside is one number: no scale in ``unit``), "一亿六千余万亩" 1.6e8 亩
+  (余 inside), "百分之十到二十" a range, "二百○八所" 208. Approximate forms are no numbers:
+  十几, 几十万, 数十万, 二三十年, 百分之十几.
+- Periods: find_periods and Period live in periods (re-exported here); comparison bases
+  ("比2019年") are not periods, "到2025年" is a deadline — see that module's docstring.
+- Time: every pattern is linear in its input. No branch can fail after an unbounded run: an
+  ASCII word and a run of Chinese numerals are matched whole and cut in Python (_cn_end), and
+  the scan resumes where the last match ended, so each character is looked at a bounded
+  number of times (tests/test_numbers.py runs hostile inputs of 100 KB and 1 MB).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+
+from .numerals import (
+    ARABIC_START,
+    CN_DIGITS,
+    FW,
+    SEP,
+    D,
+    arabic,
+    cn_value,
+    split_scale,
+    year_digits,
+)
+from .periods import Period, find_periods
+from .units import SCALE as _SCALE
+from .units import UNIT as _UNIT
+from .units import same_quantity, to_base, units_compatible
+from .units import scale_of as _scale_of
+from .units import scaled as _scaled
 
 __all__ = ["Direction", "NumberMention", "Period", "direction_of", "find_numbers",
            "find_periods", "numbers_in", "parse_number", "same_quantity", "to_base",
@@ -75,65 +96,42 @@ class NumberMention:
     is_year: bool
 
 
-@dataclass(frozen=True)
-class Period:
-    """A reporting period named in the text; ``years`` is set for multi-year spans."""
-
-    start: int
-    end: int
-    text: str
-    kind: str  # year | months | full_year | multi_year | to_date | estimate
-    year: int | None
-    months: tuple[int, int] | None
-    years: tuple[int, int] | None = None
-
-
 # ---------------------------------------------------------------------------------- vocabulary
-_D = "[0-9０-９]"
-_FW = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_YEAR_CHARS = "〇零一二三四五六七八九"
-_YEAR_DIGITS = str.maketrans(_YEAR_CHARS, "00123456789")
-_SCALE_CH = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-
-# Longest first, so 个百分点 beats 个 and 人次 beats 人; lookaheads keep 两位数, 方面, 度假 out.
-_UNIT_WORDS = (
-    "个百分点 百分点 % ％ ‰ 美元 欧元 港元 港币 日元 英镑 元 平方公里 平方千米 平方米 立方米 "
-    "立方 公顷 亩 公里 千米 米 吨标准煤 吨 公斤 千克 斤 克 千瓦时 千瓦 兆瓦 人次 户次 车次 架次 "
-    "剂次 家 个月 个 件 只 起 场 名 宗 条 处 座 所 批 次 倍 番 枚 笔 份 套 户 人 辆 台 张 篇 "
-    "本 针 剂 株 棵 头 间 栋 幢 支 艘 块 轮 层 例 种 类 小时 分钟 天 周年 周岁 岁 年 月 日"
-).split()
-# OCR and line wraps split units too ("7.2亿美 元"), so whitespace may sit between characters.
-_UNIT_RE = "|".join(
-    r"\s*".join(map(re.escape, u)) for u in sorted(_UNIT_WORDS, key=len, reverse=True)
+_D, _FW, _SEP, _ARABIC_START, _CN_DIGITS = D, FW, SEP, ARABIC_START, CN_DIGITS
+# Thousands are grouped with "," and, between full-width digits (the older reports:
+# "２８，０４９，７８０，０００元"), with "，", which elsewhere ends a clause.
+_ANUM = (
+    rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})"
+    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
 )
-_PER = "平方米|立方米|千瓦时|公斤|人次|小时|亩|人|户|年|月|天|日|吨|斤|台|辆"
-_UNIT = (
-    rf"(?:(?:{_UNIT_RE}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假)|字(?![方总要诀经]))"
-    rf"(?:\s*[/／]\s*(?:{_PER}))?)"
-)
-# After Arabic digits only; 千 before 瓦/米/克 belongs to the unit (万千瓦 = 万 + 千瓦).
-_SCALE = r"(?:[百千]?万亿|[百千]?[万亿]|千(?![瓦米克])|百(?!分))"
-_ANUM = rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
 _CN_START = "[零〇一二两三四五六七八九十]"
-_CN_BODY = r"(?:[零〇一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇一二三四五六七八九]))"
+# ○ (a zero in older typesetting) only inside a numeral, never as its start: it is a bullet too.
+_CN_BODY = r"(?:[零〇○一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇○一二三四五六七八九]))"
 _CNUM = f"{_CN_START}{_CN_BODY}*"
-_SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
+# What may follow a Chinese numeral for it to be a quantity: a unit or a scale (after 余/多),
+# or a range separator and a second numeral. `(?:[余多]\s*)?` rather than `[余多]?\s*` so that a
+# run of whitespace is crossed once, not once per split between two stars.
+_CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}"
 
 # The leading lookahead lets the scan skip most characters at once (7x faster than letting
-# every branch fail on its own).
+# every branch fail on its own). No branch can fail after a run of unbounded length, so the
+# scan is linear: an ASCII word is consumed whole whether or not a digit follows it (ident),
+# and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end); the lookahead
+# after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
 _CORE = re.compile(
     rf"""(?=[0-9０-９A-Za-z\-－−{_CN_DIGITS}十百千万亿])(?:
-    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*[0-9][A-Za-z0-9_/.\-]*
+    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
              |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
     |(?P<date>(?<![0-9])(?:19|20)[0-9]{{2}}(?P<ds>[-/.])[01]?[0-9](?P=ds)[0-3]?[0-9](?![0-9]))
     |百分之(?P<pct>{_CNUM}|百|{_ANUM})
+    |千分之(?P<pml>{_CNUM}|{_ANUM})
     |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={_D}))?(?:{_ANUM}))
-    |(?P<c>{_CNUM})(?:(?<=[万亿])|(?=\s*[余多]?\s*(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}))
+    |(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))
     |(?P<bare>(?<![{_CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
     )""",
     re.X,
 )
+_CN_NEXT_RE = re.compile(_CN_NEXT)
 _ACORE = re.compile(_ANUM)
 _PARSE_ARABIC = re.compile(rf"(-?{_ANUM})({_SCALE})?")
 _CCORE = re.compile(_CNUM)
@@ -142,6 +140,7 @@ _TAIL = re.compile(
     rf"(?:\s*(?P<q2>[余多])(?=\s*{_UNIT}))?(?:\s*(?P<unit>{_UNIT}))?"
 )
 _RANGE = re.compile(rf"\s*{_SEP}\s*(?=[0-9０-９{_CN_DIGITS}十])")
+_PCT_RANGE = re.compile(rf"\s*{_SEP}\s*(?:百分之)?(?={_CN_START}|{_D})")
 _QUOTED = re.compile(r"“[^“”\n]{1,12}”|\"[^\"\n]{1,12}\"|「[^」\n]{1,12}」|‘[^‘’\n]{1,12}’")
 _SLOGAN = re.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
@@ -149,7 +148,6 @@ _SLOGAN = re.compile(
 )
 _LAST_BOUNDARY = re.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
 _WS = re.compile(r"\s+")
-_ARABIC_START = "-－−0123456789０１２３４５６７８９"
 
 _UP_WORDS = "增长|增幅|增速|提高|(?<!改造)提升|增加(?!值)|上升|增收|净增|上涨|攀升|扩大|翻"
 _DOWN_WORDS = "下降|降幅|减少|降低|回落|下滑|减收|下跌|缩减|压减|削减|降"
@@ -162,8 +160,6 @@ _PRE_CHANGE = re.compile(rf"(?P<chg>负增长|{_UP_WORDS}|{_DOWN_WORDS})(?P<fill
 _PRE_QUAL = re.compile(rf"(?:{_QUAL_NEAR})$")
 _FAR_QUAL = re.compile(_QUAL_FAR)
 _POST_QUAL = re.compile(r"\s*(以上|以下|以内|左右|之多)")
-_CANON = {"％": "%", "百分点": "个百分点", "千克": "公斤", "千米": "公里", "平方千米": "平方公里",
-          "港币": "港元"}  # fmt: skip
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
 # "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.
@@ -173,43 +169,11 @@ _PLACED = re.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
 # ------------------------------------------------------------------------------------ values
 @lru_cache(maxsize=4096)
 def _cn_value(s: str) -> float | None:
-    """Value of a located Chinese numeral; digit strings (一二三, 九二) are not numbers."""
-    if s == "百":
-        return 100.0
-    if len(s) > 1 and "点" not in s and not any(c in "十百千万亿" for c in s):
-        return None
-    import cn2an  # lazy: importing cn2an costs ~0.2 s, which the CLI should not pay up front
-
-    try:
-        return float(cn2an.cn2an(s, "normal"))
-    except (ValueError, KeyError, IndexError):
-        return None
+    """Value of a located Chinese numeral (see numerals); digit strings are not numbers."""
+    return cn_value(s)
 
 
-def _scale_of(scale: str) -> int:
-    return math.prod(_SCALE_CH[ch] for ch in scale)
-
-
-def _split_cn(s: str) -> tuple[str, str]:
-    """Split a Chinese numeral into coefficient and trailing 万/亿 scale."""
-    k = len(s)
-    while k > 1 and s[k - 1] in "万亿":
-        k -= 1
-    return s[:k], s[k:]
-
-
-def _arabic(s: str) -> float:
-    return float(s.translate(_FW).replace(",", "").replace("−", "-"))
-
-
-def _scaled(value: float, factor: int) -> float:
-    if factor == 1:
-        return value
-    # Shifting the decimal exponent keeps 1.2万亿 exactly 1.2e12 (not 1200000000000.0002).
-    r = repr(value)
-    if "e" in r or "inf" in r or "nan" in r:
-        return float(Decimal(r) * factor)
-    return float(f"{r}e{len(str(factor)) - 1}")
+_arabic = arabic
 
 
 def parse_number(s: str) -> float | None:
@@ -224,47 +188,12 @@ def parse_number(s: str) -> float | None:
     if m:
         return _scaled(_arabic(m.group(1)), _scale_of(m.group(2) or ""))
     if _CCORE.fullmatch(s) or s == "百":
-        if len(s) == 4 and all(c in _YEAR_CHARS for c in s):
-            return float(s.translate(_YEAR_DIGITS))  # 二〇一九 is read digit by digit
-        coef, scale = _split_cn(s)
+        if (year := year_digits(s)) is not None:
+            return float(year)  # 二〇一九 is read digit by digit
+        coef, scale = split_scale(s)
         v = _cn_value(coef)
         return None if v is None else _scaled(v, _scale_of(scale))
     return None
-
-
-@lru_cache(maxsize=1024)
-def _split_unit(unit: str) -> tuple[int, str]:
-    """Split a unit as written into (scale factor, canonical base unit)."""
-    unit = _WS.sub("", unit)
-    if not unit:
-        return 1, ""
-    head, sep, per = unit.partition("/") if "/" in unit else unit.partition("／")
-    for i in range(len(head) + 1):
-        prefix, rest = head[:i], head[i:]
-        if any(c not in _SCALE_CH for c in prefix):
-            break
-        if rest == "" or rest in _UNIT_WORDS or rest in ("项", "位", "方", "度", "字"):
-            base = _CANON.get(rest, rest)
-            return _scale_of(prefix), base + ("/" + per if sep else "")
-    return 1, unit
-
-
-def to_base(value: float, unit: str) -> tuple[float, str]:
-    """Rescale to the base unit: (6.25, "亿元") -> (6.25e8, "元")."""
-    factor, base = _split_unit(unit)
-    return _scaled(value, factor), base
-
-
-def units_compatible(a_unit: str, b_unit: str) -> bool:
-    """True when both units share a base unit (万元 and 亿元; never % and 个百分点)."""
-    return _split_unit(a_unit)[1] == _split_unit(b_unit)[1]
-
-
-def same_quantity(a: float, a_unit: str, b: float, b_unit: str, rel_tol: float = 1e-6) -> bool:
-    """Scale-aware equality: (6.25, "亿元") equals (62500, "万元"); (7, "%") != (7, "个百分点")."""
-    av, au = to_base(a, a_unit)
-    bv, bu = to_base(b, b_unit)
-    return au == bu and math.isclose(av, bv, rel_tol=rel_tol, abs_tol=1e-12)
 
 
 def direction_of(text: str) -> Direction | None:
@@ -289,14 +218,22 @@ class _Fig:
 
 
 def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
-    if kind == "pct":
+    if kind in ("pct", "pml"):
+        if text.startswith("几", end):
+            return None  # 百分之十几: approximate, no value
         v = _arabic(core) if core[0] in _ARABIC_START else _cn_value(core)
-        return None if v is None else _Fig(end, v, "", "%", None)
+        return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
+    t = _TAIL.match(text, end)
+    inner_q = t["q1"]
     if kind == "a":
         value: float | None = _arabic(core)
         scale = ""
     elif kind == "c":
-        coef, scale = _split_cn(core)
+        coef, scale = split_scale(core)
+        if t["scale"] in ("万", "亿") and not split_scale(whole := core + t["scale"])[1]:
+            # 一亿一千多万: that 万 scales the last section only, so the numeral is one number
+            end = t.end("scale")
+            coef, scale, t = whole, "", _TAIL.match(text, end)
         value = _cn_value(coef)
         if value is None and text.startswith("年", end):
             value = parse_number(coef)  # 二〇一九年
@@ -304,20 +241,24 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         value, scale = 1.0, core
     if value is None:
         return None
-    t = _TAIL.match(text, end)
     scale += t.group("scale") or ""
+    inner_q = inner_q or t["q1"] or t["q2"]
     if not scale and not t.group("unit"):
-        return _Fig(end, value, "", "", None)
-    return _Fig(t.end(), value, scale, _WS.sub("", t.group("unit") or ""), t["q1"] or t["q2"])
+        return _Fig(end, value, "", "", inner_q)
+    return _Fig(t.end(), value, scale, _WS.sub("", t.group("unit") or ""), inner_q)
 
 
 def _range(text: str, kind: str, first: _Fig) -> tuple[_Fig, float, float] | None:
     """Extend a figure over "1-9月", "20-30%", "5—10万元"; low is returned in the final unit."""
-    r = _RANGE.match(text, first.end)
-    cm = (_ACORE if kind == "a" else _CCORE).match(text, r.end()) if r else None
-    second = _fig(text, kind, cm.group(), cm.end()) if cm else None
-    if second is None:
+    pct = kind in ("pct", "pml")
+    r = (_PCT_RANGE if pct else _RANGE).match(text, first.end)
+    if r is None:
         return None
+    arabic_next = text[r.end() : r.end() + 1] in _ARABIC_START
+    cm = (_ACORE if kind == "a" or (pct and arabic_next) else _CCORE).match(text, r.end())
+    second = _fig(text, kind, cm.group(), cm.end()) if cm else None
+    if second is None or (pct and _TAIL.match(text, second.end)["unit"]):
+        return None  # 百分之十到二十 is a range; 百分之五到十年 is not
     if second.unit or second.scale:
         if first.unit and not units_compatible(first.unit, second.unit):
             return None
@@ -341,18 +282,18 @@ def _clause_before(text: str, lo: int, start: int) -> str:
     return _WS.sub("", win[cut.end() :] if cut else win)
 
 
-def _mention(text: str, m: re.Match[str], prev: NumberMention | None) -> NumberMention | None:
-    kind, start = m.lastgroup or "", m.start()
+def _mention(
+    text: str, kind: str, start: int, core_end: int, core: str, prev: NumberMention | None
+) -> NumberMention | None:
     if kind == "date":
-        v = float(m.group()[:4])
-        return NumberMention(start, m.end(), m.group(), v, "", v, "", None, None, None,
+        v = float(core[:4])
+        return NumberMention(start, core_end, core, v, "", v, "", None, None, None,
                              False, None, True)  # fmt: skip
-    core = m.group(kind)
-    fig = _fig(text, kind, core, m.end())
+    fig = _fig(text, kind, core, core_end)
     if fig is None:
         return None
     low = high = None
-    if kind in ("a", "c") and (rng := _range(text, kind, fig)):
+    if kind != "bare" and (rng := _range(text, kind, fig)):
         fig, low, high = rng
     end, unit = fig.end, fig.scale + fig.unit
     base_value, base_unit = to_base(fig.value, unit)
@@ -408,131 +349,47 @@ def _mention(text: str, m: re.Match[str], prev: NumberMention | None) -> NumberM
 def find_numbers(text: str) -> list[NumberMention]:
     """Every numeric mention in order, non-overlapping; years and months have is_year=True."""
     out: list[NumberMention] = []
-    last_end = qi = 0
+    last_end = qi = pos = 0
     quotes = [q.span() for q in _QUOTED.finditer(text)]
-    for m in _CORE.finditer(text):
-        start = m.start()
-        if start < last_end or m.lastgroup == "ident":
+    while (m := _CORE.search(text, pos)) is not None:
+        kind, start, pos = m.lastgroup or "", m.start(), m.end()
+        if kind == "c":
+            cut = _cn_end(text, start, pos)
+            if cut is None:
+                # No shorter numeral of this run has a unit either; only 百分之 may begin at
+                # its last character.
+                pos -= text.startswith("百", pos - 1)
+                continue
+            pos = cut
+        if start < last_end or kind == "ident":
             continue
         while qi < len(quotes) and quotes[qi][1] <= start:
             qi += 1
         if qi < len(quotes) and quotes[qi][0] <= start:
             continue  # a name or slogan in quotes: “十三五”, “1231”项目
-        mention = _mention(text, m, out[-1] if out else None)
+        core = text[start:pos] if kind in ("c", "date") else m.group(kind)
+        mention = _mention(text, kind, start, pos, core, out[-1] if out else None)
         if mention is not None:
             out.append(mention)
             last_end = mention.end
     return out
 
 
+def _cn_end(text: str, start: int, end: int) -> int | None:
+    """Where the Chinese numeral in text[start:end] ends, or None when it is no quantity.
+
+    The longest prefix that ends at a 万/亿 or is followed by a unit (or by a range separator
+    and a numeral) — what a lookahead after a greedy run would find by backtracking, found here
+    in one pass: inside the run only 万/亿 or a unit starting with 百/千 (百分点, 千 瓦) can follow.
+    """
+    if text[end - 1] in "万亿" or _CN_NEXT_RE.match(text, end):
+        return end
+    if text[end - 1] in "百千" and end - 1 > start and _CN_NEXT_RE.match(text, end - 1):
+        return end - 1
+    cut = max(text.rfind("万", start, end - 1), text.rfind("亿", start, end - 1))
+    return cut + 1 if cut > start else None
+
+
 def numbers_in(text: str) -> list[NumberMention]:
     """The quantity mentions of `text`: find_numbers without years and other periods."""
     return [m for m in find_numbers(text) if not m.is_year]
-
-
-# ------------------------------------------------------------------------------ find_periods
-_NYEARS = rf"(?:[一两二三四五六七八九十]|十[一二三四五六七八九]|{_D}{{1,2}})"
-_TO = rf"(?:(?P<ty>{_D}{{4}})\s*年\s*(?:底|末)?)?(?:(?P<tm>{_D}{{1,2}})\s*月\s*(?:底|末|份)?)?"
-# Every branch starts with a digit or a fixed word; a year prefix ("2019年1-10月") is merged
-# afterwards, which keeps the scan fast.
-_PERIOD = re.compile(
-    rf"""(?=[0-9０-９今年截至上下前第过近未全预“"{_CN_DIGITS}十])(?:
-    (?P<since>今年以来|年初以来|截至目前|截止目前|截至当前|至今)
-    |(?P<todate>(?:截至|截止到|截止至|截止)\s*{_TO})
-    |(?P<num>{_D}{{1,4}})(?!{_D})\s*(?:{_SEP}\s*(?P<num2>{_D}{{1,4}})(?!{_D})\s*)?
-        (?P<suffix>年以来|年度|年|月份|月)?
-    |(?P<quarter>上半年|下半年|前三季度|前两个季度|第?[一二三四]季度)
-    |(?P<plan>[“"]?十(?P<pn>[一二三四五])五[”"]?\s*(?:期间|时期|以来))
-    |(?P<nyears>(?:过去|近|今后|未来)\s*(?P<n1>{_NYEARS})\s*年(?:来|间|以来)?
-        |(?P<n2>{_NYEARS})\s*年(?:来|以来))
-    |(?P<full>全年度?)
-    |(?P<estimate>预计)
-    |(?P<cy>[〇零一二三四五六七八九]{{4}})年
-    )""",
-    re.X,
-)
-_YEAR_SEP = re.compile(rf"\s*{_SEP}\s*")
-_QUARTERS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "前两个季度": (1, 6)}
-_SIMPLE_KINDS = {"since": "to_date", "full": "full_year", "estimate": "estimate"}
-
-
-def _int(s: str | None) -> int | None:
-    return int(s.translate(_FW)) if s else None
-
-
-def _numeric_period(text: str, m: re.Match[str]) -> Period | None:
-    """Periods led by digits: 2019年, 2019年以来, 2021—2025年, (2018—2030), 1-9月."""
-    if m.start() and text[m.start() - 1] in _ARABIC_START[3:]:
-        return None
-    a, b, suffix = _int(m["num"]) or 0, _int(m["num2"]), m["suffix"] or ""
-    span = (m.start(), m.end(), m.group())
-    if b is not None and suffix in ("", "年", "年度"):
-        ok = 1900 <= a < b <= 2100
-        return Period(*span, "multi_year", a, None, (a, b)) if ok else None
-    if b is not None and suffix.startswith("月"):
-        return Period(*span, "months", None, (a, b)) if 1 <= a <= b <= 12 else None
-    if b is None and suffix.startswith("年") and 1900 <= a <= 2100:
-        return Period(*span, "to_date" if suffix == "年以来" else "year", a, None)
-    return None
-
-
-def _period(text: str, m: re.Match[str]) -> Period | None:
-    kind, g = m.lastgroup or "", m.group
-    span = (m.start(), m.end(), m.group())
-    if kind in ("num", "num2", "suffix"):
-        return _numeric_period(text, m)
-    if kind in ("todate", "ty", "tm"):
-        tm = _int(g("tm"))
-        return Period(*span, "to_date", _int(g("ty")), (1, tm) if tm else None)
-    if kind == "quarter":
-        q = _QUARTERS.get(g("quarter"))
-        if q is None:
-            n = "一二三四".index(g("quarter").lstrip("第")[0]) + 1
-            q = (3 * n - 2, 3 * n)
-        return Period(*span, "months", None, q)
-    if kind == "plan":
-        first = 1971 + 5 * ("一二三四五".index(g("pn")) + 11 - 4)  # the 4th plan ran 1971-1975
-        return Period(*span, "multi_year", first, None, (first, first + 4))
-    if kind == "nyears":
-        n = g("n1") or g("n2") or ""
-        if g("n2") and m.start() and text[m.start() - 1] in _CN_DIGITS + "十0123456789":
-            return None
-        count = _arabic(n) if n[0] in _ARABIC_START else _cn_value(n)
-        return Period(*span, "full_year" if count == 1 else "multi_year", None, None)
-    if kind == "cy":
-        return Period(*span, "year", int(parse_number(g("cy")) or 0), None)
-    return Period(*span, _SIMPLE_KINDS[kind], None, None)
-
-
-def find_periods(text: str) -> list[Period]:
-    """Periods named in the text (2019年, 1-9月, 全年, 五年来, “十三五”期间, 截至10月, 预计)."""
-    out: list[Period] = []
-    for m in _PERIOD.finditer(text):
-        p = _period(text, m)
-        if p is None:
-            continue
-        prev = out[-1] if out else None
-        if (
-            prev
-            and prev.kind == "year"
-            and p.kind == "months"
-            and not text[prev.end : p.start].strip()
-        ):
-            # "2019年1-10月" and "2019年上半年" are one period
-            p = Period(prev.start, p.end, text[prev.start : p.end], "months", prev.year, p.months)
-            out.pop()
-        elif (
-            prev
-            and prev.kind == p.kind == "year"
-            and prev.year is not None
-            and p.year is not None
-            and prev.year < p.year
-            and _YEAR_SEP.fullmatch(text, prev.end, p.start)
-        ):
-            # "2003年到2023年" is one span of years, as "2003—2023年" is
-            years = (prev.year, p.year)
-            p = Period(prev.start, p.end, text[prev.start : p.end], "multi_year", prev.year, None,
-                       years)  # fmt: skip
-            out.pop()
-        out.append(p)
-    return out

@@ -21,9 +21,11 @@ __all__ = [
     "INDENT_CHARS",
     "PAGE_LINE_RE",
     "Break",
+    "Segment",
     "flat_layout",
     "footer_spans",
     "is_indent",
+    "segments",
 ]
 
 _DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
@@ -151,3 +153,34 @@ def _first_space(line: str, a: int, b: int, default: int) -> int:
         if line[k] in _WS:
             return k
     return default
+
+
+class Segment(NamedTuple):
+    """A paragraph (or all) of one source line, in line offsets."""
+
+    start: int
+    end: int
+    holes: list[tuple[int, int]]  # footers inside, in offsets of the segment
+    at: int | None  # where the paragraph break after it maps, if one was found in the line
+    indented: bool  # the whitespace before it is an indent
+
+
+def segments(line: str, flat: bool) -> list[Segment]:
+    """The paragraphs of one line: the line itself with its footers, unless it is `flat`
+    (flattened PDF text), where the breaks `flat_layout` finds divide it."""
+    if not flat:  # (indents matter only between the lines of flattened text)
+        return [Segment(0, len(line), footer_spans(line), None, False)]
+    lead = line[: len(line) - len(line.lstrip(INDENT_CHARS))]
+    footers, breaks = flat_layout(line)
+    out: list[Segment] = []
+    pos = fi = 0
+    for brk in [*breaks, Break(len(line), len(line), -1)]:
+        inside: list[tuple[int, int]] = []
+        while fi < len(footers) and footers[fi][1] <= brk.end:  # footers never cross a break
+            inside.append((footers[fi][0] - pos, footers[fi][1] - pos))
+            fi += 1
+        at = brk.at if brk.at >= 0 else None
+        out.append(Segment(pos, brk.end, inside, at, is_indent(lead)))
+        lead = line[brk.end : brk.start]
+        pos = brk.start
+    return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,6 +165,129 @@ def test_chinese_numerals(text: str, value: float, unit: str, base: float) -> No
     m = one(text)
     assert (m.value, m.unit) == (value, unit)
     assert m.base_value == pytest.approx(base)
+
+
+# Every form of Chinese numeral in fixtures/corpus, with the sentence it was taken from (the
+# State Council reports of national-1954-2004.tsv write most figures this way).
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit"),
+    [
+        ("每年递增百分之五点四的经济增长速度", "百分之五点四", 5.4, "%"),
+        ("在批发总额中的比重已占百分之八十左右", "百分之八十", 80, "%"),
+        ("共积压器材一千零五十七万元", "一千零五十七万元", 1057, "万元"),
+        ("住宅面积共达三千七百多万平方米", "三千七百多万平方米", 3700, "万平方米"),
+        ("棉花为一亿三千万担，而旧中国", "一亿三千万担", 1.3e8, "担"),
+        ("有一亿二千万农户", "一亿二千万", 1.2e8, ""),  # one number, so no scale in unit
+        ("增长零点五倍", "零点五倍", 0.5, "倍"),
+        ("我国将共有高等学校二百○八所", "二百○八所", 208, "所"),
+        ("四川省由千分之二十九降到", "千分之二十九", 29, "‰"),
+        ("降到千分之六点一，上海市", "千分之六点一", 6.1, "‰"),
+        ("共达十亿零七千万亩", "十亿零七千万亩", 1.07e9, "亩"),
+        ("煤炭开采能力新增二千零十六万吨", "二千零十六万吨", 2016, "万吨"),
+        ("基本建设投资的是四百二十七亿四千万元", "四百二十七亿四千万元", 4.274e10, "元"),
+        ("在校学生总计达两亿零七百万人", "两亿零七百万人", 2.07e8, "人"),
+        ("年产能力将为一万五千辆", "一万五千辆", 15000, "辆"),
+        ("金属切削机床一万三千五百十三台", "一万三千五百十三台", 13513, "台"),
+        # the issue's own examples (issue 13)
+        ("总投资一亿三千万元", "一亿三千万元", 1.3e8, "元"),
+        ("全国人口十二亿四千万人", "十二亿四千万人", 1.24e9, "人"),
+        ("耕地一亿三千万亩", "一亿三千万亩", 1.3e8, "亩"),
+        ("两千三百万人", "两千三百万人", 2300, "万人"),
+        ("三万亿元", "三万亿元", 3, "万亿元"),
+    ],
+)
+def test_every_chinese_numeral_form_of_the_corpus(
+    text: str, span: str, value: float, unit: str
+) -> None:
+    m = one(text)
+    assert (m.text, m.value, m.unit) == (span, value, unit)
+    assert m.base_value == pytest.approx(to_base(value, unit)[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "base", "base_unit"),
+    [
+        # The State Council reports of the 1950s group thousands with a full-width comma.
+        ("少８４６，４６１，０００元。", "８４６，４６１，０００元", 846461000, "元"),
+        ("棉花产量达到３，０３６万担，完成年度计划", "３，０３６万担", 30360000, "担"),
+        # Older and sector units: 公尺 is 米, 千瓦小时 is 千瓦时; freight is counted in 吨公里.
+        ("一九五三年即有一千二百万平方公尺。", "一千二百万平方公尺", 1.2e7, "平方米"),
+        ("发电量达到４４５５亿千瓦小时，比上年增长", "４４５５亿千瓦小时", 4.455e11, "千瓦时"),
+        ("客货运总周转量超过155亿吨公里、铁路客运量", "155亿吨公里", 1.55e10, "吨公里"),
+        ("收购烟叶123万担以上", "123万担", 1.23e6, "担"),
+    ],
+)
+def test_older_number_formats_and_units(text: str, span: str, base: float, base_unit: str) -> None:
+    m = one(text)
+    assert (m.text, m.base_value, m.base_unit) == (span, base, base_unit)
+
+
+def test_a_full_width_comma_between_half_width_digits_ends_a_clause() -> None:
+    assert texts("分别增长5%，6%") == ["5%", "6%"]
+    assert [m.text for m in numbers_in("勇于担当，5人担任")] == ["5人"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "qualifier"),
+    [
+        # 余/多 inside: the 万 after it scales the last section only (1亿 + 6千万)
+        ("约占全国农田十分之一即一亿六千余万亩，经过排水", "一亿六千余万亩", 1.6e8, "余"),
+        ("有一亿一千多万农户的小农经济", "一亿一千多万", 1.1e8, "多"),
+        ("损失二十五亿七千多万元，因为", "二十五亿七千多万元", 2.57e9, "多"),
+    ],
+)
+def test_approximate_sections_inside_a_numeral(
+    text: str, span: str, value: float, qualifier: str
+) -> None:
+    m = one(text)
+    assert (m.text, m.base_value, m.qualifier) == (span, value, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "high"),
+    [
+        ("一般可以增产百分之十到二十左右", "百分之十到二十", 10, 20),
+        ("每年实际增长百分之四至百分之五。", "百分之四至百分之五", 4, 5),
+        ("增长百分之二百五十到二百七十五。", "百分之二百五十到二百七十五", 250, 275),
+    ],
+)
+def test_percent_ranges_in_words(text: str, span: str, low: float, high: float) -> None:
+    m = one(text)
+    assert (m.text, m.low, m.high, m.unit) == (span, low, high, "%")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我国有几十万中医散布在全国",  # 几十万: approximate, no value
+        "需要几十年的努力",
+        "增长百分之十几",
+        "包括三十几个民族",
+        "再经过二三十年时间的努力",  # a run of digits is no value
+        "数十万群众",
+        "绿电占比超三成",  # 成 (tenths) is not read: 3 of what unit would be a guess
+    ],
+)
+def test_approximate_chinese_numerals_are_not_numbers(text: str) -> None:
+    assert numbers_in(text) == [], [m.text for m in numbers_in(text)]
+
+
+def test_years_written_with_a_white_circle_zero() -> None:
+    [m] = find_numbers("即在一九八○年以前，建成一个独立的工业体系")
+    assert (m.text, m.value, m.is_year) == ("一九八○年", 1980, True)
+    [p] = find_periods("一九九○年工业生产逐步摆脱")
+    assert (p.kind, p.year) == ("year", 1990)
+
+
+def test_chinese_numerals_need_no_import() -> None:
+    # cn2an cost 0.13-0.2 s at start-up; the converter is ours and imports nothing.
+    code = (
+        "import sys; from summarizer.numbers import find_numbers;"
+        "assert find_numbers('三万人')[0].value == 3;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cn2an', 'chinese2digits')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(
@@ -505,6 +630,55 @@ def test_periods_skip_non_periods() -> None:
     assert [p.text for p in find_periods("预计，全年完成")] == ["预计", "全年"]
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a comparison base is not the period of the figure: it is left out
+        ("旅游收入比2019年增长74.9%", []),
+        ("演出活动数量较2019年增长1.2倍", []),
+        ("与2019年相比，全市", []),
+        ("一九五七年同一九五二年比较，高等学校在校学生", ["一九五七年"]),
+        ("一九五三年比一九五○年增加了百分之七十六", ["一九五三年"]),
+        ("税收占比由2022年的74.5%提高到78%", []),
+        ("也从一九五○年的百分之二十五点五增加到一九五四年预算的百分之四十五点四", ["一九五四年"]),
+        ("均恢复至2019年同期水平以上", []),
+        ("等于一九四九年的二点五倍", []),
+        ("是１９９７年的２．３倍", []),
+        ("按2010年价格计算", []),
+        ("实际使用外资比“十三五”时期增长78.9%", []),
+        ("2020年，全市生产总值比2019年增长5%", ["2020年"]),
+        # not bases
+        ("从一九六六年到一九七六年的十一年中", ["一九六六年到一九七六年"]),
+        ("从2019年起实施", ["2019年"]),
+        ("由过去五年的实际经验所证明", ["过去五年"]),
+    ],
+)
+def test_comparison_bases_are_not_periods(text: str, kept: list[str]) -> None:
+    assert [p.text for p in find_periods(text)] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("力争到2020年,工业开票销售达300亿元", [("deadline", 2020)]),
+        ("展的主要目标，到2030年，高质量发展取得", [("deadline", 2030)]),
+        ("2030年前实现碳达峰目标", [("deadline", 2030)]),
+        ("计划在一九八五年底以前全部建成", [("deadline", 1985)]),
+        ("确保２００５年前裁减军队员额２０万", [("deadline", 2005)]),
+        # not deadlines: a level reached, a span, the first nine months, the years before
+        ("从１９４９年的二千四百多万人增加到１９５６年的六千三百多万人", [("year", 1956)]),
+        ("2023年到2003年", [("year", 2023), ("year", 2003)]),
+        ("2019年前三季度", [("months", 2019)]),
+        ("相当于一九七七年前十九年新建住宅面积的总和", []),
+        ("2023年，全市地区生产总值增长6%", [("year", 2023)]),
+    ],
+)
+def test_deadlines(text: str, kinds: list[tuple[str, int]]) -> None:
+    periods = find_periods(text)
+    assert [(p.kind, p.year) for p in periods] == kinds
+    assert all(p.text.endswith("年") for p in periods if p.kind == "deadline")
+
+
 # -------------------------------------------------------------------------- direction_of
 @pytest.mark.parametrize(
     ("phrase", "expected"),
@@ -649,3 +823,44 @@ def test_spans_are_exact_ordered_and_disjoint_on_random_text() -> None:
 def test_spans_are_exact_ordered_and_disjoint_on_reports(path: Path) -> None:
     raw = path.read_bytes()
     _check_spans(raw.decode("gb18030" if ".gbk." in path.name else "utf-8"))
+
+
+# ------------------------------------------------------------------------- linear time
+# Hostile inputs of issue 14, generated here and parsed in a subprocess at two sizes ten times
+# apart: a pattern that backtracks over a run (15 KB of 一 took 18 s, 1 MB never ended) blows
+# the timeout at the larger size, a linear one takes a second or two. No timed assertion.
+# Inputs where every few bytes hold a figure or a period (each parsed in Python) run at a
+# tenth of the size, to keep the suite light on a shared machine.
+_SPARSE, _DENSE = (100_000, 1_000_000), (20_000, 200_000)  # bytes of UTF-8 input
+_HOSTILE = {
+    "run of 一 after a header": ("一", _SPARSE),
+    "a- repeated": ("a-", _SPARSE),
+    "增长7.5%， repeated (one figure every 14 bytes)": ("增长7.5%，", _DENSE),
+    "numeral runs ending in 百": ("三百分", _DENSE),
+    "one long X亿Y千万 run": ("一亿三千万", _SPARSE),
+    "whitespace between number and unit": ("1" + " " * 50, _DENSE),
+    "blank lines": ("\n", _SPARSE),
+    "digits": ("1", _SPARSE),
+    "截至 repeated": ("截至", _DENSE),
+    "比2019年 repeated": ("比2019年", _DENSE),
+}
+_PARSE_HOSTILE = """
+import sys
+from summarizer.numbers import find_numbers, find_periods
+unit, size = sys.argv[1], int(sys.argv[2])
+text = "2024年政府工作报告\\n" + unit * (size // len(unit.encode()))
+find_numbers(text)
+find_periods(text)
+"""
+
+
+@pytest.mark.parametrize("case", sorted(_HOSTILE))
+def test_hostile_input_is_parsed_in_linear_time(case: str) -> None:
+    unit, sizes = _HOSTILE[case]
+    for size in sizes:
+        subprocess.run(
+            [sys.executable, "-c", _PARSE_HOSTILE, unit, str(size)],
+            check=True,
+            timeout=30,
+            cwd=ROOT,
+        )

@@ -94,22 +94,16 @@ def _qualified(text: str, m: NumberMention) -> str | None:
     return None
 
 
-_BASE_BEFORE = re.compile(r"(?:比|较|与|同|对比)$")
-
-
-def _period_for(
-    text: str, ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str
-) -> str | None:
+def _period_for(ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str) -> str | None:
     """The last period named in text[lo:pos] whose kind is not in `skip`.
 
-    A comparison base (比2019年, 与2019年相比) is not the figure's period.
+    find_periods leaves comparison bases (比2019年, 与2019年相比) out: they are no period.
     """
     periods, starts = ps
     i = bisect.bisect_left(starts, pos) - 1
     while i >= 0 and periods[i].start >= lo:
         p = periods[i]
-        base = p.kind == "base" or _BASE_BEFORE.search(text, max(0, p.start - 2), p.start)
-        if p.kind not in skip.split() and p.end <= pos and not base:
+        if p.kind not in skip.split() and p.end <= pos:
             return p.text
         i -= 1
     return None
@@ -160,8 +154,8 @@ def _metrics(
         para = text.rfind("\n", 0, first.start) + 1
         # A period governs its own sentence; only a scope ("1-10月", "五年来") that opens the
         # paragraph reaches the sentences after it — "到2020年" or "2019年" never does.
-        period = _period_for(text, ps, s0, first.start, "estimate base") or _period_for(
-            text, ps, para, first.start, "estimate full_year year deadline base"
+        period = _period_for(ps, s0, first.start, "estimate") or _period_for(
+            ps, para, first.start, "estimate full_year year deadline"
         )
         kind = _kind(text, s0, c0, first.start, target)
         level = joined and _LEVEL_VERB.search(pre)  # "从5.6万元增长至6.8万元": one indicator
