@@ -37,7 +37,9 @@ MetricKind = Literal["actual", "estimate", "cumulative", "target"]
 Bound = Literal["exact", "about", "at_least", "at_most", "range", "none"]
 # Metric fields the deterministic annotation pass (indicators.annotate, pipeline.assemble) fills.
 # The model is never asked for them: ChunkSummary's schema leaves them out.
-ANNOTATION_FIELDS = ("indicator", "bound", "low", "high", "qualifier", "note", "span")
+ANNOTATION_FIELDS = (
+    "indicator", "bound", "low", "high", "qualifier", "note", "span", "period_source",
+)  # fmt: skip
 ClaimStatus = Literal[
     "verified",
     "quote_not_found",
@@ -182,6 +184,11 @@ class Metric(_Model):
     note: str | None = Field(default=None, description="e.g. 在实际工作中争取更好结果")
     span: list[int] | None = Field(
         default=None, description="[start, end) of the quote in the text as read"
+    )
+    period_source: Literal["text", "part"] | None = Field(
+        default=None,
+        description="text: the period is written with the figure; part: the figure states "
+        "none and takes the year of the report part it sits in (review or plan year)",
     )
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ from .indicators import annotate
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
-from .structure import Hints, place_in
+from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
 from .validate import Source, check_quote, check_text_numbers, drop_flagged, validate_summary
@@ -185,16 +185,31 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     return summary.model_copy(update={"validation": validation})
 
 
-def _span(m: Metric, src: Source) -> list[int] | None:
+def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
+    """Where a metric's quote is in the text as read, and its period: as written with the
+    figure, or else (only when the outline is sure of its parts) the year of the review or
+    plan part its quote sits in, marked as taken from the part."""
     place = src.place(m.quote)
-    return [place.source.start, place.source.end] if place and place.source else None
+    update: dict[str, object] = {
+        "span": [place.source.start, place.source.end] if place and place.source else None,
+        "period_source": "text" if m.period else None,
+    }
+    if m.period or not part_years or place is None or place.clean is None:
+        return update
+    section = src.clean.outline.section_at(place.clean.start) if src.clean.outline else None
+    if section is not None and section.kind in (SectionKind.REVIEW, SectionKind.PLAN):
+        year = section.period
+        if year and "-" not in year:  # a single year; a span of years says too little
+            update.update(period=f"{year}年", period_source="part")
+    return update
 
 
 def with_spans(summary: ReportSummary, src: Source) -> ReportSummary:
-    """Set each metric's span: where its quote is in the text as read (Document.text)."""
+    """Set each metric's span (where its quote is in the text as read) and period source."""
+    sure = src.clean.outline is not None and src.clean.outline.confident
 
     def spanned(ms: list[Metric]) -> list[Metric]:
-        return [m.model_copy(update={"span": _span(m, src)}) for m in ms]
+        return [m.model_copy(update=_located(m, src, sure)) for m in ms]
 
     return summary.model_copy(
         update={
