@@ -64,12 +64,16 @@ def _clause(row: dict[str, Any]) -> str:
 
 
 def _explicit_year(row: dict[str, Any]) -> int | None:
+    if row.get("period_source") == "part":
+        return None  # the year of the part it sits in, which plan_year/review_year judge
     years = {p.year for p in find_periods(str(row.get("period") or "")) if p.kind == "year"}
     return years.pop() if len(years) == 1 else None
 
 
 def _annual(row: dict[str, Any], year: int | None) -> bool:
     """The figure is for one year (全年, 一年来, 2025年, 1-10月), not several."""
+    if row.get("period_source") == "part":
+        return True  # no period written with it: its part's span says nothing of the figure
     periods = find_periods(str(row.get("period") or ""))
     if any(p.kind == "multi_year" for p in periods):
         return False
