@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING
 
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, check_kind, kind_evidence
-from .numbers import NumberMention, Period, direction_of, find_numbers, find_periods, to_base
+from .numbers import (
+    Direction,
+    NumberMention,
+    Period,
+    direction_of,
+    find_numbers,
+    find_periods,
+    to_base,
+)
 from .structure import PART_LABELS_ZH, Outline, SectionKind
 
 if TYPE_CHECKING:
@@ -199,7 +207,7 @@ class CheckText:
             for n in find_numbers(self.text):
                 if n.is_year:
                     continue
-                for v in {n.value, n.high} - {None}:
+                for v in {x for x in (n.value, n.high) if x is not None}:
                     key = (n.base_unit, _key(to_base(v, n.unit)[0]))
                     self._values.setdefault(key, []).append((n.start, n.end))
         return self._values.get((m.base_unit, _key(m.base_value)), [])
@@ -331,8 +339,10 @@ def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | No
     )
 
 
-def _figure_at(value: float, unit: str, quote: str) -> int:
+def _figure_at(value: float | None, unit: str, quote: str) -> int:
     """Where the metric's own figure starts in its quote (the end when it is not there)."""
+    if value is None:  # "no target is set" states no figure
+        return len(quote)
     for m in _quantities(quote, unit):
         if _states(value, unit, m):
             return m.start
@@ -386,7 +396,7 @@ def check_direction(
     return None
 
 
-def _direction_finding(name: str, change: str, written: str, dirs: set) -> Finding:
+def _direction_finding(name: str, change: str, written: str, dirs: set[Direction]) -> Finding:
     said = "、".join(sorted("增加" if d.value == "up" else "减少" for d in dirs))
     return Finding(
         "direction_mismatch",
@@ -398,7 +408,8 @@ def _direction_finding(name: str, change: str, written: str, dirs: set) -> Findi
 
 # --- period -------------------------------------------------------------------------------
 
-_Scope = tuple  # ("m", first month, last month) | ("multi", years or None) | ("open",)
+# ("m", first month, last month) | ("multi", (first, last year) or None) | ("open",)
+_Scope = tuple[str | int | tuple[int, int] | None, ...]
 
 
 def _scope(p: Period) -> _Scope | None:
@@ -512,6 +523,11 @@ def check_metric(
     yet (a Metric validated on its own), which leaves the kind to the list's validator.
     """
     m = metric
+    if m.value is None:
+        # "No target is set" (bound "none") states no figure: only its list can be wrong.
+        if listed_as_target is None:
+            return None
+        return check_metric_kind(m, listed_as_target, text, span)
     found = check_figure(m.name, m.value, m.unit, m.quote)
     if found is None and m.change:
         sentence = after = ""

@@ -39,19 +39,20 @@ def _position(index: SourceIndex, quotes: Iterable[str], fallback: int) -> int:
     return fallback if best is None else best
 
 
-def _metric_key(m: Metric) -> tuple[str, str, str, float, bool]:
+_MetricKey = tuple[str, str, str, float | None, bool]  # None: "no target is set"
+
+
+def _metric_key(m: Metric) -> _MetricKey:
     return (
         normalize(m.name),
         normalize(m.period or ""),
         m.unit,
-        float(m.value),
+        None if m.value is None else float(m.value),
         m.kind == "target",
     )
 
 
-def _dedupe_metrics(
-    metrics: Sequence[Metric], seen: set[tuple[str, str, str, float, bool]]
-) -> list[Metric]:
+def _dedupe_metrics(metrics: Sequence[Metric], seen: set[_MetricKey]) -> list[Metric]:
     kept = []
     for m in metrics:
         key = _metric_key(m)
@@ -72,6 +73,8 @@ def _conflicts(metrics: Iterable[Metric]) -> list[ReportWarning]:
     for group in by_indicator.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
+                if a.value is None or b.value is None:
+                    continue  # a statement that no target is set conflicts with no figure
                 if units_compatible(a.unit, b.unit) and not same_quantity(
                     a.value, a.unit, b.value, b.unit
                 ):
@@ -89,7 +92,10 @@ def _conflicts(metrics: Iterable[Metric]) -> list[ReportWarning]:
     return warnings
 
 
-def _fmt(v: float) -> str:
+def _fmt(v: float | None) -> str:
+    # None is "no target is set": no figure to print (the overview leaves those metrics out).
+    if v is None:
+        return ""
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
@@ -108,13 +114,13 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
         for a in s.achievements:
             quotes = [*a.evidence, *(m.quote for m in a.metrics)]
             ach.append((_position(index, quotes, r.start), a))
-        for p in s.problems:
-            probs.append((_position(index, p.evidence, r.start), p))
+        for pr in s.problems:
+            probs.append((_position(index, pr.evidence, r.start), pr))
         for p in s.plans:
             quotes = [*p.evidence, *(m.quote for m in p.targets)]
             plans.append((_position(index, quotes, r.start), p))
 
-    seen: set[tuple[str, str, str, float, bool]] = set()
+    seen: set[_MetricKey] = set()
     achievements = []
     for _, a in sorted(ach, key=lambda t: t[0]):
         metrics = _dedupe_metrics(a.metrics, seen)
@@ -131,12 +137,13 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
         if p.text.strip() or targets:
             plan_list.append(p.model_copy(update={"targets": targets}))
 
-    problems, seen_text = [], set()
-    for _, p in sorted(probs, key=lambda t: t[0]):
-        key = normalize(p.text)
+    problems: list[Problem] = []
+    seen_text: set[str] = set()
+    for _, pr in sorted(probs, key=lambda t: t[0]):
+        key = normalize(pr.text)
         if key and key not in seen_text:
             seen_text.add(key)
-            problems.append(p)
+            problems.append(pr)
 
     all_metrics = [m for a in achievements for m in a.metrics] + [
         m for p in plan_list for m in p.targets
@@ -184,6 +191,18 @@ def _headline(m: Metric, when: str) -> str:
     return head + (f"（{'，'.join(notes)}）" if notes else "")
 
 
+def stated_target(m: Metric) -> str:
+    """A target's figure with its change, neither dropped: 240亿元（同比增长21%）; 增长7.5%以上."""
+    if m.value is None:  # a statement that no target is set: its words are all there is
+        return m.change or "不设具体目标"
+    figure = f"{_fmt(m.value)}{m.unit}"
+    if not m.change:
+        return figure
+    if normalize(figure) in normalize(m.change):
+        return m.change  # the figure is the change itself
+    return f"{figure}（{m.change}）"
+
+
 def compose_overview(
     issuer: str, period: str | None, achievements: Sequence[Achievement], plans: Sequence[Plan]
 ) -> str:
@@ -191,7 +210,8 @@ def compose_overview(
     who = issuer or "报告"
     when = f"{period}年" if period and re.fullmatch(r"\d{4}(-\d{4})?", period) else (period or "")
     lines = []
-    actual = [m for a in achievements for m in a.metrics if m.kind in ("actual", "estimate")]
+    actual = [m for a in achievements for m in a.metrics
+              if m.kind in ("actual", "estimate") and m.value is not None]  # fmt: skip
     # Key indicators first (stable sort keeps source order among equals).
     headline = sorted(actual, key=lambda m: headline_rank(m.name))[:3]
     if headline:
@@ -203,9 +223,10 @@ def compose_overview(
     if areas:
         # No counts of our own here: every number in a brief must be one the report states.
         lines.append(f"成绩涉及{'、'.join(areas)}等方面。")
-    targets = [m for p in plans for m in p.targets][:3]
+    # A statement that no target is set has no figure to headline.
+    targets = [m for p in plans for m in p.targets if m.value is not None][:3]
     if targets:
-        figs = "，".join(f"{m.name}{m.change or _fmt(m.value) + m.unit}" for m in targets)
+        figs = "，".join(f"{m.name}{stated_target(m)}" for m in targets)
         lines.append(f"下一阶段目标：{figs}。")
     elif plans:
         lines.append(f"下一阶段重点：{plans[0].text.rstrip('。')}。")

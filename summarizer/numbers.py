@@ -217,13 +217,20 @@ class _Fig:
     inner_q: str | None
 
 
+def _tail(text: str, pos: int) -> re.Match[str]:
+    """The scale, unit and 余/多 after a numeral at pos (each part optional, so possibly empty)."""
+    t = _TAIL.match(text, pos)
+    assert t is not None  # every part of _TAIL is optional: it matches everywhere
+    return t
+
+
 def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
     if kind in ("pct", "pml"):
         if text.startswith("几", end):
             return None  # 百分之十几: approximate, no value
         v = _arabic(core) if core[0] in _ARABIC_START else _cn_value(core)
         return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
-    t = _TAIL.match(text, end)
+    t = _tail(text, end)
     inner_q = t["q1"]
     if kind == "a":
         value: float | None = _arabic(core)
@@ -233,7 +240,7 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         if t["scale"] in ("万", "亿") and not split_scale(whole := core + t["scale"])[1]:
             # 一亿一千多万: that 万 scales the last section only, so the numeral is one number
             end = t.end("scale")
-            coef, scale, t = whole, "", _TAIL.match(text, end)
+            coef, scale, t = whole, "", _tail(text, end)
         value = _cn_value(coef)
         if value is None and text.startswith("年", end):
             value = parse_number(coef)  # 二〇一九年
@@ -257,7 +264,7 @@ def _range(text: str, kind: str, first: _Fig) -> tuple[_Fig, float, float] | Non
     arabic_next = text[r.end() : r.end() + 1] in _ARABIC_START
     cm = (_ACORE if kind == "a" or (pct and arabic_next) else _CCORE).match(text, r.end())
     second = _fig(text, kind, cm.group(), cm.end()) if cm else None
-    if second is None or (pct and _TAIL.match(text, second.end)["unit"]):
+    if second is None or (pct and _tail(text, second.end)["unit"]):
         return None  # 百分之十到二十 is a range; 百分之五到十年 is not
     if second.unit or second.scale:
         if first.unit and not units_compatible(first.unit, second.unit):

@@ -128,7 +128,7 @@ def _wan(s: str) -> int | None:
     if tail[0] in CN_ZEROS:
         lo = _section(tail.lstrip(CN_ZEROS))  # 一万零五
     elif len(tail) == 1:
-        lo = _section(tail) * 1000 if tail in _DIGIT else None  # 一万五 = 15000
+        lo = _DIGIT[tail] * 1000 if tail in _DIGIT else None  # 一万五 = 15000
     else:
         lo = _section(tail)
     return None if lo is None else hi * 10_000 + lo
@@ -147,7 +147,7 @@ def _integer(s: str) -> int | None:
     if tail[0] in CN_ZEROS:
         lo = _wan(tail.lstrip(CN_ZEROS))  # 一亿零七千万
     elif len(tail) == 1:
-        lo = _section(tail) * 10**7 if tail in _DIGIT else None  # 一亿五 = 1.5e8
+        lo = _DIGIT[tail] * 10**7 if tail in _DIGIT else None  # 一亿五 = 1.5e8
     elif "万" in tail:
         lo = _wan(tail)  # 一亿三千万
     else:

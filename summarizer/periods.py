@@ -128,10 +128,10 @@ def _period(text: str, m: re.Match[str]) -> Period | None:
         first = 1971 + 5 * ("一二三四五".index(g("pn")) + 11 - 4)  # the 4th plan ran 1971-1975
         return Period(*span, "multi_year", first, None, (first, first + 4))
     if kind == "nyears":
-        n = g("n1") or g("n2") or ""
+        word = g("n1") or g("n2") or ""
         if g("n2") and m.start() and text[m.start() - 1] in CN_DIGITS + "十0123456789":
             return None
-        count = arabic(n) if n[0] in ARABIC_START else cn_value(n)
+        count = arabic(word) if word[0] in ARABIC_START else cn_value(word)
         return Period(*span, "full_year" if count == 1 else "multi_year", None, None)
     if kind == "cy":
         return Period(*span, "year", year_digits(g("cy")) or 0, None)

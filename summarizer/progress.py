@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -14,6 +14,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -30,7 +31,7 @@ def _money(v: float) -> str:
 class _Detail(ProgressColumn):
     """Chunks, calls, tokens and cost, recomputed at every refresh so they move mid-report."""
 
-    def __init__(self, detail) -> None:
+    def __init__(self, detail: Callable[[], str]) -> None:
         super().__init__()
         self._detail = detail
 
@@ -48,7 +49,7 @@ class BatchProgress:
         self.live = console.is_terminal
         self.started = time.perf_counter()
         self._progress: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> BatchProgress:
         if self.live:

@@ -217,8 +217,23 @@ def test_outputs_never_overwrite_each_other():
 
 def test_big_inputs_are_prepared_and_written_on_the_worker_thread(tmp_path, monkeypatch):
     import summarizer.batch as batch
+    import summarizer.pipeline as pipeline
 
     monkeypatch.setattr(batch, "BIG_INPUT", 0)  # every input counts as big
+    # Record the thread each step runs on: off the event loop's (main) thread is the point.
+    threads: dict[str, list[threading.Thread]] = {"prepare": [], "write": []}
+    real_prepare, real_write = pipeline.prepare, batch.write_atomic
+
+    def prepare(*args, **kw):
+        threads["prepare"].append(threading.current_thread())
+        return real_prepare(*args, **kw)
+
+    def write_atomic(*args, **kw):
+        threads["write"].append(threading.current_thread())
+        return real_write(*args, **kw)
+
+    monkeypatch.setattr(pipeline, "prepare", prepare)
+    monkeypatch.setattr(batch, "write_atomic", write_atomic)
     src = _corpus(tmp_path, names=SAMPLES[:2])
     runs = asyncio.run(
         run_batch(
@@ -231,6 +246,9 @@ def test_big_inputs_are_prepared_and_written_on_the_worker_thread(tmp_path, monk
     assert [r.status for r in runs] == ["done", "done"]
     for r in runs:
         assert ReportSummary.model_validate_json(r.output.read_text(encoding="utf-8")).achievements
+    assert len(threads["prepare"]) == 2 and len(threads["write"]) >= 2
+    main = threading.main_thread()
+    assert all(t is not main for t in threads["prepare"] + threads["write"]), threads
 
 
 # ---------------------------------------------------------------- corpus files

@@ -54,7 +54,12 @@ class Engine(Protocol):
     """The interface every engine implements."""
 
     name: str
-    model: str | None
+
+    # Read-only, so an engine with a model (str) and one without (None) both fit.
+    @property
+    def model(self) -> str | None:
+        """The model the engine asks, or None when it asks none."""
+        ...
 
     async def summarize(self, report: PreparedReport) -> EngineOutput:
         """Extract achievements, problems and plans from a prepared report."""

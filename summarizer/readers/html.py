@@ -11,6 +11,16 @@ quadratic on unclosed comments and tags (32 KB of ``<!--`` took 4 s, 6 KB of ``<
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # A stub-only protocol (types-lxml): it types the parser target for mypy. At run time the
+    # collector stays a plain object, so libxml2 finds no comment/pi methods and drops those.
+    from lxml.etree import ParserTarget
+
+    _Target = ParserTarget[None]
+else:
+    _Target = object
 
 __all__ = ["html_to_text", "is_html"]
 
@@ -31,7 +41,7 @@ _HTML_TAG_RE = re.compile(
 )
 
 
-class _TextExtractor:
+class _TextExtractor(_Target):
     """Collects visible text; block elements become line breaks, chrome elements are skipped.
 
     An lxml parser target: libxml2 calls start, end and data as it reads the page (comments

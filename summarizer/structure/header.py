@@ -153,9 +153,9 @@ def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
 
 def place_in(name: str) -> str | None:
     """The first run of Chinese in a file name that the gazetteer knows ("2026_上海市_政府…")."""
-    for token in re.findall(f"[{CJK}]{{2,}}", name):
-        if _known(token) is not None:
-            return token
+    for m in re.finditer(f"[{CJK}]{{2,}}", name):
+        if _known(m.group()) is not None:
+            return m.group()
     return None
 
 

@@ -144,8 +144,8 @@ def _years_from_parts(hs: list[Heading]) -> tuple[int | None, int | None]:
     if len(years) >= 2 and years[-1] - years[-2] == 1:
         return years[-2], years[-1]
     parts = _parts(hs, None, None)
-    rv = [p for h, k in parts if k is _K.REVIEW and (p := period_of(h.text, k))]
-    pl = [p for h, k in parts if k is _K.PLAN and (p := period_of(h.text, k))]
+    rv = [q for h, k in parts if k is _K.REVIEW and (q := period_of(h.text, k))]
+    pl = [q for h, k in parts if k is _K.PLAN and (q := period_of(h.text, k))]
     r = int(rv[-1][-4:]) if rv else None
     p = int(pl[0][:4]) if pl else None
     return (r if r is not None else p - 1 if p else None), (p if p else r + 1 if r else None)
@@ -160,7 +160,7 @@ def read_header(text: str, title_hint: str | None = None, hints: Hints | None = 
 def _review_cue(s: str, ry: int | None) -> bool:
     """True when a paragraph opens the review ("今年以来…", "2023年是…" of the review year)."""
     m = _REVIEW_CUE.match(s)
-    return bool(m) and (m.group(1) is None or ry is None or int(m.group(1)) <= ry)
+    return m is not None and (m.group(1) is None or ry is None or int(m.group(1)) <= ry)
 
 
 def _plan_cue(paras: list[Para], after: int, ry: int | None, py: int | None) -> Para | None:
@@ -342,9 +342,9 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
 
     review_p = _span([p for h, k in parts if k is _K.REVIEW and (p := period_of(h.text, k, py))
                       and (ry is None or int(p[-4:]) <= ry)])  # fmt: skip
-    five = _span([p for h, k in parts if k in (_K.FIVE_YEAR, _K.PLAN)
-                  for a, b in heading_years(h.text) if b - a == 4 and (py is None or a >= py)
-                  and (p := f"{a}-{b}")])  # fmt: skip
+    five_p = _span([p for h, k in parts if k in (_K.FIVE_YEAR, _K.PLAN)
+                    for a, b in heading_years(h.text) if b - a == 4 and (py is None or a >= py)
+                    and (p := f"{a}-{b}")])  # fmt: skip
     header = ReportHeader(
         title=title,
         issuer=issuer,
@@ -354,7 +354,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
         else (str(ry) if ry else None),
         plan_period=str(py) if py else None,
         place=place,
-        five_year_period=five,
+        five_year_period=five_p,
         sources=(("issuer", isrc), ("years", ysrc)),
     )
     bounds = [e[0] for e in events3[1:]] + [len(text)]

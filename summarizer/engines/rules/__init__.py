@@ -64,12 +64,17 @@ def extract(text: str, outline: Outline) -> list[ChunkResult]:
             for n in find_numbers(lead)
             if not n.is_year
         )
-        fields = {"area": block.area, "text": lead if lead and safe else block.area,
-                  "evidence": [lead] if lead else []}  # fmt: skip
+        body, evidence = (lead if lead and safe else block.area), ([lead] if lead else [])
         summary = (
-            ChunkSummary(plans=[Plan(**fields, targets=metrics)])
+            ChunkSummary(
+                plans=[Plan(area=block.area, text=body, evidence=evidence, targets=metrics)]
+            )
             if plan
-            else ChunkSummary(achievements=[Achievement(**fields, metrics=metrics)])
+            else ChunkSummary(
+                achievements=[
+                    Achievement(area=block.area, text=body, evidence=evidence, metrics=metrics)
+                ]
+            )
         )
         results.append(ChunkResult(block.start, block.end, summary))
     return sorted(results, key=lambda r: r.start)

@@ -205,6 +205,9 @@ def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]
     even that name is taken.
     """
     for m in metrics:
+        if m.value is None:  # "no target is set": no figure, nothing to tell apart
+            yield m
+            continue
         value, unit = to_base(m.value, m.unit)
         for name in (m.name, f"{m.name}（{area}）"):
             # merge keys indicators by name and period under N; NFKC of the whole name is N here.
