@@ -144,7 +144,8 @@ def _row(s: Summarized, m: Metric, where: str, status: str | None, **over: Any) 
     span = m.span or [None, None]
     row = {
         "place": place_of(s), "level": meta.level, "report_year": report_year(s),
-        "period": m.period, "indicator": m.indicator, "name": m.name,
+        "period": m.period, "period_source": m.period_source,  # the latter not a column
+        "indicator": m.indicator, "name": m.name,
         "value": m.value, "unit": m.unit, "kind": m.kind, "bound": m.bound, "low": m.low,
         "high": m.high, "change": m.change, "quote": m.quote, "source": meta.source,
         "span_start": span[0], "span_end": span[1], "status": status,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import indicators
+from .bounds import figure_in
 from .numbers import direction_of, find_periods
 from .panel import Summarized, panel_rows, place_of, plan_year, review_year
 
@@ -44,7 +45,10 @@ def _signed(row: dict[str, Any], v: float | None) -> float | None:
         return v
     if indicators.get(row["indicator"]).measure not in ("growth", "change"):
         return v
-    down = direction_of(row["change"] or "") or direction_of(_clause(row))
+    # The verb governing the figure itself decides (不仅没有下降，而且将比上年增长3% is +3).
+    said = [figure_in(t, abs(v)) for t in (row["change"], row["quote"]) if t]
+    way = next((m.direction for m in said if m is not None and m.direction), None)
+    down = way or direction_of(row["change"] or "") or direction_of(_clause(row))
     return -v if down is not None and down.value == "down" else v
 
 
@@ -60,12 +64,16 @@ def _clause(row: dict[str, Any]) -> str:
 
 
 def _explicit_year(row: dict[str, Any]) -> int | None:
+    if row.get("period_source") == "part":
+        return None  # the year of the part it sits in, which plan_year/review_year judge
     years = {p.year for p in find_periods(str(row.get("period") or "")) if p.kind == "year"}
     return years.pop() if len(years) == 1 else None
 
 
 def _annual(row: dict[str, Any], year: int | None) -> bool:
     """The figure is for one year (全年, 一年来, 2025年, 1-10月), not several."""
+    if row.get("period_source") == "part":
+        return True  # no period written with it: its part's span says nothing of the figure
     periods = find_periods(str(row.get("period") or ""))
     if any(p.kind == "multi_year" for p in periods):
         return False

@@ -177,3 +177,23 @@ def test_track_usage_errors(tmp_path):
     assert r.exit_code == 2 and "no report" in r.output
     r = CliRunner().invoke(main, ["track", "x.txt", "--indicator", "nonsense"])
     assert r.exit_code == 2 and "unknown indicator" in r.output
+
+
+def test_the_verb_of_the_figure_decides_its_sign():
+    # 不仅没有下降，而且将比上年增长3%: a rise, though a fall is named first.
+    reports = [
+        _report(2023, [_t("gdp_growth", "exact", 4, 4)]),
+        _report(2024, [], [_a("gdp_growth", 3.0, change="不仅没有下降，而且将比上年增长")]),
+    ]
+    (row,) = track_rows(reports, ["gdp_growth"])
+    assert (row["outcome"], row["status"], row["gap"]) == (3.0, "missed", -1.0)
+
+
+def test_a_period_taken_from_the_part_does_not_move_the_year():
+    # A figure that states no period takes its part's years (period_source "part"); the part
+    # of a misread report may span years, which must not make the figure several years' own.
+    outcome = _a("gdp_growth", 7.8).model_copy(update={"period": "1998-1999",
+                                                       "period_source": "part"})  # fmt: skip
+    reports = [_report(1998, [_t("gdp_growth", "exact", 8, 8)]), _report(1999, [], [outcome])]
+    (row,) = track_rows(reports, ["gdp_growth"])
+    assert (row["year"], row["outcome"], row["status"]) == (1998, 7.8, "missed")
