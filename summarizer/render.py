@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
-
-from jinja2 import Environment, StrictUndefined
+from typing import TYPE_CHECKING
 
 from .merge import KEY_INDICATORS, headline_rank
 from .models import Claim, Metric, ReportSummary, ReportWarning
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 LEVELS = {
     "national": "国家",
@@ -41,6 +43,9 @@ MAX_INLINE_METRICS = 5  # per item; the JSON output carries them all
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
+    # Imported here: the JSON output needs no template engine, and start-up is paid per run.
+    from jinja2 import Environment, StrictUndefined
+
     return Environment(
         trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined, autoescape=False
     )

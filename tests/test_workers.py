@@ -1,8 +1,13 @@
-"""--jobs: the offline engine's batch in worker processes gives what one process gives."""
+"""Offline speed: --jobs runs a batch in worker processes with the outputs of one process;
+a small report starts without the live path's libraries."""
 
 from __future__ import annotations
 
+import ast
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -74,3 +79,23 @@ def test_a_second_run_with_jobs_skips_what_is_up_to_date_and_redoes_a_changed_re
 def test_jobs_must_be_positive(tmp_path):
     r = _cli(["summarize", str(REPORTS), "--out-dir", str(tmp_path), "--jobs", "0"])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_one_offline_json_report_imports_no_model_http_or_template_library(tmp_path):
+    # Start-up is most of a small report's time: the offline JSON path must not pay for the
+    # SDK, its HTTP client, the retry library or the template engine.
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['summarizer', 'summarize', {str(sorted(REPORTS.glob('*.txt'))[0])!r},"
+        f" '--format', 'json', '-o', {str(tmp_path / 'out.json')!r}]\n"
+        "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    loaded = set(ast.literal_eval(r.stdout.strip().splitlines()[-1]))
+    assert "summarizer" in loaded and (tmp_path / "out.json").exists()
+    heavy = {"openai", "instructor", "httpx", "httpx2", "tenacity", "jinja2", "cn2an"}
+    assert loaded & heavy == set()
