@@ -101,14 +101,12 @@ def best_wall(cmd: list[str], n: int = 3) -> float:
 
 def stage_shares(parts_files: list[Path], out: Path) -> dict[str, float]:
     """Seconds per stage over the whole corpus, in this process, in pipeline order."""
-    import asyncio
-
     from summarizer.batch import write_atomic
     from summarizer.chunking import DEFAULT_CHUNK_CHARS, chunk_text
     from summarizer.clean import clean
     from summarizer.engines import PreparedReport
     from summarizer.engines.rules import RulesEngine
-    from summarizer.pipeline import assemble, hints
+    from summarizer.pipeline import assemble, hints, run_sync
     from summarizer.render import render_json
     from summarizer.structure import outline
     from summarizer.tamper import screen
@@ -138,7 +136,7 @@ def stage_shares(parts_files: list[Path], out: Path) -> dict[str, float]:
             chunks = tuple(chunk_text(s.text, o, budget=DEFAULT_CHUNK_CHARS))
             report = PreparedReport(document=doc, clean=s, outline=o, chunks=chunks)
             t0 = lap("structure", t0)
-            output = asyncio.run(engine.summarize(report))
+            output = run_sync(engine.summarize(report))
             t0 = lap("engine", t0)
             outcome = assemble(report, engine, output)
             t0 = lap("merge+validate", t0)

@@ -11,7 +11,6 @@ its single-process async path: its cost is waiting on the network, which one loo
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -72,7 +71,7 @@ def _summarize(job: _Job) -> _Done:
     """One report, read to written, as `batch.run_batch` does it (never raises)."""
     from .engines.rules import RulesEngine
     from .ingest import read_report
-    from .pipeline import assemble, prepare
+    from .pipeline import assemble, prepare, run_sync
     from .pricing import load_prices, with_cost
     from .render import render_json, render_markdown
 
@@ -88,7 +87,7 @@ def _summarize(job: _Job) -> _Done:
         report = prepare(document, settings.chunk_chars, settings.place, settings.year)
         chunks = sum(c.section.value != "preamble" for c in report.chunks)
         engine = RulesEngine()
-        output = asyncio.run(engine.summarize(report))
+        output = run_sync(engine.summarize(report))
         outcome = assemble(report, engine, output, settings.strict)
         summary = with_cost(outcome.summary, load_prices(settings.prices_file))
         text = render_json(summary) if ctx.fmt == "json" else render_markdown(summary)
