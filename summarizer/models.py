@@ -1,4 +1,4 @@
-"""The summary contract (schema_version "1") and the model's per-chunk answer, as pydantic models.
+"""The summary contract (schema_version "2") and the model's per-chunk answer, as pydantic models.
 
 `ReportSummary` is what `--format json` writes and `summarizer validate` reads; its JSON Schema
 is committed under schemas/. `ChunkSummary` is what the model returns for one chunk; when it is
@@ -27,9 +27,19 @@ from .grounding import normalize
 if TYPE_CHECKING:
     from .checks import CheckText
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Schema 2 only added fields (Metric's annotations), so a schema-1 summary still reads.
+SchemaVersion = Literal["1", "2"]
 
 MetricKind = Literal["actual", "estimate", "cumulative", "target"]
+# How a target bounds its indicator: 8%左右 about, 6%以上 at_least, 3%以内 at_most, 6.5%—7%
+# range, plain exact; none is an explicit statement that no target is set (value null).
+Bound = Literal["exact", "about", "at_least", "at_most", "range", "none"]
+# Metric fields the deterministic annotation pass (indicators.annotate, pipeline.assemble) fills.
+# The model is never asked for them: ChunkSummary's schema leaves them out.
+ANNOTATION_FIELDS = (
+    "indicator", "bound", "low", "high", "qualifier", "note", "span", "period_source",
+)  # fmt: skip
 ClaimStatus = Literal[
     "verified",
     "quote_not_found",
@@ -159,16 +169,38 @@ class Metric(_Model):
     """A quantified indicator, as written in the report."""
 
     name: str = Field(description="原文的指标名称")
-    value: Number = Field(description="原文数值，不换算")
+    value: Number | None = Field(description="原文数值，不换算")
     unit: str = Field(description="原文单位，含量级，如亿元、万美元、%、个百分点；无则空串")
     period: str | None = Field(default=None, description="原文时期，如1-10月、2019年、全年")
     change: str | None = Field(default=None, description="原文的增减，如同比增长7%")
     kind: MetricKind
     quote: str = Field(description="含该数值的原文，逐字")
+    # --- schema 2: set by the annotation pass, not by an engine ---
+    indicator: str | None = Field(default=None, description="standard indicator id, e.g. gdp")
+    bound: Bound | None = None
+    low: Number | None = None
+    high: Number | None = None
+    qualifier: str | None = Field(default=None, description="近, 余, 超, 以上 … of an actual")
+    note: str | None = Field(default=None, description="e.g. 在实际工作中争取更好结果")
+    span: list[int] | None = Field(
+        default=None, description="[start, end) of the quote in the text as read"
+    )
+    period_source: Literal["text", "part"] | None = Field(
+        default=None,
+        description="text: the period is written with the figure; part: the figure states "
+        "none and takes the year of the report part it sits in (review or plan year)",
+    )
+
+    @model_validator(mode="after")
+    def _value_stated(self) -> Metric:
+        # Only "no target is set" has no number; any other metric without one is malformed.
+        if self.value is None and self.bound != "none":
+            raise ValueError("value 必须是原文中的数值（只有明确说明不设目标时才可为空）")
+        return self
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> Metric:
-        if _grounding_text(info) is None:
+        if _grounding_text(info) is None or self.value is None:
             return self
         _check_quote(self.quote, info, "指标引文")
         from .checks import check_metric
@@ -226,6 +258,21 @@ class ChunkSummary(_Model):
     problems: list[Problem] = Field(default_factory=list)
     plans: list[Plan] = Field(default_factory=list)
 
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema the model answers to: Metric without the annotation fields.
+
+        instructor builds every request from this method, so leaving them out here keeps the
+        prompt (and the recorded exchanges) exactly as in schema 1.
+        """
+        schema = super().model_json_schema(*args, **kwargs)
+        props = schema.get("$defs", {}).get("Metric", {}).get("properties", {})
+        for name in ANNOTATION_FIELDS:
+            props.pop(name, None)
+        if "value" in props:  # nullable only for "no target set", which the model never states
+            props["value"] = {"description": props["value"].get("description"), "type": "number"}
+        return schema
+
 
 # --- the summary contract ------------------------------------------------------------------
 
@@ -276,9 +323,9 @@ class Validation(_Model):
 
 
 class ReportSummary(_Model):
-    """The typed summary of one report (the JSON contract, schema_version "1")."""
+    """The typed summary of one report (the JSON contract, schema_version "2"; "1" reads)."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     meta: Meta
     overview: str = ""
     achievements: list[Achievement] = Field(default_factory=list)

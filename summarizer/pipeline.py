@@ -18,13 +18,14 @@ from .chunking import DEFAULT_CHUNK_CHARS, chunk_text
 from .clean import clean
 from .config import Settings
 from .engines import Engine, EngineOutput, PreparedReport, make_engine
+from .indicators import annotate
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
-from .models import Meta, ReportSummary, ReportWarning, Usage, Validation
-from .structure import Hints, place_in
+from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
+from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
-from .validate import Source, check_text_numbers, drop_flagged, validate_summary
+from .validate import Source, check_quote, check_text_numbers, drop_flagged, validate_summary
 
 T = TypeVar("T")
 
@@ -122,7 +123,9 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    body = validate_summary(summary, src)
+    # Standard indicators and bounds for any engine's output, then where each quote is.
+    summary = with_spans(annotate(summary, src.clean), src)
+    body = validate_all(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.
     verified = drop_flagged(summary.model_copy(update={"validation": body}))
@@ -139,7 +142,7 @@ def assemble(
 def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = False) -> Outcome:
     """Attach the validation report (unless already done); with strict, drop flagged claims."""
     if not validated:
-        summary = summary.model_copy(update={"validation": validate_summary(summary, src)})
+        summary = summary.model_copy(update={"validation": validate_all(summary, src)})
     flagged = summary.validation.flagged
     if strict and flagged:
         pruned = drop_flagged(summary)
@@ -149,7 +152,7 @@ def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = 
         )
         summary = pruned.model_copy(
             update={
-                "validation": validate_summary(pruned, src),
+                "validation": validate_all(pruned, src),
                 "warnings": [*pruned.warnings, warning],
             }
         )
@@ -199,5 +202,72 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     """
     document = read_report(source_path)
     report = prepare(document, DEFAULT_CHUNK_CHARS)
-    validation = validate_summary(summary, Source(document.text, report.clean, report.outline))
+    validation = validate_all(summary, Source(document.text, report.clean, report.outline))
     return summary.model_copy(update={"validation": validation})
+
+
+def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
+    """Where a metric's quote is in the text as read, and its period: as written with the
+    figure, or else (only when the outline is sure of its parts) the year of the review or
+    plan part its quote sits in, marked as taken from the part."""
+    place = src.place(m.quote)
+    update: dict[str, object] = {
+        "span": [place.source.start, place.source.end] if place and place.source else None,
+        "period_source": "text" if m.period else None,
+    }
+    if m.period or not part_years or place is None or place.clean is None:
+        return update
+    section = src.clean.outline.section_at(place.clean.start) if src.clean.outline else None
+    if section is not None and section.kind in (SectionKind.REVIEW, SectionKind.PLAN):
+        year = section.period
+        if year and "-" not in year:  # a single year; a span of years says too little
+            update.update(period=f"{year}年", period_source="part")
+    return update
+
+
+def with_spans(summary: ReportSummary, src: Source) -> ReportSummary:
+    """Set each metric's span (where its quote is in the text as read) and period source."""
+    sure = src.clean.outline is not None and src.clean.outline.confident
+
+    def spanned(ms: list[Metric]) -> list[Metric]:
+        return [m.model_copy(update=_located(m, src, sure)) for m in ms]
+
+    return summary.model_copy(
+        update={
+            "achievements": [
+                a.model_copy(update={"metrics": spanned(a.metrics)}) for a in summary.achievements
+            ],
+            "plans": [p.model_copy(update={"targets": spanned(p.targets)}) for p in summary.plans],
+        }
+    )
+
+
+_TARGET_PATH = re.compile(r"^plans\[(\d+)\]\.targets\[(\d+)\]$")
+
+
+def validate_all(summary: ReportSummary, src: Source) -> Validation:
+    """validate_summary, with a statement that no target is set (value null) checked as a quote.
+
+    Such a target has no figure to check: its quote must be the report's own words, and the
+    claims of the other targets keep their paths.
+    """
+    none_at = {(i, j) for i, p in enumerate(summary.plans)
+               for j, m in enumerate(p.targets) if m.value is None}  # fmt: skip
+    if not none_at:
+        return validate_summary(summary, src)
+    kept = {i: [j for j in range(len(p.targets)) if (i, j) not in none_at]
+            for i, p in enumerate(summary.plans)}  # fmt: skip
+    stripped = summary.model_copy(update={"plans": [
+        p.model_copy(update={"targets": [p.targets[j] for j in kept[i]]})
+        for i, p in enumerate(summary.plans)]})  # fmt: skip
+    claims = []
+    for c in validate_summary(stripped, src).claims:
+        if m := _TARGET_PATH.match(c.where):
+            i, k = int(m.group(1)), int(m.group(2))
+            c = c.model_copy(update={"where": f"plans[{i}].targets[{kept[i][k]}]"})
+        claims.append(c)
+    for i, j in sorted(none_at):
+        m = summary.plans[i].targets[j]
+        claims.append(check_quote(m.quote, f"plans[{i}].targets[{j}]", src))
+    ok = sum(c.status == "verified" for c in claims)
+    return Validation(claims=claims, verified=ok, flagged=len(claims) - ok)

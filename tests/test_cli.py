@@ -146,7 +146,8 @@ def test_stdin_is_read_with_dash():
 def test_schema_command_prints_the_committed_schema():
     r = _invoke(["schema"])
     assert r.exit_code == 0
-    assert json.loads(r.stdout)["properties"]["schema_version"]["const"] == "1"
+    version = json.loads(r.stdout)["properties"]["schema_version"]
+    assert version["default"] == "2" and version["enum"] == ["1", "2"]  # writes 2, reads 1 too
 
 
 def test_validate_command_exit_codes(tmp_path):

@@ -4,7 +4,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from summarizer.models import ChunkSummary, Metric, ReportSummary, summary_json_schema
+from summarizer.models import (
+    ANNOTATION_FIELDS,
+    ChunkSummary,
+    Metric,
+    ReportSummary,
+    summary_json_schema,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "report_summary.schema.json"
 
@@ -49,7 +55,8 @@ def test_schema_has_the_contract_fields():
         "validation",
     }
     metric = schema["$defs"]["Metric"]["properties"]
-    assert set(metric) == {"name", "value", "unit", "period", "change", "kind", "quote"}
+    schema1 = {"name", "value", "unit", "period", "change", "kind", "quote"}
+    assert set(metric) == schema1 | set(ANNOTATION_FIELDS)  # schema 2 added the annotations
     assert metric["kind"]["enum"] == ["actual", "estimate", "cumulative", "target"]
 
 
@@ -103,9 +110,11 @@ def test_summary_round_trips_and_rejects_other_schema_versions():
         {"meta": {"source": "x.txt", "source_sha256": "0" * 64, "engine": "rules"}}
     )
     again = ReportSummary.model_validate_json(s.model_dump_json())
-    assert again == s and again.schema_version == "1"
+    assert again == s and again.schema_version == "2"
+    old = ReportSummary.model_validate({**json.loads(s.model_dump_json()), "schema_version": "1"})
+    assert old.schema_version == "1"  # schema 2 only added fields: a schema-1 summary reads
     with pytest.raises(ValidationError):
-        ReportSummary.model_validate({**json.loads(s.model_dump_json()), "schema_version": "2"})
+        ReportSummary.model_validate({**json.loads(s.model_dump_json()), "schema_version": "3"})
 
 
 def test_unit_written_in_another_scale_is_rejected_as_a_unit_error():

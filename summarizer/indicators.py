@@ -1,0 +1,297 @@
+"""Standard indicators: the annotation pass that gives every metric its indicator and bound.
+
+The registry (summarizer/data/indicators.toml, read once at first use) names about 30 headline
+indicators with their Chinese names and synonyms, unit family and direction. `annotate` runs
+after merge and before validation, on any engine's output, and sets each Metric's `indicator`,
+`bound`, `low`, `high`, `qualifier` and `note` from its name, change and quote:
+
+* a name is matched to the longest synonym it contains; what is left of the name must not make
+  it a part (一产/服务业增加值, 占…比重, 新区, 海洋生产总值) of the indicator;
+* a percent figure of a level indicator (地区生产总值增长5%) is its growth indicator
+  (gdp_growth); a growth over several years (年均增长, 十四五期间, 五年) is no annual indicator;
+* a growth written in the `change` of a level (69亿元, 同比增长7%) is read by `growth_in_change`,
+  which the panel turns into a row of its own.
+
+With the report's clean text (a `CheckText`), it also finds what an engine may have missed:
+an explicit statement that no growth target is set (没有提出全年经济增速具体目标, bound
+"none", value null), and the annual GDP growth target and outcome, searched sentence by
+sentence and quoted from the text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from .bounds import BoundInfo, figure_in, mentions_in, read_bound
+from .checks import CheckText
+from .grounding import Span, normalize
+from .models import Metric, ReportSummary
+from .numbers import NumberMention, Period, direction_of, find_periods, to_base
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["Indicator", "annotate", "classify", "get", "growth_in_change", "indicator_ids"]
+
+GDP_GROWTH = "gdp_growth"
+# The areas of the items the search adds (a GDP growth target or outcome an engine missed).
+FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
+_MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
+_MASS = {"吨", "公斤", "斤", "克"}
+_GROWTH_WORD = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
+# 由3480亿元增加到9380亿元: a comparison of two years, whose growth is no annual one.
+_FROM_TO = re.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+_CUT = re.compile(r"[，。；：！？,;:!?\n]")
+# Words that make a sentence a goal for the coming year, or a result already reached.
+_GOAL_CUE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
+_RESULT_CUE = re.compile(
+    r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
+    r"|比上年增长[^，；]*$"
+)
+# A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
+_GOAL_STATEMENT = re.compile(
+    r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One standard indicator of the registry."""
+
+    id: str
+    zh: str
+    names: tuple[str, ...]
+    measure: str  # level | growth | rate | share | change
+    unit: str  # money | percent | count | mass
+    direction: str  # higher_better | ceiling
+    growth: str | None = None
+    level: str | None = None
+    pattern: re.Pattern[str] | None = None
+    proxy_for: str | None = None  # an older headline standing in for this id in `track`
+
+
+@dataclass(frozen=True)
+class _Registry:
+    by_id: dict[str, Indicator]
+    synonyms: tuple[tuple[str, str], ...]  # (normalised name, id), longest first
+    part_words: tuple[str, ...]
+    multi_year: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _registry() -> _Registry:
+    data = tomllib.loads((files("summarizer") / "data" / "indicators.toml").read_text("utf-8"))
+    by_id: dict[str, Indicator] = {}
+    for raw in data["indicator"]:
+        pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
+        names = tuple(normalize(n) for n in raw.get("names", []))
+        fields = {
+            k: raw.get(k)
+            for k in ("id", "zh", "measure", "unit", "direction", "growth", "level", "proxy_for")
+        }
+        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)  # type: ignore[arg-type]
+    synonyms = sorted(
+        ((n, i.id) for i in by_id.values() for n in i.names), key=lambda s: -len(s[0])
+    )
+    rules = data["rules"]
+    multi = re.compile("|".join(map(re.escape, rules["multi_year_words"])))
+    return _Registry(by_id, tuple(synonyms), tuple(rules["part_words"]), multi)
+
+
+def get(indicator_id: str) -> Indicator:
+    """The registry entry of an indicator id (KeyError for an unknown id)."""
+    return _registry().by_id[indicator_id]
+
+
+def proxies(indicator_id: str) -> list[str]:
+    """The ids that stand in for an indicator where a report states none of it."""
+    return [i.id for i in _registry().by_id.values() if i.proxy_for == indicator_id]
+
+
+def indicator_ids() -> list[str]:
+    """Every indicator id of the registry, in registry order."""
+    return list(_registry().by_id)
+
+
+def _family(unit: str) -> str:
+    base = to_base(1, unit)[1]
+    if base in ("%", "‰"):
+        return "percent"
+    if base == "个百分点":
+        return "points"
+    if base in _MONEY and (base or unit):
+        return "money"
+    return "mass" if base in _MASS else "count"
+
+
+def _match(name: str) -> tuple[Indicator, str] | None:
+    """The indicator a name names, with the rest of the name; None for a part of it."""
+    reg = _registry()
+    n = normalize(name)
+    for ind in reg.by_id.values():
+        if ind.pattern is not None and ind.pattern.search(n):
+            return ind, ""
+    for syn, iid in reg.synonyms:
+        k = n.find(syn)
+        if k >= 0:
+            rest = n[:k] + " " + n[k + len(syn) :]
+            if any(w in rest for w in reg.part_words):
+                return None
+            return reg.by_id[iid], rest
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _periods(text: str) -> tuple[Period, ...]:
+    return tuple(find_periods(text))
+
+
+def _multi_year(*texts: str | None) -> bool:
+    reg = _registry()
+    for t in texts:
+        if not t:
+            continue
+        if reg.multi_year.search(t):
+            return True
+        if any(p.kind == "multi_year" for p in _periods(t)):
+            return True
+    return False
+
+
+def _spans_years(context: str) -> bool:
+    """Several years in the clauses leading to a figure (五年内, 1986年同1978年相比)."""
+    near = _last_clauses(context)
+    years = {p.year for p in find_periods(context) if p.kind == "year" and p.year}
+    # 1986年同1978年相比 spans years; 2023年…比2022年增长 is one year's growth.
+    return _multi_year(near) or (len(years) >= 2 and max(years) - min(years) > 1)
+
+
+def _clause_before(text: str, m: NumberMention | None) -> str:
+    return _CUT.split(text[: m.start])[-1] if m is not None else text
+
+
+def classify(m: Metric) -> str | None:
+    """The standard indicator id of a metric, or None."""
+    found = _match(m.name)
+    if found is None or (m.value is None and m.bound != "none"):
+        return None
+    ind, rest = found
+    fam = _family(m.unit)
+    fig = figure_in(m.quote, m.value, m.unit) if m.value is not None else None
+    before = _clause_before(m.quote, fig)
+    if _multi_year(rest, m.period, before):
+        return None  # 年均, 十四五期间, 五年累计: never an annual figure
+    if ind.measure == "level":
+        if fam == ind.unit or (ind.unit == "count" and fam not in ("percent", "points")):
+            return ind.id
+        if fam != "percent" or ind.growth is None:
+            return None
+        ind = get(ind.growth)  # 地区生产总值增长5%: the growth of the level
+    elif fam != ind.unit and not (ind.unit == "percent" and m.bound == "none"):
+        return None
+    if _multi_year(m.change):
+        return None  # 年均增长: never the annual growth (a level's change is read apart)
+    return ind.id
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The growth written in a level figure's `change` (地区生产总值69亿元，同比增长7%)."""
+
+    indicator: str
+    value: float
+    unit: str
+    info: BoundInfo
+    down: bool
+
+
+def growth_in_change(m: Metric) -> Growth | None:
+    """The growth row a level metric carries in its change, for the panel (else None)."""
+    if not m.indicator or not m.change:
+        return None
+    ind = get(m.indicator) if m.indicator in _registry().by_id else None
+    if ind is None or ind.measure != "level" or ind.growth is None:
+        return None
+    pct = [n for n in mentions_in(m.change) if n.base_unit == "%"]
+    said = [n for n in pct if n.is_change]
+    if not said and _GROWTH_WORD.search(m.change):
+        said = pct[:1]  # 同比增长（以下简称增长）8%: the aside hides the verb from the figure
+    if not said or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
+        return None
+    n = said[0]
+    info = read_bound(m.change, n.value, "%", target=m.kind == "target")
+    way = n.direction or direction_of(m.change)
+    down = way is not None and way.value == "down"
+    return Growth(ind.growth, n.value, "%", info, down)
+
+
+def _context(m: Metric, text: CheckText | None, before: int = 0) -> str:
+    """The sentence of the report up to the metric's figure (the quote alone without text),
+    with `before` sentences ahead of it ("过去一年，…。国内生产总值增长10.3%")."""
+    fig = figure_in(m.quote, m.value, m.unit)
+    own = m.quote[: fig.end] if fig is not None else m.quote
+    span = text.find(m.quote) if text is not None else None
+    if text is None or span is None:
+        return own
+    start = text.sentence(span)[0]
+    for _ in range(before):
+        if start > 0:
+            start = text.sentence(Span(start - 1, start))[0]
+    return text.text[start : span.start] + own
+
+
+def _last_clauses(s: str, n: int = 2) -> str:
+    return "，".join(_CUT.split(s)[-n:])
+
+
+def _misfiled(iid: str | None, context: str, target: bool) -> bool:
+    """A growth target stated as a result, or a result stated as a goal (an engine's slip)."""
+    if iid is None or get(iid).measure != "growth":
+        return False
+    if target:
+        return bool(_RESULT_CUE.search(context)) and not _GOAL_CUE.search(context)
+    return bool(_GOAL_STATEMENT.search(_last_clauses(context))) and not _RESULT_CUE.search(context)
+
+
+def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric:
+    if m.value is None:  # a "no target set" statement keeps its annotation
+        return m
+    iid = classify(m)
+    if iid is not None and get(iid).measure == "growth":  # the sentence is read for growths only
+        context = _context(m, text)
+        if _spans_years(context) or _FROM_TO.search(context):
+            iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
+        elif _misfiled(iid, _context(m, text, before=1) if target else context, target):
+            iid = None
+    info = read_bound(m.quote, m.value, m.unit, target)
+    if m.change and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact":
+        info = BoundInfo(alt.bound, alt.low, alt.high, info.qualifier, info.note or alt.note)
+    update: dict[str, object] = {"indicator": iid, "qualifier": info.qualifier}
+    if target:
+        update.update(bound=info.bound, low=info.low, high=info.high, note=info.note)
+    return m.model_copy(update=update)
+
+
+def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSummary:
+    """Set indicator, bound, low, high, qualifier and note on every metric of a summary.
+
+    With the report's clean text, also add what the engine missed: a statement that no
+    growth target is set, and the annual GDP growth target and outcome.
+    """
+    plans = [p.model_copy(update={"targets": [_annotated(m, True, text) for m in p.targets]})
+             for p in summary.plans]  # fmt: skip
+    achievements = [
+        a.model_copy(update={"metrics": [_annotated(m, False, text) for m in a.metrics]})
+        for a in summary.achievements
+    ]
+    if text is not None:
+        from .headline_search import complete  # it builds on this module's annotations
+
+        plans, achievements = complete(summary, text, plans, achievements)
+    return summary.model_copy(update={"plans": plans, "achievements": achievements})
