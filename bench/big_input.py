@@ -29,6 +29,7 @@ from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
 from summarizer.pipeline import summarize_report  # noqa: E402
 from summarizer.render import render_markdown  # noqa: E402
+from summarizer.render_html import render_html  # noqa: E402
 from summarizer.structure import outline  # noqa: E402
 from summarizer.tamper import screen  # noqa: E402
 
@@ -74,7 +75,9 @@ def main() -> None:
         summary = asyncio.run(summarize_report(report, RulesEngine())).summary
         t = lap("summarize", t)
         render_markdown(summary)
-        lap("render", t)
+        t = lap("render", t)
+        render_html(summary, doc.text)
+        lap("render html", t)
 
 
 if __name__ == "__main__":

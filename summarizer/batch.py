@@ -13,10 +13,11 @@ only what failed or changed, unless forced.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -67,7 +68,7 @@ class ReportRun:
         return printable(self.path)
 
 
-def fingerprint(settings: Settings, fmt: str) -> str:
+def fingerprint(settings: Settings, fmt: str, detail: str = "page") -> str:
     """What an output depends on besides its input: engine, model, prompts, format, version."""
     engine = settings.resolved_engine()
     parts = {
@@ -77,6 +78,7 @@ def fingerprint(settings: Settings, fmt: str) -> str:
         "chunk_chars": settings.chunk_chars,
         "strict": settings.strict,
         "format": fmt,
+        "detail": detail,
         "prompts": prompt_hash("extract_system.md", "extract_user.md"),
         "version": __version__,
     }
@@ -146,16 +148,34 @@ def plan_runs(paths: Sequence[str], out_dir: Path, fmt: str) -> list[ReportRun]:
     return runs
 
 
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file next to `path`, opened for writing."""
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            # Mode 0666 less the user's umask, applied by the system as for any new file
+            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write text via a temp file and rename, so a reader never sees half a file."""
+    """Write text via a temp file and rename, so a reader never sees half a file.
+
+    A new file gets the user's umask like any other; a replaced file keeps its mode.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -210,17 +230,18 @@ async def run_batch(
     force: bool = False,
     on_change: Listener | None = None,
     engine: Engine | None = None,
+    detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise every report into out_dir; never raises for one report's failure.
 
     `paths` are input files (planned here) or the runs `plan_runs` made of them.
     """
     from .pipeline import assemble, prepare
-    from .render import render_json, render_markdown
+    from .render import render
 
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir)
-    fp = fingerprint(settings, fmt)
+    fp = fingerprint(settings, fmt, detail)
     prices = load_prices(settings.prices_file)
     runs = [p for p in paths if isinstance(p, ReportRun)]
     if len(runs) < len(paths):
@@ -281,7 +302,7 @@ async def run_batch(
                     # Merging, validating, rendering and writing: CPU work, run like prepare.
                     outcome = assemble(report, engine, output, settings.strict)
                     summary = with_cost(outcome.summary, prices)
-                    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+                    text = render(summary, fmt, document.text, detail)
                     write_atomic(run.output, text)
                     manifest.mark(source, run.output, document.sha256, fp)
                     return outcome, summary

@@ -19,6 +19,8 @@ from .readers.corpus import CORPUS_SUFFIXES
 
 # What a folder is scanned for: report files, and corpus files holding one report a row.
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
+# What -o FILE's extension says the output is.
+OUTPUT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
 
 def _stderr():
@@ -92,7 +94,20 @@ def main() -> None:
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Write one result per report here."
 )
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    help="md (default), json, or html (the brief beside the report text); -o FILE's "
+    "extension (.md, .json, .html) sets it too.",
+)
+@click.option(
+    "--detail",
+    type=click.Choice(["page", "full"]),
+    default="page",
+    show_default=True,
+    help="Markdown brief: one page, or every item.",
+)
 @click.option(
     "--engine",
     type=click.Choice(["auto", "llm", "rules"]),
@@ -147,6 +162,7 @@ def summarize(
     output,
     out_dir,
     fmt,
+    detail,
     engine,
     model,
     base_url,
@@ -169,6 +185,8 @@ def summarize(
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
     from .config import load_settings
+
+    fmt = output_format(fmt, output)
 
     settings = load_settings(
         record_dir=record_dir,
@@ -196,13 +214,22 @@ def summarize(
     console = _stderr()
     if out_dir:
         _say_engine(console, settings, engine)
-        sys.exit(_run_batch(inputs, settings, Path(out_dir), fmt, force, console, jobs))
+        sys.exit(_run_batch(inputs, settings, Path(out_dir), (fmt, detail), force, console, jobs))
     # Read first, so a bad input is reported as the only line on stderr.
     from .ingest import read_report
 
     document = read_report(inputs[0])
     _say_engine(console, settings, engine)
-    sys.exit(_summarize_one(document, settings, fmt, output, console))
+    sys.exit(_summarize_one(document, settings, (fmt, detail), output, console))
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The output format: --format, else -o FILE's extension, else Markdown; a clash is an error."""
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = OUTPUT_SUFFIXES.get(suffix)
+    if fmt and implied and fmt != implied:
+        raise UsageError(f"--format {fmt} contradicts -o {output} (a {implied} file name)")
+    return fmt or implied or "md"
 
 
 def _say_engine(console, settings, requested: str) -> None:
@@ -213,20 +240,21 @@ def _say_engine(console, settings, requested: str) -> None:
         console.print(f"summarizer: engine llm, model {settings.model}")
 
 
-def _summarize_one(document, settings, fmt, output, console) -> int:
+def _summarize_one(document, settings, output_as, output, console) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
     from rich.markup import escape
 
     from .batch import write_atomic
     from .pipeline import summarize_file
     from .pricing import load_prices, with_cost
-    from .render import render_json, render_markdown
+    from .render import render
 
     # A report's name is data: "[/x]" in a path is not rich markup.
     with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
     summary = with_cost(outcome.summary, load_prices(settings.prices_file))
-    text = render_json(summary) if fmt == "json" else render_markdown(summary)
+    fmt, detail = output_as
+    text = render(summary, fmt, document.text, detail)
     if output:
         write_atomic(Path(output), text)
     else:
@@ -243,7 +271,7 @@ def _summarize_one(document, settings, fmt, output, console) -> int:
 
 
 def _run_batch(
-    inputs, settings, out_dir: Path, fmt: str, force: bool, console, jobs: int | None = None
+    inputs, settings, out_dir: Path, output_as, force: bool, console, jobs: int | None = None
 ) -> int:
     """Summarise many reports into out_dir with a progress display and a closing table.
 
@@ -256,16 +284,32 @@ def _run_batch(
     from .progress import BatchProgress
     from .workers import default_jobs, run_parallel
 
+    fmt, detail = output_as
     planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
     jobs = min(jobs or default_jobs(), sum(r.status != "failed" for r in planned))
     with BatchProgress(console, len(planned)) as progress:
         if settings.resolved_engine() == "rules" and jobs > 1:
             runs = run_parallel(
-                planned, settings, out_dir, fmt, jobs, force=force, on_change=progress.update
+                planned,
+                settings,
+                out_dir,
+                fmt,
+                jobs,
+                force=force,
+                on_change=progress.update,
+                detail=detail,
             )
         else:
             runs = asyncio.run(
-                run_batch(planned, settings, out_dir, fmt, force=force, on_change=progress.update)
+                run_batch(
+                    planned,
+                    settings,
+                    out_dir,
+                    fmt,
+                    force=force,
+                    on_change=progress.update,
+                    detail=detail,
+                )
             )
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)
@@ -277,13 +321,21 @@ def _run_batch(
 @click.argument("summary_path", metavar="SUMMARY.json")
 @click.option("--source", required=True, help="The report the summary was made from.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+    help="table (fits the terminal), json (the validation object), csv (one row per claim) "
+    "or html (the summary's HTML brief beside the source, as re-checked).",
 )
+@click.option("--flagged-only", is_flag=True, help="List only the claims that failed a check.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def validate(summary_path: str, source: str, fmt: str, debug: bool) -> None:
+def validate(summary_path: str, source: str, fmt: str, flagged_only: bool, debug: bool) -> None:
     """Check every claim of a summary JSON against its source report."""
     from pydantic import ValidationError
 
+    from .claims_view import print_table, to_csv
     from .models import ReportSummary
     from .pipeline import check_summary
 
@@ -299,24 +351,20 @@ def validate(summary_path: str, source: str, fmt: str, debug: bool) -> None:
         raise InputError(f"{summary_path}: not a summary JSON ({where}: {first['msg']})") from None
     checked = check_summary(summary, source)
     v = checked.validation
+    shown = [c for c in v.claims if not flagged_only or c.status != "verified"]
     if fmt == "json":
-        sys.stdout.write(v.model_dump_json(indent=2) + "\n")
+        # The counts stay those of the whole summary; --flagged-only trims the list.
+        sys.stdout.write(v.model_copy(update={"claims": shown}).model_dump_json(indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(shown))
+    elif fmt == "html":
+        from .ingest import read_report
+        from .render_html import render_html
+
+        sys.stdout.write(render_html(checked, read_report(source).text))
     else:
-        _print_table(v)
+        print_table(v, flagged_only)
     sys.exit(0 if v.flagged == 0 else 1)
-
-
-def _print_table(v) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{v.verified} verified, {v.flagged} flagged", show_lines=False)
-    for col in ("where", "claim", "status", "detail"):
-        table.add_column(col, overflow="fold")
-    for c in v.claims:
-        style = "green" if c.status == "verified" else "bold red"
-        table.add_row(c.where, c.text, f"[{style}]{c.status}[/]", c.detail)
-    Console().print(table)
 
 
 @main.command()

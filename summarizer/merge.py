@@ -184,6 +184,18 @@ def _headline(m: Metric, when: str) -> str:
     return head + (f"（{'，'.join(notes)}）" if notes else "")
 
 
+def stated_target(m: Metric) -> str:
+    """A target's figure with its change, neither dropped: 240亿元（同比增长21%）; 增长7.5%以上."""
+    if m.value is None:  # a statement that no target is set: its words are all there is
+        return m.change or "不设具体目标"
+    figure = f"{_fmt(m.value)}{m.unit}"
+    if not m.change:
+        return figure
+    if normalize(figure) in normalize(m.change):
+        return m.change  # the figure is the change itself
+    return f"{figure}（{m.change}）"
+
+
 def compose_overview(
     issuer: str, period: str | None, achievements: Sequence[Achievement], plans: Sequence[Plan]
 ) -> str:
@@ -205,7 +217,7 @@ def compose_overview(
         lines.append(f"成绩涉及{'、'.join(areas)}等方面。")
     targets = [m for p in plans for m in p.targets][:3]
     if targets:
-        figs = "，".join(f"{m.name}{m.change or _fmt(m.value) + m.unit}" for m in targets)
+        figs = "，".join(f"{m.name}{stated_target(m)}" for m in targets)
         lines.append(f"下一阶段目标：{figs}。")
     elif plans:
         lines.append(f"下一阶段重点：{plans[0].text.rstrip('。')}。")

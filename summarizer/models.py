@@ -314,6 +314,11 @@ class Claim(_Model):
     unit: str | None = None
     status: ClaimStatus
     detail: str = ""
+    # Where the claim's quote (or number) is in the report text as read: [start, end) offsets,
+    # so a brief can point at the sentence. None when the quote was not found.
+    span: Annotated[list[int], Field(min_length=2, max_length=2)] | None = Field(
+        default=None, description="[start, end) character offsets in the source text"
+    )
 
 
 class Validation(_Model):

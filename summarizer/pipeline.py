@@ -25,7 +25,7 @@ from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validatio
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
-from .validate import Source, check_quote, check_text_numbers, drop_flagged, validate_summary
+from .validate import Place, Source, check_quote, check_text_numbers, drop_flagged, validate_summary
 
 T = TypeVar("T")
 
@@ -206,11 +206,26 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     return summary.model_copy(update={"validation": validation})
 
 
+def _place_for(m: Metric, src: Source) -> Place | None:
+    """Where a metric's quote is: of several occurrences ("全市生产总值增长6%" in the review
+    and in the plan), the one in the part its kind belongs to."""
+    outline = src.clean.outline
+    first = src.place(m.quote)
+    if outline is None or first is None:
+        return first
+    want = (SectionKind.PLAN, SectionKind.FIVE_YEAR) if m.kind == "target" else (
+        SectionKind.REVIEW, SectionKind.PROBLEMS)  # fmt: skip
+    for p in src.places(m.quote):
+        if p.clean is not None and outline.kind_at(p.clean.start) in want:
+            return p
+    return first
+
+
 def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
     """Where a metric's quote is in the text as read, and its period: as written with the
     figure, or else (only when the outline is sure of its parts) the year of the review or
     plan part its quote sits in, marked as taken from the part."""
-    place = src.place(m.quote)
+    place = _place_for(m, src)
     update: dict[str, object] = {
         "span": [place.source.start, place.source.end] if place and place.source else None,
         "period_source": "text" if m.period else None,

@@ -128,6 +128,11 @@ class Source:
         return f"原文第{line}行（第{place.source.start}字{part}）"
 
 
+def _span(span: Span | None) -> list[int] | None:
+    """A claim's place in the source text, as the contract's [start, end) pair."""
+    return None if span is None else [span.start, span.end]
+
+
 def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
     if src.is_spam(place):
         return Finding("spam", "引文出自被标记为注入/篡改的文字", "")
@@ -150,9 +155,10 @@ def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -
             if other.clean != first.clean and _claim_at(metric, expect_target, src, other) is None:
                 first, finding = other, None
                 break
+    span = _span(first.source)
     if finding is not None:
-        return Claim(**base, status=finding.status, detail=finding.detail)
-    return Claim(**base, status="verified", detail=src.where(first))
+        return Claim(**base, status=finding.status, detail=finding.detail, span=span)
+    return Claim(**base, status="verified", detail=src.where(first), span=span)
 
 
 def check_quote(quote: str, where: str, src: Source) -> Claim:
@@ -164,10 +170,20 @@ def check_quote(quote: str, where: str, src: Source) -> Claim:
         clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
         if clean is None:
             return Claim(
-                where=where, text=quote, status="spam", detail="引文出自被标记为注入/篡改的文字"
+                where=where,
+                text=quote,
+                status="spam",
+                detail="引文出自被标记为注入/篡改的文字",
+                span=_span(place.source),
             )
         place = clean
-    return Claim(where=where, text=quote, status="verified", detail=src.where(place))
+    return Claim(
+        where=where,
+        text=quote,
+        status="verified",
+        detail=src.where(place),
+        span=_span(place.source),
+    )
 
 
 def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
@@ -182,9 +198,17 @@ def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
             continue
         ok = next((s for s in spans if not src.clean.in_spam(s)), None)
         if ok is None:
-            yield Claim(**base, status="spam", detail="原文只在被标记为注入/篡改的文字中有此数")
+            yield Claim(
+                **base,
+                status="spam",
+                detail="原文只在被标记为注入/篡改的文字中有此数",
+                span=_span(src.source_span(spans[0])),
+            )
         else:
-            yield Claim(**base, status="verified", detail=src.where(Place(ok, src.source_span(ok))))
+            place = Place(ok, src.source_span(ok))
+            yield Claim(
+                **base, status="verified", detail=src.where(place), span=_span(place.source)
+            )
 
 
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:

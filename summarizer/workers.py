@@ -54,6 +54,7 @@ class _Context:
 
     settings: Settings
     fmt: str
+    detail: str
     force: bool
     fingerprint: str
     manifest: Manifest  # read-only in workers: only the parent records outputs
@@ -73,7 +74,7 @@ def _summarize(job: _Job) -> _Done:
     from .ingest import read_report
     from .pipeline import assemble, prepare, run_sync
     from .pricing import load_prices, with_cost
-    from .render import render_json, render_markdown
+    from .render import render
 
     ctx = _context
     assert ctx is not None
@@ -90,7 +91,7 @@ def _summarize(job: _Job) -> _Done:
         output = run_sync(engine.summarize(report))
         outcome = assemble(report, engine, output, settings.strict)
         summary = with_cost(outcome.summary, load_prices(settings.prices_file))
-        text = render_json(summary) if ctx.fmt == "json" else render_markdown(summary)
+        text = render(summary, ctx.fmt, document.text, ctx.detail)
         write_atomic(job.output, text)
         return _Done(
             "done",
@@ -131,11 +132,12 @@ def run_parallel(
     jobs: int,
     force: bool = False,
     on_change: Listener | None = None,
+    detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise planned runs with the offline engine in `jobs` worker processes."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir)
-    fp = fingerprint(settings, fmt)
+    fp = fingerprint(settings, fmt, detail)
     notify = on_change or (lambda run: None)
     runs = list(runs)
     for run in runs:
@@ -160,7 +162,7 @@ def run_parallel(
                 manifest.mark(source_key(run), run.output, result.sha256, fp)
             recorded += 1
 
-    context = _Context(settings, fmt, force, fp, manifest)
+    context = _Context(settings, fmt, detail, force, fp, manifest)
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),

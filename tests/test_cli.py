@@ -49,7 +49,7 @@ def test_llm_engine_against_an_openai_compatible_server(name, tmp_path):
         )
     assert md.exit_code == 0
     assert md.stdout.startswith("# ")
-    assert "## 关键指标" in md.stdout and "## 核对" in md.stdout
+    assert "## 主要指标" in md.stdout and "## 核对" in md.stdout
     for text in (out.read_text(encoding="utf-8"), r.output, md.output):
         assert SECRET not in text
 
@@ -197,6 +197,59 @@ def test_python_dash_m_and_help_do_not_import_the_sdk():
         [sys.executable, "-m", "summarizer", "schema"], capture_output=True, text=True, env=env
     )
     assert r.returncode == 0 and '"schema_version"' in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "starts"),
+    [("b.json", None, "{"), ("b.html", None, "<!DOCTYPE html>"), ("b.md", None, "# "),
+     ("b.txt", None, "# "), ("b.htm", "html", "<!DOCTYPE html>"), ("b.out", "json", "{")],
+)  # fmt: skip
+def test_output_format_follows_the_file_name(tmp_path, name, fmt, starts):
+    out = tmp_path / name
+    args = ["summarize", str(REPORTS / "luoxi-2019.txt"), "-o", str(out)]
+    r = _invoke([*args, *(["--format", fmt] if fmt else [])])
+    assert r.exit_code == 0, r.stderr
+    assert out.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_a_format_contradicting_the_file_name_is_a_usage_error(tmp_path):
+    out = tmp_path / "brief.json"
+    r = _invoke(["summarize", str(REPORTS / "luoxi-2019.txt"), "-o", str(out), "--format", "md"])
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--format md" in lines[0] and "brief.json" in lines[0]
+    assert not out.exists()
+
+
+def test_detail_full_gives_the_long_form():
+    report = str(REPORTS / "luoxi-2019.txt")
+    page, full = _invoke(["summarize", report]), _invoke(["summarize", report, "--detail", "full"])
+    assert "## 主要成绩" in full.stdout and "## 主要成绩" not in page.stdout
+    assert len(page.stdout.splitlines()) <= 60 < len(full.stdout.splitlines())
+
+
+def test_out_dir_writes_html_pages(tmp_path):
+    r = _invoke(["summarize", str(REPORTS), "--out-dir", str(tmp_path), "--format", "html"])
+    assert r.exit_code == 0
+    pages = sorted(tmp_path.glob("*.html"))
+    assert [p.stem for p in pages] == [n[:-4] for n in SAMPLES]
+    assert all(p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>") for p in pages)
+
+
+def test_output_files_get_the_users_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "shared.md", "x")
+        os.umask(0o077)
+        write_atomic(tmp_path / "private.md", "x")
+        (tmp_path / "kept.md").write_text("old")
+        (tmp_path / "kept.md").chmod(0o640)
+        write_atomic(tmp_path / "kept.md", "new")  # replacing a file keeps its mode
+    finally:
+        os.umask(old)
+    assert (tmp_path / "shared.md").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "private.md").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "kept.md").stat().st_mode & 0o777 == 0o640
 
 
 def test_a_path_that_looks_like_markup_is_printed_as_written(tmp_path):
