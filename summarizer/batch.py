@@ -32,7 +32,7 @@ from .ingest import Document, RowError, may_hold_many, printable, read_documents
 from .outputs import check_out_dir, safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
-from .transport import UsageMeter, current_meter
+from .usage import UsageMeter, current_meter
 
 MANIFEST = ".summarizer-manifest.json"
 # About ten ordinary work reports, in characters of text or bytes of a file: above this,

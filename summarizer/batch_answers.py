@@ -15,7 +15,7 @@ import httpx2
 
 from .cassette import CassetteStore, request_key, stored_response
 from .errors import ReplayMissError
-from .transport import current_meter
+from .usage import current_meter
 
 
 class AnswerPending(ReplayMissError):

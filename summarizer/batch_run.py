@@ -31,7 +31,7 @@ from .engines import ChunkResult, EngineOutput
 from .errors import SummarizerError
 from .ingest import read_report
 from .pricing import cost, load_prices, with_cost
-from .transport import UsageMeter, current_meter
+from .usage import UsageMeter, current_meter
 
 if TYPE_CHECKING:  # batch_api imports openai: only when a batch run starts
     from .engines.batch_api import BatchClient, Spool

@@ -33,7 +33,9 @@ def _norm_char(ch: str) -> str:
 
 def normalize(text: str) -> str:
     """Apply N: NFKC per character, then drop every whitespace character."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        # Each character of an NFKC-normal text is its own NFKC form (the C-speed check is
+        # ~20x cheaper than the per-character loop); str.split drops exactly what isspace() is.
         return "".join(text.split())
     parts: list[str] = []
     pos = 0

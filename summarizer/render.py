@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
-
-from jinja2 import Environment, StrictUndefined, Template
+from typing import TYPE_CHECKING
 
 from .checks import fmt as _fmt
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
 FORMATS = ("md", "json", "html")
 DETAILS = ("page", "full")
@@ -66,6 +68,9 @@ Row = tuple[Metric, "Claim | None", str]  # a metric, its claim and its area
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
+    # Imported here: the JSON output needs no template engine, and start-up is paid per run.
+    from jinja2 import Environment, StrictUndefined
+
     return Environment(
         trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined, autoescape=False
     )

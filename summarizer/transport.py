@@ -9,7 +9,6 @@ conversation, and the SDK's own retries are switched off.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import random
 from collections.abc import Awaitable, Callable
@@ -26,32 +25,10 @@ from tenacity import (
     stop_after_attempt,
 )
 
+# The meter lives in .usage, which the offline path imports without httpx2 or tenacity.
+from .usage import UsageMeter, current_meter  # noqa: F401
+
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-
-
-@dataclass
-class UsageMeter:
-    """Counts the model calls and tokens of one report (or one run)."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    failed_calls: int = 0
-    cached_calls: int = 0  # answered from the cache or a recording: no cost, not counted in calls
-    chunks_done: int = 0
-
-    def add(self, usage: dict[str, object] | None) -> None:
-        """Add one answered call and its `usage` block."""
-        self.calls += 1
-        if isinstance(usage, dict):
-            self.prompt_tokens += int(usage.get("prompt_tokens") or 0)  # type: ignore[call-overload]
-            self.completion_tokens += int(usage.get("completion_tokens") or 0)  # type: ignore[call-overload]
-
-
-# The meter of the report being processed; chunk tasks inherit it from the report's task.
-current_meter: contextvars.ContextVar[UsageMeter | None] = contextvars.ContextVar(
-    "summarizer_usage_meter", default=None
-)
 
 
 class MeteringTransport(httpx2.AsyncBaseTransport):

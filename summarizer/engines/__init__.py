@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from ..models import ChunkSummary, ReportWarning
-from ..transport import UsageMeter
+from ..usage import UsageMeter
 
 if TYPE_CHECKING:
     from ..chunking import Chunk
