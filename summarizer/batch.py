@@ -29,6 +29,7 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
+from .models import ReportSummary
 from .outputs import check_out_dir, safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
@@ -62,6 +63,13 @@ class ReportRun:
 
     def __post_init__(self) -> None:
         self.file = self.file or self.path
+
+    def done(self, summary: ReportSummary, flagged: int) -> None:
+        """Record a report written: its cost and its claims (flagged before any --strict)."""
+        self.cost = summary.meta.usage.cost
+        self.verified = summary.validation.verified
+        self.flagged = flagged
+        self.status = "done"
 
     @property
     def name(self) -> str:
@@ -341,10 +349,7 @@ async def run_batch(
                     return outcome, summary
 
                 outcome, summary = await cpu(size, finish)
-                run.cost = summary.meta.usage.cost
-                run.verified = summary.validation.verified
-                run.flagged = outcome.flagged_before_strict
-                run.status = "done"
+                run.done(summary, outcome.flagged_before_strict)
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch

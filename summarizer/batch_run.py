@@ -204,10 +204,7 @@ class BatchRun:
             write_atomic(run.output, text)
             self.manifest.mark(source_key(run), run.output, document.sha256, self.fp)
             run.document = None  # written: a row's text is no longer needed
-            run.cost = summary.meta.usage.cost
-            run.verified = summary.validation.verified
-            run.flagged = outcome.flagged_before_strict
-            run.status = "done"
+            run.done(summary, outcome.flagged_before_strict)
         except SummarizerError as e:
             run.status, run.reason = "failed", str(e)
         except Exception as e:  # one report must never stop the run
