@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .clean import CleanText
+from .fastscan import gated
 from .injection import find_injections
 from .models import ReportWarning
 from .structure.places import gazetteer
@@ -127,7 +128,7 @@ _URL_RE = re.compile(
 _OFFICIAL_HOST_RE = re.compile(r"\.(?:gov|gov\.cn|edu\.cn|org\.cn)(?:/|$)|12371\.cn", re.I)
 # "1(?<!\d1)": a mobile number not inside a longer number, written so that the pattern opens
 # with a literal (fast to scan for).
-_CONTACT_RE = re.compile(
+_CONTACT_RE = gated(  # a first-character gate: the alternation opens with a group
     r"(?:QQ|qq|Qq|扣扣|企鹅|微信|威信|薇信|V信|v信|VX|vx|Vx|WX|wx|WeChat|wechat|Wechat|加V|加v|加微)"
     r"(?:号|號)?\s*[:：]?\s*[A-Za-z0-9_\-]{5,20}(?![A-Za-z0-9_\-])|1(?<!\d1)[3-9]\d{9}(?!\d)"
 )
@@ -168,28 +169,41 @@ def _gambling(text: str, low: str) -> Iterator[tuple[int, int]]:
 
 
 _SHORT_UNITS = ("街道", "镇", "乡", "区", "县", "市")
-_UNIT_CHAR_RE = re.compile(r"街道|[镇乡区县市]")
 _MAX_OFFICIAL = 500  # official phrases examined per report; more is not a report's header
 
 
-def _place_counts(text: str) -> dict[str, int]:
-    """How often each candidate place name (2-4 characters and a unit) occurs in the text.
+class _PlaceCounts:
+    """How often a candidate place name (2-4 characters and a unit) occurs in the text.
 
-    Every length is counted at every unit, since Chinese has no word breaks to tell
-    "郑陆镇" from "陆镇"; a real name also occurs where nothing is glued before it.
+    Every length counts at every unit, since Chinese has no word breaks to tell "郑陆镇" from
+    "陆镇"; a real name also occurs where nothing is glued before it. Counted on demand, one
+    name at a time (overlapping occurrences too): most reports never ask, since the gazetteer
+    knows their issuer.
     """
-    counts: dict[str, int] = {}
-    for m in _UNIT_CHAR_RE.finditer(text):
-        for n in (2, 3, 4):
-            if m.start() >= n:
-                key = text[m.start() - n : m.end()]
-                counts[key] = counts.get(key, 0) + 1
-    return counts
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._known: dict[str, int] = {}
+
+    def __call__(self, key: str) -> int:
+        if key not in self._known:
+            self._known[key] = self._count(key)
+        return self._known[key]
+
+    def _count(self, key: str) -> int:
+        unit = next((u for u in _SHORT_UNITS if key.endswith(u)), None)
+        if unit is None or not 2 <= len(key) - len(unit) <= 4:
+            return 0
+        n, k = 0, self.text.find(key)
+        while k >= 0:
+            n += 1
+            k = self.text.find(key, k + 1)
+        return n
 
 
 def _issuer(text: str) -> Iterator[tuple[int, int]]:
     """Non-place strings where an official phrase names its issuer."""
-    counts: dict[str, int] | None = None
+    counts = _PlaceCounts(text)
     seen: dict[str, int] = {}
     for k, m in enumerate(_OFFICIAL_RE.finditer(text)):
         if k >= _MAX_OFFICIAL:
@@ -204,7 +218,6 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
             continue  # "内蒙古自治区": the gazetteer knows it, whatever the report's own usage
         # A place-shaped name may still be "brand + place" ("亚冠郑陆镇"): the report's own
         # usage tells, when it names the place far more often without the prefix.
-        counts = counts if counts is not None else _place_counts(text)
         if x not in seen:
             seen[x] = text.count(x)
         cut = _injected_prefix(x, counts, seen[x])
@@ -214,7 +227,7 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
             yield a, b  # no place name at all ("欢迎访问<casino>人民政府网站")
 
 
-def _injected_prefix(x: str, counts: dict[str, int], total: int) -> int:
+def _injected_prefix(x: str, counts: _PlaceCounts, total: int) -> int:
     """Length of a non-place prefix of x glued before a place the report names on its own."""
     unit = next((u for u in _SHORT_UNITS if x.endswith(u)), None)
     if unit is None:
@@ -223,14 +236,14 @@ def _injected_prefix(x: str, counts: dict[str, int], total: int) -> int:
         if len(x) <= n + len(unit):
             continue
         rest = x[-(n + len(unit)) :]
-        if counts.get(rest, 0) <= total:
+        if counts(rest) <= total:
             continue  # the place never occurs without this prefix: it is part of the name
         prefix = x[: -len(rest)]
         if _CUE_RE.search(prefix):
             return len(prefix)
         if (
             _ADMIN_END_RE.search(prefix)
-            or any(prefix + u in counts for u in _SHORT_UNITS)
+            or any(counts(prefix + u) for u in _SHORT_UNITS)
             or gazetteer().is_place(prefix)
         ):
             return 0  # "常州市郑陆镇", "常州郑陆镇": a chain of places
