@@ -20,7 +20,7 @@ from typing import Any
 try:  # the engine's own parser (private, stable since Python 2): read, never modified
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
 
 __all__ = ["gated"]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from summarizer.clean import clean
 from summarizer.structure import Hints, outline, place_in
+from summarizer.structure.places import names_pattern
 from summarizer.tamper import screen
 
 SPEECH = (
@@ -68,3 +71,12 @@ def test_place_in_a_file_name():
     assert place_in("2026_上海市_政府工作报告") == "上海市"
     assert place_in("南京") == "南京"
     assert place_in("luoxi-2019") is None
+
+
+def test_names_pattern_finds_what_the_longest_first_alternation_finds() -> None:
+    names = ["南京", "南京市", "南昌", "南昌县", "京市", "江苏", "江苏省", "苏州", "苏州市", "州市"]
+    plain = re.compile("|".join(sorted(names, key=len, reverse=True)))
+    trie = names_pattern(names)
+    for text in ("江苏省南京市和苏州市", "南昌县南昌南京京市", "州市苏州江苏南", "无地名", ""):
+        assert [m.group() for m in trie.finditer(text)] == [m.group() for m in plain.finditer(text)]
+    assert [m.group() for m in trie.finditer("江苏省南京市")] == ["江苏省", "南京市"]

@@ -18,7 +18,7 @@ from functools import cache
 from ..lexicon import CJK, CN_DIGITS, HEAD_TITLE_LEVEL, NATIONAL_ISSUER, PLACE_SUFFIX, YEAR
 from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
 from .headings import META, Para
-from .places import Place, gazetteer
+from .places import Place, gazetteer, names_pattern
 
 __all__ = [
     "Hints",
@@ -124,11 +124,8 @@ def _at_level(p: Place, level: str) -> bool:
 @cache
 def _names_by_level(level: str) -> re.Pattern[str] | None:
     """One pattern of every name (full and short) of the divisions at a level."""
-    g = gazetteer()
-    names = {n for n in g.names() if 2 <= len(n) and any(_at_level(p, level) for p in g.lookup(n))}
-    if not names:
-        return None
-    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    names = {n for n in gazetteer().names_where(lambda p: _at_level(p, level)) if len(n) >= 2}
+    return names_pattern(names) if names else None
 
 
 def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:

@@ -18,11 +18,12 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Gazetteer", "Place", "gazetteer"]
+__all__ = ["Gazetteer", "Place", "gazetteer", "names_pattern"]
 
 # 直辖市 report to the State Council like provinces do.
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
@@ -90,6 +91,37 @@ class Gazetteer:
     def names(self) -> set[str]:
         """Every name and short form the gazetteer knows."""
         return set(self._by_name)
+
+    def names_where(self, test: Callable[[Place], bool]) -> set[str]:
+        """Every name or short form that some division passing `test` is known by."""
+        return {n for n, found in self._by_name.items() if any(map(test, found))}
+
+
+_Trie = dict[str, "_Trie"]  # a character to the names' continuations; "" marks a name's end
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching, at each position, the longest of `names` that starts there.
+
+    The same matches as an alternation of the names longest first, written as a trie
+    ("南(?:京市?|昌市?)"): the engine then follows one branch per character instead of trying
+    thousands of names at every position of the text.
+    """
+    trie: _Trie = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a name ends here
+
+    def emit(node: _Trie) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: a longer name first
+
+    return re.compile(emit(trie))
 
 
 def _data_file() -> Path | None:
