@@ -292,3 +292,11 @@ def test_empty_text() -> None:
 )
 def test_period_of(heading: str, kind: SectionKind, ref: int | None, expected: str | None) -> None:
     assert period_of(heading, kind, ref) == expected
+
+
+def test_problem_cue_has_no_lookaround() -> None:
+    # outline._problem_start skips a paragraph whose whole text holds no cue: sound only while
+    # a cue found inside a sentence's window is also found in the whole paragraph.
+    from summarizer.lexicon import PROBLEM_CUE
+
+    assert not any(op in PROBLEM_CUE for op in ("(?=", "(?!", "(?<=", "(?<!", "^", "$", "\\b"))

@@ -433,6 +433,10 @@ def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Sectio
 def _problem_start(p: Para, in_plan: bool) -> int | None:
     """Where a paragraph starts admitting problems: its start, or the sentence inside it that
     does ("…取得新进展。但是，我们前进的道路上还存在不少问题…"), else None."""
+    # The cue pattern has no lookaround (tests/test_sections.py checks), so a paragraph with
+    # no cue anywhere has none in any sentence's window: most paragraphs stop here.
+    if not _PROBLEM_CUE.search(p.s):
+        return None
     for sa in [0, *(m.end() for m in _TERM.finditer(p.s))]:
         window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
         cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
