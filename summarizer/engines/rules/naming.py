@@ -40,6 +40,12 @@ _POST_CUT = re.compile(
 )
 _AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
+# Compiled once: these run for every figure of a report.
+_SPACES = re.compile(r"\s+")
+_LIST_AND_END = re.compile(r"[和及与]$")
+_ETC = re.compile(r"等(?![奖级次])")
+_LIST_SPLITS = (re.compile(r"[、和与]"), re.compile(r"[、和及与]"))
+_FILLER_END = re.compile(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$")
 
 
 def _clip(name: str) -> str:
@@ -57,8 +63,8 @@ def _clip(name: str) -> str:
 
 def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     """The indicator's name from the clause text before (or else after) its figure."""
-    pre = _TIME_WORDS.sub("", re.sub(r"\s+", "", pre)).lstrip("“”\"'（(，,")
-    if pre.endswith("、") or (after_figure and re.search(r"[和及与]$", pre)):
+    pre = _TIME_WORDS.sub("", _SPACES.sub("", pre)).lstrip("“”\"'（(，,")
+    if pre.endswith("、") or (after_figure and _LIST_AND_END.search(pre)):
         # "6个镇级卡口和102个村级卡口", "新增2个4A级景区、1个国家级水利风景区": the text
         # before the list mark is the entry before, whether or not its figure was kept.
         pre = ""
@@ -72,9 +78,9 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     if verbs := list(_SUBJECT_VERB.finditer(pre)):  # "园镇实现地区生产总值", "公寓完成交付"
         v = verbs[-1]
         pre = pre[v.end() :] if len(pre) - v.end() >= 4 else pre[: v.start()] + pre[v.end() :]
-    pre = _NAME_HEAD.sub("", re.split(r"等(?![奖级次])", pre)[-1])
+    pre = _NAME_HEAD.sub("", _ETC.split(pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
-    post = _AGE.sub("", re.sub(r"\s+", "", post), count=1)  # "6.1万名35-64岁妇女…"
+    post = _AGE.sub("", _SPACES.sub("", post), count=1)  # "6.1万名35-64岁妇女…"
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
         # After "14座、" comes the next entry ("新建7座"), which names its own figure.
         noun = _POST_CUT.split(post)[0]
@@ -101,8 +107,8 @@ class _Prev:
 
 def _split_list(name: str, n: int) -> list[str] | None:
     """Split "安全感和满意度" into n names, one per figure of "分别达99.5%、98.4%"."""
-    for pattern in (r"[、和与]", r"[、和及与]"):
-        parts = [p for p in re.split(pattern, name) if p]
+    for pattern in _LIST_SPLITS:
+        parts = [p for p in pattern.split(name) if p]
         if len(parts) == n and all(len(p) >= 2 for p in parts):
             return parts
     return None
@@ -137,6 +143,6 @@ def _names(
 
 def _change_words(pre: str, bare: bool = False) -> str:
     """The change words before a figure ("同比增长"), bare of fillers ("增加近" -> "增加")."""
-    verb = _CHANGE_TAIL.search(re.sub(r"\s+", "", pre))
-    words = re.sub(r"^分别", "", verb.group()) if verb else ""
-    return re.sub(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$", "", words) if bare else words
+    verb = _CHANGE_TAIL.search(_SPACES.sub("", pre))
+    words = verb.group().removeprefix("分别") if verb else ""
+    return _FILLER_END.sub("", words) if bare else words

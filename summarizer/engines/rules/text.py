@@ -8,7 +8,8 @@ import re
 from ...chunking import split_sentences
 
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
-_CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n]|(?<![0-9])[,:]|[,:](?![0-9])")
+# Written to open with one character set, which the regex engine scans for in C.
+_CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n,:](?:(?<![0-9][,:])|(?![0-9]))")
 _SCOPE_CUT = re.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
 _LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
 
