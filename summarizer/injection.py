@@ -70,10 +70,10 @@ _BLOCKS = (
 
 
 @cache
-def _table() -> dict[int, str]:
+def _table() -> dict[int, str | int]:
     """One str.translate table: NFKC, then traditional -> simplified, then look-alikes."""
     t2s = _tra2sim()
-    out: dict[int, str] = {}
+    out: dict[int, str | int] = {}
     codes = [code for lo, hi in _BLOCKS for code in range(lo, hi)]
     for code in [*codes, *map(ord, t2s)]:
         c = chr(code)
@@ -89,8 +89,9 @@ def _table() -> dict[int, str]:
     # Characters that stay as they are, listed too: str.translate raises and swallows a
     # KeyError for every character its table lacks, which made the unchanged ones (nearly
     # all of a report) cost more than the changed.
+    # An int maps a character to itself (the key's own object: no string per entry).
     for code in [*range(0x80), *range(0x4E00, 0xA000)]:
-        out.setdefault(code, chr(code))
+        out.setdefault(code, code)
     return out
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from summarizer.clean import clean
 from summarizer.structure import Hints, outline, place_in
-from summarizer.structure.places import names_pattern
+from summarizer.structure.places import Gazetteer, Place, names_pattern
 from summarizer.tamper import screen
 
 SPEECH = (
@@ -80,3 +82,24 @@ def test_names_pattern_finds_what_the_longest_first_alternation_finds() -> None:
     for text in ("江苏省南京市和苏州市", "南昌县南昌南京京市", "州市苏州江苏南", "无地名", ""):
         assert [m.group() for m in trie.finditer(text)] == [m.group() for m in plain.finditer(text)]
     assert [m.group() for m in trie.finditer("江苏省南京市")] == ["江苏省", "南京市"]
+
+
+def test_gazetteer_round_trips_through_its_cache_text() -> None:
+    nanjing = Place("南京市", "南京", "city", "江苏省", "320100")
+    places = [
+        Place("江苏省", "江苏", "province", None, "320000"),
+        nanjing,
+        Place("恩施土家族苗族自治州", "恩施", "prefecture", "湖北省", "422800"),
+        Place("恩施市", "恩施", "county", "恩施土家族苗族自治州", "422801"),
+        Place("罗溪镇", "罗溪", "town", "某区", None),
+    ]
+    for g in (Gazetteer.of(places), Gazetteer.loads(Gazetteer.of(places).dumps())):
+        assert g.lookup("南京") == [nanjing] and g.lookup("南京市") == [nanjing]
+        assert [p.name for p in g.lookup("恩施")] == ["恩施土家族苗族自治州", "恩施市"]
+        assert g.lookup("恩施州")[0].level == "prefecture"
+        assert g.is_place("罗溪镇") and not g.is_place("罗溪") and not g.is_place("发展市")
+        assert not g.is_place("") and not g.is_place("南京\t")
+        assert g.names_where(lambda p: p.level == "county") == {"恩施市", "恩施"}
+        assert "江苏" in g.names() and "罗溪镇" in g.names()
+    with pytest.raises(ValueError):
+        Gazetteer.loads("南京市\t南京\tcity\t\t")  # an older cache's format: rebuilt
