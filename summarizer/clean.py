@@ -22,7 +22,6 @@ job of a later stage, which needs to see it.
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -30,11 +29,10 @@ from typing import NamedTuple
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
 from .lexicon import CLAUSE_END_RE
+from .offsets import OFFSET_TYPECODE, OffsetMap
 from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
 
-__all__ = ["OFFSET_TYPECODE", "CleanText", "clean"]
-
-OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in practice
+__all__ = ["OFFSET_TYPECODE", "CleanText", "OffsetMap", "clean"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ class CleanText:
 
     text: str
     source: str = field(repr=False)
-    # A C array, not a tuple: a 10 MB report has ten million offsets, 4 bytes each here
-    # instead of a pointer plus an int object each.
+    # Runs of consecutive offsets (summarizer/offsets.py), not one int per character: a
+    # 10 MB report has millions of characters but a few thousand runs.
     offsets: Sequence[int] = field(repr=False)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
@@ -77,11 +75,11 @@ class CleanText:
         if not cut:
             return self
         parts: list[str] = []
-        kept = array(OFFSET_TYPECODE)
+        kept = OffsetMap()
         pos = 0
         for a, b in [*cut, (len(text), len(text))]:
             parts.append(text[pos:a])
-            kept.extend(offsets[pos:a])
+            kept.extend(offsets, pos, a)
             pos = max(pos, b)
         return CleanText("".join(parts), self.source, kept)
 
@@ -338,7 +336,7 @@ def clean(text: str) -> CleanText:
     items = _drop_captions(items, _typical_width(items))
     typical = _typical_width(items)
     parts: list[str] = []
-    offsets = array(OFFSET_TYPECODE)
+    offsets = OffsetMap()
     prev: _Item | None = None
     ends = 0  # sentences ended in the paragraph so far
     glued = False  # the previous line was joined as a subscript ("PM" / "2.5")
@@ -356,14 +354,14 @@ def clean(text: str) -> CleanText:
                     and item.text[0].isalpha()
                 ):
                     parts.append(" ")
-                    offsets.append(prev.end)
+                    offsets.add(prev.end)
             else:
                 parts.append("\n")
-                offsets.append(prev.end)
+                offsets.add(prev.end)
                 ends = 0
         ends += len(_SENTENCE_END_RE.findall(item.text)) if typical is None else 0
         parts.append(item.text)
         for a, b in item.spans:
-            offsets.extend(range(a, b))
+            offsets.add_run(a, b)
         prev = item
     return CleanText("".join(parts), text, offsets)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .clean import CleanText
+from .clean import CleanText, OffsetMap
 from .fastscan import gated
 from .injection import find_injections
 from .models import ReportWarning
@@ -333,7 +333,8 @@ def _outside_body(cleaned: CleanText) -> list[Finding]:
         pos = end + 1
         if not line.strip() or len(line) > 300:
             continue
-        i = bisect.bisect_left(offsets, start)
+        i = offsets.bisect_left(start) if isinstance(offsets, OffsetMap) else (
+            bisect.bisect_left(offsets, start))  # fmt: skip
         if i < len(offsets) and offsets[i] < end:
             continue  # the line (or part of it) is body text, scanned as such
         if _CUE_RE.search(line) or _OFFICIAL_RE.search(line):
