@@ -139,9 +139,18 @@ _URL_HINTS = ("www.", "://", ".com", ".net", ".cc", ".vip", ".top", ".xyz", ".in
 # ---------------------------------------------------------------- detectors
 
 
-def _has_any(low: str, hints: Sequence[str]) -> bool:
-    """A cheap substring gate (on the lowered text) in front of a slow pattern."""
-    return any(h in low for h in hints)
+def _hint_re(hints: Sequence[str]) -> re.Pattern[str]:
+    """A cheap gate in front of a slow pattern: any hint, in any case (no lowered copy of a
+    10 MB text); gated, since an IGNORECASE alternation is otherwise tried at every position."""
+    return gated("|".join(map(re.escape, hints)), re.I)
+
+
+def _has_any(text: str, hints: re.Pattern[str]) -> bool:
+    return hints.search(text) is not None
+
+
+_GAMBLING_LATIN_GATE = _hint_re(_GAMBLING_LATIN_HINTS)
+_URL_GATE = _hint_re(_URL_HINTS)
 
 
 def _iter(
@@ -153,12 +162,12 @@ def _iter(
     return sorted(found, key=lambda m: m.start())
 
 
-def _gambling(text: str, low: str) -> Iterator[tuple[int, int]]:
+def _gambling(text: str) -> Iterator[tuple[int, int]]:
     """Gambling nouns not governed by an enforcement word, and hub-name brand runs."""
     lo, hi = 0, len(text)
     for m in _HUB_RE.finditer(text, lo, hi):
         yield m.span()
-    latin = _has_any(low, _GAMBLING_LATIN_HINTS)
+    latin = _has_any(text, _GAMBLING_LATIN_GATE)
     for m in _iter(text, lo, hi, _GAMBLING_ZH_RE, _GAMBLING_LATIN_RE if latin else None):
         a = m.start()
         clause = max(text.rfind(ch, max(lo, a - 16), a) for ch in "，。；,;\n")
@@ -251,8 +260,8 @@ def _injected_prefix(x: str, counts: _PlaceCounts, total: int) -> int:
     return 0
 
 
-def _urls(text: str, low: str) -> Iterator[tuple[int, int]]:
-    if not _has_any(low, _URL_HINTS):
+def _urls(text: str) -> Iterator[tuple[int, int]]:
+    if not _has_any(text, _URL_GATE):
         return
     for m in _URL_RE.finditer(text):
         if not _OFFICIAL_HOST_RE.search(m.group()):
@@ -287,11 +296,10 @@ def _spread(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
 
 def scan(text: str, body: bool = True) -> list[Finding]:
     """Every injected span of `text`, in order; `body=False` skips links and contacts."""
-    low = text.lower()  # for the substring gates only, never for offsets
-    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text, low)]
+    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text)]
     spam += [(a, b, "issuer") for a, b in _issuer(text)]
     if body:
-        spam += [(a, b, "url") for a, b in _urls(text, low)]
+        spam += [(a, b, "url") for a, b in _urls(text)]
         spam += [(a, b, "contact") for a, b in (m.span() for m in _CONTACT_RE.finditer(text))]
     out = [Finding("spam", cat, a, b, text[a:b]) for a, b, cat in _spread(text, spam)]
     injections = _merge((a, b, "injection") for a, b in find_injections(text))
@@ -327,11 +335,15 @@ def _outside_body(cleaned: CleanText) -> list[Finding]:
     """Spam in source lines that cleaning dropped (page header, navigation, footer)."""
     out: list[Finding] = []
     offsets, source = cleaned.offsets, cleaned.source
-    pos = 0
-    for line in source.split("\n"):
-        start, end = pos, pos + len(line)
+    pos, n = 0, len(source)
+    while pos <= n:  # line by line, without a list of every line of a 10 MB source
+        start, end = pos, source.find("\n", pos)
+        end = n if end < 0 else end
         pos = end + 1
-        if not line.strip() or len(line) > 300:
+        if end - start > 300:
+            continue
+        line = source[start:end]
+        if not line.strip():
             continue
         i = offsets.bisect_left(start) if isinstance(offsets, OffsetMap) else (
             bisect.bisect_left(offsets, start))  # fmt: skip

@@ -12,6 +12,7 @@ from .text import _area, _lead, _strip_span
 
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _DIGIT = re.compile(r"[0-9０-９]")
+_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
     for sec in parts or [replace(s, kind=SectionKind.REVIEW) for s in outline.sections
                          if s.kind is SectionKind.OTHER]:  # fmt: skip
         group: _Block | None = None  # a heading on a line of its own, gathering its paragraphs
-        for m in re.finditer(r"[^\n]+", text[sec.start : sec.end]):
-            a, b = _strip_span(text, sec.start + m.start(), sec.start + m.end())
+        for m in _LINE.finditer(text, sec.start, sec.end):  # no copy of the part's text
+            a, b = _strip_span(text, m.start(), m.end())
             i = bisect.bisect_left(starts, a)
             h = heads[i] if i < len(heads) and heads[i].start <= min(a + 8, b - 1) else None
             if b <= a:
