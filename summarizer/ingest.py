@@ -164,7 +164,7 @@ def _single(name: str, raw: bytes, text: str, encoding: str, fmt: str) -> Docume
     if fmt == "text" and is_html(text, name):
         fmt = "html"
         text, title_hint = html_to_text(text)
-        if not text.strip():
+        if not text or text.isspace():  # strip() would copy a 10 MB text
             raise InputError(f"{name}: the HTML page contains no body text")
     check_report(text, name)
     return Document(
@@ -247,14 +247,14 @@ def _rows(name: str, rows: list[Row], encoding: str, fmt: str) -> list[Document 
 
 def _load(name: str, raw: bytes) -> list[Document | InputError]:
     """Every report in `raw`: a Document, or the InputError that says why a row is unusable."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # strip() would copy a 10 MB text
         raise InputError(f"{name}: the file is empty")
     try:
         if raw.startswith(PDF_MAGIC):
             return [_single(name, raw, normalise_newlines(pdf_text(raw)), "pdf", "pdf")]
         if raw.startswith(ZIP_MAGIC):
             text = normalise_newlines(docx_text(raw))
-            if not text.strip():
+            if not text or text.isspace():  # strip() would copy a 10 MB text
                 raise InputError("the document has no text")
             return [_single(name, raw, text, "docx", "docx")]
         if raw.startswith(PARQUET_MAGIC):
@@ -263,7 +263,7 @@ def _load(name: str, raw: bytes) -> list[Document | InputError]:
     except InputError as exc:
         message = str(exc)
         raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
-    if not text.strip():
+    if not text or text.isspace():  # strip() would copy a 10 MB text
         raise InputError(f"{name}: the file is empty")
     form = None if is_html(text, name) else sniff(text, name)
     if form is None:
