@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from ..lexicon import CJK, CN_DIGITS, HEAD_TITLE_LEVEL, NATIONAL_ISSUER, PLACE_SUFFIX, YEAR
 from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
@@ -124,8 +124,20 @@ def _at_level(p: Place, level: str) -> bool:
 @cache
 def _names_by_level(level: str) -> re.Pattern[str] | None:
     """One pattern of every name (full and short) of the divisions at a level."""
-    names = {n for n in gazetteer().names_where(lambda p: _at_level(p, level)) if len(n) >= 2}
+    known = _level_names()
+    found = known[level] if level in known else gazetteer().names_where(
+        lambda p: _at_level(p, level))  # fmt: skip
+    names = {n for n in found if len(n) >= 2}
     return names_pattern(names) if names else None
+
+
+_LEVELS = ("city", "district", "county", "province", "prefecture", "county_city")
+
+
+@cache
+def _level_names() -> dict[str, set[str]]:
+    """The names of every level the issuer search counts, gathered in one pass."""
+    return gazetteer().names_by({lv: partial(_at_level, level=lv) for lv in _LEVELS})
 
 
 def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:

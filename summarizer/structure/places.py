@@ -18,7 +18,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -142,17 +142,23 @@ class Gazetteer:
 
     def names_where(self, test: Callable[[Place], bool]) -> set[str]:
         """Every name or short form that some division passing `test` is known by."""
-        rows: dict[int, Place] = {}  # divisions built once for this pass, then let go
-        out: set[str] = set()
+        return self.names_by({"": test})[""]
+
+    def names_by(self, tests: Mapping[str, Callable[[Place], bool]]) -> dict[str, set[str]]:
+        """names_where for several tests in one pass (each division is built once)."""
+        rows: dict[int, Place] = {}  # built for this pass only, then let go
+        out: dict[str, set[str]] = {k: set() for k in tests}
         for line in self._index.split("\n"):
             key, _, offsets = line.partition("\t")
-            for o in offsets.split(",") if offsets else ():
-                p = rows.get(int(o))
-                if p is None:
-                    p = rows[int(o)] = self._row(int(o))
-                if test(p):
-                    out.add(key)
-                    break
+            if not offsets:
+                continue
+            places = []
+            for o in map(int, offsets.split(",")):
+                p = rows.get(o)
+                places.append(p if p is not None else rows.setdefault(o, self._row(o)))
+            for k, test in tests.items():
+                if any(map(test, places)):
+                    out[k].add(key)
         return out
 
 
