@@ -396,6 +396,8 @@ def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
     Places are given as paragraphs of the cleaned report and as lines of the source file,
     which is where a reader can look them up.
     """
+    if not screened.findings and not screened.outside:
+        return []  # nothing found: no need to index every line break of the text
     base = screened.unmasked if screened.unmasked is not None else screened
     paragraph_breaks = [m.start() for m in re.finditer("\n", base.text)]
     line_breaks = [m.start() for m in re.finditer("\n", base.source)]
