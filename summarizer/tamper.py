@@ -145,10 +145,6 @@ def _hint_re(hints: Sequence[str]) -> re.Pattern[str]:
     return gated("|".join(map(re.escape, hints)), re.I)
 
 
-def _has_any(text: str, hints: re.Pattern[str]) -> bool:
-    return hints.search(text) is not None
-
-
 _GAMBLING_LATIN_GATE = _hint_re(_GAMBLING_LATIN_HINTS)
 _URL_GATE = _hint_re(_URL_HINTS)
 
@@ -167,7 +163,7 @@ def _gambling(text: str) -> Iterator[tuple[int, int]]:
     lo, hi = 0, len(text)
     for m in _HUB_RE.finditer(text, lo, hi):
         yield m.span()
-    latin = _has_any(text, _GAMBLING_LATIN_GATE)
+    latin = _GAMBLING_LATIN_GATE.search(text) is not None
     for m in _iter(text, lo, hi, _GAMBLING_ZH_RE, _GAMBLING_LATIN_RE if latin else None):
         a = m.start()
         clause = max(text.rfind(ch, max(lo, a - 16), a) for ch in "，。；,;\n")
@@ -261,7 +257,7 @@ def _injected_prefix(x: str, counts: _PlaceCounts, total: int) -> int:
 
 
 def _urls(text: str) -> Iterator[tuple[int, int]]:
-    if not _has_any(text, _URL_GATE):
+    if not _URL_GATE.search(text):
         return
     for m in _URL_RE.finditer(text):
         if not _OFFICIAL_HOST_RE.search(m.group()):
