@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, check_kind, kind_evidence
 from .numbers import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
 
+_Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
 _PARA_CUT = re.compile(r"\n")
@@ -117,8 +119,10 @@ class CheckText:
         section: SectionKind | None = None,
         years: tuple[int | None, int | None] = (None, None),
         confident: bool = False,
+        figures: FigureTable | None = None,
     ) -> None:
         self.text = text
+        self._figures = figures  # the report's figures and periods, parsed once (lazily)
         # The report's review and plan years, and whether its parts were read with confidence
         # (from the outline when there is one; a chunk is told by the engine).
         if outline is not None:
@@ -132,7 +136,7 @@ class CheckText:
         self.section = section  # a chunk lies inside one part; an outline says it per offset
         self.spam = SpanSet(spam_spans)
         self._cuts: tuple[list[int], list[int]] | None = None
-        self._periods: tuple[list[Period], list[int]] | None = None
+        self._pstarts: list[int] | None = None
         self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
 
     # --- where a quote is, and what surrounds it
@@ -152,10 +156,31 @@ class CheckText:
         """The years the part around an offset covers ("2019", "2016-2020"), when known."""
         return self.outline.section_at(offset).period if self.outline is not None else None
 
-    def kind_evidence(self, span: Span, metric: Metric) -> KindEvidence:
+    @property
+    def figures(self) -> FigureTable:
+        """The text's figures and periods, parsed once."""
+        if self._figures is None:
+            self._figures = FigureTable(self.text)
+        return self._figures
+
+    def quote_numbers(self, quote: str, span: Span | None) -> _Nums:
+        """find_numbers(quote): from the table when the quote is the text at `span`."""
+        if span is not None and self.text[span.start : span.end] == quote:
+            return self.figures.numbers(span.start, span.end)
+        return _numbers(quote)
+
+    def quote_periods(self, quote: str, span: Span | None) -> Sequence[Period]:
+        """find_periods(quote): from the table when the quote is the text at `span`."""
+        if span is not None and self.text[span.start : span.end] == quote:
+            return self.figures.periods_in(span.start, span.end)
+        return _periods(quote)
+
+    def kind_evidence(self, span: Span, metric: Metric, nums: _Nums | None = None) -> KindEvidence:
         """The witnesses for target vs result of a metric whose quote is at `span`."""
         a, b = self.sentence(span)
-        fig = span.start + _figure_at(metric.value, metric.unit, metric.quote)
+        if nums is None:
+            nums = self.quote_numbers(metric.quote, span)
+        fig = span.start + _figure_at(metric.value, metric.unit, nums, len(metric.quote))
         return kind_evidence(
             self.text[a:b], min(fig, span.end) - a, self.kind_at(span.start), self.confident,
             *self.years,
@@ -187,11 +212,10 @@ class CheckText:
 
     def periods(self, start: int, end: int) -> list[Period]:
         """The periods named inside text[start:end]."""
-        if self._periods is None:
-            ps = find_periods(self.text)
-            self._periods = (ps, [p.start for p in ps])
-        ps, starts = self._periods
-        i = bisect.bisect_left(starts, start)
+        ps = self.figures.periods
+        if self._pstarts is None:
+            self._pstarts = [p.start for p in ps]
+        i = bisect.bisect_left(self._pstarts, start)
         out = []
         while i < len(ps) and ps[i].start < end:
             if ps[i].end <= end:
@@ -204,7 +228,7 @@ class CheckText:
         """Where the text states this quantity (any scale, either end of a range)."""
         if self._values is None:
             self._values = {}
-            for n in find_numbers(self.text):
+            for n in self.figures.mentions:
                 if n.is_year:
                     continue
                 for v in {x for x in (n.value, n.high) if x is not None}:
@@ -238,9 +262,9 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
 
 
-def _quantities(quote: str, unit: str) -> list[NumberMention]:
+def _quantities(nums: _Nums, unit: str) -> list[NumberMention]:
     calendar = to_base(1, unit)[1] in _CALENDAR  # "连续3年" is a count of years, not a date
-    return [m for m in _numbers(quote) if calendar or not m.is_year]
+    return [m for m in nums if calendar or not m.is_year]
 
 
 def _segments(quote: str) -> list[int]:
@@ -304,11 +328,17 @@ def _named_elsewhere(
     return own
 
 
-def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | None:
-    """value_mismatch / unit_mismatch: the figure is not what its quote states."""
-    mentions = _quantities(quote, unit)
+def check_figure(
+    name: str, value: float, unit: str, quote: str, nums: _Nums | None = None
+) -> Finding | None:
+    """value_mismatch / unit_mismatch: the figure is not what its quote states.
+
+    `nums` is find_numbers(quote) when the caller has it from the report's table.
+    """
+    nums = _numbers(quote) if nums is None else nums
+    mentions = _quantities(nums, unit)
     matching = [m for m in mentions if _states(value, unit, m)]
-    own = _named_elsewhere(name, quote, _numbers(quote), matching) if matching else None
+    own = _named_elsewhere(name, quote, nums, matching) if matching else None
     if matching and own is None:
         return None
     pool = own or mentions
@@ -339,14 +369,15 @@ def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | No
     )
 
 
-def _figure_at(value: float | None, unit: str, quote: str) -> int:
-    """Where the metric's own figure starts in its quote (the end when it is not there)."""
+def _figure_at(value: float | None, unit: str, nums: _Nums, end: int) -> int:
+    """Where the metric's own figure starts in its quote (`end`, its length, when it is not
+    there); `nums` are the quote's figures."""
     if value is None:  # "no target is set" states no figure
-        return len(quote)
-    for m in _quantities(quote, unit):
+        return end
+    for m in _quantities(nums, unit):
         if _states(value, unit, m):
             return m.start
-    return len(quote)
+    return end
 
 
 # --- direction ----------------------------------------------------------------------------
@@ -354,19 +385,21 @@ def _figure_at(value: float | None, unit: str, quote: str) -> int:
 
 def check_direction(
     name: str, change: str | None, quote: str, value: float, unit: str,
-    sentence: str = "", after: str = "",
+    sentence: str = "", after: str = "", parsed: tuple[_Nums, _Nums, _Nums] | None = None,
 ) -> Finding | None:  # fmt: skip
     """direction_mismatch (增长 vs 下降), or value_mismatch for a change figure nobody wrote.
 
     The change's figures are looked up in the quote, then in the sentence around it (the
     quote may stop before "同比增长7%"). A change without a figure ("增长") is compared with
     the direction of the metric's own figure, else with the first change after it, in the
-    quote or in the rest of its sentence (`after`).
+    quote or in the rest of its sentence (`after`). `parsed`: the figures of quote, sentence
+    and after, when the caller has them from the report's table.
     """
     if not change:
         return None
-    pool = [m for m in _numbers(quote) if not m.is_year]
-    pool += [m for m in _numbers(sentence) if not m.is_year] if sentence else []
+    q_nums, s_nums, a_nums = parsed or (_numbers(quote), _numbers(sentence), _numbers(after))
+    pool = [m for m in q_nums if not m.is_year]
+    pool += [m for m in s_nums if not m.is_year] if sentence else []
     claimed = [c for c in _numbers(change) if not c.is_year]
     for c in claimed:
         said = [q for q in pool if _states(c.value, c.unit, q) or _states(-c.value, c.unit, q)]
@@ -383,13 +416,13 @@ def check_direction(
     d = direction_of(change) if not any(c.direction for c in claimed) else None
     if d is None:
         return None
-    in_quote = [m for m in _numbers(quote) if not m.is_year]
+    in_quote = [m for m in q_nums if not m.is_year]
     own = [m for m in in_quote if _states(value, unit, m)]
     end = own[0].end if own else 0
     near = (
         [m for m in own if m.direction is not None]
         or [m for m in in_quote if m.is_change and m.start >= end]
-        or [m for m in _numbers(after) if m.is_change]
+        or [m for m in a_nums if m.is_change]
     )[:1]
     if near and near[0].direction is not None and near[0].direction is not d:
         return _direction_finding(name, change, near[0].text, {near[0].direction})
@@ -462,8 +495,11 @@ def check_period(
     claim_years = _years(claim, claimed=True)
     if not scopes and not claim_years:
         return None
-    fig = _figure_at(value, unit, quote)
-    in_quote = _periods(quote)
+    if text is not None and span is not None:
+        fig = _figure_at(value, unit, text.quote_numbers(quote, span), len(quote))
+        in_quote = text.quote_periods(quote, span)
+    else:
+        fig, in_quote = _figure_at(value, unit, _numbers(quote), len(quote)), _periods(quote)
     before_fig = [p for p in in_quote if p.end <= fig]
     sent: list[Period] = []
     para: list[Period] = []
@@ -503,10 +539,12 @@ def _period_finding(name: str, period: str, written: str) -> Finding:
 
 
 def check_metric_kind(
-    metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None
-) -> Finding | None:
+    metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None,
+    nums: _Nums | None = None,
+) -> Finding | None:  # fmt: skip
     """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
-    evidence = text.kind_evidence(span, metric) if text is not None and span is not None else None
+    evidence = (text.kind_evidence(span, metric, nums)
+                if text is not None and span is not None else None)  # fmt: skip
     found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
     return Finding("kind_mismatch", found.detail, found.message) if found else None
 
@@ -528,17 +566,22 @@ def check_metric(
         if listed_as_target is None:
             return None
         return check_metric_kind(m, listed_as_target, text, span)
-    found = check_figure(m.name, m.value, m.unit, m.quote)
+    # The quote's figures (and its sentence's) come from the report's table when the quote is
+    # the text at `span`: each report is parsed once, not once per claim.
+    nums = text.quote_numbers(m.quote, span) if text is not None and span is not None else None
+    found = check_figure(m.name, m.value, m.unit, m.quote, nums)
     if found is None and m.change:
         sentence = after = ""
-        if text is not None and span is not None:
+        parsed = None
+        if text is not None and span is not None and nums is not None:
             a, b = text.sentence(span)
             sentence, after = text.text[a:b], text.text[span.end : b]
-        found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after)
+            parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
+        found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)
     if found is None and m.period:
         found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
     if found is None and listed_as_target is not None:
-        found = check_metric_kind(m, listed_as_target, text, span)
+        found = check_metric_kind(m, listed_as_target, text, span, nums)
     return found
 
 
