@@ -108,7 +108,7 @@ def assemble(
     report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
 ) -> Outcome:
     """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
-    src = Source(report.document.text, report.clean, outline=report.outline)
+    src = Source(report.document.text, report.clean, report.outline, figures=report.figures)
     merged = merge(output.results, src.clean.index)
     header = report.outline.header
     usage = Usage(
@@ -202,7 +202,8 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     """
     document = read_report(source_path)
     report = prepare(document, DEFAULT_CHUNK_CHARS)
-    validation = validate_all(summary, Source(document.text, report.clean, report.outline))
+    src = Source(document.text, report.clean, report.outline, figures=report.figures)
+    validation = validate_all(summary, src)
     return summary.model_copy(update={"validation": validation})
 
 

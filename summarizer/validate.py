@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from .checks import CheckText, Finding, SpanSet, fmt, part_label
 from .checks import check_metric as _check_metric
 from .clean import CleanText
+from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
@@ -48,13 +49,15 @@ class Source:
 
     `clean_text` may be the pipeline's CleanText, whose offset map lets a claim point at the
     source text; `outline` tells which part (review, plan) a quote sits in; `spam_spans` are
-    clean-text ranges flagged as injected or tampered text.
+    clean-text ranges flagged as injected or tampered text; `figures` is the clean text's
+    figure table when the caller has it (the engine's), so the report is parsed once.
     """
 
     text: str
     clean_text: str | CleanText | None = None
     outline: Outline | None = None
     spam_spans: Sequence[tuple[int, int]] = ()
+    figures: FigureTable | None = None
     clean: CheckText = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,7 +65,8 @@ class Source:
         body = ct.text if isinstance(ct, CleanText) else (ct if ct is not None else self.text)
         self._offsets = ct.offsets if isinstance(ct, CleanText) else None
         self._same = body == self.text
-        self.clean = CheckText(body, self.outline, self.spam_spans)
+        table = self.figures if self.figures is not None and self.figures.text == body else None
+        self.clean = CheckText(body, self.outline, self.spam_spans, figures=table)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
         self._lines: list[int] | None = None
         # Flagged text in source offsets, for a quote only the source text has: screening
