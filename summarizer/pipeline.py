@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,6 +109,8 @@ def assemble(
 ) -> Outcome:
     """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
     src = Source(report.document.text, report.clean, report.outline, figures=report.figures)
+    # Every quote is looked up several times (merge, spans, checks): find them all in one pass.
+    src.clean.index.prefetch(_quotes(output))
     merged = merge(output.results, src.clean.index)
     header = report.outline.header
     usage = Usage(
@@ -137,6 +139,20 @@ def assemble(
     validation = Validation(claims=claims, verified=ok, flagged=len(claims) - ok)
     summary = summary.model_copy(update={"overview": overview, "validation": validation})
     return finish(summary, src, strict, validated=True)
+
+
+def _quotes(output: EngineOutput) -> Iterator[str]:
+    """Every quote and evidence string of an engine's answers."""
+    for r in output.results:
+        s = r.summary
+        for a in s.achievements:
+            yield from a.evidence
+            yield from (m.quote for m in a.metrics)
+        for pr in s.problems:
+            yield from pr.evidence
+        for p in s.plans:
+            yield from p.evidence
+            yield from (m.quote for m in p.targets)
 
 
 def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = False) -> Outcome:

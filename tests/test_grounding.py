@@ -47,3 +47,22 @@ def test_index_agrees_with_normalize_on_mixed_text():
     for k, ch in enumerate(idx.text):
         src = text[idx.norm_to_source(k, k + 1).start]
         assert ch in normalize(src)
+
+
+def test_prefetched_quotes_are_found_where_a_search_finds_them():
+    import random
+
+    rng = random.Random(3)
+    source = "".join(
+        rng.choice(["增长", "7%", "，", "\n", " ", "增长7%", "全市", "７％"]) for _ in range(400)
+    )
+    plain, fetched = SourceIndex(source), SourceIndex(source)
+    quotes = [source[a : a + n] for a in range(0, len(source), 7) for n in (3, 6, 11)]
+    quotes += ["增长7%增长7%", "不在原文中的话", "增长 ７％，", "  "]
+    fetched.prefetch(quotes)
+    assert fetched._at  # the lookups below are served from the one-pass table
+    for q in quotes:
+        assert fetched.find_all(q) == plain.find_all(q), q
+        assert fetched.contains(q) == plain.contains(q), q
+        for start in (0, 5, 50, len(fetched.text)):
+            assert fetched.find(q, start) == plain.find(q, start), (q, start)
