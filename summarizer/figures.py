@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import TypeVar
 
-from .numbers import _QUOTED, NumberMention, find_numbers
+from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers
 from .periods import Period, find_periods, resolve_period, scan_periods
 
 __all__ = ["FigureTable"]
@@ -33,6 +33,8 @@ _FW_DIGITS = frozenset("０１２３４５６７８９")  # "２８，０４９"
 _BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character before a figure
 _ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
 _ROLE_AFTER = 16  # characters after a period that periods._role reads
+_KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
+_T = TypeVar("_T", NumberMention, Period)
 
 
 class FigureTable:
@@ -97,8 +99,10 @@ class FigureTable:
         key = (a, b)
         got = self._numbers.get(key)
         if got is None:
-            got = self._numbers_view(a, b)
-            self._numbers[key] = got
+            got = self._numbers[key] = self._numbers_view(a, b)
+            if len(KNOWN) >= _KNOWN_MAX:
+                KNOWN.clear()
+            KNOWN[self.text[a:b]] = got  # the same quote's string is parsed from the table
         return got
 
     def _numbers_view(self, a: int, b: int) -> tuple[NumberMention, ...]:
@@ -108,7 +112,7 @@ class FigureTable:
             return tuple(find_numbers(self.text[a:b]))
         if a == 0:
             return tuple(inside)
-        return tuple(replace(m, start=m.start - a, end=m.end - a) for m in inside)
+        return tuple(_moved(m, a) for m in inside)
 
     def _enumerator_at_cut(self, a: int, m: NumberMention) -> bool:
         """True when a figure opening text[a:b] may be read as an enumerator there alone.
@@ -159,4 +163,15 @@ class FigureTable:
 
 
 def _shift(p: Period, a: int) -> Period:
-    return replace(p, start=p.start - a, end=p.end - a) if a else p
+    return _moved(p, a) if a else p
+
+
+def _moved(x: _T, a: int) -> _T:
+    """A copy of a frozen record (NumberMention, Period) with its offsets moved back by a.
+
+    dataclasses.replace runs __init__ and field checks: ten times slower, in the loop that
+    serves every quote of a report.
+    """
+    moved = object.__new__(type(x))
+    moved.__dict__.update(x.__dict__, start=x.start - a, end=x.end - a)  # type: ignore[attr-defined]
+    return moved
