@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,12 +18,15 @@ from functools import lru_cache
 __all__ = ["SourceIndex", "Span", "normalize"]
 
 
-# Runs of characters that N leaves as they are: printable ASCII, CJK ideographs and the common
-# CJK punctuation. Copying such runs whole, instead of one character at a time, is what keeps
-# indexing a report cheap; everything else goes through NFKC one character at a time.
-# (tests/test_grounding.py checks that NFKC really is the identity on this class.)
+# Runs of characters that N maps one to one: printable ASCII, CJK ideographs and the common
+# CJK punctuation (NFKC leaves them as they are), and the full-width ASCII forms (U+FF01-FF5E:
+# "，", "（", "１", "％"; NFKC maps each to its ASCII twin, replaced first in one regex pass).
+# So a run is copied whole and its offsets map back by one subtraction; everything else goes
+# through NFKC one character at a time. (tests/test_grounding.py checks both classes.)
 SAFE_CHARS = "\x21-\x7e\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
-_SAFE_RUN = re.compile(f"[{SAFE_CHARS}]+")
+FULLWIDTH = "\uff01-\uff5e"
+_SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
+_FULLWIDTH = re.compile(f"[{FULLWIDTH}]")
 _MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one pass with others
 
 
@@ -32,6 +34,11 @@ _MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one p
 def _norm_char(ch: str) -> str:
     out = unicodedata.normalize("NFKC", ch)
     return "".join(c for c in out if not c.isspace())
+
+
+def _ascii(run: str) -> str:
+    """NFKC of a run of _SAFE_RUN: its full-width forms as ASCII, the rest as it is."""
+    return _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), run)
 
 
 def normalize(text: str) -> str:
@@ -44,7 +51,7 @@ def normalize(text: str) -> str:
     pos = 0
     for m in _SAFE_RUN.finditer(text):
         parts.extend(_norm_char(ch) for ch in text[pos : m.start()])
-        parts.append(m.group())
+        parts.append(_ascii(m.group()))
         pos = m.end()
     parts.extend(_norm_char(ch) for ch in text[pos:])
     return "".join(parts)
@@ -64,27 +71,36 @@ class SourceIndex:
     def __init__(self, source: str) -> None:
         self.source = source
         parts: list[str] = []
-        # 4 bytes per character instead of a list of int objects (~36): a 10 MB report's index
-        # would otherwise cost hundreds of MB.
-        origin = array("i")
+        # The map back to the source, one entry per run of normalised text rather than one per
+        # character (a 10 MB report's per-character map cost seconds and 40 MB): run r starts
+        # at normalised offset _nstart[r] and comes from source offset _sstart[r], one to one,
+        # or (_step 0) every character of it from that one source character (NFKC "㎡" -> "m2").
+        nstart: list[int] = []
+        sstart: list[int] = []
+        step: list[int] = []
+        size = 0
+
+        def add(at: int, norm: str, one_to_one: bool) -> None:
+            nonlocal size
+            nstart.append(size)
+            sstart.append(at)
+            step.append(int(one_to_one))
+            parts.append(norm)
+            size += len(norm)
 
         def slow(a: int, b: int) -> None:
             for i in range(a, b):
-                n = _norm_char(source[i])
-                if n:
-                    parts.append(n)
-                    origin.extend([i] * len(n))
+                if n := _norm_char(source[i]):
+                    add(i, n, len(n) == 1)
 
         pos = 0
         for m in _SAFE_RUN.finditer(source):
             slow(pos, m.start())
-            parts.append(m.group())
-            origin.extend(range(m.start(), m.end()))
+            add(m.start(), _ascii(m.group()), True)
             pos = m.end()
         slow(pos, len(source))
         self.text = "".join(parts)
-        # origin[k] is the source offset of normalised character k.
-        self._origin = origin
+        self._nstart, self._sstart, self._step = nstart, sstart, step
         self._norm: dict[str, str] = {}  # quote -> N(quote), for quotes looked up repeatedly
         # N(quote) -> every normalised offset it occurs at, for the quotes of `prefetch`
         self._at: dict[str, list[int]] = {}
@@ -159,13 +175,25 @@ class SourceIndex:
         q = self._normalized(quote)
         return bool(q) and self._first(q, 0) >= 0
 
+    def _origin(self, k: int) -> int:
+        """The source offset of normalised character k."""
+        r = bisect.bisect_right(self._nstart, k) - 1
+        return self._sstart[r] + (k - self._nstart[r]) * self._step[r]
+
     def norm_to_source(self, start: int, end: int) -> Span:
         """Map a normalised range back to the source range that produced it."""
         if start >= end:
-            pos = self._origin[start] if start < len(self._origin) else len(self.source)
+            pos = self._origin(start) if start < len(self.text) else len(self.source)
             return Span(pos, pos)
-        return Span(self._origin[start], self._origin[end - 1] + 1)
+        return Span(self._origin(start), self._origin(end - 1) + 1)
 
     def source_to_norm(self, offset: int) -> int:
         """The first normalised position at or after a source offset."""
-        return bisect.bisect_left(self._origin, offset)
+        r = bisect.bisect_left(self._sstart, offset) - 1  # the last run starting before it
+        if r < 0:
+            return 0
+        length = (self._nstart[r + 1] if r + 1 < len(self._nstart) else len(self.text)) - (
+            self._nstart[r]
+        )
+        inside = min(offset - self._sstart[r], length) if self._step[r] else length
+        return self._nstart[r] + inside

@@ -69,6 +69,9 @@ class Source:
         self.clean = CheckText(body, self.outline, self.spam_spans, figures=table)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
         self._lines: list[int] | None = None
+        # Where each quote is: merge, spans, annotation and checks all ask, several times.
+        self._place: dict[str, Place | None] = {}
+        self._places: dict[str, list[Place]] = {}
         # Flagged text in source offsets, for a quote only the source text has: screening
         # (tamper.ScreenedText) deletes injected spans from the clean text, so a quote of them
         # is found in the source text alone, and must not pass as the report's own words.
@@ -86,6 +89,11 @@ class Source:
 
     def place(self, quote: str) -> Place | None:
         """Where a quote is, or None when it is in neither text."""
+        if quote not in self._place:
+            self._place[quote] = self._find(quote)
+        return self._place[quote]
+
+    def _find(self, quote: str) -> Place | None:
         span = self.clean.find(quote)
         if span is not None:
             return Place(span, self.source_span(span))
@@ -98,8 +106,11 @@ class Source:
 
     def places(self, quote: str) -> Iterator[Place]:
         """Every occurrence of a quote in the clean text (a bounded number)."""
-        for span in self.clean.find_all(quote)[:_MAX_PLACES]:
-            yield Place(span, self.source_span(span))
+        found = self._places.get(quote)
+        if found is None:
+            spans = self.clean.find_all(quote)[:_MAX_PLACES]
+            found = self._places[quote] = [Place(s, self.source_span(s)) for s in spans]
+        yield from found
 
     def locate(self, quote: str) -> Span | None:
         """The quote's span in the source text (or cleaned text), or None."""

@@ -1,4 +1,4 @@
-from summarizer.grounding import SourceIndex, normalize
+from summarizer.grounding import SourceIndex, Span, normalize
 
 
 def test_normalize_drops_whitespace_and_folds_width():
@@ -66,3 +66,51 @@ def test_prefetched_quotes_are_found_where_a_search_finds_them():
         assert fetched.contains(q) == plain.contains(q), q
         for start in (0, 5, 50, len(fetched.text)):
             assert fetched.find(q, start) == plain.find(q, start), (q, start)
+
+
+def test_nfkc_maps_the_full_width_forms_to_ascii_one_for_one():
+    import unicodedata
+
+    for cp in range(0xFF01, 0xFF5F):
+        assert unicodedata.normalize("NFKC", chr(cp)) == chr(cp - 0xFEE0), hex(cp)
+
+
+def test_offsets_map_back_as_a_per_character_map_does():
+    import random
+    import unicodedata
+
+    rng = random.Random(5)
+    alphabet = [
+        "增长",
+        "7",
+        "％",
+        "，",
+        "\n",
+        " ",
+        "\u3000",
+        "㎡",
+        "ﬁ",
+        "①",
+        "Ⅲ",
+        "e\u0301",
+        "（",
+        "a",
+    ]
+    for _ in range(200):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        # The reference: NFKC of each character, whitespace dropped, each output character
+        # mapped to the source character it came from.
+        origin = [
+            i
+            for i, ch in enumerate(source)
+            for c in unicodedata.normalize("NFKC", ch)
+            if not c.isspace()
+        ]
+        idx = SourceIndex(source)
+        assert len(idx.text) == len(origin)
+        for k in range(len(origin)):
+            for e in range(k + 1, len(origin) + 1):
+                assert idx.norm_to_source(k, e) == Span(origin[k], origin[e - 1] + 1)
+        for offset in range(len(source) + 2):
+            assert idx.source_to_norm(offset) == sum(o < offset for o in origin)
+        assert idx.norm_to_source(len(origin), len(origin)) == Span(len(source), len(source))
