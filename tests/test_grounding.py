@@ -49,8 +49,12 @@ def test_index_agrees_with_normalize_on_mixed_text():
         assert ch in normalize(src)
 
 
-def test_prefetched_quotes_are_found_where_a_search_finds_them():
+def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch):
     import random
+
+    import summarizer.grounding as grounding
+
+    monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)  # as for a long report
 
     rng = random.Random(3)
     source = "".join(
