@@ -211,10 +211,11 @@ def states(value: float, unit: str, q: NumberMention) -> bool:
     bv, bu = to_base(value, unit)
     if bu != q.base_unit:
         return False
-    for v in (q.value, q.high):
-        if v is None:
+    # base_value is to_base(value, unit) of the mention, computed when it was parsed
+    high = None if q.high is None else to_base(q.high, q.unit)[0]
+    for qv in (q.base_value, high):
+        if qv is None:
             continue
-        qv = to_base(v, q.unit)[0]
         if close(bv, qv) or (q.is_change and close(abs(bv), abs(qv))):
             return True
     return False

@@ -173,5 +173,5 @@ def _moved(x: _T, a: int) -> _T:
     serves every quote of a report.
     """
     moved = object.__new__(type(x))
-    moved.__dict__.update(x.__dict__, start=x.start - a, end=x.end - a)  # type: ignore[attr-defined]
+    moved.__dict__.update(x.__dict__, start=x.start - a, end=x.end - a)
     return moved
