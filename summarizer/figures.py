@@ -124,7 +124,10 @@ class FigureTable:
         t = self.text
         if t[a : m.start].strip(_BLANK) or not a:
             return False
-        before = t[:a].rstrip(_BLANK)[-1:] or "\n"
+        k = a  # the character before the blanks that precede a (not a copy of the text up to a)
+        while k > 0 and t[k - 1] in _BLANK:
+            k -= 1
+        before = t[k - 1] if k else "\n"
         return (
             before not in "\n（(：:；;。"
             and not m.unit
