@@ -232,6 +232,8 @@ def _place_for(m: Metric, src: Source) -> Place | None:
         return first
     want = (SectionKind.PLAN, SectionKind.FIVE_YEAR) if m.kind == "target" else (
         SectionKind.REVIEW, SectionKind.PROBLEMS)  # fmt: skip
+    if not first.in_clean or (first.clean and outline.kind_at(first.clean.start) in want):
+        return first  # the first occurrence is in its part (or the clean text has none)
     for p in src.places(m.quote):
         if p.clean is not None and outline.kind_at(p.clean.start) in want:
             return p
