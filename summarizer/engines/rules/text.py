@@ -7,6 +7,7 @@ import re
 from array import array
 
 from ...chunking import split_sentences
+from ...figures import FigureTable
 from ...offsets import OFFSET_TYPECODE
 
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
@@ -19,8 +20,10 @@ _LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
 class _Text:
     """The clean text with its clause and sentence boundaries, for O(log n) look-ups."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, figures: FigureTable | None = None) -> None:
         self.text = text
+        # Its numbers and periods, parsed once; a clause's figures are read from this table.
+        self.figures = figures if figures is not None else FigureTable(text)
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
         self._cuts = tuple(
             array(OFFSET_TYPECODE, [m.start() for m in rx.finditer(text)])
