@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .models import Metric
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
-           "check_metric_kind", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
+           "check_metric_kind", "check_period", "fmt", "part_label"]  # fmt: skip
 
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
@@ -81,16 +81,6 @@ def _periods(text: str) -> tuple[Period, ...]:
     return tuple(find_periods(text))
 
 
-def section_kind(value: object) -> SectionKind | None:
-    """A SectionKind from an enum member or its string value; None for anything else."""
-    if isinstance(value, SectionKind):
-        return value
-    try:
-        return SectionKind(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
 class SpanSet:
     """Half-open spans (flagged text), for overlap queries in O(log n)."""
 
@@ -122,10 +112,7 @@ class CheckText:
         # The report's review and plan years, and whether its parts were read with confidence
         # (from the outline when there is one; a chunk is told by the engine).
         if outline is not None:
-            h = outline.header
-            years = (int(h.review_period[-4:]) if h.review_period else None,
-                     int(h.plan_period[:4]) if h.plan_period else None)  # fmt: skip
-            confident = outline.confident
+            years, confident = outline.header.years, outline.confident
         self.years, self.confident = years, confident
         self.index = SourceIndex(text)
         self.outline = outline
