@@ -33,12 +33,13 @@ from .numbers import (
     to_base,
 )
 from .structure import PART_LABELS_ZH, Outline, SectionKind
+from .units import value_text
 
 if TYPE_CHECKING:
     from .models import Metric
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
-           "check_metric_kind", "check_period", "fmt", "part_label"]  # fmt: skip
+           "check_metric_kind", "check_period", "part_label"]  # fmt: skip
 
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
@@ -63,11 +64,6 @@ class Finding:
     status: str
     detail: str
     message: str
-
-
-def fmt(v: float) -> str:
-    """A value as a report writes it: 69, not 69.0."""
-    return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else str(v)
 
 
 @lru_cache(maxsize=8192)
@@ -300,7 +296,7 @@ def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | No
         return None
     pool = own or mentions
     written = "、".join(m.text for m in pool) or "无"
-    claimed = f"{fmt(value)}{unit}"
+    claimed = f"{value_text(value)}{unit}"
     # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
     same = [m for m in pool if any(v is not None and _close(abs(v), abs(value))
                                    for v in (m.value, m.high))]  # fmt: skip

@@ -25,6 +25,7 @@ from .indicators import growth_in_change
 from .ingest import Document, read_documents
 from .lexicon import NATIONAL_ISSUER, PLACE_SUFFIX
 from .models import Metric, ReportSummary
+from .units import value_text
 
 __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
            "plan_year", "read_all", "review_year", "summarize_many", "write_table"]  # fmt: skip
@@ -186,7 +187,7 @@ def _cell(v: Any) -> Any:
     # 5, not 5.0, as the summary JSON writes it; None is an empty cell (NA in pandas and R).
     if v is None:
         return ""
-    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+    return value_text(v) if isinstance(v, float) else v
 
 
 def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

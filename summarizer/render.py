@@ -14,10 +14,10 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
-from .checks import fmt as _fmt
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
+from .units import value_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -150,7 +150,7 @@ def as_written(m: Metric, with_change: bool = False) -> str:
     """
     if m.value is None:  # no target set (schema 2): nothing to bound
         return stated_target(m)
-    figure = f"{_fmt(m.value)}{m.unit}"
+    figure = f"{value_text(m.value)}{m.unit}"
     text = stated_target(m) if with_change else figure
     for n in find_numbers(m.quote):
         if n.is_year or n.value != m.value or n.unit != m.unit:

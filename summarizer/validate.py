@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .checks import CheckText, Finding, SpanSet, fmt, part_label
+from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
 from .clean import CleanText
 from .grounding import SourceIndex, Span
@@ -29,6 +29,7 @@ from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
 from .structure import Outline
 from .tamper import ScreenedText
+from .units import value_text
 
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
@@ -141,7 +142,7 @@ def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) ->
 
 def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
     """Check one metric (or target) against its quote, the quote's context and its place."""
-    text = f"{metric.name}：{fmt(metric.value)}{metric.unit}"
+    text = f"{metric.name}：{value_text(metric.value)}{metric.unit}"
     base = {"where": where, "text": text, "value": metric.value, "unit": metric.unit}
     first = src.place(metric.quote)
     if first is None:
