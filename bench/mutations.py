@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.checks import fmt  # noqa: E402
+from summarizer.units import value_text as fmt  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
 from summarizer.engines import ChunkResult  # noqa: E402
 from summarizer.grounding import normalize  # noqa: E402
