@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, check_kind, kind_evidence
+from .lexicon import CJK_RE
 from .numbers import (
     Direction,
     NumberMention,
@@ -48,7 +49,6 @@ _PARA_CUT = re.compile(r"\n")
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
 BIND_NAMES = True
 _SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
 _FILLER = re.compile(
     "分别|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|稳定在|控制在|增至|降至|总计|共计|"
@@ -236,7 +236,7 @@ def _names_something(quote: str, a: int, b: int, mentions: Sequence[NumberMentio
     for m in mentions:
         if a <= m.start and m.end <= b:
             seg = seg.replace(m.text, " ")
-    return len(_CJK.findall(_FILLER.sub("", seg))) >= 2
+    return len(CJK_RE.findall(_FILLER.sub("", seg))) >= 2
 
 
 def _a_word(quote: str, k: int, end: int, here: Sequence[NumberMention]) -> bool:
@@ -245,7 +245,7 @@ def _a_word(quote: str, k: int, end: int, here: Sequence[NumberMention]) -> bool
     A name followed by a figure, punctuation or a verb of `_FILLER` stands alone; so does one
     right after its figure ("4家合作社获评…").
     """
-    if not _CJK.match(quote, end) or _FILLER.match(quote, end):
+    if not CJK_RE.match(quote, end) or _FILLER.match(quote, end):
         return True
     return any(m.end == k for m in here)
 

@@ -14,6 +14,8 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .lexicon import CJK
+
 __all__ = ["SourceIndex", "Span", "normalize"]
 
 
@@ -21,7 +23,7 @@ __all__ = ["SourceIndex", "Span", "normalize"]
 # CJK punctuation. Copying such runs whole, instead of one character at a time, is what keeps
 # indexing a report cheap; everything else goes through NFKC one character at a time.
 # (tests/test_grounding.py checks that NFKC really is the identity on this class.)
-SAFE_CHARS = "\x21-\x7e\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
+SAFE_CHARS = f"\x21-\x7e{CJK}\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
 _SAFE_RUN = re.compile(f"[{SAFE_CHARS}]+")
 
 

@@ -142,7 +142,7 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
 def is_indent(whitespace: str) -> bool:
     """Whitespace that stands for a lost paragraph start: a tab (report collections flatten
     line breaks into tabs), two full-width spaces or one among others, or at least two spaces
-    (not the one space a flattening put between lines). The same rule as the TSV reader's."""
+    (not the one space a flattening put between lines). The TSV corpus reader uses it too."""
     if "\t" in whitespace or whitespace.count("\u3000") >= 2:
         return True
     return len(whitespace) >= 2

@@ -23,7 +23,7 @@ from typing import Any
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
-from .lexicon import NATIONAL_ISSUER, PLACE_SUFFIX
+from .lexicon import CJK, NATIONAL_ISSUER, PLACE_SUFFIX
 from .models import Metric, ReportSummary
 from .units import value_text
 
@@ -72,7 +72,7 @@ def normalise_place(name: str) -> str:
 def _named_file(source: str) -> str | None:
     """The place a file is named after (南京.txt, 东营-2024.txt), when the gazetteer knows it."""
     stem = re.sub(r"[\s\d_\-—.（）()年]+", "", Path(source.split("#")[0]).stem.split(".")[0])
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem):
+    if not re.fullmatch(rf"[{CJK}]{{2,10}}", stem):
         return None
     standard = _standard(stem)
     return standard if standard != stem or _LEVEL_SUFFIX.search(stem) else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from . import models
 from .checks import CheckText, check_metric, check_metric_kind
@@ -103,13 +103,19 @@ def _check_quote(quote: str, ctx: ReaskContext, what: str) -> None:
         )
 
 
-def _check_kinds(metrics: list[models.Metric], info: ValidationInfo, as_targets: bool) -> None:
-    if (ctx := _context(info)) is None:
-        return
-    text = ctx.chunk
-    for m in metrics:
-        if (found := check_metric_kind(m, as_targets, text, text.find(m.quote))) is not None:
-            raise ValueError(found.message)
+def _kinds_checked(as_targets: bool) -> AfterValidator:
+    """A validator of a list of metrics: each kind fits the list (targets, or results)."""
+
+    def check(metrics: list[Metric], info: ValidationInfo) -> list[Metric]:
+        if (ctx := _context(info)) is not None:
+            text = ctx.chunk
+            for m in metrics:
+                found = check_metric_kind(m, as_targets, text, text.find(m.quote))
+                if found is not None:
+                    raise ValueError(found.message)
+        return metrics
+
+    return AfterValidator(check)
 
 
 def _evidence_grounded(v: list[str], info: ValidationInfo) -> list[str]:
@@ -138,15 +144,14 @@ class Metric(models.Metric):
         return self
 
 
-class Achievement(models.Achievement):
-    metrics: list[Metric] = Field(default_factory=list)  # type: ignore[assignment]
-    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
+# An achievement's metrics are results, a plan's are targets (the list decides the kind).
+Results = Annotated[list[Metric], _kinds_checked(as_targets=False)]
+Targets = Annotated[list[Metric], _kinds_checked(as_targets=True)]
 
-    @field_validator("metrics")
-    @classmethod
-    def _no_targets(cls, v: list[models.Metric], info: ValidationInfo) -> list[models.Metric]:
-        _check_kinds(v, info, as_targets=False)
-        return v
+
+class Achievement(models.Achievement):
+    metrics: Results = Field(default_factory=list)  # type: ignore[assignment]
+    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
 
 
 class Problem(models.Problem):
@@ -154,14 +159,8 @@ class Problem(models.Problem):
 
 
 class Plan(models.Plan):
-    targets: list[Metric] = Field(default_factory=list)  # type: ignore[assignment]
+    targets: Targets = Field(default_factory=list)  # type: ignore[assignment]
     evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("targets")
-    @classmethod
-    def _only_targets(cls, v: list[models.Metric], info: ValidationInfo) -> list[models.Metric]:
-        _check_kinds(v, info, as_targets=True)
-        return v
 
 
 class ChunkSummary(models.ChunkSummary):

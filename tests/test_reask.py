@@ -4,6 +4,7 @@ import json
 
 import pytest
 from pydantic import ValidationError
+from test_models import _answer, _metric
 
 from summarizer import models
 from summarizer.reask import ChunkSummary, ReaskContext
@@ -14,26 +15,6 @@ CHUNK = "1-10月，园镇实现地区生产总值 69 亿元，同比增长 7%；
 
 def _ctx(text=CHUNK, part=None, confident=False):
     return ReaskContext(text, part, None, None, confident)
-
-
-def _metric(**kw):
-    base = {
-        "name": "地区生产总值",
-        "value": 69,
-        "unit": "亿元",
-        "period": "1-10月",
-        "change": "同比增长7%",
-        "kind": "actual",
-        "quote": "实现地区生产总值69亿元",
-    }
-    base.update(kw)
-    return base
-
-
-def _answer(metric=None, evidence=None, where="achievements"):
-    item = {"area": "经济运行", "text": "地区生产总值69亿元", "evidence": evidence or []}
-    item["metrics" if where == "achievements" else "targets"] = [metric or _metric()]
-    return {where: [item]}
 
 
 def test_the_tool_sent_to_the_model_is_the_contracts():

@@ -15,12 +15,15 @@ import re
 from dataclasses import replace
 
 from ..lexicon import (
+    CN_YEAR,
     FUTURE_MARKERS_RE,
     PAST_MARKERS_RE,
     PROBLEM_CUE,
     PROBLEM_NOUNS,
+    SPAM_HINT_RE,
     YEAR,
 )
+from ..numerals import year_digits
 from .header import (
     Hints,
     find_title,
@@ -50,7 +53,7 @@ _REVIEW_CUE = re.compile(
 )
 # Sentences that open the plan part where no heading does.
 _PLAN_CUE = re.compile(
-    rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|[一二][九〇零一二三四五六七八]{{3}})年(?:是|，|,|的|我们"
+    rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|{CN_YEAR})年(?:是|，|,|的|我们"
     r"|全[市省区县州镇国])|(?:做好|对|关于)?今年(?:的)?(?:政府)?工作|今年(?:经济社会发展|国民经济"
     r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务)"
     r"|今年[^，。]{0,4}(?:要|将))"
@@ -62,8 +65,7 @@ _INLINE_PLAN = re.compile(
 _FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
-_CN_YEAR_AT = re.compile(r"([一二][九〇零一二三四五六七八]{3})年")  # 一九五八年
-_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR_AT = re.compile(rf"({CN_YEAR})年")  # 一九五八年
 _LIST_ITEM = re.compile(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
@@ -189,7 +191,7 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     if not m or not _PLAN_VERB.search(s[:120]):
         return False
     y = _YEAR_AT.search(s, 0, 12) or _CN_YEAR_AT.search(s, 0, 12)
-    year = int(y.group(1).translate(_CN_YEAR_DIGITS)) if y else None
+    year = (year_digits(y.group(1)) or int(y.group(1))) if y else None
     # "2023年，…" after the 2023 review opens no plan
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
@@ -260,7 +262,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     hs = headings(paras, zone)
     lines = title_lines(paras, zone)
     hint = tidy(title_hint or "")
-    title = hint if hint and not re.search(r"赌|博彩|澳门|http", hint) else find_title(lines)
+    title = hint if hint and not SPAM_HINT_RE.search(hint) else find_title(lines)
     if not title and "各位代表" in text[:5000]:
         title = "政府工作报告"  # a speech to the congress whose title was cut off
     ry, py, ysrc = read_years(text, zone, title, hints, paras)
