@@ -59,18 +59,33 @@ def _traceback(e: BaseException) -> None:
     click.echo(scrub("".join(traceback.format_exception(e))).rstrip("\n"), err=True)
 
 
+_DEBUG = "summarizer.debug"
+
+
+def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    # ctx.meta is shared by every context of one command line: the group's error handler
+    # below reads what the subcommand's --debug said.
+    ctx.meta[_DEBUG] = value
+    return value
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, is_eager=True, expose_value=False, callback=_remember_debug,
+    help="Show tracebacks.",
+)  # fmt: skip
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # one-line errors instead of tracebacks
         from .secrets import register, scrub
 
         # Scrub the key even before the settings are loaded (an error in the flags).
         register(os.environ.get("OPENAI_API_KEY"))
-        debug = "--debug" in sys.argv
         previous = _on_sigterm_interrupt()
         try:
             return super().invoke(ctx)
         except SummarizerError as e:
-            if debug:
+            if ctx.meta.get(_DEBUG):
                 _traceback(e)
             click.echo(f"summarizer: error: {scrub(str(e))}", err=True)
             ctx.exit(e.exit_code)
@@ -80,7 +95,7 @@ class _Group(click.Group):
             click.echo("summarizer: interrupted", err=True)
             ctx.exit(130)
         except Exception as e:
-            if debug:
+            if ctx.meta.get(_DEBUG):
                 _traceback(e)
             msg = scrub(f"{type(e).__name__}: {e}".splitlines()[0])
             click.echo(
@@ -195,7 +210,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="Worker processes for a batch with the offline engine (default: one per core).",
 )
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@debug_option
 def summarize(
     paths,
     output,
@@ -226,7 +241,6 @@ def summarize(
     place,
     year,
     jobs,
-    debug,
 ) -> None:
     """Summarise report files (PATH may be a file, a folder, or - for stdin)."""
     from .config import load_settings
@@ -281,7 +295,10 @@ def summarize(
 
         _say_engine(console, settings, engine)
         options = batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
-        sys.exit(run_via_batch_cli(inputs, settings, Path(out_dir), fmt, force, console, options))
+        code = run_via_batch_cli(
+            inputs, settings, Path(out_dir), fmt, force, console, options, detail
+        )
+        sys.exit(code)
     if out_dir:
         _say_engine(console, settings, engine)
         sys.exit(_run_batch(inputs, settings, Path(out_dir), (fmt, detail), force, console, jobs))
@@ -316,13 +333,12 @@ def _summarize_one(document, settings, output_as, output, console) -> int:
 
     from .batch import write_atomic
     from .pipeline import summarize_file
-    from .pricing import load_prices, with_cost
     from .render import render
 
     # A report's name is data: "[/x]" in a path is not rich markup.
     with console.status(f"summarising {escape(document.name)} …"):
         outcome = summarize_file(document, settings)
-    summary = with_cost(outcome.summary, load_prices(settings.prices_file))
+    summary = outcome.summary
     fmt, detail = output_as
     text = render(summary, fmt, document.text, detail)
     if output is not None:
@@ -402,8 +418,8 @@ def _run_batch(
     "or html (the summary's HTML brief beside the source, as re-checked).",
 )
 @click.option("--flagged-only", is_flag=True, help="List only the claims that failed a check.")
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
-def validate(summary_path: str, source: str, fmt: str, flagged_only: bool, debug: bool) -> None:
+@debug_option
+def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> None:
     """Check every claim of a summary JSON against its source report."""
     from pydantic import ValidationError
 
@@ -463,7 +479,7 @@ def _many_options(fn):
         click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
                      help="Response cache directory."),
         click.option("--no-cache", is_flag=True, help="Do not use the response cache."),
-        click.option("--debug", is_flag=True, help="Show tracebacks."),
+        debug_option,
     ]  # fmt: skip
     for option in reversed(options):
         fn = option(fn)
@@ -508,8 +524,8 @@ def _summaries(paths, engine, model, base_url, concurrency, replay_dir, cache_di
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write FILE.csv, .parquet or .xlsx (CSV to stdout without it).")  # fmt: skip
 @_many_options
-def panel(paths, output, engine, model, base_url, concurrency, replay_dir, cache_dir, no_cache,
-          debug) -> None:  # fmt: skip
+def panel(paths, output, engine, model, base_url, concurrency, replay_dir, cache_dir,
+          no_cache) -> None:  # fmt: skip
     """One row per figure of every report: a long table for pandas or R.
 
     PATH may be a report file, a folder, or a corpus file (CSV/TSV/JSONL, one report a row).
@@ -539,7 +555,7 @@ def panel(paths, output, engine, model, base_url, concurrency, replay_dir, cache
               "(FILE.png or FILE.svg; needs the plot extra).")  # fmt: skip
 @_many_options
 def track(paths, indicator_ids, fmt, output, plot, engine, model, base_url, concurrency,
-          replay_dir, cache_dir, no_cache, debug) -> None:  # fmt: skip
+          replay_dir, cache_dir, no_cache) -> None:  # fmt: skip
     """Each year's target against the outcome the next year's report gives.
 
     PATH may be a report file, a folder, or a corpus file (CSV/TSV/JSONL, one report a row).
