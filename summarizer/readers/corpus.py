@@ -93,8 +93,7 @@ _NOT_TITLE_RE = re.compile(r"[。！？；：:;!?—－]")
 
 def _flat_break(match: re.Match[str]) -> str:
     run = match.group()
-    # A tab or an indentation marks a lost paragraph break; a single space does not.
-    return "\n" if is_indent(run) else run
+    return "\n" if is_indent(run, spaces_count=False) else run
 
 
 def restore_breaks(flat: str) -> str:
