@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .config import Settings
@@ -47,6 +47,8 @@ BIG_INPUT = 1_000_000
 # Loop turns from starting a report's extraction to its requests being written to the socket
 # (engine task -> chunk tasks -> request tasks -> transport).
 NETWORK_TURNS = 4
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -245,11 +247,11 @@ class Manifest:
         except (OSError, ValueError):
             data = {}
         # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
-        self.entries: dict[str, dict[str, str]] = {
+        self.entries: dict[str, dict[str, str | None]] = {
             k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
         }
 
-    def _entry(self, source: str, output: Path) -> dict[str, str] | None:
+    def _entry(self, source: str, output: Path) -> dict[str, str | None] | None:
         e = self.entries.get(source)
         if isinstance(e, dict) and e.get("output") == output.name:
             return e
@@ -337,7 +339,7 @@ async def run_batch(
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
     loop = asyncio.get_running_loop()
 
-    async def cpu(size: int, fn, *args):
+    async def cpu(size: int, fn: Callable[..., T], *args: Any) -> T:
         # A few milliseconds of work (an ordinary report) is cheapest done right here: handing
         # it to a thread only makes it share the GIL with the loop in 5 ms slices. A big input
         # goes to the worker so the loop keeps sending and receiving meanwhile.
@@ -353,9 +355,9 @@ async def run_batch(
             current_meter.set(run.meter)
             try:
                 async with preparing:
-                    document = run.document or await cpu(
-                        _file_size(run.path), read_report, run.path
-                    )
+                    document = run.document
+                    if document is None:
+                        document = await cpu(_file_size(run.path), read_report, run.path)
                     run.document = None  # a row's text is held only until it is prepared
                     assert run.output is not None
                     source = source_key(run)

@@ -37,7 +37,7 @@ from .lexicon import (
     GROWTH_WORD_RE,
     RESULT_CUE_RE,
 )
-from .models import Achievement, Metric, Plan, ReportSummary
+from .models import Achievement, Metric, MetricKind, Plan, ReportSummary
 from .numbers import NumberMention, find_periods, numbers_in
 from .structure import SectionKind
 
@@ -203,12 +203,12 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
     return score
 
 
-def _found_metric(f: _Found, kind: str) -> Metric:
+def _found_metric(f: _Found, kind: MetricKind) -> Metric:
     # A level written before its growth is the figure its name binds to, as an engine gives it:
     # 国民生产总值 13853亿元 with the change 增长11.2%, whose growth row the panel derives.
     shown = f.level if f.level is not None and f.change else f.mention
     m = Metric(name=f.name, value=shown.value, unit=shown.unit, change=f.change, kind=kind,
-               quote=f.quote, period=f.period)  # type: ignore[arg-type]  # fmt: skip
+               quote=f.quote, period=f.period)  # fmt: skip
     return _annotated(m, kind == "target")
 
 
@@ -242,7 +242,7 @@ def _has(metrics: list[Metric], indicator: str) -> bool:
 def _best(text: CheckText, goal: bool, year: int | None) -> Metric | None:
     """The best-scored growth of the first headline the report states (GDP, else 工农业总产值)
     that passes the checks validation will make of it where it stands."""
-    kind = "target" if goal else "actual"
+    kind: MetricKind = "target" if goal else "actual"
     for family in HEADLINES:
         found = sorted(_candidates(text, goal, year, family), key=lambda f: (-f.score, f.start))
         for f in found:

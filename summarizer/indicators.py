@@ -83,7 +83,7 @@ def _registry() -> _Registry:
             k: raw.get(k)
             for k in ("id", "zh", "measure", "unit", "direction", "growth", "level", "proxy_for")
         }
-        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)  # type: ignore[arg-type]
+        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)
     synonyms = sorted(
         ((n, i.id) for i in by_id.values() for n in i.names), key=lambda s: -len(s[0])
     )

@@ -142,7 +142,7 @@ def _statuses(summary: ReportSummary) -> dict[str, str]:
 
 def _row(s: Summarized, m: Metric, where: str, status: str | None, **over: Any) -> dict[str, Any]:
     meta = s.summary.meta
-    span = m.span or [None, None]
+    span: list[int | None] = list(m.span) if m.span else [None, None]
     row = {
         "place": place_of(s), "level": meta.level, "report_year": report_year(s),
         "period": m.period, "period_source": m.period_source,  # the latter not a column
@@ -253,7 +253,7 @@ async def _run(docs: list[Document], settings: Any, notify: Notify) -> list[Summ
     from .batch import ReportRun
     from .engines import make_engine
     from .pipeline import prepare, summarize_report
-    from .transport import current_meter
+    from .usage import current_meter
 
     engine = make_engine(settings)
     limit = asyncio.Semaphore(max(2, settings.concurrency * 2))

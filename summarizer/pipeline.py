@@ -301,7 +301,7 @@ def validate_all(summary: ReportSummary, src: Source) -> Validation:
             c = c.model_copy(update={"where": f"plans[{i}].targets[{kept[i][k]}]"})
         claims.append(c)
     for i, j in sorted(none_at):
-        m = summary.plans[i].targets[j]
-        claims.append(check_quote(m.quote, f"plans[{i}].targets[{j}]", src))
+        unset = summary.plans[i].targets[j]
+        claims.append(check_quote(unset.quote, f"plans[{i}].targets[{j}]", src))
     ok = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=ok, flagged=len(claims) - ok)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
@@ -161,7 +161,8 @@ def as_written(m: Metric, with_change: bool = False) -> str:
         if q in _AFTER:
             # After the figure itself, not after a longer number ending the same (5.6% for 6%).
             pattern = rf"(?<![\d.])({re.escape(figure)})"
-            return re.sub(pattern, lambda f, q=q: f.group(1) + q, text, count=1)
+            at = re.search(pattern, text)
+            return text[: at.end(1)] + q + text[at.end(1) :] if at else text
         return q + text
     return text
 
@@ -267,7 +268,9 @@ def _shown_of(shown: int, total: int, what: str) -> str:
     return f"：{shown}/{total} {what}" if total > shown else ""
 
 
-def _page(summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: list[Row]) -> dict:
+def _page(
+    summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: list[Row]
+) -> dict[str, Any]:
     flagged = _flagged(summary)
     # Plans one line per area, in order; an area the report gives several plans shows once.
     plans: dict[str, dict[str, str]] = {}
@@ -312,7 +315,7 @@ def _page(summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: 
     }
 
 
-def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict:
+def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict[str, Any]:
     areas: dict[str, list[dict[str, str]]] = {}
     for i, a in enumerate(summary.achievements):
         texts = [

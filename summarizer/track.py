@@ -88,7 +88,7 @@ def _pick(cells: list[_Cell]) -> _Cell:
 
 
 def _targets_outcomes(reports: Sequence[Summarized], wanted: set[str] | None
-                      ) -> tuple[dict, dict]:  # fmt: skip
+                      ) -> tuple[dict[Any, Any], dict[Any, Any]]:  # fmt: skip
     """Target and outcome cells per (place, indicator, year); an older headline (工农业总产值)
     fills in for the indicator it stands for where a report states none of that."""
     cells: dict[str, dict[tuple[str, str, int], list[_Cell]]] = {
