@@ -3,6 +3,7 @@
 A unit as written may carry scale characters (万元, 亿千瓦时) and a "per" part (元/吨); its base
 unit drops the scale and takes the canonical name (千克 -> 公斤, 公尺 -> 米, 千瓦小时 -> 千瓦时).
 Percent and percentage points are different base units and never compare.
+`value_text` prints a value as the report writes it: every module that prints a figure uses it.
 """
 
 from __future__ import annotations
