@@ -30,7 +30,7 @@ from .config import Settings
 from .engines import ChunkResult, EngineOutput
 from .errors import SummarizerError
 from .ingest import read_report
-from .pricing import cost, load_prices
+from .pricing import load_prices
 from .usage import UsageMeter, current_meter
 
 if TYPE_CHECKING:  # batch_api imports openai: only when a batch run starts
@@ -236,7 +236,7 @@ class BatchRun:
                     self.planned[cid] = (ref, model, prompt_chars(p.body), size)
                 continue
             line = self.state.lines.get(cid)
-            if line is not None and self._on_its_way(line):
+            if line is not None and self.state.on_its_way(line):
                 if ref not in line.chunks:
                     line.chunks.append(ref)
                 self.waiting.setdefault(cid, set()).add(i)
@@ -248,17 +248,6 @@ class BatchRun:
             line.state, line.batch, line.attempts = "queued", "", line.attempts + 1
             self.state.lines[cid] = line
             self.waiting.setdefault(cid, set()).add(i)
-
-    def _on_its_way(self, line: Line) -> bool:
-        """Whether a line is in a file still to submit or in a batch still running."""
-        if line.state == "queued":
-            f = self.state.files.get(line.file)
-            # None: in this round's spool, not yet closed
-            return f is None or not (f.batch or f.refused)
-        if line.state == "submitted":
-            rec = self.state.batches.get(line.batch)
-            return rec is not None and not rec.collected
-        return False
 
     # --- the provider -----------------------------------------------------------------------
 
@@ -278,7 +267,8 @@ class BatchRun:
             try:
                 batch = batch or await self.client.submit(f.file_id)
             except BatchRefused as e:
-                self._refused(name, str(e))
+                self.state.refuse(name, str(e))
+                self.say(f"{name} refused: {e}")
                 continue
             f.batch = batch.id
             self.state.batches[batch.id] = BatchRecord(name, batch.status, total=f.lines)
@@ -288,15 +278,6 @@ class BatchRun:
             self.state.save()
             self._idle_rounds = 0
             self.say(f"submitted {name} as batch {batch.id}: {f.lines:,} requests, {f.model}")
-
-    def _refused(self, name: str, why: str) -> None:
-        """The endpoint will not run this file: its lines are tried again, up to the limit."""
-        self.state.files[name].refused = why
-        for line in self.state.lines.values():
-            if line.file == name and line.state == "queued":
-                line.state, line.error = "error", why
-        self.state.save()
-        self.say(f"{name} refused: {why}")
 
     async def _wait(self) -> set[int]:
         """Poll until some batch ends; the reports its answers concern (none when detached)."""
@@ -378,20 +359,13 @@ class BatchRun:
                 if self.cache is not None:
                     self.cache.save(line.key, record)
                 line.state, line.error = "done", ""
-                self._count(line, o.completion.get("usage") or {})
+                self.state.count(line, o.completion.get("usage") or {}, self.prices)
         for cid, line in self.state.lines.items():
             if line.batch == bid and line.state == "submitted":
                 line.state = "unfinished"
                 line.error = f"batch {batch.status}" + (f" ({why})" if why else "")
                 changed.add(cid)
         return changed
-
-    def _count(self, line: Line, usage: dict[str, Any]) -> None:
-        t = self.state.totals
-        pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-        t.prompt_tokens += pt
-        t.completion_tokens += ct
-        t.cost = round(t.cost + cost(line.model, pt, ct, self.prices), 6)
 
     # --- what the user sees -----------------------------------------------------------------
 
