@@ -311,6 +311,7 @@ _REVIEW = "一年来，全市经济平稳运行，地区生产总值比上年增
         # ...unless they name the plan year
         ("以提高经济效益为中心，全面完成１９９１年计划", 1990, 1991, PLN),
         ("2024年工作安排", 2023, 2024, PLN),
+        ("2024年主要工作安排2024年是新中国成立75周年", 2023, 2024, PLN),  # run into its text
         ("国民经济的成就和今后的建设任务", 1964, 1965, REV),
         # the five-year plan under way, in a report on that plan
         ("第一个五年计划概要", 1955, 1956, FIVE),
