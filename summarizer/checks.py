@@ -37,7 +37,7 @@ from .structure import PART_LABELS_ZH, Outline, SectionKind
 from .units import value_text
 
 if TYPE_CHECKING:
-    from .models import Metric
+    from .models import ClaimStatus, Metric
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "part_label"]  # fmt: skip
@@ -61,7 +61,7 @@ _FILLER = re.compile(
 class Finding:
     """Why a claim failed: its status, a detail for the report, a message for the model."""
 
-    status: str
+    status: ClaimStatus
     detail: str
     message: str
 
