@@ -102,6 +102,11 @@ GOAL_STATEMENT_RE = re.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
 )
 
+# --- figures ------------------------------------------------------------------------------
+# Qualifiers written after a figure (7.5%以上, 100家左右); those before it (力争, 不低于, 近)
+# are read by numbers and bounds.
+AFTER_FIGURE = "以上|以下|以内|左右|之多"
+
 # --- change words -------------------------------------------------------------------------
 # A word that makes a percentage a rate of change (a growth), for the headline figures.
 GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
@@ -153,7 +158,10 @@ SPAM_HINT_RE = re.compile(
 
 # --- levels and places --------------------------------------------------------------------
 
-LEVELS = ("national", "province", "prefecture", "city", "district", "county", "town")
+# The levels, as a brief names them.
+LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地州级", "city": "市级",
+            "district": "区级", "county": "县级", "town": "乡镇级"}  # fmt: skip
+LEVELS = tuple(LEVEL_ZH)
 # The title of the head of government at each level, as in "北京市市长 殷勇", "代区长".
 HEAD_TITLE_LEVEL = {"镇长": "town", "乡长": "town", "区长": "district", "县长": "county",
                     "市长": "city", "州长": "prefecture", "盟长": "prefecture",

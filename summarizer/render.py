@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from .lexicon import AFTER_FIGURE, LEVEL_ZH
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
@@ -24,15 +25,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("md", "json", "html")
 DETAILS = ("page", "full")
-LEVELS = {
-    "national": "国家",
-    "province": "省级",
-    "prefecture": "地州级",
-    "city": "市级",
-    "county": "县级",
-    "district": "区级",
-    "town": "乡镇级",
-}
 STATUS_ZH = {
     "quote_not_found": "引文不在原文中",
     "number_not_found": "原文无此数",
@@ -61,7 +53,7 @@ PAGE_LINE_CHARS = 60  # a plan line is cut at a clause break past this many char
 PAGE_PROBLEM_CHARS = 90
 # Qualifiers written after a figure (7.5%以上); those before it (力争, 不低于) are prefixed. 达到
 # and the like state a level, not a bound, and 余/多 sit inside the figure.
-_AFTER = ("以上", "以下", "以内", "左右", "之多")
+_AFTER = tuple(AFTER_FIGURE.split("|"))
 _NOT_BOUNDS = ("达", "达到", "高达", "余", "多")
 Row = tuple[Metric, "Claim | None", str]  # a metric, its claim and its area
 
@@ -210,7 +202,7 @@ def byline_and_footer(summary: ReportSummary) -> tuple[str, str]:
     meta = summary.meta
     parts = [
         meta.issuer,
-        LEVELS.get(meta.level, ""),
+        LEVEL_ZH.get(meta.level, ""),
         f"回顾期：{meta.review_period}" if meta.review_period else "",
         f"计划期：{meta.plan_period}" if meta.plan_period else "",
         f"五年规划：{meta.five_year_period}" if meta.five_year_period else "",
