@@ -316,7 +316,7 @@ async def run_batch(
     runs = [p for p in paths if isinstance(p, ReportRun)]
     if len(runs) < len(paths):
         runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
-    from .cli import REPORT_SUFFIXES
+    from .cli_shared import REPORT_SUFFIXES
 
     # Before any paid work: no output may replace an input or be read back as a report.
     check_out_dir(
