@@ -31,8 +31,8 @@ from .checktext import (
 )
 from .grounding import Span
 from .kinds import check_kind
-from .numbers import Direction, NumberMention, Period, direction_of
 from .lexicon import CJK_RE
+from .numbers import Direction, NumberMention, Period, direction_of
 from .structure import PART_LABELS_ZH, SectionKind
 from .units import value_text
 
