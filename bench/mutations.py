@@ -35,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.checks import fmt  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
 from summarizer.engines import ChunkResult  # noqa: E402
 from summarizer.grounding import normalize  # noqa: E402
@@ -51,6 +50,7 @@ from summarizer.models import (  # noqa: E402
 )
 from summarizer.numbers import direction_of, find_numbers, find_periods  # noqa: E402
 from summarizer.pipeline import prepare, summarize_file  # noqa: E402
+from summarizer.units import value_text as fmt  # noqa: E402
 from summarizer.validate import (  # noqa: E402
     Source,
     check_metric,

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .config import Settings
@@ -31,9 +32,13 @@ from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
 from .models import ReportSummary
 from .outputs import check_out_dir, safe_output
-from .pricing import load_prices, with_cost
+from .pricing import Prices, load_prices
 from .prompting import prompt_hash
 from .usage import UsageMeter, current_meter
+
+if TYPE_CHECKING:
+    from .engines import EngineOutput, PreparedReport
+    from .pipeline import Outcome
 
 MANIFEST = ".summarizer-manifest.json"
 # About ten ordinary work reports, in characters of text or bytes of a file: above this,
@@ -42,6 +47,8 @@ BIG_INPUT = 1_000_000
 # Loop turns from starting a report's extraction to its requests being written to the socket
 # (engine task -> chunk tasks -> request tasks -> transport).
 NETWORK_TURNS = 4
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -72,9 +79,42 @@ class ReportRun:
         self.status = "done"
 
     @property
+    def chunks_done(self) -> int:
+        """Chunks answered so far: counted as they come (live), all once the report is written
+        (whatever engine wrote it: the offline one counts nothing as it goes)."""
+        return self.chunks if self.status == "done" else min(self.meter.chunks_done, self.chunks)
+
+    @property
     def name(self) -> str:
         """The report as messages show it (a legacy-encoded file name made printable)."""
         return printable(self.path)
+
+
+@dataclass(frozen=True)
+class ReportWriter:
+    """How a batch writes each report an engine has answered: merged, validated and priced
+    (pipeline.assemble), rendered, written atomically and recorded. One copy for the thread,
+    worker-process and Batch API paths."""
+
+    strict: bool
+    fmt: str
+    detail: str
+    prices: Prices
+    manifest: Manifest | None = None  # None in a worker process: the parent records outputs
+    fingerprint: str = ""
+
+    def write(
+        self, report: PreparedReport, engine: Engine, output: EngineOutput, path: Path, source: str
+    ) -> Outcome:
+        """Write one report's output file; its outcome (summary, flagged before --strict)."""
+        from .pipeline import assemble
+        from .render import render
+
+        outcome = assemble(report, engine, output, self.strict, self.prices)
+        write_atomic(path, render(outcome.summary, self.fmt, report.document.text, self.detail))
+        if self.manifest is not None:
+            self.manifest.mark(source, path, report.document.sha256, self.fingerprint)
+        return outcome
 
 
 def fingerprint(settings: Settings, fmt: str, detail: str = "page") -> str:
@@ -207,11 +247,11 @@ class Manifest:
         except (OSError, ValueError):
             data = {}
         # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
-        self.entries: dict[str, dict[str, str]] = {
+        self.entries: dict[str, dict[str, str | None]] = {
             k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
         }
 
-    def _entry(self, source: str, output: Path) -> dict[str, str] | None:
+    def _entry(self, source: str, output: Path) -> dict[str, str | None] | None:
         e = self.entries.get(source)
         if isinstance(e, dict) and e.get("output") == output.name:
             return e
@@ -270,15 +310,13 @@ async def run_batch(
 
     `paths` are input files (planned here) or the runs `plan_runs` made of them.
     """
-    from .pipeline import assemble, prepare
-    from .render import render
+    from .pipeline import prepare
 
     fp = fingerprint(settings, fmt, detail)
-    prices = load_prices(settings.prices_file)
     runs = [p for p in paths if isinstance(p, ReportRun)]
     if len(runs) < len(paths):
         runs = plan_runs([p for p in paths if isinstance(p, str)], out_dir, fmt)
-    from .cli import REPORT_SUFFIXES
+    from .cli_shared import REPORT_SUFFIXES
 
     # Before any paid work: no output may replace an input or be read back as a report.
     check_out_dir(
@@ -287,6 +325,9 @@ async def run_batch(
     )  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir)
+    writer = ReportWriter(
+        settings.strict, fmt, detail, load_prices(settings.prices_file), manifest, fp
+    )
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)
@@ -298,7 +339,7 @@ async def run_batch(
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
     loop = asyncio.get_running_loop()
 
-    async def cpu(size: int, fn, *args):
+    async def cpu(size: int, fn: Callable[..., T], *args: Any) -> T:
         # A few milliseconds of work (an ordinary report) is cheapest done right here: handing
         # it to a thread only makes it share the GIL with the loop in 5 ms slices. A big input
         # goes to the worker so the loop keeps sending and receiving meanwhile.
@@ -314,9 +355,9 @@ async def run_batch(
             current_meter.set(run.meter)
             try:
                 async with preparing:
-                    document = run.document or await cpu(
-                        _file_size(run.path), read_report, run.path
-                    )
+                    document = run.document
+                    if document is None:
+                        document = await cpu(_file_size(run.path), read_report, run.path)
                     run.document = None  # a row's text is held only until it is prepared
                     assert run.output is not None
                     source = source_key(run)
@@ -339,17 +380,9 @@ async def run_batch(
                         await asyncio.sleep(0)
                 output = await summarizing
 
-                def finish():
-                    # Merging, validating, rendering and writing: CPU work, run like prepare.
-                    outcome = assemble(report, engine, output, settings.strict)
-                    summary = with_cost(outcome.summary, prices)
-                    text = render(summary, fmt, document.text, detail)
-                    write_atomic(run.output, text)
-                    manifest.mark(source, run.output, document.sha256, fp)
-                    return outcome, summary
-
-                outcome, summary = await cpu(size, finish)
-                run.done(summary, outcome.flagged_before_strict)
+                # Merging, validating, rendering and writing: CPU work, run like prepare.
+                outcome = await cpu(size, writer.write, report, engine, output, run.output, source)
+                run.done(outcome.summary, outcome.flagged_before_strict)
             except SummarizerError as e:
                 run.status, run.reason = "failed", str(e)
             except Exception as e:  # one report must never stop the batch
@@ -372,7 +405,7 @@ def totals(runs: Sequence[ReportRun]) -> dict[str, float]:
         "done": sum(r.status in ("done", "skipped", "failed") for r in runs),
         "failed": sum(r.status == "failed" for r in runs),
         "chunks": sum(r.chunks for r in runs),
-        "chunks_done": sum(r.meter.chunks_done for r in runs),
+        "chunks_done": sum(r.chunks_done for r in runs),
         "calls": sum(r.meter.calls for r in runs),
         "tokens": sum(r.meter.prompt_tokens + r.meter.completion_tokens for r in runs),
         "cost": round(sum(r.cost for r in runs), 6),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import Manifest, ReportRun, fingerprint, plan_runs, source_key, write_atomic
+from .batch import Manifest, ReportRun, ReportWriter, fingerprint, plan_runs, source_key
 from .batch_answers import AnswerPending, AnswerTransport
 from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
 from .cassette import CassetteStore, exchange_record
@@ -30,7 +30,7 @@ from .config import Settings
 from .engines import ChunkResult, EngineOutput
 from .errors import SummarizerError
 from .ingest import read_report
-from .pricing import cost, load_prices, with_cost
+from .pricing import load_prices
 from .usage import UsageMeter, current_meter
 
 if TYPE_CHECKING:  # batch_api imports openai: only when a batch run starts
@@ -69,6 +69,7 @@ class BatchRun:
         out: Say = print,
         on_change: Callable[[ReportRun], None] | None = None,
         client: BatchClient | None = None,
+        detail: str = "page",
     ) -> None:
         from .engines.batch_api import BatchClient
         from .engines.llm import LLMEngine, recording_stamp
@@ -85,7 +86,11 @@ class BatchRun:
         self.stamp = recording_stamp()
         self.prices = load_prices(settings.prices_file, batch=True)
         self.manifest = Manifest(out_dir)
-        self.fp = fingerprint(settings, fmt)
+        self.fp = fingerprint(settings, fmt, detail)
+        # Written as the live batch writes (any format and detail), at the batch price.
+        self.writer = ReportWriter(
+            settings.strict, fmt, detail, self.prices, self.manifest, self.fp
+        )
         # One run per report file and per corpus row; a row keeps its Document across rounds
         # (a file is read again each round it is driven).
         runs = [p for p in paths if isinstance(p, ReportRun)]
@@ -151,8 +156,7 @@ class BatchRun:
     async def _drive(self, run: ReportRun, first: bool) -> list[tuple[str, AnswerPending]]:
         """Run a report's chunks; write it when all are answered, else say what is missing."""
         from .engines.llm import asked_chunks
-        from .pipeline import assemble, prepare
-        from .render import render_json, render_markdown
+        from .pipeline import prepare
 
         try:
             document = run.document or read_report(run.path)
@@ -198,13 +202,9 @@ class BatchRun:
                 output.results.append(ChunkResult(c.start, c.end, summary))
                 if warning is not None:
                     output.warnings.append(warning)
-            outcome = assemble(report, self.engine, output, self.settings.strict)
-            summary = with_cost(outcome.summary, self.prices)
-            text = render_json(summary) if self.fmt == "json" else render_markdown(summary)
-            write_atomic(run.output, text)
-            self.manifest.mark(source_key(run), run.output, document.sha256, self.fp)
+            outcome = self.writer.write(report, self.engine, output, run.output, source_key(run))
             run.document = None  # written: a row's text is no longer needed
-            run.done(summary, outcome.flagged_before_strict)
+            run.done(outcome.summary, outcome.flagged_before_strict)
         except SummarizerError as e:
             run.status, run.reason = "failed", str(e)
         except Exception as e:  # one report must never stop the run
@@ -236,7 +236,7 @@ class BatchRun:
                     self.planned[cid] = (ref, model, prompt_chars(p.body), size)
                 continue
             line = self.state.lines.get(cid)
-            if line is not None and self._on_its_way(line):
+            if line is not None and self.state.on_its_way(line):
                 if ref not in line.chunks:
                     line.chunks.append(ref)
                 self.waiting.setdefault(cid, set()).add(i)
@@ -248,17 +248,6 @@ class BatchRun:
             line.state, line.batch, line.attempts = "queued", "", line.attempts + 1
             self.state.lines[cid] = line
             self.waiting.setdefault(cid, set()).add(i)
-
-    def _on_its_way(self, line: Line) -> bool:
-        """Whether a line is in a file still to submit or in a batch still running."""
-        if line.state == "queued":
-            f = self.state.files.get(line.file)
-            # None: in this round's spool, not yet closed
-            return f is None or not (f.batch or f.refused)
-        if line.state == "submitted":
-            rec = self.state.batches.get(line.batch)
-            return rec is not None and not rec.collected
-        return False
 
     # --- the provider -----------------------------------------------------------------------
 
@@ -278,7 +267,8 @@ class BatchRun:
             try:
                 batch = batch or await self.client.submit(f.file_id)
             except BatchRefused as e:
-                self._refused(name, str(e))
+                self.state.refuse(name, str(e))
+                self.say(f"{name} refused: {e}")
                 continue
             f.batch = batch.id
             self.state.batches[batch.id] = BatchRecord(name, batch.status, total=f.lines)
@@ -288,15 +278,6 @@ class BatchRun:
             self.state.save()
             self._idle_rounds = 0
             self.say(f"submitted {name} as batch {batch.id}: {f.lines:,} requests, {f.model}")
-
-    def _refused(self, name: str, why: str) -> None:
-        """The endpoint will not run this file: its lines are tried again, up to the limit."""
-        self.state.files[name].refused = why
-        for line in self.state.lines.values():
-            if line.file == name and line.state == "queued":
-                line.state, line.error = "error", why
-        self.state.save()
-        self.say(f"{name} refused: {why}")
 
     async def _wait(self) -> set[int]:
         """Poll until some batch ends; the reports its answers concern (none when detached)."""
@@ -378,20 +359,13 @@ class BatchRun:
                 if self.cache is not None:
                     self.cache.save(line.key, record)
                 line.state, line.error = "done", ""
-                self._count(line, o.completion.get("usage") or {})
+                self.state.count(line, o.completion.get("usage") or {}, self.prices)
         for cid, line in self.state.lines.items():
             if line.batch == bid and line.state == "submitted":
                 line.state = "unfinished"
                 line.error = f"batch {batch.status}" + (f" ({why})" if why else "")
                 changed.add(cid)
         return changed
-
-    def _count(self, line: Line, usage: dict[str, Any]) -> None:
-        t = self.state.totals
-        pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-        t.prompt_tokens += pt
-        t.completion_tokens += ct
-        t.cost = round(t.cost + cost(line.model, pt, ct, self.prices), 6)
 
     # --- what the user sees -----------------------------------------------------------------
 
@@ -411,9 +385,12 @@ async def run_via_batch(
     say: Say = print,
     out: Say = print,
     on_change: Callable[[ReportRun], None] | None = None,
+    detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise every report through the provider's Batch API into out_dir."""
     if not options.dry_run:
         out_dir.mkdir(parents=True, exist_ok=True)
-    run = BatchRun(paths, settings, out_dir, fmt, options, force, say, out, on_change)
+    run = BatchRun(
+        paths, settings, out_dir, fmt, options, force, say, out, on_change, detail=detail
+    )
     return await run.run()

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 from .batch import write_atomic
 from .errors import UsageError
+from .pricing import Prices, cost
 
 RUN_DIR = ".summarizer-batch"
 STATE = "state.json"
@@ -151,6 +152,33 @@ class RunState:
     def in_flight(self) -> list[str]:
         """Ids of the batches not yet collected."""
         return [b for b, rec in self.batches.items() if not rec.collected]
+
+    def on_its_way(self, line: Line) -> bool:
+        """Whether a line is in a file still to submit or in a batch still running."""
+        if line.state == "queued":
+            f = self.files.get(line.file)
+            # None: in this round's spool, not yet closed
+            return f is None or not (f.batch or f.refused)
+        if line.state == "submitted":
+            rec = self.batches.get(line.batch)
+            return rec is not None and not rec.collected
+        return False
+
+    def refuse(self, name: str, why: str) -> None:
+        """The endpoint will not run this file: its lines are tried again, up to the limit."""
+        self.files[name].refused = why
+        for line in self.lines.values():
+            if line.file == name and line.state == "queued":
+                line.state, line.error = "error", why
+        self.save()
+
+    def count(self, line: Line, usage: dict[str, Any], prices: Prices) -> None:
+        """Add an answered line's tokens, and their cost at the batch price, to the totals."""
+        t = self.totals
+        pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        t.prompt_tokens += pt
+        t.completion_tokens += ct
+        t.cost = round(t.cost + cost(line.model, pt, ct, prices), 6)
 
     def counts(self) -> dict[str, int]:
         """Lines by state, for the progress line."""

@@ -73,7 +73,8 @@ def figure_in(text: str, value: float | None, unit: str = "") -> NumberMention |
             if same_unit and any(v is not None and _close(v, value) for v in (m.value, m.high)):
                 return m
     pct = [m for m in mentions if m.base_unit == "%"]
-    return (pct or mentions or [None])[0]
+    first = pct or mentions
+    return first[0] if first else None
 
 
 def _second_end(text: str, m: NumberMention) -> tuple[float, int] | None:
@@ -89,7 +90,9 @@ def read_bound(text: str, value: float | None, unit: str = "", target: bool = Tr
     m = figure_in(text, value, unit)
     if m is None:
         return BoundInfo("exact", value, value, None, None)
-    low, high, end = m.value, m.value, m.end
+    low: float | None = m.value
+    high: float | None = m.value
+    end = m.end
     bound = "exact"
     if m.high is not None and m.high > m.value:
         bound, high = "range", m.high

@@ -23,7 +23,7 @@ import httpx2
 
 from .errors import CassetteError, ReplayMissError, UsageError
 from .secrets import scrub_json
-from .transport import current_meter
+from .usage import current_meter
 
 KEY_FIELDS = ("model", "messages", "tools", "tool_choice", "response_format", "temperature")
 KEPT_RESPONSE_HEADERS = ("content-type",)
@@ -155,7 +155,7 @@ class CassetteStore:
             if strict:
                 raise
             return None
-        return data
+        return data if isinstance(data, dict) else None
 
     def save(self, key: str, exchange: dict[str, Any]) -> None:
         """Write one exchange atomically; a failure names the file and the cause."""
@@ -238,7 +238,14 @@ class CassetteTransport(httpx2.AsyncBaseTransport):
             self.store.save(key, self._exchange(key, request, body, response, payload))
         return response
 
-    def _exchange(self, key, request, body, response, payload) -> dict[str, Any]:
+    def _exchange(
+        self,
+        key: str,
+        request: httpx2.Request,
+        body: dict[str, Any],
+        response: httpx2.Response,
+        payload: Any,
+    ) -> dict[str, Any]:
         headers = {h: response.headers[h] for h in KEPT_RESPONSE_HEADERS if h in response.headers}
         return exchange_record(
             key, self.recording, request.method, request.url.path, body, payload, headers
@@ -290,8 +297,8 @@ def _response(stored: dict[str, Any], request: httpx2.Request) -> httpx2.Respons
 
 def _user_text(body: dict[str, Any]) -> str:
     for m in body.get("messages", []):
-        if m.get("role") == "user" and isinstance(m.get("content"), str):
-            return m["content"]
+        if m.get("role") == "user" and isinstance(content := m.get("content"), str):
+            return content
     return ""
 
 
@@ -316,9 +323,10 @@ def explain_miss(body: dict[str, Any], store: CassetteStore, now: Recording) -> 
     # The recording with the most similar conversation length: first ask vs a re-ask.
     n = len(want.get("messages", []))
     nearest = min(same_chunk, key=lambda r: abs(len(r["request"]["body"].get("messages", [])) - n))
-    then = nearest.get("recorded_with")
-    then = then if isinstance(then, dict) else {}
-    then_prompts = then.get("prompts") if isinstance(then.get("prompts"), dict) else {}
+    stamp = nearest.get("recorded_with")
+    then: dict[str, Any] = stamp if isinstance(stamp, dict) else {}
+    prompts = then.get("prompts")
+    then_prompts: dict[str, Any] = prompts if isinstance(prompts, dict) else {}
     changed = [n for n, h in now.prompts.items() if then_prompts.get(n) != h]
     reasons = [f"prompt prompts/{n} changed since recording" for n in changed]
     if then.get("schema") and then.get("schema") != now.schema:

@@ -31,20 +31,21 @@ from .checktext import (
 )
 from .grounding import Span
 from .kinds import check_kind
+from .lexicon import CJK_RE
 from .numbers import Direction, NumberMention, Period, direction_of
 from .structure import PART_LABELS_ZH, SectionKind
+from .units import value_text
 
 if TYPE_CHECKING:
-    from .models import Metric
+    from .models import ClaimStatus, Metric
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
-           "check_metric_kind", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
+           "check_metric_kind", "check_period", "part_label", "section_kind"]  # fmt: skip
 
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
 BIND_NAMES = True
 _SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
 _FILLER = re.compile(
     "分别|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|稳定在|控制在|增至|降至|总计|共计|"
@@ -57,14 +58,9 @@ _FILLER = re.compile(
 class Finding:
     """Why a claim failed: its status, a detail for the report, a message for the model."""
 
-    status: str
+    status: ClaimStatus
     detail: str
     message: str
-
-
-def fmt(v: float) -> str:
-    """A value as a report writes it: 69, not 69.0."""
-    return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else str(v)
 
 
 # --- value and unit -----------------------------------------------------------------------
@@ -80,7 +76,7 @@ def _names_something(quote: str, a: int, b: int, mentions: Sequence[NumberMentio
     for m in mentions:
         if a <= m.start and m.end <= b:
             seg = seg.replace(m.text, " ")
-    return len(_CJK.findall(_FILLER.sub("", seg))) >= 2
+    return len(CJK_RE.findall(_FILLER.sub("", seg))) >= 2
 
 
 def _a_word(quote: str, k: int, end: int, here: Sequence[NumberMention]) -> bool:
@@ -89,7 +85,7 @@ def _a_word(quote: str, k: int, end: int, here: Sequence[NumberMention]) -> bool
     A name followed by a figure, punctuation or a verb of `_FILLER` stands alone; so does one
     right after its figure ("4家合作社获评…").
     """
-    if not _CJK.match(quote, end) or _FILLER.match(quote, end):
+    if not CJK_RE.match(quote, end) or _FILLER.match(quote, end):
         return True
     return any(m.end == k for m in here)
 
@@ -146,7 +142,7 @@ def check_figure(
         return None
     pool = own or mentions
     written = "、".join(m.text for m in pool) or "无"
-    claimed = f"{fmt(value)}{unit}"
+    claimed = f"{value_text(value)}{unit}"
     # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
     same = [m for m in pool if any(v is not None and close(abs(v), abs(value))
                                    for v in (m.value, m.high))]  # fmt: skip

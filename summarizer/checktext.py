@@ -88,10 +88,7 @@ class CheckText:
         # The report's review and plan years, and whether its parts were read with confidence
         # (from the outline when there is one; a chunk is told by the engine).
         if outline is not None:
-            h = outline.header
-            years = (int(h.review_period[-4:]) if h.review_period else None,
-                     int(h.plan_period[:4]) if h.plan_period else None)  # fmt: skip
-            confident = outline.confident
+            years, confident = outline.header.years, outline.confident
         self.years, self.confident = years, confident
         self.index = SourceIndex(text)
         self.outline = outline

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from .inline import OPENERS
-from .lexicon import CLAUSE_END_RE
+from .lexicon import CJK, CLAUSE_END_RE
 
 __all__ = ["chrome_flags", "is_chrome_line"]
 
@@ -89,7 +89,7 @@ _STAMP_RE = re.compile(
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?)\s*[）)]?"
 )
 # Photo credits end a caption: "本报记者 戴冰摄", "石榴云/新疆日报记者谢龙摄", "（张三 摄）".
-_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_NAME = rf"[{CJK}·]{{2,5}}"
 _CAPTION_RE = re.compile(
     rf"(?:(?:记者|通讯员|摄影|特约|实习生|见习)\s*(?:{_NAME}\s*[、，,\s]\s*)*{_NAME}"
     rf"|[/／]\s*{_NAME}|[（(]\s*{_NAME})\s*(?<!拍)摄(?:影)?\s*[）)]?$"

@@ -17,13 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .lexicon import CJK_RE
 from .structure import PART_LABELS_ZH, Heading, Outline, Section, SectionKind
 
-__all__ = ["DEFAULT_CHUNK_CHARS", "SECTION_LABELS_ZH", "Chunk", "chunk_text", "split_sentences"]
+__all__ = ["DEFAULT_CHUNK_CHARS", "Chunk", "chunk_text", "split_sentences"]
 
 DEFAULT_CHUNK_CHARS = 8000
-
-SECTION_LABELS_ZH = PART_LABELS_ZH  # the parts' names, defined once in structure
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ _SPACE = " \t\r\n\u3000\xa0\u200b\ufeff"
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return CJK_RE.match(ch) is not None
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -256,9 +255,7 @@ def _rank(h: Heading) -> int:
 def _context(outline: Outline, spanned: tuple[Section, ...], path: tuple[str, ...]) -> str:
     """A one-line header telling the model where the chunk sits."""
     hd = outline.header
-    labels = [
-        SECTION_LABELS_ZH[x.kind] + (f"（{x.period}年）" if x.period else "") for x in spanned
-    ]
+    labels = [PART_LABELS_ZH[x.kind] + (f"（{x.period}年）" if x.period else "") for x in spanned]
     part = "、".join(dict.fromkeys(labels))
     fields = [("报告", hd.title), ("发布者", hd.issuer), ("所在部分", part)]
     fields.append(("标题", " > ".join(path)))

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .models import Claim, Validation
 from .numbers import find_numbers
+from .units import value_text
 
 # An ASCII run (a JSON path breaks after each dot), or one other character; closing
 # punctuation stays with what it closes.
@@ -113,6 +114,5 @@ def to_csv(claims: Iterable[Claim]) -> str:
     w.writerow(["where", "status", "text", "value", "unit", "detail", "span_start", "span_end"])
     for c in claims:
         a, b = c.span if c.span is not None else ("", "")
-        value = "" if c.value is None else c.model_dump(mode="json")["value"]
-        w.writerow([c.where, c.status, c.text, value, c.unit or "", c.detail, a, b])
+        w.writerow([c.where, c.status, c.text, value_text(c.value), c.unit or "", c.detail, a, b])
     return out.getvalue()

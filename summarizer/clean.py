@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
-from .lexicon import CLAUSE_END_RE
+from .lexicon import CJK, CLAUSE_END_RE
 from .offsets import OFFSET_TYPECODE, OffsetMap
 from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
 
@@ -94,9 +94,7 @@ _NUMBERED_RE = re.compile(
 )
 _DATELINE_RE = re.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
 _DATELINE_END_RE = re.compile(r"(?:上|讲话|报告)[）)]?$")
-_SPEAKER_RE = re.compile(
-    r"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[\u4e00-\u9fff·]{2,4}$"
-)
+_SPEAKER_RE = re.compile(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
 _BYLINE_RE = re.compile(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
 _TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
 

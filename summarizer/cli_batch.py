@@ -67,6 +67,7 @@ def run_via_batch_cli(
     force: bool,
     console: Console,
     options: BatchOptions,
+    detail: str = "page",
 ) -> int:
     """Summarise many reports through the provider's Batch API (batch_run.py)."""
     from .batch import plan_runs
@@ -90,6 +91,7 @@ def run_via_batch_cli(
                     say=say,
                     out=click.echo,
                     on_change=progress.update,
+                    detail=detail,
                 )
             )
         except KeyboardInterrupt:

@@ -42,6 +42,11 @@ class Settings:
     place: str | None = None  # --place: the issuing place, whatever the report says
     year: int | None = None  # --year: the plan year (a 2024 report plans 2024)
 
+    def __post_init__(self) -> None:
+        # A Settings is valid whoever builds it (flags, a test, a library caller):
+        # Settings(engine="rulez") is a usage error, not the live engine in disguise.
+        _check_values(self)
+
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -145,23 +150,30 @@ def _check_endpoint(s: Settings) -> None:
             raise UsageError(f"--base-url {s.base_url!r}: not an http(s)://host URL")
 
 
-def _check(s: Settings) -> None:
+def _check_values(s: Settings) -> None:
+    """The checks a Settings makes of itself: known names, numbers in range, one recording mode."""
     if s.engine not in ENGINES:
         raise UsageError(f"unknown engine {s.engine!r}: choose one of {', '.join(ENGINES)}")
     if s.mode not in MODES:
         raise UsageError(f"unknown mode {s.mode!r}: choose one of {', '.join(MODES)}")
     _check_ranges(s)
     _check_endpoint(s)
-    if s.prices_file is not None:
-        from .pricing import load_prices
-
-        load_prices(s.prices_file)  # a bad price file is a usage error now, not after the work
-    if s.year is not None and not 1949 <= s.year <= 2100:
+    if s.year is not None and (
+        isinstance(s.year, bool) or not isinstance(s.year, int) or not 1949 <= s.year <= 2100
+    ):
         raise UsageError("--year must be a plan year such as 2024")
     if s.place is not None and not s.place.strip():
         raise UsageError("--place must name a place, e.g. 南京市")
     if s.record_dir and s.replay_dir:
         raise UsageError("--record and --replay cannot be used together")
+
+
+def _check(s: Settings) -> None:
+    """What load_settings checks of the machine as well: files named, an endpoint for llm."""
+    if s.prices_file is not None:
+        from .pricing import load_prices
+
+        load_prices(s.prices_file)  # a bad price file is a usage error now, not after the work
     if s.replay_dir and not Path(s.replay_dir).is_dir():
         raise UsageError(f"--replay {s.replay_dir}: no such directory of recordings")
     if s.engine == "llm" and not (s.has_endpoint or s.replay_dir):

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .lexicon import CJK
+
 __all__ = ["SourceIndex", "Span", "normalize"]
 
 
@@ -23,7 +25,7 @@ __all__ = ["SourceIndex", "Span", "normalize"]
 # "，", "（", "１", "％"; NFKC maps each to its ASCII twin, replaced first in one regex pass).
 # So a run is copied whole and its offsets map back by one subtraction; everything else goes
 # through NFKC one character at a time. (tests/test_grounding.py checks both classes.)
-SAFE_CHARS = "\x21-\x7e\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
+SAFE_CHARS = f"\x21-\x7e{CJK}\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
 FULLWIDTH = "\uff01-\uff5e"
 _SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
 _FULLWIDTH = re.compile(f"[{FULLWIDTH}]")

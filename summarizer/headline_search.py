@@ -18,10 +18,6 @@ from dataclasses import dataclass
 from .checks import CheckText, check_metric
 from .indicators import (
     _CUT,
-    _GOAL_CUE,
-    _GOAL_STATEMENT,
-    _GROWTH_WORD,
-    _RESULT_CUE,
     FOUND_OUTCOME_AREA,
     FOUND_TARGET_AREA,
     GDP_GROWTH,
@@ -33,15 +29,22 @@ from .indicators import (
     get,
     growth_in_change,
 )
-from .models import Achievement, Metric, Plan, ReportSummary
+from .lexicon import (
+    CN_YEAR,
+    FROM_TO_RATE_RE,
+    GOAL_CUE_RE,
+    GOAL_STATEMENT_RE,
+    GROWTH_WORD_RE,
+    RESULT_CUE_RE,
+)
+from .models import Achievement, Metric, MetricKind, Plan, ReportSummary
 from .numbers import NumberMention, find_periods, numbers_in
 from .structure import SectionKind
 
 __all__ = ["complete"]
 
-# 由今年预计的3%提高到4%; 比1980年 (a base year, not the year a figure is for).
-_RAISED_TO = re.compile(r"[由从][^，。；]{0,12}?(?:提高|增加|上升|降低|下降)[到至]")
-_BASE_YEAR = re.compile(r"比\s*[0-9０-９〇一二三四五六七八九]{4}\s*年")
+# 比1980年: a base year, not the year a figure is for.
+_BASE_YEAR = re.compile(rf"比\s*(?:[0-9０-９]{{4}}|{CN_YEAR})\s*年")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 # A bound or a second end written after a figure found by the search: 7%左右, 百分之八至九.
 _AFTER_FIGURE = re.compile(
@@ -121,7 +124,7 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
                 continue
             if any(w in between for w in (*reg.part_words, *others)):
                 continue
-            if nm.group() in levels and not _GROWTH_WORD.search(s[nm.end() : w0] + between):
+            if nm.group() in levels and not GROWTH_WORD_RE.search(s[nm.end() : w0] + between):
                 continue  # 国民生产总值…8%: a share or a level, not its growth
             ys = all_years  # 比1980年增长5.5%: 1980 is the base
             if year is not None and ys and year not in ys:
@@ -133,8 +136,8 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
             after = _AFTER_FIGURE.match(s, end)
             end = after.end() if after else end
             quote = s[nm.start() - len(prefix) : end]  # from the clause start: 今年…
-            change = between[_GROWTH_WORD.search(between).start() :] + window[fig.start : fig.end] \
-                if _GROWTH_WORD.search(between) else None  # fmt: skip
+            grows = GROWTH_WORD_RE.search(between)
+            change = between[grows.start() :] + window[fig.start : fig.end] if grows else None
             said = [p for p in find_periods(_BASE_YEAR.sub("", s)) if p.kind == "year"]
             period = said[0].text if len({p.year for p in said}) == 1 else None
             if w0 != nm.end():
@@ -163,7 +166,7 @@ def _figure(window: str, goal: bool) -> NumberMention | None:
     a total over several years (在1979到1983年平均每年递增7.9%的基础上，比上年增长14.2%); where a
     plan figure and the actual one follow (计划为4%，预计可以达到6.4%), the one sought."""
     pcts = [n for n in numbers_in(window) if n.base_unit == "%"]
-    if len(pcts) > 1 and (raised := _RAISED_TO.search(window[: pcts[1].start])):
+    if len(pcts) > 1 and (raised := FROM_TO_RATE_RE.search(window[: pcts[1].start])):
         if raised.start() < pcts[0].start and goal:
             return pcts[1]  # 增长速度由今年预计的3%提高到4%: the goal is the second
     actual = _ACTUAL.search(window)
@@ -184,28 +187,28 @@ def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year:
     said_year = year is not None and year in _years(sentence)
     if goal:
         score += 2 if (said_year or re.search(r"今年(?!以来)|明年", sentence)) else 0
-        goal_said = _GOAL_CUE.search(upto)
+        goal_said = GOAL_CUE_RE.search(upto)
         # 主要预期目标是：… names the year's goals even where the part was misread.
-        score += 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 1 if goal_said else 0
-        score -= 3 if _RESULT_CUE.search(upto) and not goal_said else 0
+        score += 3 if GOAL_STATEMENT_RE.search(_last_clauses(upto)) else 1 if goal_said else 0
+        score -= 3 if RESULT_CUE_RE.search(upto) and not goal_said else 0
     else:
         score += 1 if (said_year or re.search(r"去年|上年|全年|比上年", sentence)) else 0
         score += 2 if re.search(r"过去一年|去年|一年来", last) else 0  # 过去一年…。国内生产总值增长
         base = [_years(b.group()) for b in _BASE_YEAR.finditer(upto)]
         last_year = year is not None and any(year - 1 in b for b in base)  # 比1957年 in 1958
         score += 1 if re.search(r"比上年|比去年|同比", upto) or last_year else 0
-        score -= 3 if _GOAL_STATEMENT.search(_last_clauses(upto)) else 0
+        score -= 3 if GOAL_STATEMENT_RE.search(_last_clauses(upto)) else 0
         near = _last_clauses(upto)
-        score -= 3 if _RESULT_CUE.search(near) is None and _GOAL_CUE.search(near) else 0
+        score -= 3 if RESULT_CUE_RE.search(near) is None and GOAL_CUE_RE.search(near) else 0
     return score
 
 
-def _found_metric(f: _Found, kind: str) -> Metric:
+def _found_metric(f: _Found, kind: MetricKind) -> Metric:
     # A level written before its growth is the figure its name binds to, as an engine gives it:
     # 国民生产总值 13853亿元 with the change 增长11.2%, whose growth row the panel derives.
     shown = f.level if f.level is not None and f.change else f.mention
     m = Metric(name=f.name, value=shown.value, unit=shown.unit, change=f.change, kind=kind,
-               quote=f.quote, period=f.period)  # type: ignore[arg-type]  # fmt: skip
+               quote=f.quote, period=f.period)  # fmt: skip
     return _annotated(m, kind == "target")
 
 
@@ -239,7 +242,7 @@ def _has(metrics: list[Metric], indicator: str) -> bool:
 def _best(text: CheckText, goal: bool, year: int | None) -> Metric | None:
     """The best-scored growth of the first headline the report states (GDP, else 工农业总产值)
     that passes the checks validation will make of it where it stands."""
-    kind = "target" if goal else "actual"
+    kind: MetricKind = "target" if goal else "actual"
     for family in HEADLINES:
         found = sorted(_candidates(text, goal, year, family), key=lambda f: (-f.score, f.start))
         for f in found:

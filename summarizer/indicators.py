@@ -29,6 +29,7 @@ from importlib.resources import files
 from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .checks import CheckText
 from .grounding import Span, normalize
+from .lexicon import FROM_TO_LEVEL_RE, GOAL_CUE_RE, GOAL_STATEMENT_RE, GROWTH_WORD_RE, RESULT_CUE_RE
 from .models import Metric, ReportSummary
 from .numbers import NumberMention, Period, direction_of, find_periods, to_base
 
@@ -44,20 +45,7 @@ GDP_GROWTH = "gdp_growth"
 FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
 _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
-_GROWTH_WORD = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
-# 由3480亿元增加到9380亿元: a comparison of two years, whose growth is no annual one.
-_FROM_TO = re.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
 _CUT = re.compile(r"[，。；：！？,;:!?\n]")
-# Words that make a sentence a goal for the coming year, or a result already reached.
-_GOAL_CUE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
-_RESULT_CUE = re.compile(
-    r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
-    r"|比上年增长[^，；]*$"
-)
-# A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
-_GOAL_STATEMENT = re.compile(
-    r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ def _registry() -> _Registry:
             k: raw.get(k)
             for k in ("id", "zh", "measure", "unit", "direction", "growth", "level", "proxy_for")
         }
-        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)  # type: ignore[arg-type]
+        by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)
     synonyms = sorted(
         ((n, i.id) for i in by_id.values() for n in i.names), key=lambda s: -len(s[0])
     )
@@ -220,9 +208,9 @@ def growth_in_change(m: Metric) -> Growth | None:
         return None
     pct = [n for n in mentions_in(m.change) if n.base_unit == "%"]
     said = [n for n in pct if n.is_change]
-    if not said and _GROWTH_WORD.search(m.change):
+    if not said and GROWTH_WORD_RE.search(m.change):
         said = pct[:1]  # 同比增长（以下简称增长）8%: the aside hides the verb from the figure
-    if not said or _multi_year(m.change, m.period) or _FROM_TO.search(m.quote):
+    if not said or _multi_year(m.change, m.period) or FROM_TO_LEVEL_RE.search(m.quote):
         return None
     n = said[0]
     info = read_bound(m.change, n.value, "%", target=m.kind == "target")
@@ -255,8 +243,10 @@ def _misfiled(iid: str | None, context: str, target: bool) -> bool:
     if iid is None or get(iid).measure != "growth":
         return False
     if target:
-        return bool(_RESULT_CUE.search(context)) and not _GOAL_CUE.search(context)
-    return bool(_GOAL_STATEMENT.search(_last_clauses(context))) and not _RESULT_CUE.search(context)
+        return bool(RESULT_CUE_RE.search(context)) and not GOAL_CUE_RE.search(context)
+    return bool(GOAL_STATEMENT_RE.search(_last_clauses(context))) and not RESULT_CUE_RE.search(
+        context
+    )
 
 
 def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric:
@@ -265,7 +255,7 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
     iid = classify(m)
     if iid is not None and get(iid).measure == "growth":  # the sentence is read for growths only
         context = _context(m, text)
-        if _spans_years(context) or _FROM_TO.search(context):
+        if _spans_years(context) or FROM_TO_LEVEL_RE.search(context):
             iid = None  # 五年内…，国民生产总值增长百分之四十四: the sentence spans several years
         elif _misfiled(iid, _context(m, text, before=1) if target else context, target):
             iid = None

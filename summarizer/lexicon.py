@@ -21,6 +21,9 @@ CLAUSE_END_RE = re.compile(r"[。！？；;!?]")
 # A year as reports write it, ASCII or full-width (２００２年): int() reads both.
 YEAR = r"(?<![0-9０-９])(?:19|20|１９|２０)[0-9０-９]{2}(?![0-9０-９])"
 YEAR_RE = re.compile(YEAR)
+# A year written in Chinese digits (一九五八, 二〇一九, 一九八○: ○ stands in for 〇 in older
+# typesetting); numerals.year_digits reads it.
+CN_YEAR = "[一二][九〇○零一二三四五六七八]{3}"
 # Whitespace a PDF, OCR or a web page leaves inside Chinese text.
 SPACES = " \t\r\u3000\xa0"
 
@@ -84,6 +87,35 @@ DONE_WORDING = (
 PLAN_WORDING_RE = re.compile(PLAN_WORDING)
 DONE_WORDING_RE = re.compile(DONE_WORDING)
 
+# The year's headline growth figure (GDP growth: indicators, headline_search) is judged by the
+# clauses before it, not by its own sentence, so its cues differ on purpose from the two above:
+# 今年/明年/安排/定为/要求 name the coming year's goal in a national report's plan part (and
+# would wrongly make a target of "今年以来…增长" in a kind check), while 实际/略低于/预定/
+# 年初确定 measure an outcome against that goal.
+GOAL_CUE_RE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
+RESULT_CUE_RE = re.compile(
+    r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
+    r"|比上年增长[^，；]*$"
+)
+# A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
+GOAL_STATEMENT_RE = re.compile(
+    r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
+)
+
+# --- figures ------------------------------------------------------------------------------
+# Qualifiers written after a figure (7.5%以上, 100家左右); those before it (力争, 不低于, 近)
+# are read by numbers and bounds.
+AFTER_FIGURE = "以上|以下|以内|左右|之多"
+
+# --- change words -------------------------------------------------------------------------
+# A word that makes a percentage a rate of change (a growth), for the headline figures.
+GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
+# "由A…到B": a figure moved from one value to another. Between two levels (由3480亿元增加到
+# 9380亿元) it compares two years and is no annual growth, so a % inside does not match; between
+# two rates (由今年预计的3%提高到4%) the second is the goal, so the rate pattern spans a %.
+FROM_TO_LEVEL_RE = re.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+FROM_TO_RATE_RE = re.compile(r"[由从][^，。；]{0,12}?(?:提高|增加|上升|降低|下降)[到至]")
+
 # The tense of running prose, for text that no heading or cue divides: future and duty
 # (要, 将, 必须, 力争) against completion (了, 已经, 比上年, 以来). Too common to decide one
 # sentence, they tell a stretch of plans from a stretch of results.
@@ -94,9 +126,42 @@ PAST_MARKERS_RE = re.compile(
     f"(?<![为除])了(?![解])|已经|已(?=[{CJK}])|比上年|同比|比去年|较上年|过去|以来"
 )
 
+# --- spam ---------------------------------------------------------------------------------
+# Injected adverts (gambling above all) in pages copied from hacked sites. `tamper` locates
+# them in the text (and spares law enforcement: 打击赌博); a candidate title or issuer line
+# is refused on any one of the looser SPAM_HINT words.
+
+# Nouns that name a gambling business or game; "赌博" alone is left out, since reports talk
+# about fighting it. Case-insensitive for the Latin ones.
+GAMBLING_ZH = (
+    r"赌场|赌城|赌厅|赌球|赌钱|网赌|赌博(?:网|网站|平台|游戏|官网|娱乐)|博彩|娱乐城|娱乐场(?![所地馆])|"
+    r"娱乐(?:平台|官网|网址|网站|开户|注册|app)|百家乐|老虎机|轮盘赌|六合彩|时时彩|北京赛车|"
+    r"真人(?:娱乐|视讯|荷官|百家|棋牌|赌|游戏|体育)|棋牌(?:游戏|平台|官网|网站|娱乐|app)|"
+    r"电子游艺|体育(?:投注|博彩)|投注(?:平台|网站|官网|开户)|下注|彩金|返水|开户送|注册送|首存送|"
+    r"彩票(?:网|平台|官网|开户|注册|娱乐|app)"
+)
+GAMBLING_LATIN = (
+    r"casino|betting|sportsbook|poker|pk10|(?<![a-z])bet(?:\d+|ting)?(?![a-z])|\d+bet(?![a-z])"
+)
+GAMBLING = f"{GAMBLING_ZH}|{GAMBLING_LATIN}"
+# Places and brands known for gambling, and the words a spam brand run ends with.
+GAMBLING_HUBS = (
+    r"澳门|澳門|新葡京|葡京|威尼斯人|新濠|太阳城|太陽城|金沙(?=娱乐|国际|赌|现金|真人|官)|美高梅|"
+    r"拉斯维加斯|拉斯維加斯"
+)
+SPAM_BRAND_END = r"现金|現金|娱乐|娛樂|真人|棋牌|彩票|赌|賭|博彩|开户|注册|官网|网址"
+SPAM_HINT_RE = re.compile(
+    r"赌|博彩|彩票|娱乐|澳门|亚冠|现金|真人|百家乐|棋牌|投注|下注|老虎机|葡京|威尼斯人|太阳城|皇冠|"
+    r"开户|注册送|http|www\.|\.com",
+    re.IGNORECASE,
+)
+
 # --- levels and places --------------------------------------------------------------------
 
-LEVELS = ("national", "province", "prefecture", "city", "district", "county", "town")
+# The levels, as a brief names them.
+LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地州级", "city": "市级",
+            "district": "区级", "county": "县级", "town": "乡镇级"}  # fmt: skip
+LEVELS = tuple(LEVEL_ZH)
 # The title of the head of government at each level, as in "北京市市长 殷勇", "代区长".
 HEAD_TITLE_LEVEL = {"镇长": "town", "乡长": "town", "区长": "district", "县长": "county",
                     "市长": "city", "州长": "prefecture", "盟长": "prefecture",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .engines import ChunkResult
 from .grounding import SourceIndex, normalize
 from .models import Achievement, Metric, Plan, Problem, ReportWarning
+from .units import value_text
 
 
 @dataclass(frozen=True)
@@ -84,19 +85,13 @@ def _conflicts(metrics: Iterable[Metric]) -> list[ReportWarning]:
                             kind="conflicting_values",
                             message=(
                                 f"“{a.name}”{period}出现两个不同的数值："
-                                f"{_fmt(a.value)}{a.unit} 与 {_fmt(b.value)}{b.unit}，两者均保留"
+                                f"{value_text(a.value)}{a.unit} 与 "
+                                f"{value_text(b.value)}{b.unit}，两者均保留"
                             ),
                             evidence=b.quote,
                         )
                     )
     return warnings
-
-
-def _fmt(v: float | None) -> str:
-    # None is "no target is set": no figure to print (the overview leaves those metrics out).
-    if v is None:
-        return ""
-    return str(int(v)) if float(v).is_integer() else str(v)
 
 
 def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
@@ -175,7 +170,7 @@ def headline_rank(name: str) -> int:
 
 
 def _headline(m: Metric, when: str) -> str:
-    figure = f"{_fmt(m.value)}{m.unit}"
+    figure = f"{value_text(m.value)}{m.unit}"
     notes = []
     # A figure's own period (1-10月) or status (预计) is part of the figure, not a detail.
     if m.period and normalize(m.period) not in (normalize(when), "全年"):
@@ -195,7 +190,7 @@ def stated_target(m: Metric) -> str:
     """A target's figure with its change, neither dropped: 240亿元（同比增长21%）; 增长7.5%以上."""
     if m.value is None:  # a statement that no target is set: its words are all there is
         return m.change or "不设具体目标"
-    figure = f"{_fmt(m.value)}{m.unit}"
+    figure = f"{value_text(m.value)}{m.unit}"
     if not m.change:
         return figure
     if normalize(figure) in normalize(m.change):

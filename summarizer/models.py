@@ -1,35 +1,21 @@
 """The summary contract (schema_version "2") and the model's per-chunk answer, as pydantic models.
 
 `ReportSummary` is what `--format json` writes and `summarizer validate` reads; its JSON Schema
-is committed under schemas/. `ChunkSummary` is what the model returns for one chunk; when it is
-validated with a context (instructor's `context=`), its validators check every quote and every
-metric value against the chunk text, and a failure becomes the error instructor re-asks with.
+is committed under schemas/. `ChunkSummary` is what the model returns for one chunk. This module
+is plain data and imports none of the checking code: the validators that check a model's answer
+against its chunk (and make instructor re-ask) subclass these models in `reask`.
 Field descriptions are written for the model, in Chinese.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-from .grounding import normalize
-
-if TYPE_CHECKING:
-    from .checks import CheckText
-
-SCHEMA_VERSION = "2"
 # Schema 2 only added fields (Metric's annotations), so a schema-1 summary still reads.
 SchemaVersion = Literal["1", "2"]
+SCHEMA_VERSION: SchemaVersion = "2"
 
 MetricKind = Literal["actual", "estimate", "cumulative", "target"]
 # How a target bounds its indicator: 8%左右 about, 6%以上 at_least, 3%以内 at_most, 6.5%—7%
@@ -78,93 +64,6 @@ class _Model(BaseModel):
     )
 
 
-# --- grounding (active only when validated with a context holding the chunk text) ---------
-# The checks are those of the validation pass (summarizer/checks.py), run against the chunk:
-# whatever would be flagged later becomes the error instructor re-asks the model with.
-
-
-def _grounding_text(info: ValidationInfo) -> str | None:
-    ctx = info.context
-    if not isinstance(ctx, dict):
-        return None
-    return _norm_of(ctx)
-
-
-def _norm_of(ctx: dict[str, Any]) -> str | None:
-    norm = ctx.get("chunk_norm")
-    if norm is None and isinstance(ctx.get("chunk_text"), str):
-        norm = normalize(ctx["chunk_text"])
-        ctx["chunk_norm"] = norm
-    return norm
-
-
-def prepare_context(ctx: dict[str, Any]) -> None:
-    """Build the chunk indexes the grounding validators use, ahead of the model's answer.
-
-    The engine calls this while the request is in flight, so the work is done while the
-    process would otherwise wait, not when the answer arrives.
-    """
-    _norm_of(ctx)
-    _check_text_of(ctx)
-
-
-def _chunk(info: ValidationInfo) -> CheckText:
-    """The chunk prepared for the checks (cached in the context), with its part when given."""
-    ctx = info.context
-    assert isinstance(ctx, dict)
-    return _check_text_of(ctx)
-
-
-def _check_text_of(ctx: dict[str, Any]) -> CheckText:
-    from .checks import CheckText, section_kind
-
-    raw, part = ctx.get("chunk_text") or "", section_kind(ctx.get("section"))
-    text = ctx.get("_check_text")
-    years, sure = (ctx.get("review_year"), ctx.get("plan_year")), bool(ctx.get("confident"))
-    if text is None or (text.text, text.section, text.years, text.confident) != (
-        raw,
-        part,
-        years,
-        sure,
-    ):
-        # Built once per chunk, reused by every re-ask. The part is a witness to a figure's
-        # kind only when the structure stage was sure of it.
-        text = CheckText(raw, section=part, years=years, confident=sure)
-        ctx["_check_text"] = text
-    return text
-
-
-def _check_quote(quote: str, info: ValidationInfo, what: str) -> str:
-    norm = _grounding_text(info)
-    if norm is not None and normalize(quote) not in norm:
-        raise ValueError(
-            f"{what}「{quote}」不是原文的逐字摘录（原文中找不到）。请从给定报告片段中逐字复制原句，"
-            "不要改写、合并或补充。"
-        )
-    return quote
-
-
-def _check_kinds(metrics: list[Metric], info: ValidationInfo, as_targets: bool) -> None:
-    if _grounding_text(info) is None:
-        return
-    from .checks import check_metric_kind
-
-    text = _chunk(info)
-    for m in metrics:
-        if (found := check_metric_kind(m, as_targets, text, text.find(m.quote))) is not None:
-            raise ValueError(found.message)
-
-
-def _evidence_grounded(v: list[str], info: ValidationInfo) -> list[str]:
-    for q in v:
-        _check_quote(q, info, "证据")
-    return v
-
-
-# Verbatim quotes backing an item; checked against the chunk when validated with a context.
-Evidence = Annotated[list[str], AfterValidator(_evidence_grounded)]
-
-
 class Metric(_Model):
     """A quantified indicator, as written in the report."""
 
@@ -198,21 +97,6 @@ class Metric(_Model):
             raise ValueError("value 必须是原文中的数值（只有明确说明不设目标时才可为空）")
         return self
 
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> Metric:
-        if _grounding_text(info) is None or self.value is None:
-            return self
-        _check_quote(self.quote, info, "指标引文")
-        from .checks import check_metric
-
-        # Value, unit, direction and period; the kind is checked by Achievement and Plan, which
-        # know the list it sits in.
-        text = _chunk(info)
-        found = check_metric(self, None, text, text.find(self.quote))
-        if found is not None:
-            raise ValueError(found.message)
-        return self
-
 
 class Achievement(_Model):
     """A result the report claims for the reviewed period."""
@@ -220,20 +104,14 @@ class Achievement(_Model):
     area: str = Field(description="领域")
     text: str = Field(description="一句话概括")
     metrics: list[Metric] = Field(default_factory=list)
-    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("metrics")
-    @classmethod
-    def _no_targets(cls, v: list[Metric], info: ValidationInfo) -> list[Metric]:
-        _check_kinds(v, info, as_targets=False)
-        return v
+    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
 
 class Problem(_Model):
     """A shortcoming the report admits."""
 
     text: str = Field(description="报告承认的问题，一句话")
-    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
+    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
 
 class Plan(_Model):
@@ -242,13 +120,7 @@ class Plan(_Model):
     area: str = Field(description="领域")
     text: str = Field(description="一句话概括")
     targets: list[Metric] = Field(default_factory=list)
-    evidence: Evidence = Field(default_factory=list, description="原文逐字摘录")
-
-    @field_validator("targets")
-    @classmethod
-    def _only_targets(cls, v: list[Metric], info: ValidationInfo) -> list[Metric]:
-        _check_kinds(v, info, as_targets=True)
-        return v
+    evidence: list[str] = Field(default_factory=list, description="原文逐字摘录")
 
 
 class ChunkSummary(_Model):

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from .lexicon import AFTER_FIGURE
 from .numerals import (
     ARABIC_START,
     CN_DIGITS,
@@ -161,7 +162,7 @@ _DOWN_RE = re.compile(_DOWN_WORDS)
 _PRE_CHANGE = re.compile(rf"(?P<chg>负增长|{_UP_WORDS}|{_DOWN_WORDS})(?P<fill>{_FILL}*)$")
 _PRE_QUAL = re.compile(rf"(?:{_QUAL_NEAR})$")
 _FAR_QUAL = re.compile(_QUAL_FAR)
-_POST_QUAL = re.compile(r"\s*(以上|以下|以内|左右|之多)")
+_POST_QUAL = re.compile(rf"\s*({AFTER_FIGURE})")
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
 # "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.

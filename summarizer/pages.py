@@ -139,12 +139,18 @@ def flat_layout(line: str) -> tuple[list[tuple[int, int]], list[Break]]:
     return deleted, breaks
 
 
-def is_indent(whitespace: str) -> bool:
+def is_indent(whitespace: str, spaces_count: bool = True) -> bool:
     """Whitespace that stands for a lost paragraph start: a tab (report collections flatten
     line breaks into tabs), two full-width spaces or one among others, or at least two spaces
-    (not the one space a flattening put between lines). The same rule as the TSV reader's."""
+    (not the one space a flattening put between lines).
+
+    The TSV corpus reader passes spaces_count=False: its flattened text keeps runs of plain and
+    no-break spaces inside paragraphs and tables of contents, so there only a tab or an
+    ideographic space marks a paragraph."""
     if "\t" in whitespace or whitespace.count("\u3000") >= 2:
         return True
+    if not spaces_count:
+        return "\u3000" in whitespace and len(whitespace) > 1
     return len(whitespace) >= 2
 
 

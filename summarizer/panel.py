@@ -23,8 +23,9 @@ from typing import Any
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
-from .lexicon import NATIONAL_ISSUER, PLACE_SUFFIX
+from .lexicon import CJK, NATIONAL_ISSUER, PLACE_SUFFIX
 from .models import Metric, ReportSummary
+from .units import value_text
 
 __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
            "plan_year", "read_all", "review_year", "summarize_many", "write_table"]  # fmt: skip
@@ -71,7 +72,7 @@ def normalise_place(name: str) -> str:
 def _named_file(source: str) -> str | None:
     """The place a file is named after (南京.txt, 东营-2024.txt), when the gazetteer knows it."""
     stem = re.sub(r"[\s\d_\-—.（）()年]+", "", Path(source.split("#")[0]).stem.split(".")[0])
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,10}", stem):
+    if not re.fullmatch(rf"[{CJK}]{{2,10}}", stem):
         return None
     standard = _standard(stem)
     return standard if standard != stem or _LEVEL_SUFFIX.search(stem) else None
@@ -141,7 +142,7 @@ def _statuses(summary: ReportSummary) -> dict[str, str]:
 
 def _row(s: Summarized, m: Metric, where: str, status: str | None, **over: Any) -> dict[str, Any]:
     meta = s.summary.meta
-    span = m.span or [None, None]
+    span: list[int | None] = list(m.span) if m.span else [None, None]
     row = {
         "place": place_of(s), "level": meta.level, "report_year": report_year(s),
         "period": m.period, "period_source": m.period_source,  # the latter not a column
@@ -186,7 +187,7 @@ def _cell(v: Any) -> Any:
     # 5, not 5.0, as the summary JSON writes it; None is an empty cell (NA in pandas and R).
     if v is None:
         return ""
-    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+    return value_text(v) if isinstance(v, float) else v
 
 
 def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -252,7 +253,7 @@ async def _run(docs: list[Document], settings: Any, notify: Notify) -> list[Summ
     from .batch import ReportRun
     from .engines import make_engine
     from .pipeline import prepare, summarize_report
-    from .transport import current_meter
+    from .usage import current_meter
 
     engine = make_engine(settings)
     limit = asyncio.Semaphore(max(2, settings.concurrency * 2))

@@ -22,6 +22,7 @@ from .indicators import annotate
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
+from .pricing import Prices, cost, load_prices
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
@@ -99,15 +100,25 @@ def _meta(report: PreparedReport, engine: Engine, usage: Usage) -> Meta:
     )
 
 
-async def summarize_report(report: PreparedReport, engine: Engine, strict: bool = False) -> Outcome:
+async def summarize_report(
+    report: PreparedReport, engine: Engine, strict: bool = False, prices: Prices | None = None
+) -> Outcome:
     """Run an engine over a prepared report and merge, validate and (with strict) prune."""
-    return assemble(report, engine, await engine.summarize(report), strict)
+    return assemble(report, engine, await engine.summarize(report), strict, prices)
 
 
 def assemble(
-    report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
+    report: PreparedReport,
+    engine: Engine,
+    output: EngineOutput,
+    strict: bool = False,
+    prices: Prices | None = None,
 ) -> Outcome:
-    """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
+    """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O.
+
+    `prices` (pricing.load_prices) gives meta.usage its cost: computed here, once, for every
+    caller (one report, a batch, a worker process, a Batch API run at the batch price).
+    """
     src = Source(report.document.text, report.clean, report.outline, figures=report.figures)
     # Every quote is looked up several times (merge, spans, checks): find them all in one pass.
     src.clean.index.prefetch(_quotes(output))
@@ -117,6 +128,9 @@ def assemble(
         calls=output.usage.calls,
         prompt_tokens=output.usage.prompt_tokens,
         completion_tokens=output.usage.completion_tokens,
+        cost=cost(engine.model, output.usage.prompt_tokens, output.usage.completion_tokens, prices)
+        if prices is not None
+        else 0.0,
     )
     summary = ReportSummary(
         meta=_meta(report, engine, usage),
@@ -138,7 +152,7 @@ def assemble(
     ok = sum(c.status == "verified" for c in claims)
     validation = Validation(claims=claims, verified=ok, flagged=len(claims) - ok)
     summary = summary.model_copy(update={"overview": overview, "validation": validation})
-    return finish(summary, src, strict, validated=True)
+    return _strictly(summary, src, strict)
 
 
 def _quotes(output: EngineOutput) -> Iterator[str]:
@@ -155,10 +169,14 @@ def _quotes(output: EngineOutput) -> Iterator[str]:
             yield from (m.quote for m in p.targets)
 
 
-def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = False) -> Outcome:
-    """Attach the validation report (unless already done); with strict, drop flagged claims."""
-    if not validated:
-        summary = summary.model_copy(update={"validation": validate_all(summary, src)})
+def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
+    """Attach the validation report; with strict, drop flagged claims."""
+    summary = summary.model_copy(update={"validation": validate_all(summary, src)})
+    return _strictly(summary, src, strict)
+
+
+def _strictly(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
+    """The one place --strict acts: a validated summary without its flagged claims."""
     flagged = summary.validation.flagged
     if strict and flagged:
         pruned = drop_flagged(summary)
@@ -185,7 +203,8 @@ def summarize_file(
     async def run() -> Outcome:
         eng = engine or make_engine(settings)
         try:
-            return await summarize_report(report, eng, settings.strict)
+            prices = load_prices(settings.prices_file)
+            return await summarize_report(report, eng, settings.strict, prices)
         finally:
             if engine is None:
                 await eng.aclose()
@@ -301,7 +320,7 @@ def validate_all(summary: ReportSummary, src: Source) -> Validation:
             c = c.model_copy(update={"where": f"plans[{i}].targets[{kept[i][k]}]"})
         claims.append(c)
     for i, j in sorted(none_at):
-        m = summary.plans[i].targets[j]
-        claims.append(check_quote(m.quote, f"plans[{i}].targets[{j}]", src))
+        unset = summary.plans[i].targets[j]
+        claims.append(check_quote(unset.quote, f"plans[{i}].targets[{j}]", src))
     ok = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=ok, flagged=len(claims) - ok)

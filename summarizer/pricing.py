@@ -19,6 +19,9 @@ from pathlib import Path
 
 from .errors import UsageError
 
+# Dollars per million tokens (input, output) by model name.
+Prices = Mapping[str, tuple[float, float]]
+
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
@@ -107,11 +110,3 @@ def cost(
     if p is None:
         return 0.0
     return round(prompt_tokens / 1e6 * p[0] + completion_tokens / 1e6 * p[1], 6)
-
-
-def with_cost(summary, prices: Mapping[str, tuple[float, float]]):
-    """The summary with meta.usage.cost filled from its token counts and model."""
-    usage = summary.meta.usage
-    dollars = cost(summary.meta.model, usage.prompt_tokens, usage.completion_tokens, prices)
-    meta = summary.meta.model_copy(update={"usage": usage.model_copy(update={"cost": dollars})})
-    return summary.model_copy(update={"meta": meta})

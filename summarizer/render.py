@@ -12,27 +12,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .checks import fmt as _fmt
+from .lexicon import AFTER_FIGURE, LEVEL_ZH
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
+from .units import value_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
 FORMATS = ("md", "json", "html")
 DETAILS = ("page", "full")
-LEVELS = {
-    "national": "国家",
-    "province": "省级",
-    "prefecture": "地州级",
-    "city": "市级",
-    "county": "县级",
-    "district": "区级",
-    "town": "乡镇级",
-}
 STATUS_ZH = {
     "quote_not_found": "引文不在原文中",
     "number_not_found": "原文无此数",
@@ -61,7 +53,7 @@ PAGE_LINE_CHARS = 60  # a plan line is cut at a clause break past this many char
 PAGE_PROBLEM_CHARS = 90
 # Qualifiers written after a figure (7.5%以上); those before it (力争, 不低于) are prefixed. 达到
 # and the like state a level, not a bound, and 余/多 sit inside the figure.
-_AFTER = ("以上", "以下", "以内", "左右", "之多")
+_AFTER = tuple(AFTER_FIGURE.split("|"))
 _NOT_BOUNDS = ("达", "达到", "高达", "余", "多")
 Row = tuple[Metric, "Claim | None", str]  # a metric, its claim and its area
 
@@ -150,7 +142,7 @@ def as_written(m: Metric, with_change: bool = False) -> str:
     """
     if m.value is None:  # no target set (schema 2): nothing to bound
         return stated_target(m)
-    figure = f"{_fmt(m.value)}{m.unit}"
+    figure = f"{value_text(m.value)}{m.unit}"
     text = stated_target(m) if with_change else figure
     for n in find_numbers(m.quote):
         if n.is_year or n.value != m.value or n.unit != m.unit:
@@ -161,7 +153,8 @@ def as_written(m: Metric, with_change: bool = False) -> str:
         if q in _AFTER:
             # After the figure itself, not after a longer number ending the same (5.6% for 6%).
             pattern = rf"(?<![\d.])({re.escape(figure)})"
-            return re.sub(pattern, lambda f, q=q: f.group(1) + q, text, count=1)
+            at = re.search(pattern, text)
+            return text[: at.end(1)] + q + text[at.end(1) :] if at else text
         return q + text
     return text
 
@@ -209,7 +202,7 @@ def byline_and_footer(summary: ReportSummary) -> tuple[str, str]:
     meta = summary.meta
     parts = [
         meta.issuer,
-        LEVELS.get(meta.level, ""),
+        LEVEL_ZH.get(meta.level, ""),
         f"回顾期：{meta.review_period}" if meta.review_period else "",
         f"计划期：{meta.plan_period}" if meta.plan_period else "",
         f"五年规划：{meta.five_year_period}" if meta.five_year_period else "",
@@ -267,7 +260,9 @@ def _shown_of(shown: int, total: int, what: str) -> str:
     return f"：{shown}/{total} {what}" if total > shown else ""
 
 
-def _page(summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: list[Row]) -> dict:
+def _page(
+    summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: list[Row]
+) -> dict[str, Any]:
     flagged = _flagged(summary)
     # Plans one line per area, in order; an area the report gives several plans shows once.
     plans: dict[str, dict[str, str]] = {}
@@ -312,7 +307,7 @@ def _page(summary: ReportSummary, claims: ClaimIndex, rows: list[Row], targets: 
     }
 
 
-def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict:
+def _full(summary: ReportSummary, claims: ClaimIndex, rows: list[Row]) -> dict[str, Any]:
     areas: dict[str, list[dict[str, str]]] = {}
     for i, a in enumerate(summary.achievements):
         texts = [

@@ -30,6 +30,15 @@ from dataclasses import dataclass, field
 from .clean import CleanText, OffsetMap
 from .fastscan import gated
 from .injection import find_injections
+from .lexicon import (
+    CJK,
+    GAMBLING,
+    GAMBLING_HUBS,
+    GAMBLING_LATIN,
+    GAMBLING_ZH,
+    PLACE_SUFFIX,
+    SPAM_BRAND_END,
+)
 from .models import ReportWarning
 from .structure.places import gazetteer
 
@@ -59,43 +68,23 @@ class Finding:
 
 # ---------------------------------------------------------------- vocabularies
 
-_CJK = r"\u4e00-\u9fff"
-# Nouns that name a gambling business or game; "赌博" alone is left out, since reports talk
-# about fighting it. Case-insensitive for the Latin ones.
-_GAMBLING_ZH = (
-    r"赌场|赌城|赌厅|赌球|赌钱|网赌|赌博(?:网|网站|平台|游戏|官网|娱乐)|博彩|娱乐城|娱乐场(?![所地馆])|"
-    r"娱乐(?:平台|官网|网址|网站|开户|注册|app)|百家乐|老虎机|轮盘赌|六合彩|时时彩|北京赛车|"
-    r"真人(?:娱乐|视讯|荷官|百家|棋牌|赌|游戏|体育)|棋牌(?:游戏|平台|官网|网站|娱乐|app)|"
-    r"电子游艺|体育(?:投注|博彩)|投注(?:平台|网站|官网|开户)|下注|彩金|返水|开户送|注册送|首存送|"
-    r"彩票(?:网|平台|官网|开户|注册|娱乐|app)"
-)
-_GAMBLING_LATIN = (
-    r"casino|betting|sportsbook|poker|pk10|(?<![a-z])bet(?:\d+|ting)?(?![a-z])|\d+bet(?![a-z])"
-)
-_GAMBLING = f"{_GAMBLING_ZH}|{_GAMBLING_LATIN}"
 # Words that make a gambling noun the subject of law enforcement rather than an advert.
 _ENFORCEMENT = re.compile(
     r"打击|整治|查处|取缔|严禁|禁止|禁赌|防范|治理|捣毁|破获|侦破|抓获|查获|端掉|摧毁|涉赌|涉|非法|"
     r"违法|犯罪|跨境|遏制|清理|专项|整顿|举报|依法|宣传"
 )
-# Places and brands known for gambling, and the words a spam brand run ends with.
-_HUBS = (
-    r"澳门|澳門|新葡京|葡京|威尼斯人|新濠|太阳城|太陽城|金沙(?=娱乐|国际|赌|现金|真人|官)|美高梅|"
-    r"拉斯维加斯|拉斯維加斯"
-)
-_BRAND_END = r"现金|現金|娱乐|娛樂|真人|棋牌|彩票|赌|賭|博彩|开户|注册|官网|网址"
 # Patterns whose every branch opens with a literal let the regex engine skip ahead fast; the
 # Latin ones cannot, so they run only when a cheap substring test says they may match
 # (10 MB of report text is screened in well under a second).
-_GAMBLING_ZH_RE = re.compile(_GAMBLING_ZH)
-_GAMBLING_LATIN_RE = re.compile(_GAMBLING_LATIN, re.I)
+_GAMBLING_ZH_RE = re.compile(GAMBLING_ZH)
+_GAMBLING_LATIN_RE = re.compile(GAMBLING_LATIN, re.I)
 _GAMBLING_LATIN_HINTS = ("casino", "bet", "sportsbook", "poker", "pk10")
 _CRIME_AFTER = re.compile(r"犯罪|案|团伙|窝点|人员")
 _HUB_RE = re.compile(
-    rf"(?:{_HUBS})[{_CJK}A-Za-z0-9]{{0,4}}?(?:{_GAMBLING}|(?:{_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
+    rf"(?:{GAMBLING_HUBS})[{CJK}A-Za-z0-9]{{0,4}}?(?:{GAMBLING}|(?:{SPAM_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
     re.I,
 )
-_CUE_RE = re.compile(rf"(?:{_HUBS})|{_GAMBLING}", re.I)
+_CUE_RE = re.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
 
 # Official phrases around the issuer's name; x is what the name should be.
 _NUM = r"[一二三四五六七八九十百零〇\d]{1,4}"
@@ -113,9 +102,9 @@ _OFFICIAL_RE = re.compile(
 )
 # A chain of place names: a name of up to four characters (a bare 镇 or 区 too) and its
 # administrative unit, optionally with a parenthesised alias ("空港产业园（罗溪镇）").
-_UNIT = r"(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道|园区|新区|开发区|管委会)"
+_UNIT = rf"(?:{PLACE_SUFFIX}|园区|新区|开发区|管委会)"  # and the parks' administrations
 _PLACE_RE = re.compile(
-    rf"(?:(?:[{_CJK}]{{0,4}}{_UNIT}|[{_CJK}]{{2,8}}(?:园|区))(?:[（(][{_CJK}]{{1,8}}[）)])?)+"
+    rf"(?:(?:[{CJK}]{{0,4}}{_UNIT}|[{CJK}]{{2,8}}(?:园|区))(?:[（(][{CJK}]{{1,8}}[）)])?)+"
 )
 _ADMIN_END_RE = re.compile(rf"{_UNIT}(?:[（(][^）)]*[）)])?$")
 

@@ -20,6 +20,7 @@ from . import indicators
 from .bounds import figure_in
 from .numbers import direction_of, find_periods
 from .panel import Summarized, panel_rows, place_of, plan_year, review_year
+from .units import value_text
 
 __all__ = ["TRACK_COLUMNS", "render_markdown", "track_rows", "write_plot"]
 
@@ -59,7 +60,7 @@ def _clause(row: dict[str, Any]) -> str:
     value = row["value"]
     if value is None:
         return quote
-    text = f"{value:g}" if isinstance(value, float) else str(value)
+    text = value_text(value)
     return next((p for p in parts if text in p), parts[0] if parts else "")
 
 
@@ -87,7 +88,7 @@ def _pick(cells: list[_Cell]) -> _Cell:
 
 
 def _targets_outcomes(reports: Sequence[Summarized], wanted: set[str] | None
-                      ) -> tuple[dict, dict]:  # fmt: skip
+                      ) -> tuple[dict[Any, Any], dict[Any, Any]]:  # fmt: skip
     """Target and outcome cells per (place, indicator, year); an older headline (工农业总产值)
     fills in for the indicator it stands for where a report states none of that."""
     cells: dict[str, dict[tuple[str, str, int], list[_Cell]]] = {
@@ -189,12 +190,6 @@ _STATUS_ZH = {"met": "✓ 完成", "missed": "✗ 未完成", "no_target": "未�
               "no_outcome": "暂无实绩", "unknown": "无法判断"}  # fmt: skip
 
 
-def _num(v: float | None) -> str:
-    if v is None:
-        return ""
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
 def target_text(r: dict[str, Any]) -> str:
     """A target as a person reads it: ≥5%, ≈5%, 6.5–7%, ≤3%, 8%, 不设目标."""
     b, lo, hi, unit = r["target_bound"], r["target_low"], r["target_high"], r["target_unit"] or ""
@@ -203,9 +198,9 @@ def target_text(r: dict[str, Any]) -> str:
     if b == "none":
         return "不设具体目标"
     if b == "range":
-        return f"{_num(lo)}–{_num(hi)}{unit}"
+        return f"{value_text(lo)}–{value_text(hi)}{unit}"
     sign = {"about": "≈", "at_least": "≥", "at_most": "≤"}.get(b, "")
-    return f"{sign}{_num(lo if lo is not None else hi)}{unit}"
+    return f"{sign}{value_text(lo if lo is not None else hi)}{unit}"
 
 
 def _cell(s: str | None) -> str:
@@ -221,10 +216,9 @@ def render_markdown(rows: Sequence[dict[str, Any]], plot: str | None = None) -> 
               "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
         ind = indicators.get(r["indicator"]).zh
-        outcome = (
-            f"{_num(r['outcome'])}{r['outcome_unit'] or ''}" if r["outcome"] is not None else ""
-        )
-        gap = "" if r["gap"] is None else f"{r['gap']:+g}"
+        unit = (r["outcome_unit"] or "") if r["outcome"] is not None else ""
+        outcome = f"{value_text(r['outcome'])}{unit}"
+        gap = ("+" if (r["gap"] or 0) > 0 else "") + value_text(r["gap"])
         lines.append(
             f"| {_cell(r['place'])} | {ind} | {r['year']} | {target_text(r)} | {outcome} | "
             f"{_STATUS_ZH[r['status']]} | {gap} | {_cell(r['target_quote'])} | "

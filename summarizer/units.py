@@ -3,6 +3,7 @@
 A unit as written may carry scale characters (万元, 亿千瓦时) and a "per" part (元/吨); its base
 unit drops the scale and takes the canonical name (千克 -> 公斤, 公尺 -> 米, 千瓦小时 -> 千瓦时).
 Percent and percentage points are different base units and never compare.
+`value_text` prints a value as the report writes it: every module that prints a figure uses it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 __all__ = ["SCALE", "SCALE_CH", "UNIT", "UNIT_WORDS", "same_quantity", "scale_of", "scaled",
-           "to_base", "units_compatible"]  # fmt: skip
+           "to_base", "units_compatible", "value_text"]  # fmt: skip
 
 SCALE_CH = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
@@ -42,6 +43,22 @@ _CANON = {"％": "%", "百分点": "个百分点", "千克": "公斤", "千米":
           "港币": "港元", "公尺": "米", "平方公尺": "平方米", "立方公尺": "立方米",
           "千瓦小时": "千瓦时"}  # fmt: skip
 _WS = re.compile(r"\s+")
+
+
+def value_text(value: float | None) -> str:
+    """A value as a report writes it, digit for digit: 69 (not 69.0), 12345.67 (not 12345.7),
+    0.00005 (not 5e-05); "" for None (no figure stated).
+
+    The one formatter of every printed figure: a brief that rounds what the check verified
+    would show a misstated figure next to a tick.
+    """
+    if value is None:
+        return ""
+    v = float(value)
+    if v.is_integer() and abs(v) < 2**53:
+        return str(int(v))
+    r = repr(v)  # the shortest text that reads back as the same float: the digits written
+    return format(Decimal(r), "f") if "e" in r else r
 
 
 def scale_of(scale: str) -> int:

@@ -20,8 +20,9 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .checks import CheckText, Finding, SpanSet, fmt, part_label
+from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
 from .clean import CleanText
 from .figures import FigureTable
@@ -30,6 +31,7 @@ from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
 from .structure import Outline
 from .tamper import ScreenedText
+from .units import value_text
 
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
@@ -156,8 +158,13 @@ def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) ->
 
 def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
     """Check one metric (or target) against its quote, the quote's context and its place."""
-    text = f"{metric.name}：{fmt(metric.value)}{metric.unit}"
-    base = {"where": where, "text": text, "value": metric.value, "unit": metric.unit}
+    text = f"{metric.name}：{value_text(metric.value)}{metric.unit}"
+    base: dict[str, Any] = {
+        "where": where,
+        "text": text,
+        "value": metric.value,
+        "unit": metric.unit,
+    }
     first = src.place(metric.quote)
     if first is None:
         return Claim(
@@ -206,7 +213,7 @@ def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
     for m in find_numbers(text):
         if m.is_year:
             continue
-        base = {"where": where, "text": m.text, "value": m.value, "unit": m.unit}
+        base: dict[str, Any] = {"where": where, "text": m.text, "value": m.value, "unit": m.unit}
         spans = [Span(a, b) for a, b in src.clean.number_places(m)]
         if not spans:
             yield Claim(**base, status="number_not_found", detail=f"原文中没有“{m.text}”这个数")
@@ -236,9 +243,9 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
             claims.append(check_metric(m, f"achievements[{i}].metrics[{j}]", src, False))
         for j, q in enumerate(a.evidence):
             claims.append(check_quote(q, f"achievements[{i}].evidence[{j}]", src))
-    for i, p in enumerate(summary.problems):
-        claims.extend(check_text_numbers(p.text, f"problems[{i}].text", src))
-        for j, q in enumerate(p.evidence):
+    for i, problem in enumerate(summary.problems):
+        claims.extend(check_text_numbers(problem.text, f"problems[{i}].text", src))
+        for j, q in enumerate(problem.evidence):
             claims.append(check_quote(q, f"problems[{i}].evidence[{j}]", src))
     for i, p in enumerate(summary.plans):
         claims.extend(check_text_numbers(p.text, f"plans[{i}].text", src))
@@ -267,7 +274,7 @@ def drop_flagged(summary: ReportSummary) -> ReportSummary:
     """--strict: remove every flagged metric, quote and item whose text states an unfound number."""
     bad = flagged_paths(summary.validation)
 
-    def prune(section: str) -> list:
+    def prune(section: str) -> list[Any]:
         kept = []
         for i, item in enumerate(getattr(summary, section)):
             if f"{section}[{i}].text" in bad:  # the item states a number the report does not

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch import Listener, Manifest, ReportRun, fingerprint, source_key, write_atomic
+from .batch import Listener, Manifest, ReportRun, ReportWriter, fingerprint, source_key
 from .config import Settings
 from .errors import SummarizerError
 from .ingest import Document
@@ -72,9 +72,8 @@ def _summarize(job: _Job) -> _Done:
     """One report, read to written, as `batch.run_batch` does it (never raises)."""
     from .engines.rules import RulesEngine
     from .ingest import read_report
-    from .pipeline import assemble, prepare, run_sync
-    from .pricing import load_prices, with_cost
-    from .render import render
+    from .pipeline import prepare, run_sync
+    from .pricing import load_prices
 
     ctx = _context
     assert ctx is not None
@@ -89,10 +88,11 @@ def _summarize(job: _Job) -> _Done:
         chunks = sum(c.section.value != "preamble" for c in report.chunks)
         engine = RulesEngine()
         output = run_sync(engine.summarize(report))
-        outcome = assemble(report, engine, output, settings.strict)
-        summary = with_cost(outcome.summary, load_prices(settings.prices_file))
-        text = render(summary, ctx.fmt, document.text, ctx.detail)
-        write_atomic(job.output, text)
+        writer = ReportWriter(
+            settings.strict, ctx.fmt, ctx.detail, load_prices(settings.prices_file)
+        )
+        outcome = writer.write(report, engine, output, job.output, job.source)
+        summary = outcome.summary
         return _Done(
             "done",
             verified=summary.validation.verified,

@@ -593,6 +593,21 @@ def test_an_endpoint_without_a_batch_api_or_refusing_the_key_is_a_one_line_error
     assert len(srv.requests) == 1  # neither is retried
 
 
+def test_the_batch_writes_every_format_and_detail_the_live_batch_writes(tmp_path):
+    # It renders through render.render: --format html is a page, --detail full the long form.
+    src = _samples(tmp_path, 1)
+    with BatchLoopback(answer_with(grounded_answer)) as srv:
+        r = _via_batch(srv, src, tmp_path / "html", "--format", "html")
+        assert r.exit_code == 0, r.stderr
+        r = _via_batch(srv, src, tmp_path / "full", "--format", "md", "--detail", "full")
+        assert r.exit_code == 0, r.stderr
+    (page,) = (tmp_path / "html").glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert "<!DOCTYPE html>" in html[:500] and '<span class="v">' in html
+    (brief,) = (tmp_path / "full").glob("*.md")
+    assert "## 主要成绩" in brief.read_text(encoding="utf-8")  # the long form's section
+
+
 def test_batch_prices_are_half_unless_the_price_file_gives_them(tmp_path):
     live, batch = load_prices(None), load_prices(None, batch=True)
     assert all(batch[m] == (p[0] / 2, p[1] / 2) for m, p in live.items())

@@ -10,12 +10,11 @@ from test_sections import REPORTS, outlined, report
 
 from summarizer.chunking import (
     DEFAULT_CHUNK_CHARS,
-    SECTION_LABELS_ZH,
     Chunk,
     chunk_text,
     split_sentences,
 )
-from summarizer.structure import SectionKind, outline
+from summarizer.structure import PART_LABELS_ZH, SectionKind, outline
 
 BUDGETS = (300, 1500, DEFAULT_CHUNK_CHARS)
 
@@ -119,7 +118,7 @@ def test_budget_and_sections(name: str, budget: int) -> None:
         assert c.sections == tuple(dict.fromkeys(x.kind for x in touched))
         assert SectionKind.PREAMBLE not in c.sections or c.sections == (SectionKind.PREAMBLE,)
         for x in touched:
-            assert SECTION_LABELS_ZH[x.kind] in c.context
+            assert PART_LABELS_ZH[x.kind] in c.context
 
 
 @pytest.mark.parametrize("budget", BUDGETS)

@@ -265,3 +265,13 @@ def test_a_path_that_looks_like_markup_is_printed_as_written(tmp_path):
     r = _invoke(["summarize", str(report)])
     assert r.exit_code == 0, r.stderr
     assert f"{report}: " in r.stderr and "internal error" not in r.stderr
+
+
+@pytest.mark.parametrize("command", ["summarize", "panel", "track"])
+def test_debug_is_the_flag_given_not_the_process_arguments(tmp_path, command):
+    # Called as a library (no --debug in sys.argv), the flag alone decides the traceback.
+    missing = str(tmp_path / "missing.txt")
+    plain = CliRunner().invoke(main, [command, missing], env={})
+    debug = CliRunner().invoke(main, [command, missing, "--debug"], env={})
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.output and "Traceback" in debug.output

@@ -1,6 +1,8 @@
 import pytest
+from click.testing import CliRunner
 
-from summarizer.config import load_settings
+from summarizer.cli import main
+from summarizer.config import Settings, load_settings
 from summarizer.errors import UsageError
 
 
@@ -38,3 +40,21 @@ def test_api_key_is_not_in_repr():
 def test_bad_settings_are_usage_errors(flags):
     with pytest.raises(UsageError):
         load_settings(env={}, **flags)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"engine": "rulez"}, {"mode": "xml"}, {"timeout": float("nan")}, {"rpm": float("inf")},
+     {"concurrency": 0}, {"temperature": -1.0}, {"year": 3000}, {"model": ""}],
+)  # fmt: skip
+def test_settings_check_themselves_however_they_are_built(fields):
+    # A library caller building Settings directly gets the same one-line usage error as a flag.
+    with pytest.raises(UsageError):
+        Settings(**fields)
+    with pytest.raises(UsageError):
+        Settings().with_(**fields)
+
+
+def test_an_unknown_engine_is_a_one_line_error_at_the_command_line():
+    r = CliRunner().invoke(main, ["summarize", "x.txt", "--engine", "rulez"], env={})
+    assert r.exit_code == 2 and "rulez" in r.output and "Traceback" not in r.output

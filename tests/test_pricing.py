@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from conftest import REPORTS
 
-from summarizer.config import Settings
+from summarizer.chunking import DEFAULT_CHUNK_CHARS
+from summarizer.engines.rules import RulesEngine
 from summarizer.errors import UsageError
-from summarizer.pipeline import summarize_file
-from summarizer.pricing import DEFAULT_PRICES, cost, load_prices, price_of, with_cost
+from summarizer.ingest import read_report
+from summarizer.pipeline import assemble, prepare
+from summarizer.pricing import DEFAULT_PRICES, cost, load_prices, price_of
 
 
 def _price_file(tmp_path, content: str):
@@ -80,14 +84,24 @@ def test_a_missing_price_file_is_a_usage_error(tmp_path):
         load_prices(tmp_path / "absent.json")
 
 
-def test_with_cost_fills_the_summary_cost_from_its_model_and_tokens():
-    summary = summarize_file(str(REPORTS / "luoxi-2019.txt"), Settings(engine="rules")).summary
-    usage = summary.meta.usage.model_copy(update={"prompt_tokens": 2_000, "completion_tokens": 500})
-    meta = summary.meta.model_copy(update={"model": "gpt-4o-mini-2024-07-18", "usage": usage})
-    priced = with_cost(summary.model_copy(update={"meta": meta}), {"gpt-4o-mini": (0.15, 0.60)})
-    assert priced.meta.usage.cost == pytest.approx(2_000 * 0.15e-6 + 500 * 0.60e-6)
-    assert priced.meta.usage.prompt_tokens == 2_000  # the counts are kept
-    assert priced.achievements == summary.achievements  # nothing else changes
-    assert summary.meta.usage.cost != priced.meta.usage.cost  # a copy, not an edit
-    # The rules engine names no model: no price, cost 0.
-    assert with_cost(summary, DEFAULT_PRICES).meta.usage.cost == 0.0
+def test_the_pipeline_prices_a_report_once_from_its_model_and_tokens():
+    report = prepare(read_report(str(REPORTS / "luoxi-2019.txt")), DEFAULT_CHUNK_CHARS)
+    engine = RulesEngine()
+    output = asyncio.run(engine.summarize(report))
+    output.usage.prompt_tokens, output.usage.completion_tokens = 2_000, 500
+    priced = _Named(engine, "gpt-4o-mini-2024-07-18")  # a dated variant of a priced model
+    summary = assemble(report, priced, output, prices={"gpt-4o-mini": (0.15, 0.60)}).summary
+    assert summary.meta.usage.cost == pytest.approx(2_000 * 0.15e-6 + 500 * 0.60e-6)
+    assert summary.meta.usage.prompt_tokens == 2_000  # the counts are kept
+    # No price table: no cost; the rules engine names no model: no price, cost 0.
+    assert assemble(report, priced, output).summary.meta.usage.cost == 0.0
+    assert assemble(report, engine, output, prices=DEFAULT_PRICES).summary.meta.usage.cost == 0
+
+
+class _Named:
+    """The rules engine's answers, attributed to a model (what the live engine reports)."""
+
+    name = "llm"
+
+    def __init__(self, engine: RulesEngine, model: str) -> None:
+        self.engine, self.model = engine, model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from rich.console import Console
@@ -57,3 +58,18 @@ def test_names_and_reasons_are_shown_as_written_never_as_markup():
     progress.closing_table(runs)  # "[/x]" closing no tag used to end in a MarkupError
     text = out.getvalue()
     assert "b[bold]c.txt" in text and "rows.csv#3" in text and "[red] empty" in text
+
+
+def test_an_offline_batch_counts_its_chunks_done(tmp_path):
+    # The offline engine counts nothing as it goes: a written report has all its chunks done,
+    # so the display does not show "chunks 0/N" for ever.
+    from conftest import REPORTS, SAMPLES
+
+    from summarizer.batch import run_batch, totals
+    from summarizer.config import Settings
+
+    paths = [str(REPORTS / name) for name in SAMPLES[:2]]
+    runs = asyncio.run(run_batch(paths, Settings(engine="rules"), tmp_path / "out", "json"))
+    t = totals(runs)
+    assert [r.status for r in runs] == ["done", "done"]
+    assert t["chunks"] > 0 and t["chunks_done"] == t["chunks"]

@@ -20,6 +20,8 @@ from summarizer.engines.rules import RulesEngine, extract
 from summarizer.ingest import read_report
 from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import prepare, summarize_report
+from summarizer.reask import ChunkSummary as GroundedChunkSummary
+from summarizer.reask import ReaskContext
 from summarizer.structure import outline
 from summarizer.tamper import screen
 
@@ -232,7 +234,8 @@ def test_results_are_ordered_spans_that_pass_the_grounding_validators() -> None:
         assert 0 <= r.start < r.end <= len(cleaned)
         # With the text as context the models check every quote and every value in its quote.
         data = r.summary.model_dump()
-        ChunkSummary.model_validate(data, context={"chunk_text": cleaned})
+        context = ReaskContext(cleaned, None, None, None, False)
+        GroundedChunkSummary.model_validate(data, context=context)
 
 
 def test_engine_interface_and_factory() -> None:

@@ -19,7 +19,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import httpx2
 import openai
@@ -33,8 +33,8 @@ from .llm import _endpoint_error, _first_line
 # OpenAI's limits; --batch-max-lines / --batch-max-bytes lower them for stricter endpoints.
 MAX_LINES = 50_000
 MAX_BYTES = 200 * 1000 * 1000
-ENDPOINT = "/v1/chat/completions"
-WINDOW = "24h"
+ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
+WINDOW: Literal["24h"] = "24h"
 CREATE_ATTEMPTS = 5
 
 
@@ -93,7 +93,7 @@ class Spool:
         if current is None:
             name = f"input-{len(self.state.files) + len(self._files) + 1:04d}.jsonl"
             self.state.dir.mkdir(parents=True, exist_ok=True)
-            handle = open(self._tmp(name), "wb")  # closed in _close
+            handle: BinaryIO = open(self._tmp(name), "wb")  # closed in _close
             current = self._open[line.model] = (name, handle)
             self._files[name] = InputFile(line.model, 0, 0)
         name, handle = current
@@ -133,7 +133,8 @@ def read_request(state: RunState, line: Line) -> dict[str, Any]:
     """The request body of a line, read back from its input file."""
     with open(state.dir / line.file, "rb") as f:
         f.seek(line.at[0])
-        return json.loads(f.read(line.at[1]))["body"]
+        body: dict[str, Any] = json.loads(f.read(line.at[1]))["body"]
+        return body
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The live-model engine: one instructor call per chunk, chunks of a report run concurrently.
 
 This is the only module (with the cassette transport) that imports openai and instructor.
-Each call passes the chunk text as instructor's validation `context`, so the grounding
-validators in models.py reject a quote that is not in the chunk, or a value that is not in its
+Each call passes the chunk as instructor's `context` (a `reask.ReaskContext`), so the grounding
+validators in reask.py reject a quote that is not in the chunk, or a value that is not in its
 quote, and instructor re-asks with that error. When the re-asks run out, the last answer is
 kept without grounding and the pipeline's validation pass flags what is wrong with it.
 """
@@ -21,22 +21,18 @@ import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import InstructorRetryException
+from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from ..cassette import CassetteStore, CassetteTransport, Recording
-from ..chunking import SECTION_LABELS_ZH
 from ..config import Settings
 from ..errors import CassetteError, EndpointError, EngineError
-from ..models import ChunkSummary, ReportWarning, prepare_context
+from ..models import ChunkSummary, ReportWarning
 from ..prompting import load_prompt, prompt_hash
-from ..transport import (
-    LimitTransport,
-    MeteringTransport,
-    RetryPolicy,
-    RetryTransport,
-    UsageMeter,
-    current_meter,
-)
+from ..reask import ChunkSummary as GroundedChunkSummary
+from ..reask import ReaskContext
+from ..transport import LimitTransport, MeteringTransport, RetryPolicy, RetryTransport
+from ..usage import UsageMeter, current_meter
 from . import ChunkResult, EngineOutput, PreparedReport
 
 SYSTEM_PROMPT = "extract_system.md"
@@ -141,7 +137,7 @@ class LLMEngine:
                 out.warnings.append(warning)
         return out
 
-    def _messages(self) -> list[dict[str, str]]:
+    def _messages(self) -> list[ChatCompletionMessageParam]:
         return [
             {"role": "system", "content": load_prompt(SYSTEM_PROMPT)},
             {"role": "user", "content": load_prompt(USER_PROMPT)},
@@ -151,26 +147,11 @@ class LLMEngine:
         self, report: PreparedReport, chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
         """One chunk's answer: instructor's request, parsing, grounding validators and re-asks."""
-        kinds = chunk.sections or (chunk.section,)
-        context: dict[str, Any] = {
-            "chunk_text": chunk.text,
-            "chunk_context": chunk.context,
-            "section_label": "、".join(SECTION_LABELS_ZH[k] for k in kinds),
-        }
-        if len(kinds) == 1:
-            # The re-ask validators hear the part as one witness of target vs achievement; a
-            # chunk spanning several parts is judged quote by quote in the validation pass.
-            context["section"] = kinds[0].value
-        header = report.outline.header
-        context.update(
-            review_year=int(header.review_period[-4:]) if header.review_period else None,
-            plan_year=int(header.plan_period[:4]) if header.plan_period else None,
-            confident=report.outline.confident,
-        )
+        context = ReaskContext.of(chunk, report.outline)
         try:
             asking = asyncio.ensure_future(self._ask(context, chunk))
             await asyncio.sleep(0)  # the request is on its way before the CPU work below
-            prepare_context(context)
+            context.prepare()
             summary, warning = await asking
         except Exception as exc:
             # A recording or cache problem surfaces inside the SDK as a connection error: say
@@ -185,14 +166,16 @@ class LLMEngine:
         return summary, warning
 
     async def _ask(
-        self, context: dict[str, Any], chunk: Any
+        self, context: ReaskContext, chunk: Any
     ) -> tuple[ChunkSummary, ReportWarning | None]:
         try:
             summary = await self._client.chat.completions.create(
                 model=self.settings.model,
-                response_model=ChunkSummary,
+                response_model=GroundedChunkSummary,
                 messages=self._messages(),
-                context=context,
+                # instructor renders the prompts from it (a mapping) and hands it to the
+                # validators; its signature says dict, it only reads it.
+                context=context,  # type: ignore[arg-type]
                 max_retries=self.settings.reasks,
                 temperature=self.settings.temperature,
             )
@@ -237,7 +220,9 @@ def asked_chunks(report: PreparedReport) -> list[Any]:
 
 def recording_stamp() -> Recording:
     """The prompt and schema hashes stamped into cassettes, to explain a replay miss."""
-    schema = json.dumps(ChunkSummary.model_json_schema(), ensure_ascii=False, sort_keys=True)
+    schema = json.dumps(
+        GroundedChunkSummary.model_json_schema(), ensure_ascii=False, sort_keys=True
+    )
     return Recording(
         prompts={n: prompt_hash(n) for n in (SYSTEM_PROMPT, USER_PROMPT)},
         schema=hashlib.sha256(schema.encode()).hexdigest()[:16],
@@ -301,7 +286,7 @@ def _answer_text(completion: Any) -> str | None:
         return None
     calls = getattr(message, "tool_calls", None) or []
     if calls:
-        return calls[0].function.arguments
+        return str(calls[0].function.arguments)
     content = message.content or ""
     m = _FENCE.search(content)
     if m:

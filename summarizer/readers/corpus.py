@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..lexicon import YEAR_RE
+from ..pages import is_indent
 from .html import html_to_text, is_html
 
 __all__ = [
@@ -92,11 +93,7 @@ _NOT_TITLE_RE = re.compile(r"[。！？；：:;!?—－]")
 
 def _flat_break(match: re.Match[str]) -> str:
     run = match.group()
-    # Only tabs, doubled ideographic spaces (the indentation of a new paragraph) or an
-    # ideographic space mixed with other spaces mark a lost paragraph break.
-    if "\t" in run or run.count("\u3000") >= 2 or ("\u3000" in run and len(run) > 1):
-        return "\n"
-    return run
+    return "\n" if is_indent(run, spaces_count=False) else run
 
 
 def restore_breaks(flat: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import DONE_WORDING_RE, YEAR
+from ..lexicon import CN_YEAR, DONE_WORDING_RE, YEAR
+from ..numerals import year_digits
 from .headings import Para, classify
 from .overlays import TERM, first_sentence, problem_start, tense
 from .types import Heading, SectionKind
@@ -20,7 +21,7 @@ _REVIEW_CUE = re.compile(
 )
 # Sentences that open the plan part where no heading does.
 _PLAN_CUE = re.compile(
-    rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|[一二][九〇零一二三四五六七八]{{3}})年(?:是|，|,|的|我们"
+    rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|{CN_YEAR})年(?:是|，|,|的|我们"
     r"|全[市省区县州镇国])|(?:做好|对|关于)?今年(?:的)?(?:政府)?工作|今年(?:经济社会发展|国民经济"
     r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务)"
     r"|今年[^，。]{0,4}(?:要|将))"
@@ -40,8 +41,12 @@ _ADDRESS_LINE = re.compile(r"^各位代表[！!，,：:]?$")
 FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
-_CN_YEAR_AT = re.compile(r"([一二][九〇零一二三四五六七八]{3})年")  # 一九五八年
-_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR_AT = re.compile(rf"({CN_YEAR})年")  # 一九五八年
+
+
+def _year(written: str) -> int:
+    """A year as written: 2023, ２０２３ or 二〇二三 (○ is a zero too)."""
+    return year_digits(written) or int(written)
 
 
 def review_cue(s: str, ry: int | None) -> bool:
@@ -80,9 +85,9 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
         if agenda is None or not TERM.search(s) or DONE_WORDING_RE.search(first):
             return False
         y = _YEAR_AT.search(agenda.group()) or _CN_YEAR_AT.search(agenda.group())
-        return y is None or py is None or int(y.group(1).translate(_CN_YEAR_DIGITS)) >= py
+        return y is None or py is None or _year(y.group(1)) >= py
     y = _YEAR_AT.search(s, 0, 12) or _CN_YEAR_AT.search(s, 0, 12)
-    year = int(y.group(1).translate(_CN_YEAR_DIGITS)) if y else None
+    year = _year(y.group(1)) if y else None
     # "2023年，…" after the 2023 review opens no plan
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 

@@ -15,7 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, partial
 
-from ..lexicon import CJK, CN_DIGITS, HEAD_TITLE_LEVEL, NATIONAL_ISSUER, PLACE_SUFFIX, YEAR
+from ..lexicon import (
+    CJK,
+    CN_DIGITS,
+    HEAD_TITLE_LEVEL,
+    NATIONAL_ISSUER,
+    PLACE_SUFFIX,
+    SPAM_HINT_RE,
+    YEAR,
+)
 from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
 from .headings import META, Para
 from .places import Place, gazetteer, names_pattern
@@ -30,8 +38,6 @@ __all__ = [
     "years_from_hints",
 ]
 
-_SPAM = re.compile(r"赌|博彩|彩票|娱乐|澳门|亚冠|现金|真人|百家乐|棋牌|投注|下注|老虎机|葡京|"
-                   r"威尼斯人|太阳城|皇冠|开户|注册送|http|www\.|\.com", re.IGNORECASE)  # fmt: skip
 _TITLE_KW = re.compile(r"工作报告|工作总结|工作思路|工作计划|工作安排|工作回顾|汇报\d{4}年")
 _PLACE = rf"[{CJK}]{{2,10}}?{PLACE_SUFFIX}"
 _ORG_LINE = re.compile(rf"[{CJK}（）()]{{2,30}}(?:[镇乡区县市州省园）)]|政府|管委会)")
@@ -77,7 +83,7 @@ def find_title(lines: list[str]) -> str:
     """The report title from the title block ('' if none)."""
     for i, s in enumerate(lines):
         m = _TITLE_KW.search(s)
-        if not m or _SPAM.search(s) or s.startswith(("在", "（", "(")) or "》" in s:
+        if not m or SPAM_HINT_RE.search(s) or s.startswith(("在", "（", "(")) or "》" in s:
             continue
         if len(s) > 40 or "\t" in s:  # a title inside a sentence: place, year and keyword only
             run = re.search(rf"(?:{_PLACE})?(?:\d{{4}}年度?)?(?:政府)?{m.group()}", s)
@@ -91,7 +97,7 @@ def find_title(lines: list[str]) -> str:
         return s
     # No title keyword: a headline ("抓转型促发展…"), but not a date, speaker or issuer line.
     skip = re.compile(rf"\d|[（(]|.*人民代表大会|.*(?:{_HEADS})|{_ORG_LINE.pattern}$")
-    return next((s for s in lines if not _SPAM.search(s) and not skip.match(s)), "")
+    return next((s for s in lines if not SPAM_HINT_RE.search(s) and not skip.match(s)), "")
 
 
 # ---------------------------------------------------------------- places
@@ -151,7 +157,7 @@ def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
             counts.update(
                 m.group()
                 for m in rx.finditer(head)
-                if not _SPAM.search(head, max(0, m.start() - 4), m.end() + 4)
+                if not SPAM_HINT_RE.search(head, max(0, m.start() - 4), m.end() + 4)
             )
     for name, n in counts.most_common(3):
         found = [p for p in gazetteer().lookup(name) if any(_at_level(p, lv) for lv in levels)]
@@ -209,7 +215,7 @@ def read_issuer(
     for c in cands:
         c = c.strip(" ").lstrip("）)")
         c = c.rstrip("（(") if c.count("（") + c.count("(") != c.count("）") + c.count(")") else c
-        if _SPAM.search(c) or len(c) < 2:
+        if SPAM_HINT_RE.search(c) or len(c) < 2:
             continue
         park = _PARK_TOWN.fullmatch(c)
         place = _known(park.group(1) if park else c)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..lexicon import SPAM_HINT_RE
 from .cues import (
     FIVE_CUE,
     after_problems,
@@ -133,7 +134,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     hs = headings(paras, zone)
     lines = title_lines(paras, zone)
     hint = tidy(title_hint or "")
-    title = hint if hint and not re.search(r"赌|博彩|澳门|http", hint) else find_title(lines)
+    title = hint if hint and not SPAM_HINT_RE.search(hint) else find_title(lines)
     if not title and "各位代表" in text[:5000]:
         title = "政府工作报告"  # a speech to the congress whose title was cut off
     ry, py, ysrc = read_years(text, zone, title, hints, paras)

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from ..lexicon import CJK
+
 __all__ = ["Gazetteer", "Place", "gazetteer", "names_pattern"]
 
 # 直辖市 report to the State Council like provinces do.
@@ -51,7 +53,7 @@ def _level(depth: int, name: str, province: str) -> str:
 
 
 def _short(name: str) -> str:
-    s = re.sub(r"(?:[\u4e00-\u9fff]{1,8}?族)*(?:自治州|自治区|自治县|自治旗)$", "", name)
+    s = re.sub(rf"(?:[{CJK}]{{1,8}}?族)*(?:自治州|自治区|自治县|自治旗)$", "", name)
     if s != name and len(s) >= 2:
         return s
     s = re.sub(r"(?:特别行政区|地区|街道|新区|市|省|县|区|州|盟|旗|镇|乡)$", "", name)

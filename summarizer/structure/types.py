@@ -81,6 +81,12 @@ class ReportHeader:
     five_year_period: str | None = None
     sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        """The review and plan years as numbers ("2016-2020" reviews up to 2020)."""
+        review, plan = self.review_period, self.plan_period
+        return (int(review[-4:]) if review else None, int(plan[:4]) if plan else None)
+
 
 @dataclass(frozen=True)
 class Outline:

@@ -13,20 +13,20 @@ from collections.abc import Iterator
 
 from ...checks import check_figure
 from ...grounding import normalize
+from ...lexicon import AFTER_FIGURE, CJK_RE
 from ...models import Metric, MetricKind
 from ...numbers import NumberMention, Period, to_base
 from ...numbers import units_compatible as _compatible
 from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
 from .text import _CLAUSE_CUT, _Text
 
-_POST_QUAL = re.compile(r"\s*(?:以上|以下|以内|左右|之多)")
+_POST_QUAL = re.compile(rf"\s*(?:{AFTER_FIGURE})")
 _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
 _MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
-_LIST_GLUE = re.compile(r"(?:\s*(?:以上|以下|以内|左右))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
+_LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
 _LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
 _CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９]")
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _QUOTE = re.compile(r"[“”\"「」‘’]")
@@ -35,7 +35,7 @@ _QUOTE = re.compile(r"[“”\"「」‘’]")
 def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
     """A figure that qualifies a noun ("亿元以上企业45家", "两项补贴"), not an indicator."""
     text = tx.text
-    if _CJK.match(text, m.end) and (
+    if CJK_RE.match(text, m.end) and (
         (m.value < 10 and not m.text[0].isdigit()) or m.unit in ("万", "亿", "千", "百")
     ):
         return True
@@ -51,7 +51,7 @@ def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
         and nxt.base_unit != m.base_unit
         and tx.clause(nxt.start)[0] <= m.start
         and nxt.start - after <= 16
-        and bool(_CJK.match(text, after))
+        and bool(CJK_RE.match(text, after))
     )
 
 

@@ -1,0 +1,75 @@
+"""What the command modules share: input expansion, the stderr console, the engine line,
+the --debug flag and the suffixes of reports and outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .errors import InputError
+from .readers.corpus import CORPUS_SUFFIXES
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .config import Settings
+
+# What a folder is scanned for: report files, and corpus files holding one report a row.
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".text", *CORPUS_SUFFIXES}
+# What -o FILE's extension says the output is.
+OUTPUT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
+
+
+def stderr_console() -> Console:
+    """The console for messages and progress (stdout carries the results)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def expand(paths: tuple[str, ...]) -> list[str]:
+    """The report and corpus files the PATH arguments name (a folder's, sorted)."""
+    out: list[str] = []
+    for p in paths:
+        if p != "-" and Path(p).is_dir():
+            found = sorted(
+                str(f)
+                for f in Path(p).iterdir()
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+            )
+            if not found:
+                raise InputError(
+                    f"{p}: no report files (.txt, .md, .html, .docx, .pdf) "
+                    "or corpus files (.csv, .tsv, .jsonl, .parquet) in this folder"
+                )
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def say_engine(console: Console, settings: Settings, requested: str) -> None:
+    """Which engine runs, and why the offline one when it was not asked for."""
+    if settings.resolved_engine() == "rules":
+        why = "" if requested == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"
+        console.print(f"summarizer: engine rules (offline, no model){why}", markup=False)
+    else:
+        console.print(f"summarizer: engine llm, model {settings.model}", markup=False)
+
+
+DEBUG = "summarizer.debug"
+
+
+def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    # ctx.meta is shared by every context of one command line: the group's error handler
+    # below reads what the subcommand's --debug said.
+    ctx.meta[DEBUG] = value
+    return value
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, is_eager=True, expose_value=False, callback=_remember_debug,
+    help="Show tracebacks.",
+)  # fmt: skip
