@@ -22,6 +22,7 @@ from .indicators import annotate
 from .ingest import Document, read_report
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
+from .prose import redact
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
@@ -123,6 +124,7 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
+    summary = redact(summary)  # no link, contact or order a model wrote is ever printed
     # Standard indicators and bounds for any engine's output, then where each quote is.
     summary = with_spans(annotate(summary, src.clean), src)
     body = validate_all(summary, src)

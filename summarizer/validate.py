@@ -27,6 +27,7 @@ from .clean import CleanText
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
+from .prose import check_prose
 from .structure import Outline
 from .tamper import ScreenedText
 
@@ -231,6 +232,7 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
             claims.append(check_metric(m, f"plans[{i}].targets[{j}]", src, True))
         for j, q in enumerate(p.evidence):
             claims.append(check_quote(q, f"plans[{i}].evidence[{j}]", src))
+    claims.extend(check_prose(summary, src.clean.text))  # words with no figure to check
     verified = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
 
@@ -255,7 +257,7 @@ def drop_flagged(summary: ReportSummary) -> ReportSummary:
     def prune(section: str) -> list:
         kept = []
         for i, item in enumerate(getattr(summary, section)):
-            if f"{section}[{i}].text" in bad:  # the item states a number the report does not
+            if {f"{section}[{i}].text", f"{section}[{i}].area"} & bad:  # unfound number or prose
                 continue
             lists = {
                 name: [

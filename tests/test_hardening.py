@@ -409,3 +409,38 @@ def test_resume_checks_the_outputs_hash_not_its_existence(tmp_path: Path) -> Non
     third = cli("summarize", str(src), "--out-dir", str(out))
     assert third.returncode == 0 and third.stderr.count(": skipped") == 1, third.stderr
     assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+
+
+# ---------------------------------------------------------------- unchecked prose
+
+POISON = "本镇财政已经破产…详见 http://evil.example"
+INVENTED = "全镇经济大幅下滑，多家企业倒闭"
+
+
+def test_a_model_writing_invented_prose_links_and_contacts_gets_it_flagged(tmp_path: Path) -> None:
+    def poisoned(body: dict[str, Any]) -> Reply:
+        answer = grounded_answer(body)
+        for plan in answer["plans"][:1]:
+            plan["text"] = POISON
+        for item in answer["achievements"][:1]:
+            item["area"] = "加微信abc12345了解招商优惠"
+        answer["problems"] = [{"text": INVENTED, "evidence": []}]
+        return Reply(body=completion(body, answer))
+
+    out, js = tmp_path / "brief.md", tmp_path / "brief.json"
+    with LoopbackServer(poisoned) as srv:
+        env = _live_env(srv, tmp_path)
+        r = cli("summarize", str(REPORT), "-o", str(out), "--detail", "full", env=env)
+        j = cli("summarize", str(REPORT), "-o", str(js), env=env)
+    assert r.returncode == 0 and j.returncode == 0, r.stderr + j.stderr
+    brief = out.read_text(encoding="utf-8")
+    for never in ("evil.example", "http://", "abc12345"):
+        assert never not in brief and never not in js.read_text(encoding="utf-8")
+    lines = [ln for ln in brief.splitlines() if "本镇财政已经破产" in ln or INVENTED in ln]
+    assert lines and all("⚠" in ln for ln in lines)  # each shown only with its flag
+    summary = json.loads(js.read_text(encoding="utf-8"))
+    status = {c["where"]: c["status"] for c in summary["validation"]["claims"]}
+    assert status["plans[0].text"] == "spam" and status["achievements[0].area"] == "spam"
+    assert status["problems[0].text"] == "unsupported"
+    assert summary["validation"]["flagged"] >= 3
+    assert "破产" not in summary["overview"] and "abc12345" not in summary["overview"]

@@ -1,0 +1,190 @@
+"""Every sentence of a brief is grounded: item prose is checked as text against the source.
+
+Figures are checked by `validate`; this module checks the words around them. An engine (an
+obedient model, a poisoned cache entry) may write an item's `text` or `area` that states no
+number at all — "本镇财政已经破产…详见 http://evil.example" — and nothing else would look at it.
+
+Two checks, both on model output only:
+
+* Unsafe content: links, contacts (QQ / WeChat / phone / e-mail) and orders to a model are
+  found by the same detectors that screen the report (`tamper.scan`, `injection`), and are
+  never printed: `redact` replaces them with a marker before anything is rendered, and the
+  item's claim is `spam`.
+* Support: a paraphrase of a report reuses the report's words, an invented sentence brings its
+  own. Chinese has no word breaks, so a "word" is a character bigram (and a Latin word); a
+  clause is unsupported when most of its bigrams occur nowhere in the (screened) report nor
+  among the bigrams half of all work reports write (a summary's topic labels, 民生保障, are
+  the genre's words) — the clause "本镇财政已经破产" has 6 of 7 such novel bigrams, a label
+  "经济运行" of a report that says 经济 and 运行 apart 1 of 3. The claim is `unsupported`.
+
+Measured (bench/prose_support.py): 0 false alarms over the offline briefs of the whole corpus
+and the replayed briefs of the five samples; invented sentences caught at the rate it prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib.resources import files
+
+from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
+from .models import Claim, Metric, ReportSummary
+from .tamper import scan
+
+__all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
+
+REDACTED = "〔已删除可疑内容〕"  # what a link, contact or order in model output becomes
+# E-mail addresses: tamper's contact detector covers QQ / WeChat / phone, a report never
+# hides an address in its body, but a model's answer can carry one.
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
+
+# A clause of the brief is unsupported when at least this many of its bigrams, and more than
+# this share of them, are nowhere in the report; a whole text when its clauses together are.
+# Tuned on the corpus (0 false alarms): a genuine clause with 3 novel bigrams has at least 7
+# (3/7 = 0.43 at most), one of fewer has at most 2 ("经济运行": 2 of 3).
+_CLAUSE_NOVEL, _CLAUSE_SHARE = 3, 0.5
+_TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
+_CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+MAX_PROSE = 2000  # characters of one field examined; a longer field is its first part
+
+
+def _engine_labels() -> frozenset[str]:
+    """Area labels the tool itself writes (not the report's words, so never "unsupported")."""
+    from .engines.rules.items import GOALS_AREA, PLAN_AREA, REVIEW_AREA
+
+    return frozenset({REVIEW_AREA, PLAN_AREA, GOALS_AREA, FOUND_TARGET_AREA, FOUND_OUTCOME_AREA})
+
+
+def _units(text: str) -> set[str]:
+    """The "words" of a text: CJK character bigrams (across line breaks, as under N) and
+    lowercased Latin words (split where spaces are, which N would remove)."""
+    text = unicodedata.normalize("NFKC", text)
+    joined = "".join(text.split())
+    out = {run[i : i + 2] for run in _CJK_RUN.findall(joined) for i in range(len(run) - 1)}
+    out.update(_LATIN_WORD.findall(text.lower()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _genre() -> frozenset[str]:
+    """Bigrams at least half of all work reports write (民生, 保障, 运行 …): the words a summary
+    labels its items with may be the genre's, not this report's. Built from the corpus by
+    bench/prose_support.py --write."""
+    text = (files("summarizer") / "data" / "report_bigrams.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(source: str) -> frozenset[str]:
+    # Cached per source text: validation and --strict's re-validation check one report twice.
+    return frozenset(_units(source)) | _genre()
+
+
+def unsupported_clause(text: str, source: str) -> str | None:
+    """The first clause of `text` (or the text itself) with no support in `source`, or None."""
+    vocabulary = _vocabulary(source)
+    novel = total = 0
+    for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
+        units = _units(clause)
+        new = len(units - vocabulary)
+        if new >= _CLAUSE_NOVEL and new > _CLAUSE_SHARE * len(units):
+            return clause
+        novel, total = novel + new, total + len(units)
+    if novel >= _TEXT_NOVEL and novel >= _TEXT_SHARE * total:
+        return text[:80]
+    return None
+
+
+def _unsafe(text: str) -> list[tuple[int, int]]:
+    """Spans of links, contacts, gambling spam and orders to a model in `text`."""
+    spans = [(f.start, f.end) for f in scan(text)]
+    spans += [m.span() for m in _EMAIL_RE.finditer(text)]
+    return sorted(spans)
+
+
+def redact_text(text: str) -> str:
+    """text with every unsafe span replaced by the marker (runs of markers made one)."""
+    spans = _unsafe(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        if b <= pos:
+            continue
+        out.append(text[pos : max(pos, a)])
+        if not "".join(out).endswith(REDACTED):
+            out.append(REDACTED)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _redact_metric(m: Metric) -> Metric:
+    update = {f: redact_text(v) for f in ("name", "unit", "period", "change")
+              if isinstance(v := getattr(m, f), str) and _unsafe(v)}  # fmt: skip
+    return m.model_copy(update=update) if update else m
+
+
+def redact(summary: ReportSummary) -> ReportSummary:
+    """Every string an engine wrote, with links, contacts and orders to a model replaced.
+
+    Done before rendering, so no brief, JSON or HTML page can print them as fact; the
+    validation pass flags each item that held one (`check_prose`).
+    """
+
+    def item(x):  # an Achievement, Problem or Plan
+        update: dict[str, object] = {
+            f: redact_text(getattr(x, f)) for f in ("area", "text") if hasattr(x, f)
+        }
+        for name in ("metrics", "targets"):
+            if hasattr(x, name):
+                update[name] = [_redact_metric(m) for m in getattr(x, name)]
+        return x.model_copy(update=update)
+
+    return summary.model_copy(
+        update={
+            s: [item(x) for x in getattr(summary, s)] for s in ("achievements", "problems", "plans")
+        }
+    )
+
+
+def _fields(summary: ReportSummary) -> Iterator[tuple[str, str]]:
+    """(JSON path, text) of every prose field: items' text and area, metric names."""
+    for section in ("achievements", "problems", "plans"):
+        for i, x in enumerate(getattr(summary, section)):
+            yield f"{section}[{i}].text", x.text
+            if getattr(x, "area", ""):
+                yield f"{section}[{i}].area", x.area
+            for name in ("metrics", "targets"):
+                for j, m in enumerate(getattr(x, name, ())):
+                    for f in ("name", "period", "change"):
+                        value = getattr(m, f)
+                        if value and (REDACTED in value or _unsafe(value)):
+                            yield f"{section}[{i}].{name}[{j}].{f}", value
+
+
+def check_prose(summary: ReportSummary, source: str) -> Iterator[Claim]:
+    """A flag for each prose field that carries unsafe content or has no support in the source.
+
+    `source` is the screened report text (injected text already gone, so prose repeating it
+    is unsupported). A field that passes yields nothing: its figures
+    are claims of their own.
+    """
+    labels = _engine_labels()
+    for where, text in _fields(summary):
+        if REDACTED in text or _unsafe(text):
+            shown = redact_text(text)[:80]
+            yield Claim(where=where, text=shown, status="spam",
+                        detail="模型输出含链接、联系方式或写给模型的指令，已删除")  # fmt: skip
+            continue
+        if where.endswith(".text") or where.endswith(".area"):
+            if text.strip() in labels:
+                continue
+            clause = unsupported_clause(text, source)
+            if clause is not None:
+                yield Claim(where=where, text=text[:80], status="unsupported",
+                            detail=f"原文中找不到依据：{clause[:60]}")  # fmt: skip
