@@ -18,8 +18,10 @@ import hashlib
 import json
 import os
 import secrets
+import socket
+import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,20 +198,37 @@ def source_key(run: ReportRun) -> str:
     return printable(os.path.abspath(run.file)) + run.path[len(run.file) :]
 
 
+def _read_entries(path: Path) -> dict[str, dict[str, str]]:
+    """The entries of a manifest file; none when it is missing, unreadable or of another shape."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
+    items = data.items() if isinstance(data, dict) else []
+    return {k: v for k, v in items if isinstance(v, dict)}
+
+
 class Manifest:
     """out_dir/.summarizer-manifest.json: source (path, or path#row) -> output name, input hash
-    and settings fingerprint."""
+    and settings fingerprint.
+
+    Written by merging: each mark reads the file again and changes only its own entry, so an
+    entry another run recorded meanwhile is never lost (runs on one folder also take turns:
+    `out_dir_lock`).
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
+        self.entries = _read_entries(self.path)
+        self._seen = self._stamp()  # the file as this object last read or wrote it
+
+    def _stamp(self) -> tuple[int, int, int] | None:
         try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
-        self.entries: dict[str, dict[str, str]] = {
-            k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
-        }
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
 
     def _entry(self, source: str, output: Path) -> dict[str, str] | None:
         e = self.entries.get(source)
@@ -230,7 +249,9 @@ class Manifest:
         return e.get("output_sha256") is not None and e.get("output_sha256") == _file_sha256(output)
 
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
-        """Record a finished output and save the manifest atomically."""
+        """Record a finished output: merged into the manifest as it is now, saved atomically."""
+        if self._stamp() not in (None, self._seen):  # written by another run since
+            self.entries = _read_entries(self.path)
         legacy = self.entries.get(output.name)
         if isinstance(legacy, dict) and "output" not in legacy:
             del self.entries[output.name]  # an older version's entry, superseded
@@ -241,6 +262,62 @@ class Manifest:
             "output_sha256": _file_sha256(output),
         }
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+        self._seen = self._stamp()
+
+
+LOCK = ".summarizer-manifest.lock"
+
+
+@contextlib.contextmanager
+def out_dir_lock(out_dir: Path, say: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder for one run: a second run on it waits, told who holds it.
+
+    An advisory lock (flock) on out_dir/.summarizer-manifest.lock, which names its holder
+    (pid and host) and is removed when the run ends. The system drops a lock when its process
+    ends however it ends, so one left by a killed run is taken over at once: no pid has to be
+    guessed dead.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: runs are not serialised, the manifest is still merged
+        yield
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not told:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another run"
+                (say or _say)(f"--out-dir {out_dir}: in use by {holder}; waiting for it to end")
+                told = True
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # Ctrl-C still interrupts the wait
+            except BaseException:
+                os.close(fd)
+                raise
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(fd).st_ino:
+            break
+        os.close(fd)  # the holder removed this file as it ended: lock the one there now
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"run pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()  # while still held: a waiter then sees it gone and starts over
+        os.close(fd)
+
+
+def _say(message: str) -> None:
+    print(f"summarizer: {message}", file=sys.stderr, flush=True)
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -358,7 +435,9 @@ async def run_batch(
             notify(run)
 
     try:
-        await asyncio.gather(*(one(r) for r in runs))
+        with out_dir_lock(out_dir):  # another run on this folder finishes first
+            manifest = Manifest(out_dir)  # with what it recorded meanwhile
+            await asyncio.gather(*(one(r) for r in runs))
     finally:
         worker.shutdown(wait=False)
         if own_engine:

@@ -17,12 +17,21 @@ response cache, so a later live or batch run of the same reports costs nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import Manifest, ReportRun, fingerprint, plan_runs, source_key, write_atomic
+from .batch import (
+    Manifest,
+    ReportRun,
+    fingerprint,
+    out_dir_lock,
+    plan_runs,
+    source_key,
+    write_atomic,
+)  # fmt: skip
 from .batch_answers import AnswerPending, AnswerTransport
 from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
 from .cassette import CassetteStore, exchange_record
@@ -415,5 +424,7 @@ async def run_via_batch(
     """Summarise every report through the provider's Batch API into out_dir."""
     if not options.dry_run:
         out_dir.mkdir(parents=True, exist_ok=True)
-    run = BatchRun(paths, settings, out_dir, fmt, options, force, say, out, on_change)
-    return await run.run()
+    # Another run on this folder finishes first (a dry run writes nothing, so takes no turn).
+    with contextlib.nullcontext() if options.dry_run else out_dir_lock(out_dir, say):
+        run = BatchRun(paths, settings, out_dir, fmt, options, force, say, out, on_change)
+        return await run.run()

@@ -444,3 +444,94 @@ def test_a_model_writing_invented_prose_links_and_contacts_gets_it_flagged(tmp_p
     assert status["problems[0].text"] == "unsupported"
     assert summary["validation"]["flagged"] >= 3
     assert "破产" not in summary["overview"] and "abc12345" not in summary["overview"]
+
+
+# ---------------------------------------------------------------- two runs on one folder
+
+
+def _reports(folder: Path, names: str) -> list[str]:
+    """Distinct copies of a sample report (each its own brief and manifest entry)."""
+    folder.mkdir(exist_ok=True)
+    text = REPORT.read_text(encoding="utf-8")
+    for name in names:
+        (folder / f"{name}.txt").write_text(text.replace("罗溪镇", f"罗溪镇{name}", 1), "utf-8")
+    return [str(folder / f"{name}.txt") for name in names]
+
+
+def test_two_concurrent_runs_on_one_out_dir_lose_no_entry_and_redo_nothing(
+    tmp_path: Path,
+) -> None:
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    first = _reports(tmp_path / "in", "abc")
+    second = _reports(tmp_path / "in", "cde")  # c is in both, d and e only here
+    release = threading.Event()
+
+    def held(body: dict[str, Any]) -> Reply:
+        release.wait(LIMIT)  # the first run's answers wait until the second run is waiting
+        return Reply(body=completion(body, grounded_answer(body)))
+
+    with LoopbackServer(held) as srv:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **_live_env(srv, tmp_path)}
+        args = [sys.executable, "-m", "summarizer", "summarize", "--no-cache", "--out-dir"]
+        a = subprocess.Popen([*args, str(out), *first], env=env, stderr=subprocess.PIPE, text=True)
+        b: subprocess.Popen[str] | None = None
+        lines: list[str] = []
+        try:
+            deadline = time.monotonic() + LIMIT
+            while not srv.requests and time.monotonic() < deadline:
+                time.sleep(0.05)  # the first run is under way …
+            b = subprocess.Popen(
+                [*args, str(out), *second], env=env, stderr=subprocess.PIPE, text=True
+            )
+            reader = threading.Thread(target=lambda: lines.extend(b.stderr), daemon=True)
+            reader.start()
+            while not any("in use" in ln for ln in lines) and time.monotonic() < deadline:
+                time.sleep(0.05)  # … and the second waits for it
+            release.set()
+            _, err_a = a.communicate(timeout=LIMIT)
+            b.wait(timeout=LIMIT)
+            reader.join(LIMIT)
+        finally:
+            release.set()
+            a.kill()
+            if b is not None:
+                b.kill()
+        asked = len(srv.requests)
+    err_b = "".join(lines)
+    assert a.returncode == b.returncode == 0, err_a + err_b
+    assert f"in use by run pid {a.pid} on " in err_b  # the second waited, naming the first
+    assert err_b.count(": skipped") == 1 and "c.txt: skipped" in err_b  # c was not redone
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(k).name for k in manifest) == [f"{n}.txt" for n in "abcde"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".summarizer-manifest.json", *(f"{n}.md" for n in "abcde")
+    ]  # fmt: skip
+    assert asked % 5 == 0  # five reports asked for, each once (as many chunks each)
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".summarizer-manifest.lock").write_text("run pid 999999 on elsewhere\n", "utf-8")
+    r = cli("summarize", *_reports(tmp_path / "in", "ab"), "--out-dir", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "in use" not in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".summarizer-manifest.json", "a.md", "b.md"]
+
+
+def test_the_manifest_is_merged_not_rewritten(tmp_path: Path) -> None:
+    from summarizer.batch import Manifest
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.md").write_text("x", encoding="utf-8")
+    (out / "y.md").write_text("y", encoding="utf-8")
+    one, two = Manifest(out), Manifest(out)  # two runs that read the manifest before either wrote
+    one.mark("/in/x.txt", out / "x.md", "1" * 64, "fp")
+    two.mark("/in/y.txt", out / "y.md", "2" * 64, "fp")
+    entries = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert sorted(entries) == ["/in/x.txt", "/in/y.txt"]
+    assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
