@@ -29,10 +29,10 @@ from pathlib import Path
 from . import __version__
 from .config import Settings
 from .engines import Engine, make_engine
-from .errors import InputError, SummarizerError
+from .errors import InputError, SummarizerError, UsageError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
 from .models import ReportSummary
-from .outputs import check_out_dir, safe_output
+from .outputs import check_destination, check_out_dir, safe_output
 from .pricing import load_prices, with_cost
 from .prompting import prompt_hash
 from .usage import UsageMeter, current_meter
@@ -175,17 +175,27 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
 def write_atomic(path: Path, text: str) -> None:
     """Write text via a temp file and rename, so a reader never sees half a file.
 
-    A new file gets the user's umask like any other; a replaced file keeps its mode.
+    A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
+    regular file is ever replaced (checked again here, at the moment of writing), and a
+    failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
     """
     text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_beside(path)
+    check_destination(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temp_beside(path)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, path.stat().st_mode & 0o777)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        check_destination(path)  # the last moment before the rename
         os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

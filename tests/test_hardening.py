@@ -535,3 +535,67 @@ def test_the_manifest_is_merged_not_rewritten(tmp_path: Path) -> None:
     entries = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
     assert sorted(entries) == ["/in/x.txt", "/in/y.txt"]
     assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
+
+
+# ---------------------------------------------------------------- writing
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link-to-dev-null", "folder", "link-to-folder"])
+def test_write_atomic_replaces_only_a_regular_file(tmp_path: Path, kind: str) -> None:
+    from summarizer.batch import write_atomic
+    from summarizer.errors import UsageError
+
+    target = tmp_path / "brief.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link-to-dev-null":
+        target.symlink_to("/dev/null")
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        (tmp_path / "d").mkdir()
+        target.symlink_to(tmp_path / "d")
+    before = os.lstat(target)
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_atomic(target, "# brief\n")
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)  # untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_write_atomic_honours_the_umask_and_keeps_a_replaced_files_mode(tmp_path: Path) -> None:
+    from summarizer.batch import write_atomic
+
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.md", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o640
+    kept = tmp_path / "kept.md"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o604)
+    write_atomic(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o604 and kept.read_text(encoding="utf-8") == "new"
+
+
+def test_a_fifo_put_in_an_outputs_place_during_a_batch_fails_that_report_alone(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from summarizer.batch import ReportRun, run_batch
+    from summarizer.config import Settings
+
+    out = tmp_path / "out"
+    paths = _reports(tmp_path / "in", "ab")
+
+    def meanwhile(run: ReportRun) -> None:
+        if run.status == "running" and run.output is not None and run.output.stem == "a":
+            os.mkfifo(run.output)  # after the folder was checked, before the brief is written
+
+    runs = asyncio.run(run_batch(paths, Settings(engine="rules"), out, "md", on_change=meanwhile))
+    status = {Path(r.path).stem: (r.status, r.reason) for r in runs}
+    assert status["a"][0] == "failed" and "not a regular file" in status["a"][1]
+    assert status["b"][0] == "done"
+    assert (out / "a.md").is_fifo() and (out / "b.md").is_file()
