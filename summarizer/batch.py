@@ -104,15 +104,26 @@ def _file_size(path: str) -> int:
 
 
 def _names(candidates: Sequence[tuple[str, str]]) -> list[str]:
-    """One output name per (stem, fuller name) pair: the stem, the fuller name when stems
-    collide, and a position suffix when even those do."""
-    stems = Counter(s for s, _ in candidates)  # counted once: a corpus may hold many rows
+    """One output name per (stem, fuller name) pair, unique by construction and stable across
+    runs: the stem, the fuller name when stems collide, and a position suffix when even those
+    do — itself made unique against every other name (d3/a.txt-1.txt is named a.txt-1 too).
+    Names are compared case-folded: on a case-insensitive disk A.md is a.md."""
+    stems = Counter(s.casefold() for s, _ in candidates)  # counted once: a corpus has many rows
     # report.pdf and report.docx must not overwrite each other's brief.
-    chosen = [n if stems[s] > 1 else s for s, n in candidates]
-    counts = Counter(chosen)
-    if len(counts) < len(chosen):  # the same file name in two folders
-        chosen = [f"{c}-{i + 1}" if counts[c] > 1 else c for i, c in enumerate(chosen)]
-    return chosen
+    chosen = [n if stems[s.casefold()] > 1 else s for s, n in candidates]
+    counts = Counter(c.casefold() for c in chosen)
+    taken = {c.casefold() for c in chosen if counts[c.casefold()] == 1}
+    out = []
+    for i, c in enumerate(chosen):
+        if counts[c.casefold()] == 1:
+            out.append(c)
+            continue
+        name, k = f"{c}-{i + 1}", 2  # the same file name in two folders
+        while name.casefold() in taken:
+            name, k = f"{c}-{i + 1}-{k}", k + 1
+        taken.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def _candidate(path: str) -> tuple[str, str]:

@@ -45,6 +45,8 @@ def _refuse_non_regular(path: Path, flag: str) -> None:
         raise UsageError(f"{flag} {path}: cannot use it ({e.strerror})") from None
     if not stat.S_ISREG(st.st_mode):
         raise UsageError(f"{flag} {path}: not a regular file; refusing to replace it")
+    if not st.st_mode & 0o222:  # by its mode, whoever runs (root may write anything)
+        raise UsageError(f"{flag} {path}: read-only; refusing to replace it")
 
 
 def check_destination(path: Path) -> None:

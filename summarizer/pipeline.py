@@ -20,6 +20,7 @@ from .config import Settings
 from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .indicators import annotate
 from .ingest import Document, read_report
+from .limits import bound
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
 from .prose import redact
@@ -124,7 +125,7 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    summary = redact(summary)  # no link, contact or order a model wrote is ever printed
+    summary = redact(bound(summary))  # bounded work; no link or order a model wrote printed
     # Standard indicators and bounds for any engine's output, then where each quote is.
     summary = with_spans(annotate(summary, src.clean), src)
     body = validate_all(summary, src)
