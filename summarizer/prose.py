@@ -49,7 +49,9 @@ _TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
 _CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
-MAX_PROSE = 2000  # characters of one field examined; a longer field is its first part
+# An item of a brief is a sentence or two (the corpus's longest: 177 characters); a field longer
+# than this is no summary of anything, and is flagged without being read further.
+MAX_PROSE = 2000
 
 
 def _engine_labels() -> frozenset[str]:
@@ -183,6 +185,10 @@ def check_prose(summary: ReportSummary, source: str) -> Iterator[Claim]:
             continue
         if where.endswith(".text") or where.endswith(".area"):
             if text.strip() in labels:
+                continue
+            if len(text) > MAX_PROSE:
+                yield Claim(where=where, text=text[:80], status="unsupported",
+                            detail=f"文字过长（{len(text)}字），不是摘要")  # fmt: skip
                 continue
             clause = unsupported_clause(text, source)
             if clause is not None:

@@ -599,3 +599,142 @@ def test_a_fifo_put_in_an_outputs_place_during_a_batch_fails_that_report_alone(
     assert status["a"][0] == "failed" and "not a regular file" in status["a"][1]
     assert status["b"][0] == "done"
     assert (out / "a.md").is_fifo() and (out / "b.md").is_file()
+
+
+# ---------------------------------------------------------------- issue 14's hostile inputs
+
+HEADER = (
+    "2024年政府工作报告\n一、2023年工作回顾\n全年地区生产总值增长5%，完成固定资产投资100亿元。\n"
+)
+PLAN = "二、2024年工作安排\n"
+HOSTILE = {
+    "15 KB of 一": HEADER + "一" * 5_000,
+    "1 MB of 一": HEADER + "一" * 350_000,
+    "40 KB of blank lines": HEADER + "\n" * 40_000,
+    "a- x 20000": HEADER + "a-" * 20_000,
+    "增长7.5%， x 3000": HEADER + "增长7.5%，" * 3_000,
+    "1,000 unpunctuated target lines": HEADER
+    + PLAN
+    + "".join(f"第{i}个项目投资增长7%\n" for i in range(1, 1_001)),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_text_after_a_report_header_is_summarised_in_bounded_time(
+    tmp_path: Path, case: str
+) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(HOSTILE[case], encoding="utf-8")
+    r = cli("summarize", str(path), "-o", str(tmp_path / "brief.md"))  # a hang times out
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert (tmp_path / "brief.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_unpunctuated_target_lines_are_capped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.txt"
+    lines = "".join(f"第{i}个项目投资增长7%\n" for i in range(1, 601))
+    path.write_text(HEADER + PLAN + lines, encoding="utf-8")
+    r = cli("summarize", str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert max(len(p["targets"]) for p in summary["plans"]) <= 400
+    assert max(len(m["quote"]) for p in summary["plans"] for m in p["targets"]) <= 1000
+    assert any(w["kind"] == "limit" for w in summary["warnings"])
+
+
+def test_validate_with_an_item_text_of_20000_characters(tmp_path: Path) -> None:
+    from summarizer.models import Achievement, ReportSummary
+
+    summary = ReportSummary(
+        meta={"source": "r.txt", "source_sha256": "0" * 64, "engine": "llm"},
+        achievements=[Achievement(area="经济", text="一" * 20_000)],
+    )
+    path = tmp_path / "s.json"
+    path.write_text(summary.model_dump_json(), encoding="utf-8")
+    r = cli("validate", str(path), "--source", str(REPORT), "--format", "json")
+    assert r.returncode == 1, r.stderr  # the text is no sentence of the report: flagged
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert [c["status"] for c in json.loads(r.stdout)["claims"]] == ["unsupported"]
+
+
+def test_output_onto_dev_stdout_or_a_read_only_file_is_refused(tmp_path: Path) -> None:
+    line = one_line_error(cli("summarize", str(REPORT), "-o", "/dev/stdout"))
+    assert "/dev/stdout" in line and "not a regular file" in line
+    kept = tmp_path / "kept.md"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o444)
+    line = one_line_error(cli("summarize", str(REPORT), "-o", str(kept)))
+    assert "read-only" in line
+    assert kept.read_text(encoding="utf-8") == "mine"
+
+
+def test_same_names_in_several_folders_get_distinct_outputs(tmp_path: Path) -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    paths = []
+    for folder, name, mark in (
+        ("d1", "a.txt", "甲"),
+        ("d2", "a.txt", "乙"),
+        ("d3", "a.txt-1.txt", "丙"),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text.replace("罗溪镇", f"罗溪镇{mark}", 1), "utf-8")
+        paths.append(str(tmp_path / folder / name))
+    out = tmp_path / "out"
+    r = cli("summarize", *paths, "--out-dir", str(out), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    outputs = [manifest[os.path.abspath(p)]["output"] for p in paths]
+    assert len(set(outputs)) == 3  # no brief replaced another's
+    for p, name in zip(paths, outputs, strict=True):
+        summary = json.loads((out / name).read_text(encoding="utf-8"))
+        assert summary["meta"]["source"] == p
+    again = cli("summarize", *paths, "--out-dir", str(out), "--format", "json")
+    assert again.stderr.count(": skipped") == 3  # the same names on the next run
+
+
+def test_sigint_in_a_live_batch_keeps_every_report_already_written(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from loopback import report_text
+
+    from summarizer.grounding import normalize
+
+    src = tmp_path / "in"
+    src.mkdir()
+    paths = []
+    for name, sample in (("a", "luoxi-2021"), ("b", "jincheng-2019"), ("c", "zhenglu-2020")):
+        (src / f"{name}.txt").write_bytes((REPORTS / f"{sample}.txt").read_bytes())
+        paths.append(str(src / f"{name}.txt"))
+    first = normalize(REPORT.read_text(encoding="utf-8"))
+
+    def only_a(body: dict[str, Any]) -> Reply:
+        if normalize(report_text(body))[:30] in first:  # a chunk of report a
+            return Reply(body=completion(body, grounded_answer(body)))
+        return Reply(hang=True)  # b and c never finish
+
+    out = tmp_path / "out"
+    with LoopbackServer(only_a) as srv:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **_live_env(srv, tmp_path)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "summarizer", "summarize", "--out-dir", str(out), *paths],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + LIMIT
+            while not (out / "a.md").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)  # its manifest entry is written right after it
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=LIMIT)
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert [Path(k).name for k in manifest] == ["a.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".summarizer-manifest.json", "a.md"]
