@@ -38,7 +38,10 @@ KEYS = {
 }  # fmt: skip
 # A corpus line that holds its report twice (a defect of the collection) says so, and its
 # quotes then occur twice.
-OPTIONAL = {"text_repeated"}
+OPTIONAL = {"text_repeated", "results_in_plan"}
+# "results_in_plan": quotes (whole sentences) of last year's results that the plan part recalls
+# before its tasks ("三、2011年的工作 … 过去一年，…国内生产总值增长10.3%…"): achievements stated
+# there are rightly achievements, though they stand after plan_start.
 MARKERS = ("plan_start", "fiveyear_start", "own_work_start")
 # csv refuses fields over 128 KiB by default; a whole report sits in one field.
 csv.field_size_limit(1 << 30)
@@ -145,6 +148,8 @@ def check_label(label: dict[str, Any], text: str) -> list[str]:
             once(field, label[field], 8, 200)
     for quote in label.get("problems") or []:
         once("problems", quote, 10, 40)
+    for quote in label.get("results_in_plan") or []:
+        once("results_in_plan", quote, 10, 1000)
 
     target = label.get("gdp_target")
     if target is not None:

@@ -165,6 +165,8 @@ def measure(label: dict[str, Any], engine: bool = True) -> Result:
         r.problems_listed = bool(s.problems) if s is not None else None
         if not r.problems:
             r.notes.append(f"problems: want «{label['problems'][0][:20]}»")
+        if r.problems_listed is False:
+            r.notes.append("problems: the summary lists none")
     r.issuer = same_place(h.place, label["place"])
     if not r.issuer:
         r.notes.append(f"issuer: want {label['place']}, got {h.place or h.issuer or '—'}")
@@ -194,11 +196,21 @@ def measure(label: dict[str, Any], engine: bool = True) -> Result:
         # occurrence is on the wrong side (the metric's own span, in schema 2, settles it).
         return [sp.start for sp in index.find_all(quote)]
 
+    recalled = [(a, a + len(q)) for q in label.get("results_in_plan") or []
+                if (a := text.find(q)) >= 0]  # fmt: skip
+
+    def in_plan(p: int) -> bool:
+        return (
+            plan_at is not None
+            and plan_at <= p < plan_end
+            and not any(a <= p < b for a, b in recalled)
+        )
+
     for a in s.achievements:
         for m in a.metrics:
             r.achievements += 1
             ps = places(m.quote)
-            if ps and plan_at is not None and all(plan_at <= p < plan_end for p in ps):
+            if ps and all(in_plan(p) for p in ps):
                 r.achievements_in_plan += 1
                 r.notes.append(
                     f"achievement from plan: {m.name} {m.value}{m.unit} «{m.quote[:30]}»"

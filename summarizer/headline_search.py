@@ -101,30 +101,35 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
                 continue
             if _multi_year(_last_clauses(s[: nm.start()])):
                 continue  # “十五”期间年均经济增长速度…; 在这个期间，我国工农业总产值…
-            window = s[nm.end() : nm.end() + 40]
-            pcts = [n for n in numbers_in(window) if n.base_unit == "%"]
-            if not pcts:
+            w0 = nm.end()
+            all_years = _years(_BASE_YEAR.sub("", s))
+            if year is not None and len(all_years) > 1 and year in all_years:
+                # 一九八一年计划为3.7%，实际达到4.6%；一九八二年计划为4%，预计可以达到6.4%:
+                # the clause of the year sought, its plan figure or its actual one.
+                at = _year_clause(s, w0, year)
+                if at is None:
+                    continue
+                w0 = at
+            window = _CLAUSES.split(s[w0 : w0 + 60])[0] if w0 != nm.end() else s[w0 : w0 + 60]
+            fig = _figure(window, goal)
+            if fig is None:
                 continue
-            fig = pcts[0]
-            raised = len(pcts) > 1 and _RAISED_TO.search(window[: pcts[1].start])
-            if raised and raised.start() < pcts[0].start and goal:
-                fig = pcts[1]  # 增长速度由今年预计的3%提高到4%: the goal is the second
             between = window[: fig.start]
             if _multi_year(_CUT.split(window[fig.end :])[0]):
                 continue  # …增长百分之二十一点七，平均每年递增百分之四: a total over years
             if between.count("，") + between.count(",") > 2 or "；" in between:
                 continue
-            if any(w in between for w in (*reg.part_words, *others)) or _multi_year(between):
+            if any(w in between for w in (*reg.part_words, *others)):
                 continue
-            if nm.group() in levels and not _GROWTH_WORD.search(between):
+            if nm.group() in levels and not _GROWTH_WORD.search(s[nm.end() : w0] + between):
                 continue  # 国民生产总值…8%: a share or a level, not its growth
-            ys = _years(_BASE_YEAR.sub("", s))  # 比1980年增长5.5%: 1980 is the base
+            ys = all_years  # 比1980年增长5.5%: 1980 is the base
             if year is not None and ys and year not in ys:
                 continue
-            score = _score(s[: nm.end() + fig.end], s, part, goal, year, last)
+            score = _score(s[: w0 + fig.end], s, part, goal, year, last)
             if score < (2 if goal else 1):
                 continue
-            end = nm.end() + fig.end
+            end = w0 + fig.end
             after = _AFTER_FIGURE.match(s, end)
             end = after.end() if after else end
             quote = s[nm.start() - len(prefix) : end]  # from the clause start: 今年…
@@ -132,11 +137,43 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
                 if _GROWTH_WORD.search(between) else None  # fmt: skip
             said = [p for p in find_periods(_BASE_YEAR.sub("", s)) if p.kind == "year"]
             period = said[0].text if len({p.year for p in said}) == 1 else None
+            if w0 != nm.end():
+                period = next((p.text for p in said if p.year == year), period)
             level = next((n for n in numbers_in(window[: fig.start])
                           if _family(n.unit) == "money" and not n.is_change), None)  # fmt: skip
             yield _Found(score, start + nm.start() - len(prefix), quote, nm.group(), fig, change,
                          period, level)  # fmt: skip
             break
+
+
+_CLAUSES = re.compile(r"[；;。]")
+_ACTUAL = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
+
+
+def _year_clause(s: str, after: int, year: int) -> int | None:
+    """Where, after `after`, the clause of a sentence that names `year` starts."""
+    for p in find_periods(s[after:]):
+        if p.kind == "year" and p.year == year:
+            return after + p.start
+    return None
+
+
+def _figure(window: str, goal: bool) -> NumberMention | None:
+    """The growth figure of a headline in the text after its name: the first one not stated as
+    a total over several years (在1979到1983年平均每年递增7.9%的基础上，比上年增长14.2%); where a
+    plan figure and the actual one follow (计划为4%，预计可以达到6.4%), the one sought."""
+    pcts = [n for n in numbers_in(window) if n.base_unit == "%"]
+    if len(pcts) > 1 and (raised := _RAISED_TO.search(window[: pcts[1].start])):
+        if raised.start() < pcts[0].start and goal:
+            return pcts[1]  # 增长速度由今年预计的3%提高到4%: the goal is the second
+    actual = _ACTUAL.search(window)
+    for n in pcts:
+        if _multi_year(_last_clauses(window[: n.start], 1)):
+            continue
+        if actual and not goal and len(pcts) > 1 and n.start < actual.start():
+            continue  # 计划为4%，预计可以达到6.4%: the result is the second
+        return n
+    return None
 
 
 def _score(upto: str, sentence: str, part: SectionKind | None, goal: bool, year: int | None,

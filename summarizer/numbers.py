@@ -102,8 +102,10 @@ _D, _FW, _SEP, _ARABIC_START, _CN_DIGITS = D, FW, SEP, ARABIC_START, CN_DIGITS
 # "２８，０４９，７８０，０００元"), with "，", which elsewhere ends a clause.
 _ANUM = (
     rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})"
-    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+)?"
+    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+|[ ][.．][ ]{_D}+)?"
 )
+# " . " between digits is a decimal point that PDF extraction spaced out ("增长5 . 5%"); a point
+# spaced on one side only ("1. 产业") numbers a list item.
 _CN_START = "[零〇一二两三四五六七八九十]"
 # ○ (a zero in older typesetting) only inside a numeral, never as its start: it is a bullet too.
 _CN_BODY = r"(?:[零〇○一二两三四五六七八九十百万亿]|千(?![瓦米克])|点(?=[零〇○一二三四五六七八九]))"

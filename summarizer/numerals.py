@@ -56,7 +56,7 @@ SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
 
 def arabic(s: str) -> float:
     """An Arabic numeral as written: 1,820, ４．５, −3."""
-    return float(s.translate(FW).replace(",", "").replace("−", "-"))
+    return float(s.translate(FW).replace(",", "").replace(" ", "").replace("−", "-"))
 
 
 # 〇 (U+3007) is the numeral zero; ○ (U+25CB, white circle) stands in for it in older

@@ -138,6 +138,30 @@ def test_national_gdp_targets_are_found_with_their_bound(year, bound, low, high)
     assert normalize(t.quote) in normalize(_national(year).text)
 
 
+@pytest.mark.parametrize(
+    ("year", "value", "written"),
+    [
+        # 一九八一年计划为百分之三点七，实际达到百分之四点六；一九八二年计划为百分之四，预计可以
+        # 达到百分之六点四: the clause of the review year, and its result rather than its plan
+        (1982, 6.4, "预计可以达到百分之六点四"),
+        # 在１９７９到１９８３年平均每年递增７．９％的基础上，比上年增长１４．２％: not the average
+        (1985, 14.2, "比上年增长１４．２％"),
+    ],
+)
+def test_the_review_years_headline_outcome_among_other_years_figures(year, value, written):
+    from summarizer.panel import summarize_many
+    from summarizer.track import track_rows
+
+    (done,) = summarize_many([_national(year)], Settings(engine="rules"))
+    review = int(done.summary.meta.review_period[-4:])
+    (row,) = [r for r in track_rows([done], ["gdp_growth"]) if r["year"] == review]
+    assert row["outcome"] == value
+    assert row["outcome_quote"].endswith(written)
+    assert done.summary.validation.flagged == 0 or all(
+        c.status == "verified" for c in done.summary.validation.claims if c.value == value
+    )
+
+
 def test_a_provincial_five_year_goal_is_not_the_annual_target():
     path = CORPUS / "province-2026" / "2026_辽宁省_政府工作报告.csv"
     doc = read_documents(path)[0]

@@ -133,6 +133,9 @@ def test_arabic_numbers_with_units() -> None:
         ("其中工业企业 6\n家；", "6\n家", 6, "家"),
         ("销售亿\n\n元以上企业", "亿\n\n元", 1, "亿元"),
         ("清理 5.8 万平方米，", "5.8 万平方米", 5.8, "万平方米"),
+        # a decimal point spaced out by PDF extraction (日照 2024)
+        ("地区生产总值增长5 . 5%以上", "5 . 5%", 5.5, "%"),
+        ("增长５ ． ５％，", "５ ． ５％", 5.5, "％"),
     ],
 )
 def test_spaces_and_line_wraps_inside_a_figure(
@@ -141,6 +144,10 @@ def test_spaces_and_line_wraps_inside_a_figure(
     m = one(text)
     assert (m.text, m.value, m.unit) == (span, value, unit)
     assert text[m.start : m.end] == m.text
+
+
+def test_a_point_spaced_on_one_side_numbers_a_list_item() -> None:
+    assert [(n.value, n.unit) for n in find_numbers("共3个. 5. 加强监管")] == [(3, "个"), (5, "")]
 
 
 @pytest.mark.parametrize(

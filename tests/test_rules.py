@@ -123,6 +123,18 @@ def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
     assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]
 
 
+def test_problems_listed_in_the_sentence_that_frames_them() -> None:
+    # 南通 2024: frame, list and remedy in one sentence.
+    text = MINI.split("在肯定成绩")[0] + (
+        "在看到成绩的同时，我们也清醒认识到，我市经济回升向好的基础还不牢固，产业结构有待进一步"
+        "优化，基本公共服务还有短板等等，对此我们将采取更加有效措施，切实加以解决。\n"
+        "二、2024年工作计划\n" + MINI.split("二、2024年工作计划\n")[1]
+    )
+    (problem,) = _summary(text).problems
+    assert problem.text.startswith("我市经济回升向好的基础还不牢固")
+    assert problem.text.endswith("基本公共服务还有短板") and "对此" not in problem.text
+
+
 def test_no_problems_when_the_report_admits_none() -> None:
     text = (
         MINI.split("在肯定成绩")[0] + "二、2024年工作计划\n" + MINI.split("二、2024年工作计划\n")[1]

@@ -83,7 +83,8 @@ KINDS = {
     "jincheng-2019": [PRE, REV, PLN],  # no problems section at all
     "zhenglu-2020": [PRE, REV, PRB, FIVE, PLN, OTH],  # 十三五+2020 review; 十四五 goals; 2021 plan
     "jintan-2022": [REV, PLN, GOV],  # 一、三、二… out of order, all inside the review
-    "national-2011": [PRE, REV, PRB, REV, FIVE, PLN, OTH],  # 十一五 review; 十二五 goals; 2011
+    # 十一五 review; 十二五 goals; 2011 plan, which first recalls 2010's results (a review part)
+    "national-2011": [PRE, REV, PRB, REV, FIVE, PLN, REV, PLN, OTH],
     "national-2020": [PRE, REV, PRB, PLN, OTH],
     "chongzuo-2024": [PRE, REV, PRB, PLN, GOV, OTH],  # 三、政府治理能力现代化建设; closing
     "qiandongnan-2024": [PRE, REV, PRB, PLN, OTH],
@@ -112,8 +113,9 @@ def test_sections_tile_the_text(name: str) -> None:
         assert text[s.start : s.end].strip(), s
         assert outlined(name).kind_at(s.start) is s.kind
         assert outlined(name).kind_at(s.end - 1) is s.kind
-        # Parts begin at a line start, so chunks can follow them without cutting a line.
-        assert s.start == 0 or text[s.start - 1] == "\n"
+        # Parts begin at a line start, or at a sentence start where a paragraph turns to the
+        # problems or recalls last year's results: never inside a sentence.
+        assert s.start == 0 or text[s.start - 1] in "\n。！？；"
 
 
 def test_read_header_agrees_with_outline() -> None:
@@ -292,3 +294,127 @@ def test_empty_text() -> None:
 )
 def test_period_of(heading: str, kind: SectionKind, ref: int | None, expected: str | None) -> None:
     assert period_of(heading, kind, ref) == expected
+
+
+# --- older and unnumbered layouts: where the plan part begins ---------------------------------
+
+_REVIEW = "一年来，全市经济平稳运行，地区生产总值比上年增长6.5%，完成了全年目标任务。\n"
+
+
+@pytest.mark.parametrize(
+    ("heading", "review", "plan", "kind"),
+    [
+        # topic sentences run into their paragraph name no part
+        ("维护世界和平是我国对外政策的主要目标，我们要坚持不懈", 1983, 1984, None),
+        ("从一切为人民的思想出发，统筹安排生产建设和人民生活", 1981, 1982, None),
+        ("用于基本建设的投资，由建设银行统一管起来，按计划监督使用", 1982, 1983, None),
+        # ...unless they name the plan year
+        ("以提高经济效益为中心，全面完成１９９１年计划", 1990, 1991, PLN),
+        ("2024年工作安排", 2023, 2024, PLN),
+        ("2024年主要工作安排2024年是新中国成立75周年", 2023, 2024, PLN),  # run into its text
+        ("国民经济的成就和今后的建设任务", 1964, 1965, REV),
+        # the five-year plan under way, in a report on that plan
+        ("第一个五年计划概要", 1955, 1956, FIVE),
+    ],
+)
+def test_heading_kinds_of_older_reports(heading, review, plan, kind) -> None:
+    from summarizer.structure.headings import classify
+
+    assert classify(heading, review, plan) is kind
+
+
+def _plan_text(text: str) -> str:
+    o = outline(text)
+    (first, *_) = [s for s in o.sections if s.kind is PLN]
+    return text[first.start : first.end]
+
+
+def test_a_review_heading_that_names_the_tasks_too_opens_the_plan_at_its_cue() -> None:
+    text = (
+        "1964年国务院政府工作报告——1964年12月21日在第三届全国人民代表大会第一次会议上\n"
+        "五年来，我国各族人民坚持总路线，在各条战线上取得了伟大的胜利。\n"
+        "国民经济的成就和今后的建设任务\n"
+        "周总理指出，四年来，我国人民完成了调整国民经济的任务，工业总产值比一九五七年增长了一倍。\n"
+        "农业生产全面好转，粮食产量比上年增加了一百亿斤。\n"
+        "明年发展国民经济的主要任务是，大力组织工农业生产的新高潮，为第三个五年计划作好准备。\n"
+        "计划草案拟定，工业总产值比一九六四年增长百分之十一左右。\n"
+        "今后发展国民经济中应当注意的几个问题\n第一，正确处理农业、轻工业、重工业的关系。\n"
+    )
+    assert _plan_text(text).startswith("明年发展国民经济的主要任务是")
+
+
+def test_a_sentence_announcing_this_years_guideline_opens_the_plan() -> None:
+    text = (
+        "1994年政府工作报告\n一、1993年国内工作的回顾和1994年工作的基本方针\n"
+        "过去的一年，国民经济快速增长，国内生产总值比上年增长13.4%。\n"
+        "在肯定成绩的同时，我们清醒地看到，前进中还存在一些矛盾和困难。\n"
+        "各位代表！中共中央明确提出了今年全党和全国工作的基本方针，这就是：加快改革，促进发展。\n"
+        "二、保持国民经济持续快速健康发展\n今年计划国内生产总值增长9%。\n"
+    )
+    assert _plan_text(text).startswith("各位代表！中共中央明确提出了今年")
+
+
+def test_the_plan_begins_after_the_problems_that_close_the_review() -> None:
+    text = (
+        "1984年政府工作报告\n" + _REVIEW * 2
+        + "应当清醒地看到，当前我们还存在不少困难，经济效益仍不理想。\n"
+        + "为了搞好重点建设，我们要继续控制基本建设规模，要集中财力物力，并力争取得更大效果。\n"
+        + "要认真改革城市经济体制，要进一步扩大企业自主权，要搞活流通。\n"
+        + "要积极办好经济特区，将进一步开放沿海城市。\n"
+    )  # fmt: skip
+    o = outline(text)
+    assert o.plan_confidence == "medium" and not o.uncertain
+    assert _plan_text(text).startswith("为了搞好重点建设")
+
+
+def test_an_address_line_divides_a_speech_without_headings() -> None:
+    past = "十年来，工业总产值增长了一倍，粮食产量增长了百分之五十一，取得了重大胜利。\n"
+    plan = "我们要继续巩固已有成绩，要加强团结，要努力完成各项任务，将取得新的胜利。\n"
+    text = "1975年政府工作报告\n" + past * 4 + "我国各族人民更加团结。\n各位代表！\n" + plan * 5
+    o = outline(text)
+    assert o.plan_confidence == "low" and o.uncertain  # a guess, and said so
+    assert _plan_text(text).startswith("我们要继续巩固已有成绩")
+
+
+def test_last_years_results_recalled_in_the_plan_part_are_a_review_part() -> None:
+    text = (
+        "2011年政府工作报告\n一、“十一五”时期的回顾\n五年来，经济年均增长11.2%。\n"
+        "二、2011年的工作\n"
+        "2011年是开局之年。过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%，"
+        "城镇新增就业1168万人。这为做好今年的工作打下了良好基础。\n"
+        "今年国内生产总值预期增长8%左右。\n"
+    )
+    o = outline(text)
+    kinds = [(s.kind, s.period) for s in o.sections]
+    assert (REV, "2010") in kinds
+    (recap,) = [s for s in o.sections if s.kind is REV and s.period == "2010"]
+    assert text[recap.start : recap.end].startswith("过去一年")
+    assert "10.3%" in text[recap.start : recap.end] and "这为" not in text[recap.start : recap.end]
+    assert o.kind_at(text.index("8%左右")) is PLN
+
+
+@pytest.mark.parametrize(
+    "admission",
+    [
+        "许多部门获得了重大的成绩，同时也存在着一些急待解决的问题。",  # a clause that turns
+        "当然，对于这样一个彻底的革命，我们现在还只具有初步的经验，工作中还有缺点。",  # concedes
+        "当然，我们在前进道路上还会遇到许多困难，需要付出巨大努力。",
+    ],
+)
+def test_admissions_of_older_reports_are_problems(admission: str) -> None:
+    text = (
+        "政府工作报告\n一、2023年工作回顾\n全市生产总值比上年增长6%，完成了全年目标。"
+        + admission + "\n二、2024年工作安排\n地区生产总值增长6%左右。\n"
+    )  # fmt: skip
+    o = outline(text)
+    (prob,) = [s for s in o.sections if s.kind is PRB]
+    assert admission[:8] in text[prob.start : prob.end]
+
+
+def test_correcting_shortcomings_is_no_admission() -> None:
+    text = (
+        "政府工作报告\n一、2023年工作回顾\n全市生产总值比上年增长6%。\n"
+        "只有充分发扬民主，才能及时发现和纠正我们工作中的缺点和错误。\n"
+        "二、2024年工作安排\n地区生产总值增长6%左右。\n"
+    )
+    assert [s for s in outline(text).sections if s.kind is PRB] == []

@@ -59,6 +59,9 @@ _YEAR_PART = re.compile(
     rf"^(?:{YEAR}|今|明)年(?:度)?.{{0,16}}(?:工作|任务|目标|安排|建议|回顾|要点)"
 )
 _LSTRIP, _RSTRIP = SPACES.replace("\r", "") + "#*■●◆▲", SPACES.replace("\r", "") + "*■"
+# "维护世界和平是我国对外政策的主要目标，…": a heading that states something (a copula in its
+# first clause) is a topic sentence run into its paragraph, not the name of a part.
+_STATEMENT = re.compile(r"^[^，,。；]+?(?<![于还就总])是(?!否)")
 _REVIEW_ONLY = frozenset({"回顾", "总结", "回眸", "完成情况", "执行情况"})
 _FUTURE = re.compile(r"今年|明年|新的一年|今后|下一步|未来")
 
@@ -102,6 +105,10 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     words = FIVE_YEAR_RE.sub("", text)  # the 计划 of "第二个五年计划" names no plan part
     r, p = _REVIEW_KW.search(words), _PLAN_KW.search(words)
     years = heading_years(text)
+    if _STATEMENT.match(words) or (re.search(r"[，,]", words) and not years):
+        # A topic sentence ("…，按计划监督使用", "…，实施计划收购和计划供应的政策") names no
+        # part unless it names its year ("以提高经济效益为中心，全面完成1991年计划").
+        r = p = None
     plans = five_year_spans(text)
     ahead = plan if plan is not None else (review + 1 if review is not None else None)
     if plans and ahead is not None and any(a >= ahead for _, _, a, _ in plans):
@@ -109,6 +116,15 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
         # "“十五五”时期主要目标和2026年重点工作", which holds the annual plan as well.
         # The outline looks for the annual plan's own opening inside such a part.
         return SectionKind.FIVE_YEAR if p or not r or len(plans) > 1 else SectionKind.REVIEW
+    if (
+        plans
+        and ahead is not None
+        and not (r or p)
+        and set(years) <= {(a, b) for *_, a, b in plans}
+    ):
+        # "第一个五年计划概要" in a report on the plan under way: its goals, not a review.
+        if any(a <= ahead <= b for _, _, a, b in plans):
+            return SectionKind.FIVE_YEAR
     if re.search(r"(?:今后|未来)(?:五|十|十五)年|远景目标|中长期", text) and p:
         return SectionKind.FIVE_YEAR
     if r and p:
@@ -130,6 +146,20 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     if _FUTURE.search(text) and re.search(r"工作|任务|目标", text):
         return SectionKind.PLAN
     return None
+
+
+def names_plan_too(text: str, plan: int | None) -> bool:
+    """True for a review heading that also names the plan after it ("国民经济的成就和今后的建设
+    任务", "1993年国内工作的回顾和1994年工作的基本方针"): the plan begins inside its part."""
+    words = FIVE_YEAR_RE.sub("", text)
+    r = _REVIEW_KW.search(words)
+    if r is None:
+        return False
+    rest = words[r.end() :]
+    later = [a for a, _ in heading_years(rest)]
+    return bool(
+        _PLAN_KW.search(rest) or _FUTURE.search(rest) or (plan is not None and plan in later)
+    )
 
 
 def title_zone_end(paras: list[Para], n: int) -> int:

@@ -10,16 +10,16 @@ the tool never presents such a guess as a reading of the report.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 
-from ..lexicon import (
-    FUTURE_MARKERS_RE,
-    PAST_MARKERS_RE,
-    PROBLEM_CUE,
-    PROBLEM_NOUNS,
-    YEAR,
+from .cues import (
+    FIVE_CUE,
+    after_problems,
+    plan_cue,
+    review_cue,
+    tense_boundary,
+    unnamed_plan_heading,
 )
 from .header import (
     Hints,
@@ -31,52 +31,20 @@ from .header import (
     years_from_hints,
 )
 from .headings import (
-    Para,
     classify,
     heading_years,
     headings,
+    names_plan_too,
     paragraphs,
     title_zone_end,
 )
+from .overlays import closing, first_sentence, problems, recaps
 from .types import Heading, Outline, ReportHeader, Section, SectionKind
 
 __all__ = ["outline", "period_of", "read_header"]
 
 _K = SectionKind
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-_REVIEW_CUE = re.compile(
-    rf"(?:\[[^\]]*\])?(?:今年以来|过去的?一年|一年来|五年来|过去五年|回顾|回眸|({YEAR})年(?:是|，|,)"
-    r"|本届政府)"
-)
-# Sentences that open the plan part where no heading does.
-_PLAN_CUE = re.compile(
-    rf"(?:各位代表[！!，,：:]\s*)?(?:(?:{YEAR}|[一二][九〇零一二三四五六七八]{{3}})年(?:是|，|,|的|我们"
-    r"|全[市省区县州镇国])|(?:做好|对|关于)?今年(?:的)?(?:政府)?工作|今年(?:经济社会发展|国民经济"
-    r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务)"
-    r"|今年[^，。]{0,4}(?:要|将))"
-)
-_INLINE_PLAN = re.compile(
-    rf"[。！？](\s*)((?:({YEAR})年[，,][^。！？]{{0,16}}?(?:将|要)|({YEAR})年是))"
-)
-# A cue that opens the goals of the coming five (or more) years rather than the annual plan.
-_FIVE_CUE = re.compile(r"(?:各位代表[！!，,：:]\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
-_PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
-_YEAR_AT = re.compile(rf"({YEAR})年")
-_CN_YEAR_AT = re.compile(r"([一二][九〇零一二三四五六七八]{3})年")  # 一九五八年
-_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_LIST_ITEM = re.compile(
-    r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
-)
-_APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
-_PROBLEM_CUE = re.compile(PROBLEM_CUE)
-_PROBLEM_WORD = re.compile(PROBLEM_NOUNS)
-_TERM = re.compile(r"[。！？；;!?]")
-
-
-def _first_sentence(s: str) -> str:
-    """The opening sentence of a paragraph, as the cue that opened a part."""
-    m = _TERM.search(s)
-    return (s[: m.end()] if m else s)[:80]
 
 
 def period_of(text: str, kind: SectionKind, ref: int | None = None) -> str | None:
@@ -157,101 +125,6 @@ def read_header(text: str, title_hint: str | None = None, hints: Hints | None = 
     return outline(text, title_hint, hints).header
 
 
-def _review_cue(s: str, ry: int | None) -> bool:
-    """True when a paragraph opens the review ("今年以来…", "2023年是…" of the review year)."""
-    m = _REVIEW_CUE.match(s)
-    return m is not None and (m.group(1) is None or ry is None or int(m.group(1)) <= ry)
-
-
-def _plan_cue(paras: list[Para], after: int, ry: int | None, py: int | None) -> Para | None:
-    """The paragraph (or sentence) whose opening opens the plan part, if one does.
-
-    A paragraph's opening sentence counts; so does a sentence inside a paragraph when it
-    names the plan year ("…仍须久久为功。2022年，罗溪镇将…"), since extracted or flattened
-    text runs the plan's first sentence into the last paragraph of the review.
-    """
-    for p in paras:
-        if p.end <= after:
-            continue
-        if p.line > after and _cue_opens_plan(p.s, ry, py):
-            return p
-        for m in _INLINE_PLAN.finditer(p.s):
-            year = m.group(3) or m.group(4)
-            y = int(year) if year else None
-            if y == py and p.off + m.start(2) > after:
-                a = p.off + m.start(2)
-                return Para(a, p.end, a, p.s[m.start(2) :])
-    return None
-
-
-def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
-    m = _PLAN_CUE.match(s)
-    if not m or not _PLAN_VERB.search(s[:120]):
-        return False
-    y = _YEAR_AT.search(s, 0, 12) or _CN_YEAR_AT.search(s, 0, 12)
-    year = int(y.group(1).translate(_CN_YEAR_DIGITS)) if y else None
-    # "2023年，…" after the 2023 review opens no plan
-    return year is None or not ((py is not None and year < py) or (ry and year <= ry))
-
-
-def _tense(paras: list[Para]) -> int:
-    return sum(
-        len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras
-    )
-
-
-def _unnamed_plan_heading(
-    hs: list[Heading], events: list[tuple[int, SectionKind, str, bool]], body: list[Para],
-    line_of: dict[int, int], ry: int | None, py: int | None,
-) -> Para | None:  # fmt: skip
-    """The first unnamed top-level heading after the review whose part reads as plans, when
-    the review before it reads as results ("一、…回顾" then "二、抓紧有利时机，加快经济发展")."""
-    review = next((e[0] for e in events if e[1] is _K.REVIEW), None)
-    # Only right after the review: not among the topics of a five-year or later part.
-    limit = min((e[0] for e in events if review is not None and e[0] > review
-                 and e[1] is not _K.REVIEW), default=body[-1].end + 1 if body else 0)  # fmt: skip
-    tops = [h for h in hs if h.level == 1 and h.numbering]
-    for i, h in enumerate(tops):
-        at = line_of[h.start]
-        if review is None or at <= review or classify(h.text, ry, py) is not None:
-            continue
-        if at >= limit:
-            return None
-        nxt = line_of[tops[i + 1].start] if i + 1 < len(tops) else body[-1].end + 1
-        ahead = [p for p in body if at <= p.line < nxt]
-        behind = [p for p in body if review <= p.line < at]
-        if _tense(ahead) > 0 and _tense(behind) <= 0:
-            return next(p for p in body if p.line == at)
-        return None
-    return None
-
-
-def _tense_boundary(paras: list[Para], after: int) -> Para | None:
-    """Where the prose turns from results to plans, for text that no heading or cue divides.
-
-    The split maximises completion wording before it and future wording after it; it is
-    taken only when the stretch after it clearly reads as plans (a truncated report that is
-    all review has no such stretch).
-    """
-    body = [p for p in paras if p.line > after]
-    if len(body) < 6:
-        return None
-    score = [_tense([p]) for p in body]
-    total, run = sum(score), 0
-    best, best_i = 0, -1
-    for i in range(1, len(body)):  # maximise results before and plans after the split
-        run += score[i - 1]
-        gain = (total - run) - run
-        if gain > best:
-            best, best_i = gain, i
-    if best_i <= 0:
-        return None
-    before, later = score[:best_i], score[best_i:]
-    if sum(later) < max(5, len(later) // 2) or sum(before) > 0:
-        return None
-    return body[best_i]
-
-
 def outline(text: str, title_hint: str | None = None, hints: Hints | None = None) -> Outline:
     """Header, headings and the ordered parts (sections) that tile the clean text."""
     hints = hints or Hints()
@@ -282,23 +155,25 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
         # part), or the first unnamed top-level heading after the review whose text reads as
         # plans; numbered parts after it that no word named are topics of the plan.
         five = next((e[0] for e in events if e[1] is _K.FIVE_YEAR), -1)
-        found = _plan_cue(body, five, ry, py)
-        if found is not None and _FIVE_CUE.match(found.s):
-            events.append((found.line, _K.FIVE_YEAR, _first_sentence(found.s), True))
-            five, found = found.line, _plan_cue(body, found.end, ry, py)
+        found = plan_cue(body, five, ry, py)
+        if found is not None and FIVE_CUE.match(found.s):
+            events.append((found.line, _K.FIVE_YEAR, first_sentence(found.s), True))
+            five, found = found.line, plan_cue(body, found.end, ry, py)
         confidence = "medium"
         if five < 0:
             # "二、抓紧有利时机，加快经济发展" before "今年计划要求…": the heading opens it.
-            heading = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+            heading = unnamed_plan_heading(hs, events, body, line_of, ry, py)
             if heading is not None and (found is None or heading.line < found.line):
                 found = heading
         if found is None and five < 0:
+            found = after_problems(body, zone - 1)
+        if found is None and five < 0:
             confidence = "low"
             review = next((e[0] for e in events if e[1] is _K.REVIEW), zone - 1)
-            found = _tense_boundary(body, review)
+            found = tense_boundary(body, review)
         if found is not None:
             events = [e for e in events if e[0] < found.line or e[3] or e[1] is not _K.REVIEW]
-            events.append((found.line, _K.PLAN, _first_sentence(found.s), True))
+            events.append((found.line, _K.PLAN, first_sentence(found.s), True))
         elif mixed := next((e for e in events if e[1] is _K.FIVE_YEAR and py is not None
                             and str(py) in e[2].translate(_FULLWIDTH)), None):  # fmt: skip
             # "“十五五”时期主要目标和2026年重点工作" with no cue of its own: the annual plan
@@ -312,12 +187,21 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
         # "二、在绿色低碳高质量发展中奋力走在前" between the review and "三、2024年重点工作":
         # an unnamed part that reads as plans opens the plan part.
         plan_at = next(e[0] for e in events if e[1] is _K.PLAN)
-        head = _unnamed_plan_heading(hs, events, body, line_of, ry, py)
+        head = unnamed_plan_heading(hs, events, body, line_of, ry, py)
         if head is not None and head.line < plan_at:
-            events.append((head.line, _K.PLAN, _first_sentence(head.s), False))
+            events.append((head.line, _K.PLAN, first_sentence(head.s), False))
+            plan_at = head.line
+        # "国民经济的成就和今后的建设任务" before the plan heading: the plan opens at its cue.
+        for at, kind, label, _ in list(events):
+            if kind is _K.REVIEW and at < plan_at and names_plan_too(label, py):
+                inside = [p for p in body if at < p.line < plan_at]
+                cue = plan_cue(inside, at, ry, py)
+                if cue is not None:
+                    events.append((cue.line, _K.PLAN, first_sentence(cue.s), True))
+                    break
     events.sort(key=lambda e: e[0])
     first = events[0][0] if events else len(text)
-    cue = next((p for p in body if p.line < first and _review_cue(p.s, ry)), None)
+    cue = next((p for p in body if p.line < first and review_cue(p.s, ry)), None)
     if cue and events and events[0][1] is _K.REVIEW:
         # "今年以来…" before "一、2019年工作总结" opens that part: a part of its own would cost a
         # chunk, and so a prompt, for one paragraph.
@@ -325,9 +209,9 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     elif events and events[0][1] in (_K.PLAN, _K.FIVE_YEAR) and body and body[0].line < first:
         # The plan opens on a cue and nothing names the review: it is what comes before.
         start = cue or body[0]
-        events.insert(0, (start.line, _K.REVIEW, _first_sentence(start.s), False))
+        events.insert(0, (start.line, _K.REVIEW, first_sentence(start.s), False))
     elif cue:
-        events.insert(0, (cue.line, _K.REVIEW, _first_sentence(cue.s), False))
+        events.insert(0, (cue.line, _K.REVIEW, first_sentence(cue.s), False))
     if not events and paras:
         events = [(max(zone, paras[0].line), _K.OTHER, "", False)]
         confidence = "none"
@@ -361,7 +245,10 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
     base = [Section(k, a, b, h, _period(k, h, header))
             for (a, k, h), b in zip(events3, bounds, strict=True) if b > a]  # fmt: skip
     base = base or [Section(_K.PREAMBLE, 0, len(text), "")]
-    overlays = _problems(text, hs, paras, base, zone) + _closing(paras, len(text))
+    admitted = problems(text, hs, paras, base, zone)
+    recalled = [r for r in recaps(text, paras, base, ry)
+                if not any(r.start < q.end and q.start < r.end for q in admitted)]  # fmt: skip
+    overlays = sorted(admitted + recalled, key=lambda o: o.start) + closing(paras, len(text))
     sections = tuple(_apply(text, base, overlays, header))
     return Outline(header, tuple(hs), sections, confidence, tuple(uncertain))
 
@@ -381,80 +268,6 @@ def _period(kind: SectionKind, heading: str, header: ReportHeader) -> str | None
     return own or (header.review_period if kind is _K.REVIEW else header.plan_period)
 
 
-def _problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section], zone: int
-              ) -> list[Section]:  # fmt: skip
-    """Where the report admits shortcomings: a 存在的问题 sub-heading's block, or the cue
-    paragraph ("在肯定成绩的同时，我们也清醒地认识到…") alone, up to the next paragraph or
-    heading — at the end of the review, in a five-year part, or opening the plan part."""
-    # Any part but the title block: a report whose parts could not be told still admits them.
-    host = [s for s in base if s.kind is not _K.PREAMBLE or s.start > 0]
-    if base and base[0].kind is _K.PREAMBLE and base[0].end > zone:
-        host.insert(0, replace(base[0], start=zone))
-    starts = [s.start for s in host]
-
-    def part(off: int) -> Section | None:
-        i = bisect.bisect_right(starts, off) - 1
-        return host[i] if i >= 0 and off < host[i].end else None
-
-    out: list[Section] = []
-    for i, h in enumerate(hs):
-        sec = part(h.start) if h.level in (2, 3) else None
-        if (
-            sec
-            and sec.kind is not _K.PLAN
-            and classify(h.text) is _K.PROBLEMS
-            and (not out or h.start >= out[-1].end)
-        ):
-            nxt = next((g.start for g in hs[i + 1 :] if g.level <= h.level), sec.end)
-            a, b = text.rfind("\n", 0, h.start) + 1, text.rfind("\n", 0, nxt) + 1
-            out.append(Section(_K.PROBLEMS, a, min(max(b, a + 1), sec.end), h.label))
-    blocks, heads = [(o.start, o.end) for o in out], {h.start for h in hs if h.level <= 3}
-    taken = 0
-    for j, p in enumerate(paras):
-        k = bisect.bisect_right(blocks, (p.line, len(text))) - 1
-        sec = part(p.line)
-        if not sec or p.line < taken or (k >= 0 and p.line < blocks[k][1]):
-            continue
-        start = _problem_start(p, sec.kind is _K.PLAN)
-        if start is None:
-            continue
-        end = p.end
-        if p.s.endswith(("：", ":")):  # "…主要表现在：" with the list on the following lines
-            for q in paras[j + 1 :]:
-                if q.end > sec.end or not _LIST_ITEM.match(q.s) or q.off in heads:
-                    break
-                end = q.end
-        taken = end = end + text.startswith("\n", end)  # parts begin at line starts
-        a = p.line if start == p.off else start
-        out.append(Section(_K.PROBLEMS, a, min(end, sec.end), _first_sentence(text[a:end])))
-    return sorted(out, key=lambda o: o.start)
-
-
-def _problem_start(p: Para, in_plan: bool) -> int | None:
-    """Where a paragraph starts admitting problems: its start, or the sentence inside it that
-    does ("…取得新进展。但是，我们前进的道路上还存在不少问题…"), else None."""
-    for sa in [0, *(m.end() for m in _TERM.finditer(p.s))]:
-        window = 30 if in_plan or sa else 80  # later sentences and plans must open on the cue
-        cue = _PROBLEM_CUE.search(p.s, sa, min(len(p.s), sa + window))
-        if cue and _PROBLEM_WORD.search(p.s, cue.start(), min(len(p.s), cue.end() + 400)):
-            return p.off + sa + (len(p.s[sa:]) - len(p.s[sa:].lstrip()))
-        if in_plan:
-            return None
-    return None
-
-
-def _closing(paras: list[Para], n: int) -> list[Section]:
-    """The closing appeal ("各位代表！…让我们…") and anything after it."""
-    for j in range(len(paras) - 1, max(-1, len(paras) - 10), -1):
-        p = paras[j]
-        if p.line < n * 0.8 or not p.s.startswith("各位代表"):
-            continue
-        nxt = paras[j + 1].s if j + 1 < len(paras) else ""
-        if _APPEAL.search(p.s) or (len(p.s) <= 8 and _APPEAL.search(nxt)):
-            return [Section(_K.OTHER, p.line, n, _first_sentence(p.s))]
-    return []
-
-
 def _apply(text: str, base: list[Section], overlays: list[Section], header: ReportHeader
            ) -> list[Section]:  # fmt: skip
     """Cut the overlays (sorted, disjoint) into the base parts; each part resumes after one."""
@@ -468,7 +281,7 @@ def _apply(text: str, base: list[Section], overlays: list[Section], header: Repo
                 if o.start > pos:
                     out.append(replace(sec, start=pos, end=o.start))
                 pos = min(o.end, sec.end)
-                out.append(replace(o, end=pos, period=_period(o.kind, "", header)))
+                out.append(replace(o, end=pos, period=o.period or _period(o.kind, "", header)))
             if o.end > sec.end:
                 break  # the rest of this overlay, if any, is cut off at the part boundary
             i += 1

@@ -39,7 +39,7 @@ def _soft_lead(text: str, a: int, b: int) -> str | None:
         or _DIGIT.search(text, a, a + m.start())
     ):
         return None
-    return re.split(r"[，,]", text[a : a + m.start()])[-1].removeprefix("我们")
+    return re.sub(r"^我们的?", "", re.split(r"[，,]", text[a : a + m.start()])[-1])
 
 
 def _blocks(text: str, outline: Outline) -> Iterator[_Block]:

@@ -15,6 +15,8 @@ _PROBLEM_INTRO = re.compile(
 )
 _PROBLEM_FRAME = re.compile(PROBLEM_FRAME)
 _REMEDY = re.compile(r"对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须")
+_REMEDY_CLAUSE = re.compile(r"[，,；;]\s*(?:对此|对于这些|针对这些)")
+_CLAUSE_END = re.compile(r"[，,：:]")
 _ORDINAL = re.compile(r"[一二三四五六七八九十]是")
 
 
@@ -24,10 +26,18 @@ def _problems(text: str, sec: Section) -> list[Problem]:
     for a, b in split_sentences(text, sec.start, sec.end):
         if _REMEDY.match(text, a):
             break
+        if remedy := _REMEDY_CLAUSE.search(text, a, b):
+            b = remedy.start()  # "…等等，对此我们将采取更加有效措施" ends the list
         if intro := _PROBLEM_INTRO.search(text, a, b):
             a = intro.end()
-        elif _PROBLEM_FRAME.search(text, a, b):
-            continue  # "我们也清醒地认识到…" frames the list; it is not an item of it
+        elif frame := _PROBLEM_FRAME.search(text, a, b):
+            # "我们也清醒地认识到…" frames the list; it is not an item of it. When the list
+            # follows in the same sentence ("…认识到，基础还不牢固，产业结构有待优化，…"),
+            # the items are what comes after the frame's clause.
+            rest = _CLAUSE_END.search(text, frame.end(), b)
+            if rest is None or not re.search(r"[，,；;]", text[rest.end() : b]):
+                continue
+            a = rest.end()
         marks = [k.start() for k in _ORDINAL.finditer(text, a, b)
                  if k.start() == a or text[k.start() - 1] in "：:；;，,。"]  # fmt: skip
         cuts = [*marks, b]
