@@ -232,7 +232,8 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
             claims.append(check_metric(m, f"plans[{i}].targets[{j}]", src, True))
         for j, q in enumerate(p.evidence):
             claims.append(check_quote(q, f"plans[{i}].evidence[{j}]", src))
-    claims.extend(check_prose(summary, src.clean.text))  # words with no figure to check
+    # Words with no figure to check: item prose against the report's own words.
+    claims.extend(check_prose(summary, src.clean.text, src.clean.index.text))
     verified = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
 
