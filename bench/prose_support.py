@@ -97,7 +97,7 @@ def main() -> int:
             ):
                 continue
             summary = get(report)
-            n += sum(len(list(prose._fields(s))) for s in [summary])
+            n += sum(1 for _ in prose._fields(summary, {}))
             flagged = _flags(summary, report.clean.text)
             bad += len(flagged)
             for c in flagged:

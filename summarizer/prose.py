@@ -23,10 +23,11 @@ and the replayed briefs of the five samples; invented sentences caught at the ra
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 
@@ -121,16 +122,37 @@ def unsupported_clause(text: str, source: str, norm: str | None = None) -> str |
     return None
 
 
+def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Spans of links, contacts, gambling spam and orders to a model in each text.
+
+    The texts are scanned as one (a blank line between two), which costs one pass of every
+    detector instead of one per field; a span is cut at the end of the field it starts in.
+    """
+    distinct = list(dict.fromkeys(t for t in texts if t))
+    starts, pos = [], 0
+    for t in distinct:
+        starts.append(pos)
+        pos += len(t) + 2
+    joined = "\n\n".join(distinct)
+    found = [(f.start, f.end) for f in scan(joined)]
+    found += [m.span() for m in _EMAIL_RE.finditer(joined)]
+    out: dict[str, list[tuple[int, int]]] = {t: [] for t in distinct}
+    for a, b in sorted(found):
+        k = bisect.bisect_right(starts, a) - 1
+        t, s0 = distinct[k], starts[k]
+        if a - s0 < len(t):
+            out[t].append((a - s0, min(b - s0, len(t))))
+    return out
+
+
 def _unsafe(text: str) -> list[tuple[int, int]]:
-    """Spans of links, contacts, gambling spam and orders to a model in `text`."""
-    spans = [(f.start, f.end) for f in scan(text)]
-    spans += [m.span() for m in _EMAIL_RE.finditer(text)]
-    return sorted(spans)
+    """Spans of unsafe content in one text."""
+    return _unsafe_in([text]).get(text, [])
 
 
-def redact_text(text: str) -> str:
+def redact_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
     """text with every unsafe span replaced by the marker (runs of markers made one)."""
-    spans = _unsafe(text)
+    spans = _unsafe(text) if spans is None else spans
     if not spans:
         return text
     out, pos = [], 0
@@ -145,10 +167,17 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
-def _redact_metric(m: Metric) -> Metric:
-    update = {f: redact_text(v) for f in ("name", "unit", "period", "change")
-              if isinstance(v := getattr(m, f), str) and _unsafe(v)}  # fmt: skip
-    return m.model_copy(update=update) if update else m
+_METRIC_TEXT = ("name", "unit", "period", "change")
+
+
+def _strings(summary: ReportSummary) -> Iterator[str]:
+    """Every string an engine wrote into the items of a summary."""
+    for section in ("achievements", "problems", "plans"):
+        for x in getattr(summary, section):
+            yield x.text
+            yield getattr(x, "area", "")
+            for m in [*getattr(x, "metrics", ()), *getattr(x, "targets", ())]:
+                yield from (v for f in _METRIC_TEXT if isinstance(v := getattr(m, f), str))
 
 
 def redact(summary: ReportSummary) -> ReportSummary:
@@ -157,25 +186,36 @@ def redact(summary: ReportSummary) -> ReportSummary:
     Done before rendering, so no brief, JSON or HTML page can print them as fact; the
     validation pass flags each item that held one (`check_prose`).
     """
+    unsafe = _unsafe_in(_strings(summary))
+    if not any(unsafe.values()):
+        return summary
+
+    def clean(v: str) -> str:
+        return redact_text(v, unsafe.get(v, []))
+
+    def metric(m: Metric) -> Metric:
+        update = {f: clean(v) for f in _METRIC_TEXT
+                  if isinstance(v := getattr(m, f), str) and unsafe.get(v)}  # fmt: skip
+        return m.model_copy(update=update) if update else m
 
     def item(x):  # an Achievement, Problem or Plan
         update: dict[str, object] = {
-            f: redact_text(getattr(x, f)) for f in ("area", "text") if hasattr(x, f)
+            f: clean(getattr(x, f)) for f in ("area", "text") if hasattr(x, f)
         }
         for name in ("metrics", "targets"):
             if hasattr(x, name):
-                update[name] = [_redact_metric(m) for m in getattr(x, name)]
+                update[name] = [metric(m) for m in getattr(x, name)]
         return x.model_copy(update=update)
 
-    return summary.model_copy(
-        update={
-            s: [item(x) for x in getattr(summary, s)] for s in ("achievements", "problems", "plans")
-        }
-    )
+    sections = ("achievements", "problems", "plans")
+    return summary.model_copy(update={s: [item(x) for x in getattr(summary, s)] for s in sections})
 
 
-def _fields(summary: ReportSummary) -> Iterator[tuple[str, str]]:
-    """(JSON path, text) of every prose field: items' text and area, metric names."""
+def _fields(
+    summary: ReportSummary, unsafe: dict[str, list[tuple[int, int]]]
+) -> Iterator[tuple[str, str]]:
+    """(JSON path, text) of every prose field (items' text and area), and of each metric field
+    holding unsafe content."""
     for section in ("achievements", "problems", "plans"):
         for i, x in enumerate(getattr(summary, section)):
             yield f"{section}[{i}].text", x.text
@@ -185,7 +225,7 @@ def _fields(summary: ReportSummary) -> Iterator[tuple[str, str]]:
                 for j, m in enumerate(getattr(x, name, ())):
                     for f in ("name", "period", "change"):
                         value = getattr(m, f)
-                        if value and (REDACTED in value or _unsafe(value)):
+                        if value and (REDACTED in value or unsafe.get(value)):
                             yield f"{section}[{i}].{name}[{j}].{f}", value
 
 
@@ -197,9 +237,10 @@ def check_prose(summary: ReportSummary, source: str, norm: str | None = None) ->
     yields nothing: its figures are claims of their own.
     """
     labels = _engine_labels()
-    for where, text in _fields(summary):
-        if REDACTED in text or _unsafe(text):
-            shown = redact_text(text)[:80]
+    unsafe = _unsafe_in(_strings(summary))
+    for where, text in _fields(summary, unsafe):
+        if REDACTED in text or unsafe.get(text):
+            shown = redact_text(text, unsafe.get(text, []))[:80]
             yield Claim(where=where, text=shown, status="spam",
                         detail="模型输出含链接、联系方式或写给模型的指令，已删除")  # fmt: skip
             continue
