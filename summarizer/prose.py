@@ -30,10 +30,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
+from typing import TypeVar
 
 from .grounding import normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
-from .models import Claim, Metric, ReportSummary
+from .models import Achievement, Claim, Metric, Plan, Problem, ReportSummary
 from .tamper import scan
 
 __all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
@@ -168,6 +169,7 @@ def redact_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
 
 
 _METRIC_TEXT = ("name", "unit", "period", "change")
+Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
 def _strings(summary: ReportSummary) -> Iterator[str]:
@@ -198,7 +200,7 @@ def redact(summary: ReportSummary) -> ReportSummary:
                   if isinstance(v := getattr(m, f), str) and unsafe.get(v)}  # fmt: skip
         return m.model_copy(update=update) if update else m
 
-    def item(x):  # an Achievement, Problem or Plan
+    def item(x: Item) -> Item:
         update: dict[str, object] = {
             f: clean(getattr(x, f)) for f in ("area", "text") if hasattr(x, f)
         }
