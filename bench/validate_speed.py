@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer import checks  # noqa: E402
+from summarizer import checktext, numbers  # noqa: E402
 from summarizer.clean import clean  # noqa: E402
 from summarizer.engines.rules import extract  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
@@ -127,8 +127,9 @@ def timed(run: object, rounds: int = 5) -> float:
     """Best wall time of `rounds` runs, parse caches emptied before each."""
     best = float("inf")
     for _ in range(rounds):
-        checks._numbers.cache_clear()
-        checks._periods.cache_clear()
+        checktext.numbers_of.cache_clear()
+        checktext.periods_of.cache_clear()
+        numbers.KNOWN.clear()
         start = time.perf_counter()
         run()  # type: ignore[operator]
         best = min(best, time.perf_counter() - start)

@@ -5,34 +5,34 @@ while instructor validates an answer, so a failure there is the error the model 
 with. Each check returns a `Finding` (a Claim status, a short detail for the ValidationReport,
 and the Chinese message the model is told) or None when the claim holds.
 
-What they read is a `CheckText`: the clean report (or one chunk) with its N-index, and, built
-lazily once per text, its periods, its numbers, the section each offset sits in (from the
-outline, or one kind for a whole chunk) and the spans flagged as injected text.
+What they read is a `CheckText` (module `checktext`): the clean report (or one chunk) with its
+N-index and its figure table, read by offset wherever a quote's place is known.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .grounding import SourceIndex, Span
-from .kinds import KindEvidence, check_kind, kind_evidence
-from .numbers import (
-    Direction,
-    NumberMention,
-    Period,
-    direction_of,
-    find_numbers,
-    find_periods,
-    to_base,
+from .checktext import (
+    CheckText,
+    Nums,
+    SpanSet,
+    close,
+    figure_at,
+    numbers_of,
+    periods_of,
+    quantities,
+    section_kind,
+    states,
 )
-from .structure import PART_LABELS_ZH, Outline, SectionKind
+from .grounding import Span
+from .kinds import check_kind
+from .numbers import Direction, NumberMention, Period, direction_of
+from .structure import PART_LABELS_ZH, SectionKind
 
 if TYPE_CHECKING:
     from .models import Metric
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "fmt", "part_label", "section_kind"]  # fmt: skip
 
-_CALENDAR = {"年", "月", "日"}
-_SENTENCE_CUT = re.compile(r"[。！？!?\n]")
-_PARA_CUT = re.compile(r"\n")
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
 BIND_NAMES = True
@@ -70,177 +67,7 @@ def fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else str(v)
 
 
-@lru_cache(maxsize=8192)
-def _numbers(text: str) -> tuple[NumberMention, ...]:
-    # Quotes and changes repeat across claims and re-asks; parse each string once.
-    return tuple(find_numbers(text))
-
-
-@lru_cache(maxsize=4096)
-def _periods(text: str) -> tuple[Period, ...]:
-    return tuple(find_periods(text))
-
-
-def section_kind(value: object) -> SectionKind | None:
-    """A SectionKind from an enum member or its string value; None for anything else."""
-    if isinstance(value, SectionKind):
-        return value
-    try:
-        return SectionKind(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-class SpanSet:
-    """Half-open spans (flagged text), for overlap queries in O(log n)."""
-
-    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        ordered = sorted((a, b) for a, b in spans if b > a)
-        self._starts = [a for a, _ in ordered]
-        # The furthest end among spans starting at or before each one: one bisect per query.
-        self._reach = list(itertools.accumulate((b for _, b in ordered), max))
-
-    def overlaps(self, span: Span) -> bool:
-        """True when `span` overlaps any of the spans."""
-        i = bisect.bisect_left(self._starts, span.end)
-        return i > 0 and self._reach[i - 1] > span.start
-
-
-class CheckText:
-    """A clean report or one chunk, prepared once for every check made against it."""
-
-    def __init__(
-        self,
-        text: str,
-        outline: Outline | None = None,
-        spam_spans: Sequence[tuple[int, int]] = (),
-        section: SectionKind | None = None,
-        years: tuple[int | None, int | None] = (None, None),
-        confident: bool = False,
-    ) -> None:
-        self.text = text
-        # The report's review and plan years, and whether its parts were read with confidence
-        # (from the outline when there is one; a chunk is told by the engine).
-        if outline is not None:
-            h = outline.header
-            years = (int(h.review_period[-4:]) if h.review_period else None,
-                     int(h.plan_period[:4]) if h.plan_period else None)  # fmt: skip
-            confident = outline.confident
-        self.years, self.confident = years, confident
-        self.index = SourceIndex(text)
-        self.outline = outline
-        self.section = section  # a chunk lies inside one part; an outline says it per offset
-        self.spam = SpanSet(spam_spans)
-        self._cuts: tuple[list[int], list[int]] | None = None
-        self._periods: tuple[list[Period], list[int]] | None = None
-        self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
-
-    # --- where a quote is, and what surrounds it
-    def find(self, quote: str) -> Span | None:
-        """The first occurrence of a quote under N."""
-        return self.index.find(quote)
-
-    def find_all(self, quote: str) -> list[Span]:
-        """Every occurrence of a quote under N."""
-        return self.index.find_all(quote)
-
-    def kind_at(self, offset: int) -> SectionKind | None:
-        """The part of the report an offset sits in, when known."""
-        return self.outline.kind_at(offset) if self.outline is not None else self.section
-
-    def period_at(self, offset: int) -> str | None:
-        """The years the part around an offset covers ("2019", "2016-2020"), when known."""
-        return self.outline.section_at(offset).period if self.outline is not None else None
-
-    def kind_evidence(self, span: Span, metric: Metric) -> KindEvidence:
-        """The witnesses for target vs result of a metric whose quote is at `span`."""
-        a, b = self.sentence(span)
-        fig = span.start + _figure_at(metric.value, metric.unit, metric.quote)
-        return kind_evidence(
-            self.text[a:b], min(fig, span.end) - a, self.kind_at(span.start), self.confident,
-            *self.years,
-        )  # fmt: skip
-
-    def in_spam(self, span: Span) -> bool:
-        """True when the span overlaps a span flagged as injected or tampered text."""
-        return self.spam.overlaps(span)
-
-    def _boundaries(self) -> tuple[list[int], list[int]]:
-        if self._cuts is None:
-            t = self.text
-            self._cuts = ([m.start() for m in _SENTENCE_CUT.finditer(t)],
-                          [m.start() for m in _PARA_CUT.finditer(t)])  # fmt: skip
-        return self._cuts
-
-    def sentence(self, span: Span) -> tuple[int, int]:
-        """The sentence around a span (； does not end it: a period governs across it)."""
-        cuts = self._boundaries()[0]
-        i = bisect.bisect_left(cuts, span.start)
-        j = bisect.bisect_left(cuts, max(span.start, span.end - 1))
-        return (cuts[i - 1] + 1 if i else 0), (cuts[j] if j < len(cuts) else len(self.text))
-
-    def paragraph_start(self, offset: int) -> int:
-        """Where the paragraph (line of the clean text) around an offset starts."""
-        cuts = self._boundaries()[1]
-        i = bisect.bisect_left(cuts, offset)
-        return cuts[i - 1] + 1 if i else 0
-
-    def periods(self, start: int, end: int) -> list[Period]:
-        """The periods named inside text[start:end]."""
-        if self._periods is None:
-            ps = find_periods(self.text)
-            self._periods = (ps, [p.start for p in ps])
-        ps, starts = self._periods
-        i = bisect.bisect_left(starts, start)
-        out = []
-        while i < len(ps) and ps[i].start < end:
-            if ps[i].end <= end:
-                out.append(ps[i])
-            i += 1
-        return out
-
-    # --- numbers anywhere in the text, for the numbers of free-text fields
-    def number_places(self, m: NumberMention) -> list[tuple[int, int]]:
-        """Where the text states this quantity (any scale, either end of a range)."""
-        if self._values is None:
-            self._values = {}
-            for n in find_numbers(self.text):
-                if n.is_year:
-                    continue
-                for v in {x for x in (n.value, n.high) if x is not None}:
-                    key = (n.base_unit, _key(to_base(v, n.unit)[0]))
-                    self._values.setdefault(key, []).append((n.start, n.end))
-        return self._values.get((m.base_unit, _key(m.base_value)), [])
-
-
-def _key(v: float) -> float:
-    return float(f"{v:.9g}")
-
-
 # --- value and unit -----------------------------------------------------------------------
-
-
-def _states(value: float, unit: str, q: NumberMention) -> bool:
-    """True when mention `q` states value+unit, scale-aware (a change may drop its sign)."""
-    bv, bu = to_base(value, unit)
-    if bu != q.base_unit:
-        return False
-    for v in (q.value, q.high):
-        if v is None:
-            continue
-        qv = to_base(v, q.unit)[0]
-        if _close(bv, qv) or (q.is_change and _close(abs(bv), abs(qv))):
-            return True
-    return False
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
-
-
-def _quantities(quote: str, unit: str) -> list[NumberMention]:
-    calendar = to_base(1, unit)[1] in _CALENDAR  # "连续3年" is a count of years, not a date
-    return [m for m in _numbers(quote) if calendar or not m.is_year]
 
 
 def _segments(quote: str) -> list[int]:
@@ -304,18 +131,24 @@ def _named_elsewhere(
     return own
 
 
-def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | None:
-    """value_mismatch / unit_mismatch: the figure is not what its quote states."""
-    mentions = _quantities(quote, unit)
-    matching = [m for m in mentions if _states(value, unit, m)]
-    own = _named_elsewhere(name, quote, _numbers(quote), matching) if matching else None
+def check_figure(
+    name: str, value: float, unit: str, quote: str, nums: Nums | None = None
+) -> Finding | None:
+    """value_mismatch / unit_mismatch: the figure is not what its quote states.
+
+    `nums` is find_numbers(quote) when the caller has it from the report's table.
+    """
+    nums = numbers_of(quote) if nums is None else nums
+    mentions = quantities(nums, unit)
+    matching = [m for m in mentions if states(value, unit, m)]
+    own = _named_elsewhere(name, quote, nums, matching) if matching else None
     if matching and own is None:
         return None
     pool = own or mentions
     written = "、".join(m.text for m in pool) or "无"
     claimed = f"{fmt(value)}{unit}"
     # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
-    same = [m for m in pool if any(v is not None and _close(abs(v), abs(value))
+    same = [m for m in pool if any(v is not None and close(abs(v), abs(value))
                                    for v in (m.value, m.high))]  # fmt: skip
     if same:
         return Finding(
@@ -339,37 +172,29 @@ def check_figure(name: str, value: float, unit: str, quote: str) -> Finding | No
     )
 
 
-def _figure_at(value: float | None, unit: str, quote: str) -> int:
-    """Where the metric's own figure starts in its quote (the end when it is not there)."""
-    if value is None:  # "no target is set" states no figure
-        return len(quote)
-    for m in _quantities(quote, unit):
-        if _states(value, unit, m):
-            return m.start
-    return len(quote)
-
-
 # --- direction ----------------------------------------------------------------------------
 
 
 def check_direction(
     name: str, change: str | None, quote: str, value: float, unit: str,
-    sentence: str = "", after: str = "",
+    sentence: str = "", after: str = "", parsed: tuple[Nums, Nums, Nums] | None = None,
 ) -> Finding | None:  # fmt: skip
     """direction_mismatch (增长 vs 下降), or value_mismatch for a change figure nobody wrote.
 
     The change's figures are looked up in the quote, then in the sentence around it (the
     quote may stop before "同比增长7%"). A change without a figure ("增长") is compared with
     the direction of the metric's own figure, else with the first change after it, in the
-    quote or in the rest of its sentence (`after`).
+    quote or in the rest of its sentence (`after`). `parsed`: the figures of quote, sentence
+    and after, when the caller has them from the report's table.
     """
     if not change:
         return None
-    pool = [m for m in _numbers(quote) if not m.is_year]
-    pool += [m for m in _numbers(sentence) if not m.is_year] if sentence else []
-    claimed = [c for c in _numbers(change) if not c.is_year]
+    q_nums, s_nums, a_nums = parsed or (numbers_of(quote), numbers_of(sentence), numbers_of(after))
+    pool = [m for m in q_nums if not m.is_year]
+    pool += [m for m in s_nums if not m.is_year] if sentence else []
+    claimed = [c for c in numbers_of(change) if not c.is_year]
     for c in claimed:
-        said = [q for q in pool if _states(c.value, c.unit, q) or _states(-c.value, c.unit, q)]
+        said = [q for q in pool if states(c.value, c.unit, q) or states(-c.value, c.unit, q)]
         if not said:
             return Finding(
                 "value_mismatch",
@@ -383,13 +208,13 @@ def check_direction(
     d = direction_of(change) if not any(c.direction for c in claimed) else None
     if d is None:
         return None
-    in_quote = [m for m in _numbers(quote) if not m.is_year]
-    own = [m for m in in_quote if _states(value, unit, m)]
+    in_quote = [m for m in q_nums if not m.is_year]
+    own = [m for m in in_quote if states(value, unit, m)]
     end = own[0].end if own else 0
     near = (
         [m for m in own if m.direction is not None]
         or [m for m in in_quote if m.is_change and m.start >= end]
-        or [m for m in _numbers(after) if m.is_change]
+        or [m for m in a_nums if m.is_change]
     )[:1]
     if near and near[0].direction is not None and near[0].direction is not d:
         return _direction_finding(name, change, near[0].text, {near[0].direction})
@@ -457,13 +282,16 @@ def check_period(
     (全年, 1-9月, 五年来) is read before the figure, in its sentence, else in its paragraph
     (as "1-10月，…" opens one); the year from the quote, the paragraph up to it, or the part.
     """
-    claim = _periods(period) if period else ()
+    claim = periods_of(period) if period else ()
     scopes = [s for p in claim if (s := _scope(p))]
     claim_years = _years(claim, claimed=True)
     if not scopes and not claim_years:
         return None
-    fig = _figure_at(value, unit, quote)
-    in_quote = _periods(quote)
+    if text is not None and span is not None:
+        fig = figure_at(value, unit, text.quote_numbers(quote, span), len(quote))
+        in_quote = text.quote_periods(quote, span)
+    else:
+        fig, in_quote = figure_at(value, unit, numbers_of(quote), len(quote)), periods_of(quote)
     before_fig = [p for p in in_quote if p.end <= fig]
     sent: list[Period] = []
     para: list[Period] = []
@@ -503,10 +331,12 @@ def _period_finding(name: str, period: str, written: str) -> Finding:
 
 
 def check_metric_kind(
-    metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None
-) -> Finding | None:
+    metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None,
+    nums: Nums | None = None,
+) -> Finding | None:  # fmt: skip
     """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
-    evidence = text.kind_evidence(span, metric) if text is not None and span is not None else None
+    evidence = (text.kind_evidence(span, metric, nums)
+                if text is not None and span is not None else None)  # fmt: skip
     found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
     return Finding("kind_mismatch", found.detail, found.message) if found else None
 
@@ -528,17 +358,22 @@ def check_metric(
         if listed_as_target is None:
             return None
         return check_metric_kind(m, listed_as_target, text, span)
-    found = check_figure(m.name, m.value, m.unit, m.quote)
+    # The quote's figures (and its sentence's) come from the report's table when the quote is
+    # the text at `span`: each report is parsed once, not once per claim.
+    nums = text.quote_numbers(m.quote, span) if text is not None and span is not None else None
+    found = check_figure(m.name, m.value, m.unit, m.quote, nums)
     if found is None and m.change:
         sentence = after = ""
-        if text is not None and span is not None:
+        parsed = None
+        if text is not None and span is not None and nums is not None:
             a, b = text.sentence(span)
             sentence, after = text.text[a:b], text.text[span.end : b]
-        found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after)
+            parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
+        found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)
     if found is None and m.period:
         found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
     if found is None and listed_as_target is not None:
-        found = check_metric_kind(m, listed_as_target, text, span)
+        found = check_metric_kind(m, listed_as_target, text, span, nums)
     return found
 
 

@@ -8,27 +8,38 @@ came from; that is what lets a verified claim point at its place in the report.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["SourceIndex", "Span", "normalize"]
 
 
-# Runs of characters that N leaves as they are: printable ASCII, CJK ideographs and the common
-# CJK punctuation. Copying such runs whole, instead of one character at a time, is what keeps
-# indexing a report cheap; everything else goes through NFKC one character at a time.
-# (tests/test_grounding.py checks that NFKC really is the identity on this class.)
+# Runs of characters that N maps one to one: printable ASCII, CJK ideographs and the common
+# CJK punctuation (NFKC leaves them as they are), and the full-width ASCII forms (U+FF01-FF5E:
+# "，", "（", "１", "％"; NFKC maps each to its ASCII twin, replaced first in one regex pass).
+# So a run is copied whole and its offsets map back by one subtraction; everything else goes
+# through NFKC one character at a time. (tests/test_grounding.py checks both classes.)
 SAFE_CHARS = "\x21-\x7e\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
-_SAFE_RUN = re.compile(f"[{SAFE_CHARS}]+")
+FULLWIDTH = "\uff01-\uff5e"
+_SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
+_FULLWIDTH = re.compile(f"[{FULLWIDTH}]")
+_MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one pass with others
+_PREFETCH_FROM = 100_000  # characters of normalised text from which one pass beats a search each
 
 
 @lru_cache(maxsize=4096)
 def _norm_char(ch: str) -> str:
     out = unicodedata.normalize("NFKC", ch)
     return "".join(c for c in out if not c.isspace())
+
+
+def _ascii(run: str) -> str:
+    """NFKC of a run of _SAFE_RUN: its full-width forms as ASCII, the rest as it is."""
+    return _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), run)
 
 
 def normalize(text: str) -> str:
@@ -41,7 +52,7 @@ def normalize(text: str) -> str:
     pos = 0
     for m in _SAFE_RUN.finditer(text):
         parts.extend(_norm_char(ch) for ch in text[pos : m.start()])
-        parts.append(m.group())
+        parts.append(_ascii(m.group()))
         pos = m.end()
     parts.extend(_norm_char(ch) for ch in text[pos:])
     return "".join(parts)
@@ -61,64 +72,137 @@ class SourceIndex:
     def __init__(self, source: str) -> None:
         self.source = source
         parts: list[str] = []
-        # 4 bytes per character instead of a list of int objects (~36): a 10 MB report's index
-        # would otherwise cost hundreds of MB.
-        origin = array("i")
+        # The map back to the source, one entry per run of normalised text rather than one per
+        # character (a 10 MB report's per-character map cost seconds and 40 MB): run r starts
+        # at normalised offset _nstart[r] and comes from source offset _sstart[r], one to one,
+        # or (_step 0) every character of it from that one source character (NFKC "㎡" -> "m2").
+        nstart: list[int] = []
+        sstart: list[int] = []
+        step: list[int] = []
+        size = 0
+
+        def add(at: int, norm: str, one_to_one: bool) -> None:
+            nonlocal size
+            nstart.append(size)
+            sstart.append(at)
+            step.append(int(one_to_one))
+            parts.append(norm)
+            size += len(norm)
 
         def slow(a: int, b: int) -> None:
             for i in range(a, b):
-                n = _norm_char(source[i])
-                if n:
-                    parts.append(n)
-                    origin.extend([i] * len(n))
+                if n := _norm_char(source[i]):
+                    add(i, n, len(n) == 1)
 
         pos = 0
         for m in _SAFE_RUN.finditer(source):
             slow(pos, m.start())
-            parts.append(m.group())
-            origin.extend(range(m.start(), m.end()))
+            add(m.start(), _ascii(m.group()), True)
             pos = m.end()
         slow(pos, len(source))
         self.text = "".join(parts)
-        # origin[k] is the source offset of normalised character k.
-        self._origin = origin
+        self._nstart, self._sstart, self._step = nstart, sstart, step
+        self._norm: dict[str, str] = {}  # quote -> N(quote), for quotes looked up repeatedly
+        # N(quote) -> every normalised offset it occurs at, for the quotes of `prefetch`
+        self._at: dict[str, list[int]] = {}
+
+    def prefetch(self, quotes: Iterable[str]) -> None:
+        """Find every occurrence of many quotes at once, in one pass over the text.
+
+        A report's claims quote it hundreds of times (thousands in a long one); searching the
+        whole text once per quote made checking them grow with claims x length. One
+        Aho-Corasick pass finds them all in time linear in the text plus the occurrences;
+        `find`, `find_all` and `contains` then look the quote up. Quotes not prefetched are
+        searched as before, and so is every quote of a short text: under ~100,000 characters
+        (most reports) one search per quote costs less than building the automaton.
+        """
+        if len(self.text) < _PREFETCH_FROM:
+            return
+        new: set[str] = set()
+        for quote in quotes:
+            q = self._normalized(quote)
+            # A very short quote may occur everywhere; it is cheap to search for directly.
+            if len(q) >= _MIN_PREFETCH and q not in self._at:
+                new.add(q)
+        if not new:
+            return
+        import ahocorasick_rs  # only a report with claims to check needs it
+
+        patterns = sorted(new)
+        found: list[list[int]] = [[] for _ in patterns]
+        ac = ahocorasick_rs.AhoCorasick(
+            patterns,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            # an NFA builds in a fraction of a DFA's time and scans a report as fast
+            implementation=ahocorasick_rs.Implementation.NoncontiguousNFA,
+        )
+        # Overlapping matches in order of their end: for one pattern, in order of start.
+        for i, start, _ in ac.find_matches_as_indexes(self.text, overlapping=True):
+            found[i].append(start)
+        self._at.update(zip(patterns, found, strict=True))
+
+    def _normalized(self, quote: str) -> str:
+        q = self._norm.get(quote)
+        if q is None:
+            q = self._norm[quote] = normalize(quote)
+        return q
+
+    def _first(self, q: str, start: int) -> int:
+        """The first normalised offset >= start where q occurs, or -1."""
+        at = self._at.get(q)
+        if at is None:
+            return self.text.find(q, start)
+        i = bisect.bisect_left(at, start)
+        return at[i] if i < len(at) else -1
 
     def find(self, quote: str, start: int = 0) -> Span | None:
         """Locate `quote` under N; return its span in the source, or None."""
-        q = normalize(quote)
+        q = self._normalized(quote)
         if not q:
             return None
-        k = self.text.find(q, start)
+        k = self._first(q, start)
         if k < 0:
             return None
         return self.norm_to_source(k, k + len(q))
 
     def find_all(self, quote: str) -> list[Span]:
         """Every occurrence of `quote` under N, as source spans."""
-        q = normalize(quote)
-        spans: list[Span] = []
+        q = self._normalized(quote)
         if not q:
-            return spans
-        k = self.text.find(q)
-        while k >= 0:
-            spans.append(self.norm_to_source(k, k + len(q)))
-            k = self.text.find(q, k + 1)
-        return spans
+            return []
+        at = self._at.get(q)
+        if at is None:
+            at = []
+            k = self.text.find(q)
+            while k >= 0:
+                at.append(k)
+                k = self.text.find(q, k + 1)
+        return [self.norm_to_source(k, k + len(q)) for k in at]
 
     def contains(self, quote: str) -> bool:
         """True when `quote` occurs in the source under N."""
-        q = normalize(quote)
-        return bool(q) and q in self.text
+        q = self._normalized(quote)
+        return bool(q) and self._first(q, 0) >= 0
+
+    def _origin(self, k: int) -> int:
+        """The source offset of normalised character k."""
+        r = bisect.bisect_right(self._nstart, k) - 1
+        return self._sstart[r] + (k - self._nstart[r]) * self._step[r]
 
     def norm_to_source(self, start: int, end: int) -> Span:
         """Map a normalised range back to the source range that produced it."""
         if start >= end:
-            pos = self._origin[start] if start < len(self._origin) else len(self.source)
+            pos = self._origin(start) if start < len(self.text) else len(self.source)
             return Span(pos, pos)
-        return Span(self._origin[start], self._origin[end - 1] + 1)
+        return Span(self._origin(start), self._origin(end - 1) + 1)
 
     def source_to_norm(self, offset: int) -> int:
         """The first normalised position at or after a source offset."""
-        import bisect
-
-        return bisect.bisect_left(self._origin, offset)
+        r = bisect.bisect_left(self._sstart, offset) - 1  # the last run starting before it
+        if r < 0:
+            return 0
+        length = (self._nstart[r + 1] if r + 1 < len(self._nstart) else len(self.text)) - (
+            self._nstart[r]
+        )
+        inside = min(offset - self._sstart[r], length) if self._step[r] else length
+        return self._nstart[r] + inside

@@ -355,8 +355,16 @@ def _mention(
     )  # fmt: skip
 
 
+# Strings whose mentions are known without a parse: figures.FigureTable records each clause it
+# reads from a report's table, so the passes that are handed only a quote's string (bounds,
+# the re-ask checks) do not parse it again. Emptied when full; a miss only costs a parse.
+KNOWN: dict[str, tuple[NumberMention, ...]] = {}
+
+
 def find_numbers(text: str) -> list[NumberMention]:
     """Every numeric mention in order, non-overlapping; years and months have is_year=True."""
+    if (known := KNOWN.get(text)) is not None:
+        return list(known)
     out: list[NumberMention] = []
     last_end = qi = pos = 0
     quotes = [q.span() for q in _QUOTED.finditer(text)]

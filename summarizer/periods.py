@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from .numerals import ARABIC_START, CN_DIGITS, FW, SEP, D, arabic, cn_value, year_digits
 
-__all__ = ["Period", "find_periods"]
+__all__ = ["Period", "find_periods", "resolve_period", "scan_periods"]
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _period(text: str, m: re.Match[str]) -> Period | None:
     return Period(*span, _SIMPLE_KINDS[kind], None, None)
 
 
-def _scan(text: str) -> list[Period]:
+def scan_periods(text: str) -> list[Period]:
     """Every period as written, adjacent ones merged ("2019年1-10月", "2003年到2023年")."""
     out: list[Period] = []
     for m in _PERIOD.finditer(text):
@@ -194,15 +194,20 @@ def _role(text: str, p: Period) -> str:
     return ""
 
 
+def resolve_period(text: str, p: Period) -> Period | None:
+    """A period of scan_periods(text) as find_periods reports it: None for a comparison base,
+    kind "deadline" for a year a target is due by, else unchanged."""
+    role = _role(text, p)
+    if role == "base":
+        return None
+    return replace(p, kind="deadline") if role == "deadline" else p
+
+
 def find_periods(text: str) -> list[Period]:
     """Periods named in the text (2019年, 1-9月, 全年, 五年来, 到2025年, 截至10月, 预计).
 
-    Comparison bases (比2019年) are left out; see the module docstring.
+    Comparison bases (比2019年) are left out; see the module docstring. The scan and the
+    roles are apart so that one report's table (figures.FigureTable) can read the periods of
+    any clause from one scan of the whole text.
     """
-    out = []
-    for p in _scan(text):
-        role = _role(text, p)
-        if role == "base":
-            continue
-        out.append(replace(p, kind="deadline") if role == "deadline" else p)
-    return out
+    return [q for p in scan_periods(text) if (q := resolve_period(text, p)) is not None]

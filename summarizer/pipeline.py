@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,7 +110,9 @@ def assemble(
     report: PreparedReport, engine: Engine, output: EngineOutput, strict: bool = False
 ) -> Outcome:
     """Merge, validate and (with strict) prune an engine's output: CPU work, no I/O."""
-    src = Source(report.document.text, report.clean, outline=report.outline)
+    src = Source(report.document.text, report.clean, report.outline, figures=report.figures)
+    # Every quote is looked up several times (merge, spans, checks): find them all in one pass.
+    src.clean.index.prefetch(_quotes(output))
     merged = merge(output.results, src.clean.index)
     header = report.outline.header
     usage = Usage(
@@ -140,6 +142,20 @@ def assemble(
     validation = Validation(claims=claims, verified=ok, flagged=len(claims) - ok)
     summary = summary.model_copy(update={"overview": overview, "validation": validation})
     return finish(summary, src, strict, validated=True)
+
+
+def _quotes(output: EngineOutput) -> Iterator[str]:
+    """Every quote and evidence string of an engine's answers."""
+    for r in output.results:
+        s = r.summary
+        for a in s.achievements:
+            yield from a.evidence
+            yield from (m.quote for m in a.metrics)
+        for pr in s.problems:
+            yield from pr.evidence
+        for p in s.plans:
+            yield from p.evidence
+            yield from (m.quote for m in p.targets)
 
 
 def finish(summary: ReportSummary, src: Source, strict: bool, validated: bool = False) -> Outcome:
@@ -205,7 +221,8 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     """
     document = read_report(source_path)
     report = prepare(document, DEFAULT_CHUNK_CHARS)
-    validation = validate_all(summary, Source(document.text, report.clean, report.outline))
+    src = Source(document.text, report.clean, report.outline, figures=report.figures)
+    validation = validate_all(summary, src)
     return summary.model_copy(update={"validation": validation})
 
 
@@ -218,6 +235,8 @@ def _place_for(m: Metric, src: Source) -> Place | None:
         return first
     want = (SectionKind.PLAN, SectionKind.FIVE_YEAR) if m.kind == "target" else (
         SectionKind.REVIEW, SectionKind.PROBLEMS)  # fmt: skip
+    if not first.in_clean or (first.clean and outline.kind_at(first.clean.start) in want):
+        return first  # the first occurrence is in its part (or the clean text has none)
     for p in src.places(m.quote):
         if p.clean is not None and outline.kind_at(p.clean.start) in want:
             return p

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from .checks import CheckText, Finding, SpanSet, fmt, part_label
 from .checks import check_metric as _check_metric
 from .clean import CleanText
+from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
@@ -49,13 +50,15 @@ class Source:
 
     `clean_text` may be the pipeline's CleanText, whose offset map lets a claim point at the
     source text; `outline` tells which part (review, plan) a quote sits in; `spam_spans` are
-    clean-text ranges flagged as injected or tampered text.
+    clean-text ranges flagged as injected or tampered text; `figures` is the clean text's
+    figure table when the caller has it (the engine's), so the report is parsed once.
     """
 
     text: str
     clean_text: str | CleanText | None = None
     outline: Outline | None = None
     spam_spans: Sequence[tuple[int, int]] = ()
+    figures: FigureTable | None = None
     clean: CheckText = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -63,9 +66,13 @@ class Source:
         body = ct.text if isinstance(ct, CleanText) else (ct if ct is not None else self.text)
         self._offsets = ct.offsets if isinstance(ct, CleanText) else None
         self._same = body == self.text
-        self.clean = CheckText(body, self.outline, self.spam_spans)
+        table = self.figures if self.figures is not None and self.figures.text == body else None
+        self.clean = CheckText(body, self.outline, self.spam_spans, figures=table)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
         self._lines: list[int] | None = None
+        # Where each quote is: merge, spans, annotation and checks all ask, several times.
+        self._place: dict[str, Place | None] = {}
+        self._places: dict[str, list[Place]] = {}
         # Flagged text in source offsets, for a quote only the source text has: screening
         # (tamper.ScreenedText) deletes injected spans from the clean text, so a quote of them
         # is found in the source text alone, and must not pass as the report's own words.
@@ -83,6 +90,11 @@ class Source:
 
     def place(self, quote: str) -> Place | None:
         """Where a quote is, or None when it is in neither text."""
+        if quote not in self._place:
+            self._place[quote] = self._find(quote)
+        return self._place[quote]
+
+    def _find(self, quote: str) -> Place | None:
         span = self.clean.find(quote)
         if span is not None:
             return Place(span, self.source_span(span))
@@ -95,8 +107,11 @@ class Source:
 
     def places(self, quote: str) -> Iterator[Place]:
         """Every occurrence of a quote in the clean text (a bounded number)."""
-        for span in self.clean.find_all(quote)[:_MAX_PLACES]:
-            yield Place(span, self.source_span(span))
+        found = self._places.get(quote)
+        if found is None:
+            spans = self.clean.find_all(quote)[:_MAX_PLACES]
+            found = self._places[quote] = [Place(s, self.source_span(s)) for s in spans]
+        yield from found
 
     def locate(self, quote: str) -> Span | None:
         """The quote's span in the source text (or cleaned text), or None."""

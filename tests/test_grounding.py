@@ -1,4 +1,4 @@
-from summarizer.grounding import SourceIndex, normalize
+from summarizer.grounding import SourceIndex, Span, normalize
 
 
 def test_normalize_drops_whitespace_and_folds_width():
@@ -47,3 +47,74 @@ def test_index_agrees_with_normalize_on_mixed_text():
     for k, ch in enumerate(idx.text):
         src = text[idx.norm_to_source(k, k + 1).start]
         assert ch in normalize(src)
+
+
+def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch):
+    import random
+
+    import summarizer.grounding as grounding
+
+    monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)  # as for a long report
+
+    rng = random.Random(3)
+    source = "".join(
+        rng.choice(["增长", "7%", "，", "\n", " ", "增长7%", "全市", "７％"]) for _ in range(400)
+    )
+    plain, fetched = SourceIndex(source), SourceIndex(source)
+    quotes = [source[a : a + n] for a in range(0, len(source), 7) for n in (3, 6, 11)]
+    quotes += ["增长7%增长7%", "不在原文中的话", "增长 ７％，", "  "]
+    fetched.prefetch(quotes)
+    assert fetched._at  # the lookups below are served from the one-pass table
+    for q in quotes:
+        assert fetched.find_all(q) == plain.find_all(q), q
+        assert fetched.contains(q) == plain.contains(q), q
+        for start in (0, 5, 50, len(fetched.text)):
+            assert fetched.find(q, start) == plain.find(q, start), (q, start)
+
+
+def test_nfkc_maps_the_full_width_forms_to_ascii_one_for_one():
+    import unicodedata
+
+    for cp in range(0xFF01, 0xFF5F):
+        assert unicodedata.normalize("NFKC", chr(cp)) == chr(cp - 0xFEE0), hex(cp)
+
+
+def test_offsets_map_back_as_a_per_character_map_does():
+    import random
+    import unicodedata
+
+    rng = random.Random(5)
+    alphabet = [
+        "增长",
+        "7",
+        "％",
+        "，",
+        "\n",
+        " ",
+        "\u3000",
+        "㎡",
+        "ﬁ",
+        "①",
+        "Ⅲ",
+        "e\u0301",
+        "（",
+        "a",
+    ]
+    for _ in range(200):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        # The reference: NFKC of each character, whitespace dropped, each output character
+        # mapped to the source character it came from.
+        origin = [
+            i
+            for i, ch in enumerate(source)
+            for c in unicodedata.normalize("NFKC", ch)
+            if not c.isspace()
+        ]
+        idx = SourceIndex(source)
+        assert len(idx.text) == len(origin)
+        for k in range(len(origin)):
+            for e in range(k + 1, len(origin) + 1):
+                assert idx.norm_to_source(k, e) == Span(origin[k], origin[e - 1] + 1)
+        for offset in range(len(source) + 2):
+            assert idx.source_to_norm(offset) == sum(o < offset for o in origin)
+        assert idx.norm_to_source(len(origin), len(origin)) == Span(len(source), len(source))

@@ -119,3 +119,27 @@ def test_strict_drops_the_flagged_claims_and_says_so():
     assert not [w for w in lax.summary.warnings if w.kind == "strict"]
     # Everything that verified is kept.
     assert strict.summary.validation.verified == lax.summary.validation.verified
+
+
+def test_a_report_is_parsed_for_figures_once_for_the_engine_and_validation(monkeypatch):
+    import summarizer.figures as figures
+    import summarizer.numbers as numbers
+
+    tables: list[int] = []
+    whole: list[int] = []
+    real_init, real_find = figures.FigureTable.__init__, numbers.find_numbers
+
+    def init(self, text, *args, **kwargs):
+        tables.append(len(text))
+        real_init(self, text, *args, **kwargs)
+
+    def find(text):
+        if len(text) > 2000:  # a whole report, not a clause or a sentence
+            whole.append(len(text))
+        return real_find(text)
+
+    monkeypatch.setattr(figures.FigureTable, "__init__", init)
+    monkeypatch.setattr(figures, "find_numbers", find)
+    outcome = summarize_file(str(CORPUS / "chongzuo-2024.txt"), Settings(engine="rules"))
+    assert outcome.summary.validation.verified > 50  # the engine and the checks did run
+    assert len(tables) == 1 and len(whole) == 1  # one table, one parse of the whole text

@@ -9,6 +9,7 @@ path never imports openai or instructor.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from ..models import ChunkSummary, ReportWarning
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ..chunking import Chunk
     from ..clean import CleanText
     from ..config import Settings
+    from ..figures import FigureTable
     from ..ingest import Document
     from ..structure import Outline
 
@@ -30,6 +32,13 @@ class PreparedReport:
     clean: CleanText
     outline: Outline
     chunks: tuple[Chunk, ...]
+
+    @cached_property
+    def figures(self) -> FigureTable:
+        """The clean text's figures and periods, parsed once for the engine and validation."""
+        from ..figures import FigureTable
+
+        return FigureTable(self.clean.text)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from ...figures import FigureTable
 from ...models import Achievement, ChunkSummary, Plan
-from ...numbers import find_numbers, find_periods
 from ...structure import Outline, SectionKind
 from .. import ChunkResult, EngineOutput, PreparedReport
 from .items import _blocks
@@ -37,12 +37,16 @@ __all__ = ["RulesEngine", "extract"]
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
-def extract(text: str, outline: Outline) -> list[ChunkResult]:
-    """Achievements, problems and plans of a clean text, one ChunkResult per item, in order."""
-    tx = _Text(text)
-    mentions = find_numbers(text)
+def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> list[ChunkResult]:
+    """Achievements, problems and plans of a clean text, one ChunkResult per item, in order.
+
+    `figures` is the text's figure table when the caller has one (the pipeline shares it with
+    validation); the text is parsed for numbers and periods once either way.
+    """
+    tx = _Text(text, figures)
+    mentions = tx.figures.mentions
     mstarts = [m.start for m in mentions]
-    periods = find_periods(text)
+    periods = tx.figures.periods
     ps = (periods, [p.start for p in periods])
     known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
     seen: _Seen = {}
@@ -61,7 +65,7 @@ def extract(text: str, outline: Outline) -> list[ChunkResult]:
         # A text field may only state numbers the report states: validate checks that too.
         safe = not _NUMERAL.search(lead) or all(
             (n.base_unit, f"{n.base_value:.9g}") in known
-            for n in find_numbers(lead)
+            for n in tx.figures.numbers(*block.lead)
             if not n.is_year
         )
         body, evidence = (lead if lead and safe else block.area), ([lead] if lead else [])
@@ -88,7 +92,7 @@ class RulesEngine:
 
     async def summarize(self, report: PreparedReport) -> EngineOutput:
         """Extract achievements, problems and plans from a prepared report."""
-        return EngineOutput(results=extract(report.clean.text, report.outline))
+        return EngineOutput(results=extract(report.clean.text, report.outline, report.figures))
 
     async def aclose(self) -> None:
         """Nothing to release: the engine holds no connections."""

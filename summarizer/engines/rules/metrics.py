@@ -142,14 +142,14 @@ def _metrics(
                 out[idx] = out[idx].model_copy(update=update)
             prev.changed = True
             continue
-        quote = text[c0:c1]
+        q0, quote = c0, text[c0:c1]
         l0 = tx.clause(c0 - 2)[0] if c0 - 2 >= s0 else c0
         lead_in = _NAME_HEAD.sub("", text[l0 : c0 - 1])
         if _DIGIT.search(lead_in) or (prev is not None and prev.end > l0):
             lead_in = ""
         names, inherited = _names(g, pre, text[g[-1].end : c1], prev, joined, lead_in)
         if lead_in and names[0] == lead_in:
-            quote = text[l0:c1]
+            q0, quote = l0, text[l0:c1]
         # "全年" governs its own sentence; "1-10月" or "五年来" its paragraph.
         para = text.rfind("\n", 0, first.start) + 1
         # A period governs its own sentence; only a scope ("1-10月", "五年来") that opens the
@@ -165,7 +165,8 @@ def _metrics(
                 name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
             name = _clip(name or "")
             # The engine states only what validation will find: the check it makes.
-            if len(name) < 2 or check_figure(name, m.value, m.unit, quote) is not None:
+            figures = tx.figures.numbers(q0, c1)  # the quote's figures, from the report's table
+            if len(name) < 2 or check_figure(name, m.value, m.unit, quote, figures) is not None:
                 continue
             change = _change_of(pre, m, text) if m.is_change and not inherited else None
             if target and not m.is_change:

@@ -6,6 +6,7 @@ import bisect
 import re
 
 from ...chunking import split_sentences
+from ...figures import FigureTable
 
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
 _CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n]|(?<![0-9])[,:]|[,:](?![0-9])")
@@ -20,8 +21,10 @@ _CLAUSE_MAX = 300
 class _Text:
     """The clean text with its clause and sentence boundaries, for O(log n) look-ups."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, figures: FigureTable | None = None) -> None:
         self.text = text
+        # Its numbers and periods, parsed once; a clause's figures are read from this table.
+        self.figures = figures if figures is not None else FigureTable(text)
         self._cuts = ([m.start() for m in _CLAUSE_CUT.finditer(text)],
                       [m.start() for m in _SCOPE_CUT.finditer(text)])  # fmt: skip
 

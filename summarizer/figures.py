@@ -1,0 +1,180 @@
+"""One report's figures and periods, parsed once, and read back for any clause of it.
+
+A report is parsed for numbers and periods once (`FigureTable`), and the engine, the
+annotation passes and validation all read that table. A claim carries its place (a quote's
+span in the clean text), so the figures of a quote, of its sentence or of the rest of the
+sentence are looked up in the table by offset instead of parsing the substring again.
+
+What the table returns for text[a:b] is exactly what `find_numbers(text[a:b])` and
+`find_periods(text[a:b])` return (offsets relative to `a`); tests/test_figures.py checks
+that over every clause and sentence of the corpus. The two parsers read a little context
+around a figure (the clause before it, its unit after it, quote marks around it), which a
+substring cannot see; a cut at a clause stop (，。；：！？) hides that context on both sides,
+so where a substring starts or ends at such a stop the table's figures are the substring's.
+Anywhere else — a cut inside a phrase, a figure or a quoted name across the cut, a number
+at the cut that may be an enumerator ("1." after "，" is one in a substring, not in the
+text) — the substring is parsed on its own, as before.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import TypeVar
+
+from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers
+from .periods import Period, find_periods, resolve_period, scan_periods
+
+__all__ = ["FigureTable"]
+
+# A clause stop: no number or period pattern reads across one (see the module docstring).
+_STOPS = frozenset("，。；：！？")
+_FW_DIGITS = frozenset("０１２３４５６７８９")  # "２８，０４９" groups thousands with "，"
+_BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character before a figure
+_ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
+_ROLE_AFTER = 16  # characters after a period that periods._role reads
+_KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
+_T = TypeVar("_T", NumberMention, Period)
+
+
+class FigureTable:
+    """Every number and period of one text, by offset, with exact views of its substrings."""
+
+    def __init__(self, text: str, mentions: Sequence[NumberMention] | None = None) -> None:
+        self.text = text
+        self.mentions: list[NumberMention] = (
+            list(mentions) if mentions is not None else find_numbers(text)
+        )
+        self._mstarts = [m.start for m in self.mentions]
+        self._raw_periods = scan_periods(text)
+        self._pstarts = [p.start for p in self._raw_periods]
+        self._resolved = [resolve_period(text, p) for p in self._raw_periods]
+        # find_periods(text): the comparison bases left out, deadlines marked
+        self.periods: list[Period] = [p for p in self._resolved if p is not None]
+        quoted = [q.span() for q in _QUOTED.finditer(text)]
+        self._qstarts = [a for a, _ in quoted]
+        self._qends = [b for _, b in quoted]
+        self._numbers: dict[tuple[int, int], tuple[NumberMention, ...]] = {}
+        self._periods: dict[tuple[int, int], tuple[Period, ...]] = {}
+
+    # --- boundaries
+    def _is_cut(self, p: int) -> bool:
+        """True when no pattern reads across offset p (a clause stop on either side)."""
+        t = self.text
+        if p <= 0 or p >= len(t):
+            return True
+        before, after = t[p - 1], t[p]
+        if before not in _STOPS and after not in _STOPS:
+            return False
+        stop = before if before in _STOPS else after
+        if stop == "，":  # between full-width digits it groups thousands
+            k = p - 1 if before == "，" else p
+            return not (
+                (k > 0 and t[k - 1] in _FW_DIGITS) and (k + 1 < len(t) and t[k + 1] in _FW_DIGITS)
+            )
+        return True
+
+    def _quoted_across(self, p: int) -> bool:
+        """True when a quoted name (“十三五”) spans offset p."""
+        i = bisect.bisect_left(self._qstarts, p) - 1
+        return i >= 0 and self._qends[i] > p
+
+    def _mention_across(self, p: int) -> bool:
+        i = bisect.bisect_left(self._mstarts, p) - 1
+        return i >= 0 and self.mentions[i].end > p
+
+    def _safe(self, a: int, b: int) -> bool:
+        return (
+            self._is_cut(a)
+            and self._is_cut(b)
+            and not self._quoted_across(a)
+            and not self._quoted_across(b)
+            and not self._mention_across(a)
+            and not self._mention_across(b)
+        )
+
+    # --- numbers
+    def numbers(self, a: int, b: int) -> tuple[NumberMention, ...]:
+        """find_numbers(text[a:b]), offsets relative to a."""
+        key = (a, b)
+        got = self._numbers.get(key)
+        if got is None:
+            got = self._numbers[key] = self._numbers_view(a, b)
+            if len(KNOWN) >= _KNOWN_MAX:
+                KNOWN.clear()
+            KNOWN[self.text[a:b]] = got  # the same quote's string is parsed from the table
+        return got
+
+    def _numbers_view(self, a: int, b: int) -> tuple[NumberMention, ...]:
+        i, j = bisect.bisect_left(self._mstarts, a), bisect.bisect_left(self._mstarts, b)
+        inside = self.mentions[i:j]
+        if not self._safe(a, b) or (inside and self._enumerator_at_cut(a, inside[0])):
+            return tuple(find_numbers(self.text[a:b]))
+        if a == 0:
+            return tuple(inside)
+        return tuple(_moved(m, a) for m in inside)
+
+    def _enumerator_at_cut(self, a: int, m: NumberMention) -> bool:
+        """True when a figure opening text[a:b] may be read as an enumerator there alone.
+
+        find_numbers takes a short unit-less number followed by "." or "、" for an enumerator
+        when the character before it opens a line; a substring's first figure has nothing
+        before it, the text's has the clause stop.
+        """
+        t = self.text
+        if t[a : m.start].strip(_BLANK) or not a:
+            return False
+        k = a  # the character before the blanks that precede a (not a copy of the text up to a)
+        while k > 0 and t[k - 1] in _BLANK:
+            k -= 1
+        before = t[k - 1] if k else "\n"
+        return (
+            before not in "\n（(：:；;。"
+            and not m.unit
+            and t[m.end : m.end + 1] in _ENUMERATOR_NEXT
+        )
+
+    # --- periods
+    def periods_in(self, a: int, b: int) -> tuple[Period, ...]:
+        """find_periods(text[a:b]), offsets relative to a."""
+        key = (a, b)
+        got = self._periods.get(key)
+        if got is None:
+            got = self._periods_view(a, b)
+            self._periods[key] = got
+        return got
+
+    def _periods_view(self, a: int, b: int) -> tuple[Period, ...]:
+        if not self._safe(a, b):
+            return tuple(find_periods(self.text[a:b]))
+        i, j = bisect.bisect_left(self._pstarts, a), bisect.bisect_left(self._pstarts, b)
+        out: list[Period] = []
+        sub: str | None = None
+        for k in range(i, j):
+            raw = self._raw_periods[k]
+            if raw.end + _ROLE_AFTER <= b:  # all the context its role is read from is inside
+                got = self._resolved[k]
+            else:  # the words after it that make it a base or a deadline may lie past b
+                sub = self.text[a:b] if sub is None else sub
+                got = resolve_period(sub, _shift(raw, a))
+                if got is not None:
+                    out.append(got)
+                continue
+            if got is not None:
+                out.append(_shift(got, a))
+        return tuple(out)
+
+
+def _shift(p: Period, a: int) -> Period:
+    return _moved(p, a) if a else p
+
+
+def _moved(x: _T, a: int) -> _T:
+    """A copy of a frozen record (NumberMention, Period) with its offsets moved back by a.
+
+    dataclasses.replace runs __init__ and field checks: ten times slower, in the loop that
+    serves every quote of a report.
+    """
+    moved = object.__new__(type(x))
+    moved.__dict__.update(x.__dict__, start=x.start - a, end=x.end - a)
+    return moved
