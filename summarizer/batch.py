@@ -13,11 +13,9 @@ only what failed or changed, unless forced.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import os
-import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +28,7 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
+from .manifest import Manifest, out_dir_lock, write_atomic
 from .models import ReportSummary
 from .outputs import check_out_dir, safe_output
 from .pricing import Prices, load_prices
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from .engines import EngineOutput, PreparedReport
     from .pipeline import Outcome
 
-MANIFEST = ".summarizer-manifest.json"
 # About ten ordinary work reports, in characters of text or bytes of a file: above this,
 # reading and preparing moves to the worker thread.
 BIG_INPUT = 1_000_000
@@ -142,15 +140,26 @@ def _file_size(path: str) -> int:
 
 
 def _names(candidates: Sequence[tuple[str, str]]) -> list[str]:
-    """One output name per (stem, fuller name) pair: the stem, the fuller name when stems
-    collide, and a position suffix when even those do."""
-    stems = Counter(s for s, _ in candidates)  # counted once: a corpus may hold many rows
+    """One output name per (stem, fuller name) pair, unique by construction and stable across
+    runs: the stem, the fuller name when stems collide, and a position suffix when even those
+    do — itself made unique against every other name (d3/a.txt-1.txt is named a.txt-1 too).
+    Names are compared case-folded: on a case-insensitive disk A.md is a.md."""
+    stems = Counter(s.casefold() for s, _ in candidates)  # counted once: a corpus has many rows
     # report.pdf and report.docx must not overwrite each other's brief.
-    chosen = [n if stems[s] > 1 else s for s, n in candidates]
-    counts = Counter(chosen)
-    if len(counts) < len(chosen):  # the same file name in two folders
-        chosen = [f"{c}-{i + 1}" if counts[c] > 1 else c for i, c in enumerate(chosen)]
-    return chosen
+    chosen = [n if stems[s.casefold()] > 1 else s for s, n in candidates]
+    counts = Counter(c.casefold() for c in chosen)
+    taken = {c.casefold() for c in chosen if counts[c.casefold()] == 1}
+    out = []
+    for i, c in enumerate(chosen):
+        if counts[c.casefold()] == 1:
+            out.append(c)
+            continue
+        name, k = f"{c}-{i + 1}", 2  # the same file name in two folders
+        while name.casefold() in taken:
+            name, k = f"{c}-{i + 1}-{k}", k + 1
+        taken.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def _candidate(path: str) -> tuple[str, str]:
@@ -197,100 +206,11 @@ def plan_runs(paths: Sequence[str], out_dir: Path, fmt: str) -> list[ReportRun]:
     return runs
 
 
-def _temp_beside(path: Path) -> tuple[int, Path]:
-    """A new, empty temporary file next to `path`, opened for writing."""
-    for _ in range(100):
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            # Mode 0666 less the user's umask, applied by the system as for any new file
-            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write text via a temp file and rename, so a reader never sees half a file.
-
-    A new file gets the user's umask like any other; a replaced file keeps its mode.
-    """
-    text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_beside(path)
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def source_key(run: ReportRun) -> str:
     """A report's key in the manifest: its file's absolute path, plus #key for a corpus row."""
     if run.file == "-":
         return run.path
     return printable(os.path.abspath(run.file)) + run.path[len(run.file) :]
-
-
-class Manifest:
-    """out_dir/.summarizer-manifest.json: source (path, or path#row) -> output name, input hash
-    and settings fingerprint."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.path = out_dir / MANIFEST
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
-        self.entries: dict[str, dict[str, str | None]] = {
-            k: v for k, v in (data.items() if isinstance(data, dict) else []) if isinstance(v, dict)
-        }
-
-    def _entry(self, source: str, output: Path) -> dict[str, str | None] | None:
-        e = self.entries.get(source)
-        if isinstance(e, dict) and e.get("output") == output.name:
-            return e
-        legacy = self.entries.get(output.name)  # an older manifest, keyed by output name
-        return legacy if isinstance(legacy, dict) and "output" not in legacy else None
-
-    def up_to_date(self, source: str, output: Path, sha256: str, fp: str) -> bool:
-        """True when output is, byte for byte, what this input with these settings gave.
-
-        The output's own hash is checked, not its existence: an output emptied, truncated or
-        edited since is redone.
-        """
-        e = self._entry(source, output)
-        if not (e and e.get("input") == sha256 and e.get("settings") == fp):
-            return False
-        return e.get("output_sha256") is not None and e.get("output_sha256") == _file_sha256(output)
-
-    def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
-        """Record a finished output and save the manifest atomically."""
-        legacy = self.entries.get(output.name)
-        if isinstance(legacy, dict) and "output" not in legacy:
-            del self.entries[output.name]  # an older version's entry, superseded
-        self.entries[source] = {
-            "output": output.name,
-            "input": sha256,
-            "settings": fp,
-            "output_sha256": _file_sha256(output),
-        }
-        write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
-
-
-def _file_sha256(path: Path) -> str | None:
-    """The hash of a regular output file, or None when there is none to trust."""
-    try:
-        if not path.is_file():
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 Listener = Callable[[ReportRun], None]
@@ -391,7 +311,9 @@ async def run_batch(
             notify(run)
 
     try:
-        await asyncio.gather(*(one(r) for r in runs))
+        with out_dir_lock(out_dir):  # another run on this folder finishes first
+            manifest = Manifest(out_dir)  # with what it recorded meanwhile
+            await asyncio.gather(*(one(r) for r in runs))
     finally:
         worker.shutdown(wait=False)
         if own_engine:

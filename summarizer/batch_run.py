@@ -17,12 +17,19 @@ response cache, so a later live or batch run of the same reports costs nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import Manifest, ReportRun, ReportWriter, fingerprint, plan_runs, source_key
+from .batch import (
+    ReportRun,
+    ReportWriter,
+    fingerprint,
+    plan_runs,
+    source_key,
+)
 from .batch_answers import AnswerPending, AnswerTransport
 from .batch_state import RETRYABLE, TERMINAL, BatchRecord, Line, RunState
 from .cassette import CassetteStore, exchange_record
@@ -30,6 +37,7 @@ from .config import Settings
 from .engines import ChunkResult, EngineOutput
 from .errors import SummarizerError
 from .ingest import read_report
+from .manifest import Manifest, out_dir_lock
 from .pricing import load_prices
 from .usage import UsageMeter, current_meter
 
@@ -390,7 +398,9 @@ async def run_via_batch(
     """Summarise every report through the provider's Batch API into out_dir."""
     if not options.dry_run:
         out_dir.mkdir(parents=True, exist_ok=True)
-    run = BatchRun(
-        paths, settings, out_dir, fmt, options, force, say, out, on_change, detail=detail
-    )
-    return await run.run()
+    # Another run on this folder finishes first (a dry run writes nothing, so takes no turn).
+    with contextlib.nullcontext() if options.dry_run else out_dir_lock(out_dir, say):
+        run = BatchRun(
+            paths, settings, out_dir, fmt, options, force, say, out, on_change, detail=detail
+        )
+        return await run.run()

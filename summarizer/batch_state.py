@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .batch import write_atomic
 from .errors import UsageError
+from .manifest import write_atomic
 from .pricing import Prices, cost
 
 RUN_DIR = ".summarizer-batch"

@@ -122,7 +122,7 @@ def track(
     PATH may be a report file, a folder, or a corpus file (CSV/TSV/JSONL, one report a row).
     """
     from . import indicators
-    from .batch import write_atomic
+    from .manifest import write_atomic
     from .panel import write_table
     from .track import TRACK_COLUMNS, render_markdown, to_json, track_rows, write_plot
 

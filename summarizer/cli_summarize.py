@@ -223,7 +223,7 @@ def _summarize_one(
     """Summarise one report already read; write it to -o FILE or stdout."""
     from rich.markup import escape
 
-    from .batch import write_atomic
+    from .manifest import write_atomic
     from .pipeline import summarize_file
     from .render import render
 

@@ -36,6 +36,8 @@ ClaimStatus = Literal[
     "direction_mismatch",
     "kind_mismatch",
     "spam",
+    # schema 2: item prose (text, area) whose words the report does not support (prose.py)
+    "unsupported",
 ]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import UsageError
 from .secrets import scrub
 
-__all__ = ["check_out_dir", "check_writable", "output_file", "safe_output"]
+__all__ = ["check_destination", "check_out_dir", "check_writable", "output_file", "safe_output"]
 
 
 def safe_output(text: str) -> str:
@@ -38,13 +38,24 @@ def _same(a: Path, b: Path) -> bool:
 def _refuse_non_regular(path: Path, flag: str) -> None:
     """An existing output must be a regular file: a device, FIFO or folder is never replaced."""
     try:
-        st = os.stat(path)
+        st = os.stat(path)  # through a symlink: a link to /dev/null is refused like /dev/null
     except FileNotFoundError:
         return
     except OSError as e:
         raise UsageError(f"{flag} {path}: cannot use it ({e.strerror})") from None
     if not stat.S_ISREG(st.st_mode):
         raise UsageError(f"{flag} {path}: not a regular file; refusing to replace it")
+    if not st.st_mode & 0o222:  # by its mode, whoever runs (root may write anything)
+        raise UsageError(f"{flag} {path}: read-only; refusing to replace it")
+
+
+def check_destination(path: Path) -> None:
+    """Refuse, at the moment of writing, to replace anything but a regular file.
+
+    The flags were checked before the work began; this closes the window since (a FIFO or a
+    link to a device put in an output's place meanwhile) and covers every batch output.
+    """
+    _refuse_non_regular(path, "output")
 
 
 def check_writable(folder: Path, flag: str) -> None:

@@ -211,7 +211,7 @@ def _pandas() -> Any:
 
 def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str | None) -> str:
     """Write rows as CSV (stdout when no output), .parquet or .xlsx; return what was written."""
-    from .batch import write_atomic
+    from .manifest import write_atomic
 
     if output is None:
         return _csv_text(rows, columns)

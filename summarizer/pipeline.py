@@ -20,9 +20,11 @@ from .config import Settings
 from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .indicators import annotate
 from .ingest import Document, read_report
+from .limits import bound
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
 from .pricing import Prices, cost, load_prices
+from .prose import redact
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
 from .tamper import ScreenedText, findings_warnings, screen
@@ -139,6 +141,7 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
+    summary = redact(bound(summary))  # bounded work; no link or order a model wrote printed
     # Standard indicators and bounds for any engine's output, then where each quote is.
     summary = with_spans(annotate(summary, src.clean), src)
     body = validate_all(summary, src)

@@ -34,6 +34,7 @@ STATUS_ZH = {
     "direction_mismatch": "增减方向与原文相反",
     "kind_mismatch": "目标与实绩混淆",
     "spam": "来自被篡改的文字",
+    "unsupported": "原文中无依据",
 }
 INJECTED = ("spam", "prompt_injection")  # warning kinds whose evidence is never repeated
 TOP_WARNINGS = (*INJECTED, "structure_uncertain")  # shown under the title

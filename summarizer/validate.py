@@ -29,6 +29,7 @@ from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
+from .prose import check_prose
 from .structure import Outline
 from .tamper import ScreenedText
 from .units import value_text
@@ -253,6 +254,8 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
             claims.append(check_metric(m, f"plans[{i}].targets[{j}]", src, True))
         for j, q in enumerate(p.evidence):
             claims.append(check_quote(q, f"plans[{i}].evidence[{j}]", src))
+    # Words with no figure to check: item prose against the report's own words.
+    claims.extend(check_prose(summary, src.clean.text, src.clean.index.text))
     verified = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
 
@@ -277,7 +280,7 @@ def drop_flagged(summary: ReportSummary) -> ReportSummary:
     def prune(section: str) -> list[Any]:
         kept = []
         for i, item in enumerate(getattr(summary, section)):
-            if f"{section}[{i}].text" in bad:  # the item states a number the report does not
+            if {f"{section}[{i}].text", f"{section}[{i}].area"} & bad:  # unfound number or prose
                 continue
             lists = {
                 name: [

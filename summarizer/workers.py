@@ -11,6 +11,7 @@ its single-process async path: its cost is waiting on the network, which one loo
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -19,10 +20,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch import Listener, Manifest, ReportRun, ReportWriter, fingerprint, source_key
+from .batch import (
+    Listener,
+    ReportRun,
+    ReportWriter,
+    fingerprint,
+    source_key,
+)
 from .config import Settings
 from .errors import SummarizerError
 from .ingest import Document
+from .manifest import Manifest, out_dir_lock
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,8 @@ def run_parallel(
 ) -> list[ReportRun]:
     """Summarise planned runs with the offline engine in `jobs` worker processes."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    lock = contextlib.ExitStack()
+    lock.enter_context(out_dir_lock(out_dir))  # another run on this folder finishes first
     manifest = Manifest(out_dir)
     fp = fingerprint(settings, fmt, detail)
     notify = on_change or (lambda run: None)
@@ -198,4 +208,5 @@ def run_parallel(
             record()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        lock.close()
     return runs

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import REPORTS, ROOT, SAMPLES, live
 from loopback import LoopbackServer, answer_with, grounded_answer, meaningless_answer
 
-from summarizer.batch import write_atomic
 from summarizer.cli import main
+from summarizer.manifest import write_atomic
 from summarizer.models import ReportSummary
 
 SECRET = "sk-test-NEVER-SHOW-ME-0987654321"
@@ -177,7 +177,10 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("summarizer.batch.os.replace", full_disk)
-    with pytest.raises(OSError):  # fails after the temp file was written
+    from summarizer.errors import UsageError
+
+    # Fails after the temp file was written: one line naming the file, no partial file.
+    with pytest.raises(UsageError, match=r"out\.md: cannot write it \(No space left on device\)"):
         write_atomic(target, "new" * 1000)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]

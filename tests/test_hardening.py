@@ -409,3 +409,332 @@ def test_resume_checks_the_outputs_hash_not_its_existence(tmp_path: Path) -> Non
     third = cli("summarize", str(src), "--out-dir", str(out))
     assert third.returncode == 0 and third.stderr.count(": skipped") == 1, third.stderr
     assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+
+
+# ---------------------------------------------------------------- unchecked prose
+
+POISON = "本镇财政已经破产…详见 http://evil.example"
+INVENTED = "全镇经济大幅下滑，多家企业倒闭"
+
+
+def test_a_model_writing_invented_prose_links_and_contacts_gets_it_flagged(tmp_path: Path) -> None:
+    def poisoned(body: dict[str, Any]) -> Reply:
+        answer = grounded_answer(body)
+        for plan in answer["plans"][:1]:
+            plan["text"] = POISON
+        for item in answer["achievements"][:1]:
+            item["area"] = "加微信abc12345了解招商优惠"
+        answer["problems"] = [{"text": INVENTED, "evidence": []}]
+        return Reply(body=completion(body, answer))
+
+    out, js = tmp_path / "brief.md", tmp_path / "brief.json"
+    with LoopbackServer(poisoned) as srv:
+        env = _live_env(srv, tmp_path)
+        r = cli("summarize", str(REPORT), "-o", str(out), "--detail", "full", env=env)
+        j = cli("summarize", str(REPORT), "-o", str(js), env=env)
+    assert r.returncode == 0 and j.returncode == 0, r.stderr + j.stderr
+    brief = out.read_text(encoding="utf-8")
+    for never in ("evil.example", "http://", "abc12345"):
+        assert never not in brief and never not in js.read_text(encoding="utf-8")
+    lines = [ln for ln in brief.splitlines() if "本镇财政已经破产" in ln or INVENTED in ln]
+    assert lines and all("⚠" in ln for ln in lines)  # each shown only with its flag
+    summary = json.loads(js.read_text(encoding="utf-8"))
+    status = {c["where"]: c["status"] for c in summary["validation"]["claims"]}
+    assert status["plans[0].text"] == "spam" and status["achievements[0].area"] == "spam"
+    assert status["problems[0].text"] == "unsupported"
+    assert summary["validation"]["flagged"] >= 3
+    assert "破产" not in summary["overview"] and "abc12345" not in summary["overview"]
+
+
+# ---------------------------------------------------------------- two runs on one folder
+
+
+def _reports(folder: Path, names: str) -> list[str]:
+    """Distinct copies of a sample report (each its own brief and manifest entry)."""
+    folder.mkdir(exist_ok=True)
+    text = REPORT.read_text(encoding="utf-8")
+    for name in names:
+        (folder / f"{name}.txt").write_text(text.replace("罗溪镇", f"罗溪镇{name}", 1), "utf-8")
+    return [str(folder / f"{name}.txt") for name in names]
+
+
+def test_two_concurrent_runs_on_one_out_dir_lose_no_entry_and_redo_nothing(
+    tmp_path: Path,
+) -> None:
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    first = _reports(tmp_path / "in", "abc")
+    second = _reports(tmp_path / "in", "cde")  # c is in both, d and e only here
+    release = threading.Event()
+
+    def held(body: dict[str, Any]) -> Reply:
+        release.wait(LIMIT)  # the first run's answers wait until the second run is waiting
+        return Reply(body=completion(body, grounded_answer(body)))
+
+    with LoopbackServer(held) as srv:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **_live_env(srv, tmp_path)}
+        args = [sys.executable, "-m", "summarizer", "summarize", "--no-cache", "--out-dir"]
+        a = subprocess.Popen([*args, str(out), *first], env=env, stderr=subprocess.PIPE, text=True)
+        b: subprocess.Popen[str] | None = None
+        lines: list[str] = []
+        try:
+            deadline = time.monotonic() + LIMIT
+            while not srv.requests and time.monotonic() < deadline:
+                time.sleep(0.05)  # the first run is under way …
+            b = subprocess.Popen(
+                [*args, str(out), *second], env=env, stderr=subprocess.PIPE, text=True
+            )
+            reader = threading.Thread(target=lambda: lines.extend(b.stderr), daemon=True)
+            reader.start()
+            while not any("in use" in ln for ln in lines) and time.monotonic() < deadline:
+                time.sleep(0.05)  # … and the second waits for it
+            release.set()
+            _, err_a = a.communicate(timeout=LIMIT)
+            b.wait(timeout=LIMIT)
+            reader.join(LIMIT)
+        finally:
+            release.set()
+            a.kill()
+            if b is not None:
+                b.kill()
+        asked = len(srv.requests)
+    err_b = "".join(lines)
+    assert a.returncode == b.returncode == 0, err_a + err_b
+    assert f"in use by run pid {a.pid} on " in err_b  # the second waited, naming the first
+    assert err_b.count(": skipped") == 1 and "c.txt: skipped" in err_b  # c was not redone
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(k).name for k in manifest) == [f"{n}.txt" for n in "abcde"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".summarizer-manifest.json", *(f"{n}.md" for n in "abcde")
+    ]  # fmt: skip
+    assert asked % 5 == 0  # five reports asked for, each once (as many chunks each)
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".summarizer-manifest.lock").write_text("run pid 999999 on elsewhere\n", "utf-8")
+    r = cli("summarize", *_reports(tmp_path / "in", "ab"), "--out-dir", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "in use" not in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".summarizer-manifest.json", "a.md", "b.md"]
+
+
+def test_the_manifest_is_merged_not_rewritten(tmp_path: Path) -> None:
+    from summarizer.manifest import Manifest
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.md").write_text("x", encoding="utf-8")
+    (out / "y.md").write_text("y", encoding="utf-8")
+    one, two = Manifest(out), Manifest(out)  # two runs that read the manifest before either wrote
+    one.mark("/in/x.txt", out / "x.md", "1" * 64, "fp")
+    two.mark("/in/y.txt", out / "y.md", "2" * 64, "fp")
+    entries = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert sorted(entries) == ["/in/x.txt", "/in/y.txt"]
+    assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
+
+
+# ---------------------------------------------------------------- writing
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link-to-dev-null", "folder", "link-to-folder"])
+def test_write_atomic_replaces_only_a_regular_file(tmp_path: Path, kind: str) -> None:
+    from summarizer.errors import UsageError
+    from summarizer.manifest import write_atomic
+
+    target = tmp_path / "brief.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link-to-dev-null":
+        target.symlink_to("/dev/null")
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        (tmp_path / "d").mkdir()
+        target.symlink_to(tmp_path / "d")
+    before = os.lstat(target)
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_atomic(target, "# brief\n")
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)  # untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_write_atomic_honours_the_umask_and_keeps_a_replaced_files_mode(tmp_path: Path) -> None:
+    from summarizer.manifest import write_atomic
+
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.md", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o640
+    kept = tmp_path / "kept.md"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o604)
+    write_atomic(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o604 and kept.read_text(encoding="utf-8") == "new"
+
+
+def test_a_fifo_put_in_an_outputs_place_during_a_batch_fails_that_report_alone(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from summarizer.batch import ReportRun, run_batch
+    from summarizer.config import Settings
+
+    out = tmp_path / "out"
+    paths = _reports(tmp_path / "in", "ab")
+
+    def meanwhile(run: ReportRun) -> None:
+        if run.status == "running" and run.output is not None and run.output.stem == "a":
+            os.mkfifo(run.output)  # after the folder was checked, before the brief is written
+
+    runs = asyncio.run(run_batch(paths, Settings(engine="rules"), out, "md", on_change=meanwhile))
+    status = {Path(r.path).stem: (r.status, r.reason) for r in runs}
+    assert status["a"][0] == "failed" and "not a regular file" in status["a"][1]
+    assert status["b"][0] == "done"
+    assert (out / "a.md").is_fifo() and (out / "b.md").is_file()
+
+
+# ---------------------------------------------------------------- issue 14's hostile inputs
+
+HEADER = (
+    "2024年政府工作报告\n一、2023年工作回顾\n全年地区生产总值增长5%，完成固定资产投资100亿元。\n"
+)
+PLAN = "二、2024年工作安排\n"
+HOSTILE = {
+    "15 KB of 一": HEADER + "一" * 5_000,
+    "1 MB of 一": HEADER + "一" * 350_000,
+    "40 KB of blank lines": HEADER + "\n" * 40_000,
+    "a- x 20000": HEADER + "a-" * 20_000,
+    "增长7.5%， x 3000": HEADER + "增长7.5%，" * 3_000,
+    "1,000 unpunctuated target lines": HEADER
+    + PLAN
+    + "".join(f"第{i}个项目投资增长7%\n" for i in range(1, 1_001)),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_text_after_a_report_header_is_summarised_in_bounded_time(
+    tmp_path: Path, case: str
+) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(HOSTILE[case], encoding="utf-8")
+    r = cli("summarize", str(path), "-o", str(tmp_path / "brief.md"))  # a hang times out
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert (tmp_path / "brief.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_unpunctuated_target_lines_are_capped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.txt"
+    lines = "".join(f"第{i}个项目投资增长7%\n" for i in range(1, 601))
+    path.write_text(HEADER + PLAN + lines, encoding="utf-8")
+    r = cli("summarize", str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert max(len(p["targets"]) for p in summary["plans"]) <= 400
+    assert max(len(m["quote"]) for p in summary["plans"] for m in p["targets"]) <= 1000
+    assert any(w["kind"] == "limit" for w in summary["warnings"])
+
+
+def test_validate_with_an_item_text_of_20000_characters(tmp_path: Path) -> None:
+    from summarizer.models import Achievement, ReportSummary
+
+    summary = ReportSummary(
+        meta={"source": "r.txt", "source_sha256": "0" * 64, "engine": "llm"},
+        achievements=[Achievement(area="经济", text="一" * 20_000)],
+    )
+    path = tmp_path / "s.json"
+    path.write_text(summary.model_dump_json(), encoding="utf-8")
+    r = cli("validate", str(path), "--source", str(REPORT), "--format", "json")
+    assert r.returncode == 1, r.stderr  # the text is no sentence of the report: flagged
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert [c["status"] for c in json.loads(r.stdout)["claims"]] == ["unsupported"]
+
+
+def test_output_onto_dev_stdout_or_a_read_only_file_is_refused(tmp_path: Path) -> None:
+    line = one_line_error(cli("summarize", str(REPORT), "-o", "/dev/stdout"))
+    assert "/dev/stdout" in line and "not a regular file" in line
+    kept = tmp_path / "kept.md"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o444)
+    line = one_line_error(cli("summarize", str(REPORT), "-o", str(kept)))
+    assert "read-only" in line
+    assert kept.read_text(encoding="utf-8") == "mine"
+
+
+def test_same_names_in_several_folders_get_distinct_outputs(tmp_path: Path) -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    paths = []
+    for folder, name, mark in (
+        ("d1", "a.txt", "甲"),
+        ("d2", "a.txt", "乙"),
+        ("d3", "a.txt-1.txt", "丙"),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text.replace("罗溪镇", f"罗溪镇{mark}", 1), "utf-8")
+        paths.append(str(tmp_path / folder / name))
+    out = tmp_path / "out"
+    r = cli("summarize", *paths, "--out-dir", str(out), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    outputs = [manifest[os.path.abspath(p)]["output"] for p in paths]
+    assert len(set(outputs)) == 3  # no brief replaced another's
+    for p, name in zip(paths, outputs, strict=True):
+        summary = json.loads((out / name).read_text(encoding="utf-8"))
+        assert summary["meta"]["source"] == p
+    again = cli("summarize", *paths, "--out-dir", str(out), "--format", "json")
+    assert again.stderr.count(": skipped") == 3  # the same names on the next run
+
+
+def test_sigint_in_a_live_batch_keeps_every_report_already_written(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from loopback import report_text
+
+    from summarizer.grounding import normalize
+
+    src = tmp_path / "in"
+    src.mkdir()
+    paths = []
+    for name, sample in (("a", "luoxi-2021"), ("b", "jincheng-2019"), ("c", "zhenglu-2020")):
+        (src / f"{name}.txt").write_bytes((REPORTS / f"{sample}.txt").read_bytes())
+        paths.append(str(src / f"{name}.txt"))
+    first = normalize(REPORT.read_text(encoding="utf-8"))
+
+    def only_a(body: dict[str, Any]) -> Reply:
+        if normalize(report_text(body))[:30] in first:  # a chunk of report a
+            return Reply(body=completion(body, grounded_answer(body)))
+        return Reply(hang=True)  # b and c never finish
+
+    out = tmp_path / "out"
+    with LoopbackServer(only_a) as srv:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **_live_env(srv, tmp_path)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "summarizer", "summarize", "--out-dir", str(out), *paths],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + LIMIT
+            while not (out / "a.md").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)  # its manifest entry is written right after it
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=LIMIT)
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert [Path(k).name for k in manifest] == ["a.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".summarizer-manifest.json", "a.md"]

@@ -13,6 +13,9 @@ from .text import _area, _lead, _strip_span
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
 _DIGIT = re.compile(r"[0-9０-９]")
 _LINE = re.compile(r"[^\n]+")
+# Areas the engine names itself when a paragraph has no heading of its own (prose checks
+# know them as the tool's labels, not the report's words).
+REVIEW_AREA, PLAN_AREA, GOALS_AREA = "总体情况", "其他安排", "主要预期目标"
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,9 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
                 continue
             soft = _soft_lead(text, a, b)
             if sec.kind is SectionKind.PLAN and _GOALS.search(text[a : min(b, a + 80)]):
-                area = "主要预期目标"
+                area = GOALS_AREA
             else:
-                area = soft or ("总体情况" if sec.kind is SectionKind.REVIEW else "其他安排")
+                area = soft or (REVIEW_AREA if sec.kind is SectionKind.REVIEW else PLAN_AREA)
             yield _Block(sec.kind, a, b, area, _lead(text, a, b), bool(soft))
         if group is not None and "\n" in text[group.lead[1] : group.end]:
             yield group

@@ -1,0 +1,201 @@
+"""The output folder's state: atomic writes, the manifest of up-to-date outputs, and the lock
+that makes runs on one folder take turns.
+
+`write_atomic` writes through a temp file and a rename, replacing only a regular file and
+checking that again at the moment of writing. The manifest (out_dir/.summarizer-manifest.json)
+maps each source (path, or path#row) to its output's name, input hash, settings fingerprint
+and the output's own hash; it is written by merging, never rewritten blind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .errors import UsageError
+from .outputs import check_destination, safe_output
+
+__all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
+
+MANIFEST = ".summarizer-manifest.json"
+
+
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file next to `path`, opened for writing."""
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            # Mode 0666 less the user's umask, applied by the system as for any new file
+            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text via a temp file and rename, so a reader never sees half a file.
+
+    A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
+    regular file is ever replaced (checked again here, at the moment of writing), and a
+    failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
+    """
+    text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
+    check_destination(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temp_beside(path)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        check_destination(path)  # the last moment before the rename
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_entries(path: Path) -> dict[str, dict[str, str | None]]:
+    """The entries of a manifest file; none when it is missing, unreadable or of another shape."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
+    items = data.items() if isinstance(data, dict) else []
+    return {k: v for k, v in items if isinstance(v, dict)}
+
+
+class Manifest:
+    """out_dir/.summarizer-manifest.json: source (path, or path#row) -> output name, input hash
+    and settings fingerprint.
+
+    Written by merging: each mark reads the file again and changes only its own entry, so an
+    entry another run recorded meanwhile is never lost (runs on one folder also take turns:
+    `out_dir_lock`).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+        self.entries = _read_entries(self.path)
+        self._seen = self._stamp()  # the file as this object last read or wrote it
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def _entry(self, source: str, output: Path) -> dict[str, str | None] | None:
+        e = self.entries.get(source)
+        if isinstance(e, dict) and e.get("output") == output.name:
+            return e
+        legacy = self.entries.get(output.name)  # an older manifest, keyed by output name
+        return legacy if isinstance(legacy, dict) and "output" not in legacy else None
+
+    def up_to_date(self, source: str, output: Path, sha256: str, fp: str) -> bool:
+        """True when output is, byte for byte, what this input with these settings gave.
+
+        The output's own hash is checked, not its existence: an output emptied, truncated or
+        edited since is redone.
+        """
+        e = self._entry(source, output)
+        if not (e and e.get("input") == sha256 and e.get("settings") == fp):
+            return False
+        return e.get("output_sha256") is not None and e.get("output_sha256") == file_sha256(output)
+
+    def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
+        """Record a finished output: merged into the manifest as it is now, saved atomically."""
+        if self._stamp() not in (None, self._seen):  # written by another run since
+            self.entries = _read_entries(self.path)
+        legacy = self.entries.get(output.name)
+        if isinstance(legacy, dict) and "output" not in legacy:
+            del self.entries[output.name]  # an older version's entry, superseded
+        self.entries[source] = {
+            "output": output.name,
+            "input": sha256,
+            "settings": fp,
+            "output_sha256": file_sha256(output),
+        }
+        write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+        self._seen = self._stamp()
+
+
+LOCK = ".summarizer-manifest.lock"
+
+
+@contextlib.contextmanager
+def out_dir_lock(out_dir: Path, say: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder for one run: a second run on it waits, told who holds it.
+
+    An advisory lock (flock) on out_dir/.summarizer-manifest.lock, which names its holder
+    (pid and host) and is removed when the run ends. The system drops a lock when its process
+    ends however it ends, so one left by a killed run is taken over at once: no pid has to be
+    guessed dead.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: runs are not serialised, the manifest is still merged
+        yield
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not told:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another run"
+                (say or _say)(f"--out-dir {out_dir}: in use by {holder}; waiting for it to end")
+                told = True
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # Ctrl-C still interrupts the wait
+            except BaseException:
+                os.close(fd)
+                raise
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(fd).st_ino:
+            break
+        os.close(fd)  # the holder removed this file as it ended: lock the one there now
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"run pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()  # while still held: a waiter then sees it gone and starts over
+        os.close(fd)
+
+
+def _say(message: str) -> None:
+    print(f"summarizer: {message}", file=sys.stderr, flush=True)
+
+
+def file_sha256(path: Path) -> str | None:
+    """The hash of a regular output file, or None when there is none to trust."""
+    try:
+        if not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,261 @@
+"""Every sentence of a brief is grounded: item prose is checked as text against the source.
+
+Figures are checked by `validate`; this module checks the words around them. An engine (an
+obedient model, a poisoned cache entry) may write an item's `text` or `area` that states no
+number at all — "本镇财政已经破产…详见 http://evil.example" — and nothing else would look at it.
+
+Two checks, both on model output only:
+
+* Unsafe content: links, contacts (QQ / WeChat / phone / e-mail) and orders to a model are
+  found by the same detectors that screen the report (`tamper.scan`, `injection`), and are
+  never printed: `redact` replaces them with a marker before anything is rendered, and the
+  item's claim is `spam`.
+* Support: a paraphrase of a report reuses the report's words, an invented sentence brings its
+  own. Chinese has no word breaks, so a "word" is a character bigram (and a Latin word); a
+  clause is unsupported when most of its bigrams occur nowhere in the (screened) report nor
+  among the bigrams half of all work reports write (a summary's topic labels, 民生保障, are
+  the genre's words) — the clause "本镇财政已经破产" has 6 of 7 such novel bigrams, a label
+  "经济运行" of a report that says 经济 and 运行 apart 1 of 3. The claim is `unsupported`.
+
+Measured (bench/prose_support.py): 0 false alarms over the offline briefs of the whole corpus
+and the replayed briefs of the five samples; invented sentences caught at the rate it prints.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib.resources import files
+from typing import TypeVar
+
+from .grounding import normalize
+from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
+from .models import Achievement, Claim, Metric, Plan, Problem, ReportSummary
+from .tamper import scan
+
+__all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
+
+REDACTED = "〔已删除可疑内容〕"  # what a link, contact or order in model output becomes
+# E-mail addresses: tamper's contact detector covers QQ / WeChat / phone, a report never
+# hides an address in its body, but a model's answer can carry one.
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
+
+# A clause of the brief is unsupported when at least this many of its bigrams, and more than
+# this share of them, are nowhere in the report; a whole text when its clauses together are.
+# Tuned on the corpus (0 false alarms): a genuine clause with 3 novel bigrams has at least 7
+# (3/7 = 0.43 at most), one of fewer has at most 2 ("经济运行": 2 of 3).
+_CLAUSE_NOVEL, _CLAUSE_SHARE = 3, 0.5
+_TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
+_CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+# An item of a brief is a sentence or two (the corpus's longest: 177 characters); a field longer
+# than this is no summary of anything, and is flagged without being read further.
+MAX_PROSE = 2000
+
+
+def _engine_labels() -> frozenset[str]:
+    """Area labels the tool itself writes (not the report's words, so never "unsupported")."""
+    from .engines.rules.items import GOALS_AREA, PLAN_AREA, REVIEW_AREA
+
+    return frozenset({REVIEW_AREA, PLAN_AREA, GOALS_AREA, FOUND_TARGET_AREA, FOUND_OUTCOME_AREA})
+
+
+def _units(text: str) -> set[str]:
+    """The "words" of a text: CJK character bigrams (across line breaks, as under N) and
+    lowercased Latin words (split where spaces are, which N would remove)."""
+    text = unicodedata.normalize("NFKC", text)
+    joined = "".join(text.split())
+    out = {run[i : i + 2] for run in _CJK_RUN.findall(joined) for i in range(len(run) - 1)}
+    out.update(_LATIN_WORD.findall(text.lower()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _genre() -> frozenset[str]:
+    """Bigrams at least half of all work reports write (民生, 保障, 运行 …): the words a summary
+    labels its items with may be the genre's, not this report's. Built from the corpus by
+    bench/prose_support.py --write."""
+    text = (files("summarizer") / "data" / "report_bigrams.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+class _Vocabulary:
+    """What a source writes: its bigrams under N, its Latin words, and the genre's bigrams.
+
+    The bigrams are collected in one C-speed pass over every pair (pairs that are not CJK are
+    simply never looked up): linear, about a second for 3.7 MB of text.
+    """
+
+    def __init__(self, norm: str, source: str) -> None:
+        self.pairs = set(map(operator.add, norm, norm[1:]))
+        self.pairs.update(_LATIN_WORD.findall(source.lower()))
+
+    def __contains__(self, unit: str) -> bool:
+        return unit in self.pairs or unit in _genre()
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(norm: str, source: str) -> _Vocabulary:
+    # Cached per source: validation and --strict's re-validation check one report twice.
+    return _Vocabulary(norm, source)
+
+
+def unsupported_clause(text: str, source: str, norm: str | None = None) -> str | None:
+    """The first clause of `text` (or the text itself) with no support in `source`, or None.
+
+    `norm` is the source under N when the caller has it already (validation's index).
+    """
+    vocabulary = _vocabulary(normalize(source) if norm is None else norm, source)
+    novel = total = 0
+    for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
+        units = _units(clause)
+        new = sum(u not in vocabulary for u in units)
+        if new >= _CLAUSE_NOVEL and new > _CLAUSE_SHARE * len(units):
+            return clause
+        novel, total = novel + new, total + len(units)
+    if novel >= _TEXT_NOVEL and novel >= _TEXT_SHARE * total:
+        return text[:80]
+    return None
+
+
+def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Spans of links, contacts, gambling spam and orders to a model in each text.
+
+    The texts are scanned as one (a blank line between two), which costs one pass of every
+    detector instead of one per field; a span is cut at the end of the field it starts in.
+    """
+    distinct = list(dict.fromkeys(t for t in texts if t))
+    starts, pos = [], 0
+    for t in distinct:
+        starts.append(pos)
+        pos += len(t) + 2
+    joined = "\n\n".join(distinct)
+    found = [(f.start, f.end) for f in scan(joined)]
+    found += [m.span() for m in _EMAIL_RE.finditer(joined)]
+    out: dict[str, list[tuple[int, int]]] = {t: [] for t in distinct}
+    for a, b in sorted(found):
+        k = bisect.bisect_right(starts, a) - 1
+        t, s0 = distinct[k], starts[k]
+        if a - s0 < len(t):
+            out[t].append((a - s0, min(b - s0, len(t))))
+    return out
+
+
+def _unsafe(text: str) -> list[tuple[int, int]]:
+    """Spans of unsafe content in one text."""
+    return _unsafe_in([text]).get(text, [])
+
+
+def redact_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """text with every unsafe span replaced by the marker (runs of markers made one)."""
+    spans = _unsafe(text) if spans is None else spans
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        if b <= pos:
+            continue
+        out.append(text[pos : max(pos, a)])
+        if not "".join(out).endswith(REDACTED):
+            out.append(REDACTED)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_METRIC_TEXT = ("name", "unit", "period", "change")
+Item = TypeVar("Item", Achievement, Problem, Plan)
+
+
+def _strings(summary: ReportSummary) -> Iterator[str]:
+    """Every string an engine wrote into the items of a summary."""
+    for section in ("achievements", "problems", "plans"):
+        for x in getattr(summary, section):
+            yield x.text
+            yield getattr(x, "area", "")
+            for m in [*getattr(x, "metrics", ()), *getattr(x, "targets", ())]:
+                yield from (v for f in _METRIC_TEXT if isinstance(v := getattr(m, f), str))
+
+
+def redact(summary: ReportSummary) -> ReportSummary:
+    """Every string an engine wrote, with links, contacts and orders to a model replaced.
+
+    Done before rendering, so no brief, JSON or HTML page can print them as fact; the
+    validation pass flags each item that held one (`check_prose`).
+    """
+    unsafe = _unsafe_in(_strings(summary))
+    if not any(unsafe.values()):
+        return summary
+
+    def clean(v: str) -> str:
+        return redact_text(v, unsafe.get(v, []))
+
+    def metric(m: Metric) -> Metric:
+        update = {f: clean(v) for f in _METRIC_TEXT
+                  if isinstance(v := getattr(m, f), str) and unsafe.get(v)}  # fmt: skip
+        return m.model_copy(update=update) if update else m
+
+    def item(x: Item) -> Item:
+        update: dict[str, object] = {
+            f: clean(getattr(x, f)) for f in ("area", "text") if hasattr(x, f)
+        }
+        for name in ("metrics", "targets"):
+            if hasattr(x, name):
+                update[name] = [metric(m) for m in getattr(x, name)]
+        return x.model_copy(update=update)
+
+    sections = ("achievements", "problems", "plans")
+    return summary.model_copy(update={s: [item(x) for x in getattr(summary, s)] for s in sections})
+
+
+def _fields(
+    summary: ReportSummary, unsafe: dict[str, list[tuple[int, int]]]
+) -> Iterator[tuple[str, str]]:
+    """(JSON path, text) of every prose field (items' text and area), and of each metric field
+    holding unsafe content."""
+    for section in ("achievements", "problems", "plans"):
+        for i, x in enumerate(getattr(summary, section)):
+            yield f"{section}[{i}].text", x.text
+            if getattr(x, "area", ""):
+                yield f"{section}[{i}].area", x.area
+            for name in ("metrics", "targets"):
+                for j, m in enumerate(getattr(x, name, ())):
+                    for f in ("name", "period", "change"):
+                        value = getattr(m, f)
+                        if value and (REDACTED in value or unsafe.get(value)):
+                            yield f"{section}[{i}].{name}[{j}].{f}", value
+
+
+def check_prose(summary: ReportSummary, source: str, norm: str | None = None) -> Iterator[Claim]:
+    """A flag for each prose field that carries unsafe content or has no support in the source.
+
+    `source` is the screened report text (injected text already gone, so prose repeating it
+    is unsupported), `norm` the same under N when the caller has it. A field that passes
+    yields nothing: its figures are claims of their own.
+    """
+    labels = _engine_labels()
+    unsafe = _unsafe_in(_strings(summary))
+    for where, text in _fields(summary, unsafe):
+        if REDACTED in text or unsafe.get(text):
+            shown = redact_text(text, unsafe.get(text, []))[:80]
+            yield Claim(where=where, text=shown, status="spam",
+                        detail="模型输出含链接、联系方式或写给模型的指令，已删除")  # fmt: skip
+            continue
+        if where.endswith(".text") or where.endswith(".area"):
+            if text.strip() in labels:
+                continue
+            if len(text) > MAX_PROSE:
+                yield Claim(where=where, text=text[:80], status="unsupported",
+                            detail=f"文字过长（{len(text)}字），不是摘要")  # fmt: skip
+                continue
+            clause = unsupported_clause(text, source, norm)
+            if clause is not None:
+                # The clause itself, where the text has it as written, so a page can mark it.
+                shown = clause if clause and clause in text else text[:80]
+                yield Claim(where=where, text=shown[:80], status="unsupported",
+                            detail=f"原文中找不到依据：{clause[:60]}")  # fmt: skip
