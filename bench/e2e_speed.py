@@ -101,11 +101,11 @@ def best_wall(cmd: list[str], n: int = 3) -> float:
 
 def stage_shares(parts_files: list[Path], out: Path) -> dict[str, float]:
     """Seconds per stage over the whole corpus, in this process, in pipeline order."""
-    from summarizer.manifest import write_atomic
     from summarizer.chunking import DEFAULT_CHUNK_CHARS, chunk_text
     from summarizer.clean import clean
     from summarizer.engines import PreparedReport
     from summarizer.engines.rules import RulesEngine
+    from summarizer.manifest import write_atomic
     from summarizer.pipeline import assemble, hints, run_sync
     from summarizer.render import render_json
     from summarizer.structure import outline

@@ -105,8 +105,8 @@ class ReportWriter:
         self, report: PreparedReport, engine: Engine, output: EngineOutput, path: Path, source: str
     ) -> Outcome:
         """Write one report's output file; its outcome (summary, flagged before --strict)."""
+        from .formats import render
         from .pipeline import assemble
-        from .render import render
 
         outcome = assemble(report, engine, output, self.strict, self.prices)
         write_atomic(path, render(outcome.summary, self.fmt, report.document.text, self.detail))

@@ -223,9 +223,9 @@ def _summarize_one(
     """Summarise one report already read; write it to -o FILE or stdout."""
     from rich.markup import escape
 
+    from .formats import render
     from .manifest import write_atomic
     from .pipeline import summarize_file
-    from .render import render
 
     # A report's name is data: "[/x]" in a path is not rich markup.
     with console.status(f"summarising {escape(document.name)} …"):

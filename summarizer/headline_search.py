@@ -252,8 +252,16 @@ def _best(text: CheckText, goal: bool, year: int | None) -> Metric | None:
     return None
 
 
-def complete(summary: ReportSummary, text: CheckText, plans: list[Plan],
-             achievements: list[Achievement]) -> tuple[list[Plan], list[Achievement]]:  # fmt: skip
+def complete(summary: ReportSummary, text: CheckText) -> ReportSummary:
+    """An annotated summary with a no-target statement, or the headline growth target and
+    outcome, added where the engine missed them."""
+    plans, achievements = _completed(summary, text, summary.plans, summary.achievements)
+    return summary.model_copy(update={"plans": plans, "achievements": achievements})
+
+
+def _completed(
+    summary: ReportSummary, text: CheckText, plans: list[Plan], achievements: list[Achievement]
+) -> tuple[list[Plan], list[Achievement]]:
     """Add a no-target statement, or the headline growth target and outcome, where missing."""
     targets = [m for p in plans for m in p.targets]
     if not any(_has(targets, growth) for _, growth in HEADLINES):

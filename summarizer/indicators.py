@@ -271,8 +271,8 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
 def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSummary:
     """Set indicator, bound, low, high, qualifier and note on every metric of a summary.
 
-    With the report's clean text, also add what the engine missed: a statement that no
-    growth target is set, and the annual GDP growth target and outcome.
+    The report's clean text, when given, lets a bound be read where the quote stands;
+    `headline_search.complete` then adds what the engine missed.
     """
     plans = [p.model_copy(update={"targets": [_annotated(m, True, text) for m in p.targets]})
              for p in summary.plans]  # fmt: skip
@@ -280,8 +280,4 @@ def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSum
         a.model_copy(update={"metrics": [_annotated(m, False, text) for m in a.metrics]})
         for a in summary.achievements
     ]
-    if text is not None:
-        from .headline_search import complete  # it builds on this module's annotations
-
-        plans, achievements = complete(summary, text, plans, achievements)
     return summary.model_copy(update={"plans": plans, "achievements": achievements})

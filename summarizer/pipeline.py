@@ -18,6 +18,7 @@ from .chunking import DEFAULT_CHUNK_CHARS, chunk_text
 from .clean import clean
 from .config import Settings
 from .engines import Engine, EngineOutput, PreparedReport, make_engine
+from .headline_search import complete
 from .indicators import annotate
 from .ingest import Document, read_report
 from .limits import bound
@@ -142,8 +143,9 @@ def assemble(
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
     summary = redact(bound(summary))  # bounded work; no link or order a model wrote printed
-    # Standard indicators and bounds for any engine's output, then where each quote is.
-    summary = with_spans(annotate(summary, src.clean), src)
+    # Standard indicators and bounds for any engine's output, then where each quote is,
+    # and the headline growth target and outcome where the engine missed them.
+    summary = with_spans(complete(annotate(summary, src.clean), src.clean), src)
     body = validate_all(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.

@@ -75,19 +75,6 @@ def _template(name: str) -> Template:
     return _env().from_string(text)
 
 
-def render(
-    summary: ReportSummary, fmt: str, source_text: str | None = None, detail: str = "page"
-) -> str:
-    """The output of one report in a format of FORMATS (HTML shows `source_text` beside it)."""
-    if fmt == "json":
-        return render_json(summary)
-    if fmt == "html":
-        from .render_html import render_html
-
-        return render_html(summary, source_text or "")
-    return render_markdown(summary, detail)
-
-
 class ClaimIndex:
     """The claims of a summary by JSON path, and by the item whose text and evidence they check."""
 

@@ -594,7 +594,7 @@ def test_an_endpoint_without_a_batch_api_or_refusing_the_key_is_a_one_line_error
 
 
 def test_the_batch_writes_every_format_and_detail_the_live_batch_writes(tmp_path):
-    # It renders through render.render: --format html is a page, --detail full the long form.
+    # It renders through formats.render: --format html is a page, --detail full the long form.
     src = _samples(tmp_path, 1)
     with BatchLoopback(answer_with(grounded_answer)) as srv:
         r = _via_batch(srv, src, tmp_path / "html", "--format", "html")

@@ -15,11 +15,11 @@ import pytest
 from conftest import CORPUS, REPORTS, SAMPLES
 
 from summarizer.config import Settings
+from summarizer.formats import render
 from summarizer.ingest import read_report
 from summarizer.models import ReportSummary
 from summarizer.numbers import find_numbers
 from summarizer.pipeline import summarize_file
-from summarizer.render import render
 from summarizer.track import target_text
 from summarizer.units import value_text
 

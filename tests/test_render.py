@@ -1,3 +1,4 @@
+from summarizer.formats import render
 from summarizer.models import (
     Achievement,
     Claim,
@@ -8,7 +9,7 @@ from summarizer.models import (
     ReportWarning,
     Validation,
 )
-from summarizer.render import as_written, render, render_json, render_markdown
+from summarizer.render import as_written, render_json, render_markdown
 
 META = {
     "source": "luoxi.txt",
