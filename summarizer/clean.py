@@ -128,6 +128,8 @@ _HEADING_MAX_CHARS = 30
 # in sentence punctuation needs only to be somewhat narrower.
 _SHORT_LINE = 0.75
 _SHORT_TERMINAL_LINE = 0.9
+# At least this share of the lines of hard-wrapped prose carry sentence punctuation.
+_WRAPPED_PUNCTUATED = 0.25
 
 
 def _width(text: str) -> int:
@@ -265,7 +267,14 @@ def _typical_width(items: list[_Item]) -> int | None:
     if typical > 200:
         return None
     near = sum(1 for w in widths if 0.8 * typical <= w <= 1.1 * typical)
-    return typical if near >= 0.5 * len(widths) else None
+    if near < 0.5 * len(widths):
+        return None
+    # Wrapped prose breaks its sentences anywhere, so most of its lines carry a comma or a stop
+    # (the corpus's wrapped PDFs: 98-100 %). Lines of one width with none are a list
+    # (第1个项目投资增长7% / 第2个…), each its own paragraph: joined, they would make one
+    # unpunctuated sentence thousands of figures long.
+    punctuated = sum(1 for item in items if _SENTENCE_PUNCT_RE.search(item.text))
+    return typical if punctuated >= _WRAPPED_PUNCTUATED * len(items) else None
 
 
 def _continues_header(prev: str, text: str) -> bool:

@@ -33,7 +33,9 @@ _FW_DIGITS = frozenset("０１２３４５６７８９")  # "２８，０４９"
 _BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character before a figure
 _ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
 _ROLE_AFTER = 16  # characters after a period that periods._role reads
-_KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
+_KNOWN_MAX = 50_000
+# An unsafe window longer than this, not cut at clause stops, is served from the table.
+_PARSED_MAX = 200  # quotes whose parse numbers.KNOWN keeps
 _T = TypeVar("_T", NumberMention, Period)
 
 
@@ -109,6 +111,11 @@ class FigureTable:
         i, j = bisect.bisect_left(self._mstarts, a), bisect.bisect_left(self._mstarts, b)
         inside = self.mentions[i:j]
         if not self._safe(a, b) or (inside and self._enumerator_at_cut(a, inside[0])):
+            if b - a > _PARSED_MAX and not (self._is_cut(a) and self._is_cut(b)):
+                # A window cut out of a run with no clause stop (a reader's cap on a long
+                # clause): the report's own figures there, whole ones only, not a parse of a
+                # piece of them, which would make the work quadratic in the run.
+                return tuple(_moved(m, a) for m in inside if m.end <= b)
             return tuple(find_numbers(self.text[a:b]))
         if a == 0:
             return tuple(inside)

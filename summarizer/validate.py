@@ -215,17 +215,19 @@ def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
         if m.is_year:
             continue
         base: dict[str, Any] = {"where": where, "text": m.text, "value": m.value, "unit": m.unit}
-        spans = [Span(a, b) for a, b in src.clean.number_places(m)]
-        if not spans:
+        places = src.clean.number_places(m)
+        if not places:
             yield Claim(**base, status="number_not_found", detail=f"原文中没有“{m.text}”这个数")
             continue
-        ok = next((s for s in spans if not src.clean.in_spam(s)), None)
+        # The first place outside injected text; a lazy scan, since a value a report states
+        # thousands of times (7%) is looked up for every text field that states it.
+        ok = next((s for a, b in places if not src.clean.in_spam(s := Span(a, b))), None)
         if ok is None:
             yield Claim(
                 **base,
                 status="spam",
                 detail="原文只在被标记为注入/篡改的文字中有此数",
-                span=_span(src.source_span(spans[0])),
+                span=_span(src.source_span(Span(*places[0]))),
             )
         else:
             place = Place(ok, src.source_span(ok))
