@@ -13,7 +13,10 @@ substring cannot see; a cut at a clause stop (，。；：！？) hides that con
 so where a substring starts or ends at such a stop the table's figures are the substring's.
 Anywhere else — a cut inside a phrase, a figure or a quoted name across the cut, a number
 at the cut that may be an enumerator ("1." after "，" is one in a substring, not in the
-text) — the substring is parsed on its own, as before.
+text) — the substring is parsed on its own, as before. One exception: a window longer than
+_PARSED_MAX that starts or ends inside a run with no clause stop (a reader capping a 69,000-
+character "sentence" of figures run together) gets the whole figures the table has inside it,
+so reading such a run clause by clause stays linear; the corpus has no such window.
 """
 
 from __future__ import annotations
@@ -33,9 +36,9 @@ _FW_DIGITS = frozenset("０１２３４５６７８９")  # "２８，０４９"
 _BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character before a figure
 _ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
 _ROLE_AFTER = 16  # characters after a period that periods._role reads
-_KNOWN_MAX = 50_000
-# An unsafe window longer than this, not cut at clause stops, is served from the table.
-_PARSED_MAX = 200  # quotes whose parse numbers.KNOWN keeps
+_KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
+# A window longer than this that is not cut at clause stops is served from the table.
+_PARSED_MAX = 200
 _T = TypeVar("_T", NumberMention, Period)
 
 
