@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from .grounding import normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
-from .models import Achievement, Claim, Metric, Plan, Problem, ReportSummary
+from .models import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary
 from .tamper import scan
 
 __all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
@@ -172,7 +172,7 @@ _METRIC_TEXT = ("name", "unit", "period", "change")
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
-def _strings(summary: ReportSummary) -> Iterator[str]:
+def _strings(summary: ReportSummary | ChunkSummary) -> Iterator[str]:
     """Every string an engine wrote into the items of a summary."""
     for section in ("achievements", "problems", "plans"):
         for x in getattr(summary, section):
@@ -214,7 +214,7 @@ def redact(summary: ReportSummary) -> ReportSummary:
 
 
 def _fields(
-    summary: ReportSummary, unsafe: dict[str, list[tuple[int, int]]]
+    summary: ReportSummary | ChunkSummary, unsafe: dict[str, list[tuple[int, int]]]
 ) -> Iterator[tuple[str, str]]:
     """(JSON path, text) of every prose field (items' text and area), and of each metric field
     holding unsafe content."""
@@ -231,8 +231,13 @@ def _fields(
                             yield f"{section}[{i}].{name}[{j}].{f}", value
 
 
-def check_prose(summary: ReportSummary, source: str, norm: str | None = None) -> Iterator[Claim]:
+def check_prose(
+    summary: ReportSummary | ChunkSummary, source: str, norm: str | None = None
+) -> Iterator[Claim]:
     """A flag for each prose field that carries unsafe content or has no support in the source.
+
+    Run by the validation pass on a whole summary, and by the re-ask validators (reask.py) on
+    one chunk's answer against that chunk.
 
     `source` is the screened report text (injected text already gone, so prose repeating it
     is unsupported), `norm` the same under N when the caller has it. A field that passes
