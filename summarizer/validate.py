@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +236,17 @@ def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
             )
 
 
+def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
+    """Where a quote is in the clean text, for the prose checks' local support."""
+
+    def locate(quote: str) -> tuple[int, int] | None:
+        place = src.place(quote)
+        span = None if place is None else place.clean
+        return None if span is None else (span.start, span.end)
+
+    return locate
+
+
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:
     """Check every claim of a summary; return the full ValidationReport."""
     claims: list[Claim] = []
@@ -257,7 +268,7 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
         for j, q in enumerate(p.evidence):
             claims.append(check_quote(q, f"plans[{i}].evidence[{j}]", src))
     # Words with no figure to check: item prose against the report's own words.
-    claims.extend(check_prose(summary, src.clean.text, src.clean.index.text))
+    claims.extend(check_prose(summary, src.clean.text, src.clean.index.text, locate_in_clean(src)))
     verified = sum(c.status == "verified" for c in claims)
     return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
 
