@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -135,8 +136,13 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
             raise InputError(f"-: more than {MAX_INPUT_BYTES // 2**20} MB, too large for a report")
         return raw
     try:
-        if os.path.isdir(path):
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise InputError(f"{name}: is a directory; pass a report file")
+        if stat.S_ISFIFO(mode):
+            return _read_pipe(name, path)
+        if not stat.S_ISREG(mode):  # /dev/zero, /dev/tty, a socket: no report, or no end
+            raise InputError(f"{name}: not a regular file (a device or socket); pass a report file")
         size = os.path.getsize(path)
         if size > MAX_INPUT_BYTES:
             raise InputError(
@@ -154,6 +160,23 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
         raise InputError(f"{name}: cannot read the file (permission denied)") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _read_pipe(name: str, path: str | os.PathLike[str]) -> bytes:
+    """A pipe named as the input (`<(curl …)`, a FIFO): read what its writer sends.
+
+    Opened without blocking, so a FIFO that no process writes to reads as empty at once
+    instead of waiting forever for a writer; a live writer is then read to its end.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(MAX_INPUT_BYTES + 1)
+    if not raw:
+        raise InputError(f"{name}: a pipe (FIFO) that no process writes a report into")
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
+    return raw
 
 
 # ---------------------------------------------------------------- one report

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from .errors import UsageError
 from .outputs import check_destination, safe_output
+from .regular import read_regular_text
 
 __all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
 
 MANIFEST = ".summarizer-manifest.json"
+MAX_MANIFEST = 256 * 1024 * 1024  # bytes; an entry is ~300, so about a million reports
 
 
 def _temp_beside(path: Path) -> tuple[int, Path]:
@@ -72,8 +74,8 @@ def write_atomic(path: Path, text: str) -> None:
 def _read_entries(path: Path) -> dict[str, dict[str, str | None]]:
     """The entries of a manifest file; none when it is missing, unreadable or of another shape."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_text(path, MAX_MANIFEST))
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         data = {}
     # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
     items = data.items() if isinstance(data, dict) else []

@@ -759,3 +759,104 @@ def test_sigint_in_a_live_batch_keeps_every_report_already_written(tmp_path: Pat
     manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
     assert [Path(k).name for k in manifest] == ["a.txt"]
     assert sorted(p.name for p in out.iterdir()) == [".summarizer-manifest.json", "a.md"]
+
+
+# ---------------------------------------------------------------- a second, independent sweep
+# Variations of the cases above that the first round did not try: other devices and pipes as
+# inputs and as the files a run reads beside them, tables and JSON built to be slow to take
+# apart. Each must end at once with one line, whatever the machine's load.
+QUICK = 30  # seconds: each case takes about one (start-up included) when it does not hang
+
+
+def test_an_input_fifo_that_nobody_writes_ends_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "p.txt"
+    os.mkfifo(fifo)
+    line = one_line_error(cli("summarize", str(fifo), timeout=QUICK))  # was: waited forever
+    assert "FIFO" in line
+
+
+def test_an_input_pipe_with_a_writer_is_read_like_a_file(tmp_path: Path) -> None:
+    # summarize <(curl …): the path is /dev/fd/N, a pipe whose writer has sent the report.
+    read_end, write_end = os.pipe()
+    data = REPORT.read_bytes()
+    assert len(data) < 60_000  # fits the pipe's buffer: written whole before the run
+    os.write(write_end, data)
+    os.close(write_end)
+    try:
+        r = cli("summarize", f"/dev/fd/{read_end}", timeout=QUICK, pass_fds=(read_end,))
+    finally:
+        os.close(read_end)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("#")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_input_linked_to_a_device_is_refused_unread(tmp_path: Path, device: str) -> None:
+    link = tmp_path / "report.txt"
+    link.symlink_to(device)
+    line = one_line_error(cli("summarize", str(link), timeout=QUICK))  # was: 256 MB read first
+    assert "not a regular file" in line
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "nested"])
+def test_a_price_table_that_is_a_device_a_fifo_or_nested_json_is_one_line(
+    tmp_path: Path, kind: str
+) -> None:
+    prices = tmp_path / "prices.json"
+    if kind == "fifo":
+        os.mkfifo(prices)
+    elif kind == "dev-zero":
+        prices.symlink_to("/dev/zero")
+    else:
+        prices.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for how in (["--prices", str(prices)], []):  # the flag, and SUMMARIZER_PRICES
+        env = {} if how else {"SUMMARIZER_PRICES": str(prices)}
+        line = one_line_error(cli("summarize", str(REPORT), *how, env=env, timeout=QUICK))
+        assert str(prices) in line and "not a price file" in line
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "not-utf8"])
+def test_validate_reads_only_a_regular_summary_file(tmp_path: Path, kind: str) -> None:
+    summary = tmp_path / "s.json"
+    if kind == "fifo":
+        os.mkfifo(summary)
+    elif kind == "dev-zero":
+        summary.symlink_to("/dev/zero")
+    else:
+        summary.write_bytes(b'{"schema_version": "\xff\xfe"}')
+    r = cli("validate", str(summary), "--source", str(REPORT), timeout=QUICK)
+    line = one_line_error(r)
+    assert str(summary) in line
+
+
+def test_a_csv_of_a_million_columns_is_refused_at_once(tmp_path: Path) -> None:
+    table = tmp_path / "wide.csv"
+    header = "full_text," + ",".join(f"c{i}" for i in range(1_000_000))
+    row = '"' + REPORT.read_text(encoding="utf-8") + '",' + ",".join("x" * 1_000_000)
+    table.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    line = one_line_error(cli("summarize", str(table), timeout=QUICK))  # was: 15 CPU-s
+    assert "1000001 columns" in line
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_json_nested_deeper_than_the_stack_is_a_row_problem(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"deep{suffix}"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    one_line_error(cli("summarize", str(path), timeout=QUICK))  # was: internal error
+
+
+def test_a_manifest_or_a_recording_nested_deeper_than_the_stack(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".summarizer-manifest.json").write_text("[" * 100_000, encoding="utf-8")
+    r = cli("summarize", str(REPORT), "--out-dir", str(out), timeout=QUICK)
+    assert r.returncode == 0, r.stderr  # a manifest of no use is rebuilt
+    manifest = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
+    assert [Path(k).name for k in manifest] == [REPORT.name]
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    for p in (ROOT / "fixtures" / "cassettes").glob("*.json"):
+        (replay / p.name).write_text("[" * 100_000, encoding="utf-8")
+    r = cli("summarize", str(REPORT), "--engine", "llm", "--replay", str(replay), timeout=QUICK)
+    line = one_line_error(r)
+    assert "JSON nested too deeply" in line and str(replay) in line
