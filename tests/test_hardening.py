@@ -860,3 +860,19 @@ def test_a_manifest_or_a_recording_nested_deeper_than_the_stack(tmp_path: Path) 
     r = cli("summarize", str(REPORT), "--engine", "llm", "--replay", str(replay), timeout=QUICK)
     line = one_line_error(r)
     assert "JSON nested too deeply" in line and str(replay) in line
+
+
+@pytest.mark.parametrize("command", ["track", "panel"])
+def test_track_and_panel_never_write_over_their_input_or_a_fifo(
+    tmp_path: Path, command: str
+) -> None:
+    report = tmp_path / "r.txt"
+    report.write_bytes(REPORT.read_bytes())
+    if command == "track":  # was: the report replaced by its own table, exit 0
+        line = one_line_error(cli("track", str(report), "-o", str(report), timeout=QUICK))
+        assert "is the input report" in line
+    fifo = tmp_path / "table.csv"
+    os.mkfifo(fifo)
+    line = one_line_error(cli(command, str(report), "-o", str(fifo), timeout=QUICK))
+    assert "not a regular file" in line
+    assert report.read_bytes() == REPORT.read_bytes() and fifo.is_fifo()
