@@ -121,6 +121,19 @@ class Manifest:
             return False
         return e.get("output_sha256") is not None and e.get("output_sha256") == file_sha256(output)
 
+    def foreign(self, output: Path) -> bool:
+        """True when a file is in the output's place that no run on this folder wrote.
+
+        A folder given as --out-dir may hold the user's own files; one that happens to have an
+        output's name (notes.md) is not replaced unless asked (--force).
+        """
+        if not output.exists() and not output.is_symlink():
+            return False
+        if self._stamp() not in (None, self._seen):  # another run may have written it since
+            self.entries = _read_entries(self.path)
+        names = {e.get("output") for e in self.entries.values() if isinstance(e, dict)}
+        return output.name not in names and output.name not in self.entries
+
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output: merged into the manifest as it is now, saved atomically."""
         if self._stamp() not in (None, self._seen):  # written by another run since

@@ -940,3 +940,21 @@ def test_injections_in_other_languages_and_forms_are_caught(variant: str, core: 
     assert [f for f in s.findings if f.kind == "prompt_injection"], variant
     assert core not in s.text  # the order is gone …
     assert GENUINE in s.text and AFTER.rstrip("。") in s.text  # … the report's words are not
+
+
+def test_a_file_of_the_users_in_an_outputs_place_is_kept(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.txt").write_bytes(REPORT.read_bytes())
+    (out / "a.md").write_text("my notes", encoding="utf-8")  # not a brief of any run
+    r = cli("summarize", str(src), "--out-dir", str(out), timeout=QUICK)
+    assert r.returncode == 1 and "--force" in r.stderr  # was: replaced, exit 0
+    assert (out / "a.md").read_text(encoding="utf-8") == "my notes"
+    r = cli("summarize", str(src), "--out-dir", str(out), "--force", timeout=QUICK)
+    assert r.returncode == 0, r.stderr
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+    (out / "a.md").write_text("edited brief", encoding="utf-8")  # ours, edited: redone
+    r = cli("summarize", str(src), "--out-dir", str(out), timeout=QUICK)
+    assert r.returncode == 0, r.stderr
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
