@@ -958,3 +958,22 @@ def test_a_file_of_the_users_in_an_outputs_place_is_kept(tmp_path: Path) -> None
     r = cli("summarize", str(src), "--out-dir", str(out), timeout=QUICK)
     assert r.returncode == 0, r.stderr
     assert (out / "a.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_ctrl_c_while_the_modules_load_is_no_traceback(tmp_path: Path) -> None:
+    # A real SIGINT, sent by the child to itself the moment the CLI's modules start loading
+    # (a sitecustomize import hook), so the test does not depend on the machine's speed.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import os, signal, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'summarizer.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Hook())\n",
+        encoding="utf-8",
+    )
+    r = cli("summarize", str(REPORT), env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+            timeout=QUICK)  # fmt: skip
+    assert r.returncode == 130, r.stderr  # was: a KeyboardInterrupt traceback
+    assert "Traceback" not in r.stderr
