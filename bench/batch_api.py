@@ -57,25 +57,23 @@ def main() -> None:
         quiet = lambda _m: None  # noqa: E731
 
         plan: list[str] = []
-        opts = BatchOptions(MAX_LINES, MAX_BYTES, poll=0)
+        opts = BatchOptions(MAX_LINES, MAX_BYTES, poll=0, fmt="json")
         with BatchLoopback(answer_with(grounded_answer)) as srv:
             settings = Settings(engine="llm", base_url=srv.base_url, api_key="k", cache_dir=None)
-            dry = BatchOptions(MAX_LINES, MAX_BYTES, dry_run=True)
+            dry = BatchOptions(MAX_LINES, MAX_BYTES, dry_run=True, fmt="json")
             began = time.perf_counter()
-            asyncio.run(run_via_batch(paths, settings, base / "dry", "json", dry, out=plan.append))
+            asyncio.run(run_via_batch(paths, settings, base / "dry", dry, out=plan.append))
             dry_s = time.perf_counter() - began
             assert not srv.calls
 
             began = time.perf_counter()
             runs = asyncio.run(
-                run_via_batch(paths, settings, base / "batch", "json", opts, say=quiet, out=quiet)
+                run_via_batch(paths, settings, base / "batch", opts, say=quiet, out=quiet)
             )
             batch_s = time.perf_counter() - began
             lines = srv.submitted_lines()
             calls_before = len(srv.calls)
-            asyncio.run(
-                run_via_batch(paths, settings, base / "batch", "json", opts, say=quiet, out=quiet)
-            )
+            asyncio.run(run_via_batch(paths, settings, base / "batch", opts, say=quiet, out=quiet))
             rerun_calls = len(srv.calls) - calls_before
             inputs = sum(srv.files[b["input_file_id"]]["bytes"] for b in srv.batches.values())
 

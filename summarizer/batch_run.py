@@ -50,13 +50,16 @@ MAX_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """The --via batch flags."""
+    """The --via batch flags, and the outputs' format, detail and --force."""
 
     max_lines: int
     max_bytes: int
     poll: float = 60.0
     detach: bool = False
     dry_run: bool = False
+    fmt: str = "md"
+    detail: str = "page"
+    force: bool = False
 
 
 Say = Callable[[str], None]
@@ -70,20 +73,18 @@ class BatchRun:
         paths: Sequence[str] | Sequence[ReportRun],
         settings: Settings,
         out_dir: Path,
-        fmt: str,
         options: BatchOptions,
-        force: bool = False,
         say: Say = print,
         out: Say = print,
         on_change: Callable[[ReportRun], None] | None = None,
         client: BatchClient | None = None,
-        detail: str = "page",
     ) -> None:
         from .engines.batch_api import BatchClient
         from .engines.llm import LLMEngine, recording_stamp
 
-        self.settings, self.out_dir, self.fmt, self.opt = settings, out_dir, fmt, options
-        self.force, self.say, self.out = force, say, out
+        self.settings, self.out_dir, self.opt = settings, out_dir, options
+        self.say, self.out = say, out
+        fmt, detail = options.fmt, options.detail
         self.notify = on_change or (lambda run: None)
         self.state = RunState.load(out_dir, settings.base_url)
         self.store = CassetteStore(self.state.dir / "answers")
@@ -120,7 +121,10 @@ class BatchRun:
                 await self._round(todo, first)
                 first = False
                 if self.opt.dry_run:
-                    self._print_plan()
+                    from .batch_view import print_plan
+
+                    opt = self.opt
+                    print_plan(self.planned, opt.max_lines, opt.max_bytes, self.prices, self.out)
                     return self.runs
                 await self._submit()
                 if not self.waiting:
@@ -171,7 +175,7 @@ class BatchRun:
             assert run.output is not None
             if (
                 first
-                and not self.force
+                and not self.opt.force
                 and self.manifest.up_to_date(source_key(run), run.output, document.sha256, self.fp)
             ):
                 run.status, run.document = "skipped", None
@@ -375,32 +379,20 @@ class BatchRun:
                 changed.add(cid)
         return changed
 
-    # --- what the user sees -----------------------------------------------------------------
-
-    def _print_plan(self) -> None:
-        from .batch_view import print_plan
-
-        print_plan(self.planned, self.opt.max_lines, self.opt.max_bytes, self.prices, self.out)
-
 
 async def run_via_batch(
     paths: Sequence[str] | Sequence[ReportRun],
     settings: Settings,
     out_dir: Path,
-    fmt: str,
     options: BatchOptions,
-    force: bool = False,
     say: Say = print,
     out: Say = print,
     on_change: Callable[[ReportRun], None] | None = None,
-    detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise every report through the provider's Batch API into out_dir."""
     if not options.dry_run:
         out_dir.mkdir(parents=True, exist_ok=True)
     # Another run on this folder finishes first (a dry run writes nothing, so takes no turn).
     with contextlib.nullcontext() if options.dry_run else out_dir_lock(out_dir, say):
-        run = BatchRun(
-            paths, settings, out_dir, fmt, options, force, say, out, on_change, detail=detail
-        )
+        run = BatchRun(paths, settings, out_dir, options, say, out, on_change)
         return await run.run()

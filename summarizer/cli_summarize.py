@@ -188,10 +188,10 @@ def summarize(
 
         assert out_dir is not None  # batch_engine refused a run without one
         say_engine(console, settings, engine)
-        options = batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
-        code = run_via_batch_cli(
-            inputs, settings, Path(out_dir), fmt, force, console, options, detail
+        options = batch_options(
+            batch_max_lines, batch_max_bytes, poll, detach, dry_run, (fmt, detail, force)
         )
+        code = run_via_batch_cli(inputs, settings, Path(out_dir), console, options)
         sys.exit(code)
     if out_dir:
         say_engine(console, settings, engine)
