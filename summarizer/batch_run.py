@@ -17,7 +17,6 @@ response cache, so a later live or batch run of the same reports costs nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,19 +78,14 @@ class BatchRun:
         on_change: Callable[[ReportRun], None] | None = None,
         client: BatchClient | None = None,
     ) -> None:
-        from .engines.batch_api import BatchClient
-        from .engines.llm import LLMEngine, recording_stamp
+        from .engines.llm import recording_stamp
 
         self.settings, self.out_dir, self.opt = settings, out_dir, options
         self.say, self.out = say, out
         fmt, detail = options.fmt, options.detail
         self.notify = on_change or (lambda run: None)
-        self.state = RunState.load(out_dir, settings.base_url)
-        self.store = CassetteStore(self.state.dir / "answers")
+        self._client = client
         self.cache = CassetteStore(settings.cache_dir) if settings.cache_dir else None
-        bare = settings.with_(record_dir=None, replay_dir=None, cache_dir=None)
-        self.engine = LLMEngine(bare, answers=AnswerTransport(self.store, self.cache))
-        self.client = client or BatchClient(settings)
         self.stamp = recording_stamp()
         self.prices = load_prices(settings.prices_file, batch=True)
         self.manifest = Manifest(out_dir)
@@ -113,7 +107,26 @@ class BatchRun:
         self.planned: dict[str, tuple[str, str, int, int]] = {}
 
     async def run(self) -> list[ReportRun]:
-        """Rounds until every report is done or failed (or, with --detach, until submitted)."""
+        """Rounds until every report is done or failed (or, with --detach, until submitted).
+
+        The run's state is read once this run holds the output folder (another run on it
+        finishes first; a dry run writes nothing, so takes no turn).
+        """
+        if self.opt.dry_run:
+            return await self._rounds()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with out_dir_lock(self.out_dir, self.say):
+            return await self._rounds()
+
+    async def _rounds(self) -> list[ReportRun]:
+        from .engines.batch_api import BatchClient
+        from .engines.llm import LLMEngine
+
+        self.state = RunState.load(self.out_dir, self.settings.base_url)
+        self.store = CassetteStore(self.state.dir / "answers")
+        bare = self.settings.with_(record_dir=None, replay_dir=None, cache_dir=None)
+        self.engine = LLMEngine(bare, answers=AnswerTransport(self.store, self.cache))
+        self.client = self._client or BatchClient(self.settings)
         try:
             todo = set(range(len(self.runs)))
             first = True
@@ -378,21 +391,3 @@ class BatchRun:
                 line.error = f"batch {batch.status}" + (f" ({why})" if why else "")
                 changed.add(cid)
         return changed
-
-
-async def run_via_batch(
-    paths: Sequence[str] | Sequence[ReportRun],
-    settings: Settings,
-    out_dir: Path,
-    options: BatchOptions,
-    say: Say = print,
-    out: Say = print,
-    on_change: Callable[[ReportRun], None] | None = None,
-) -> list[ReportRun]:
-    """Summarise every report through the provider's Batch API into out_dir."""
-    if not options.dry_run:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    # Another run on this folder finishes first (a dry run writes nothing, so takes no turn).
-    with contextlib.nullcontext() if options.dry_run else out_dir_lock(out_dir, say):
-        run = BatchRun(paths, settings, out_dir, options, say, out, on_change)
-        return await run.run()

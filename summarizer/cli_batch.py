@@ -76,7 +76,7 @@ def run_via_batch_cli(
 ) -> int:
     """Summarise many reports through the provider's Batch API (batch_run.py)."""
     from .batch import plan_runs
-    from .batch_run import run_via_batch
+    from .batch_run import BatchRun
     from .progress import BatchProgress
 
     def say(message: str) -> None:
@@ -86,7 +86,9 @@ def run_via_batch_cli(
     with BatchProgress(console, len(planned)) as progress:
         try:
             runs = asyncio.run(
-                run_via_batch(planned, settings, out_dir, options, say, click.echo, progress.update)
+                BatchRun(
+                    planned, settings, out_dir, options, say, click.echo, progress.update
+                ).run()
             )
         except KeyboardInterrupt:
             say("interrupted; submitted batches keep running — run the same command to collect")
