@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_shared import OUTPUT_SUFFIXES, debug_option, expand, say_engine, stderr_console
+from .cli_shared import (
+    OUTPUT_SUFFIXES,
+    base_url_option,
+    cache_option,
+    concurrency_option,
+    debug_option,
+    engine_option,
+    expand,
+    model_option,
+    no_cache_option,
+    replay_option,
+    say_engine,
+    stderr_console,
+)
 from .errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,15 +52,9 @@ if TYPE_CHECKING:
     show_default=True,
     help="Markdown brief: one page, or every item.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "llm", "rules"]),
-    default="auto",
-    show_default=True,
-    help="auto: the live model when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline rules.",
-)
-@click.option("--model", help="Model name (env SUMMARIZER_MODEL; default gpt-4o-mini).")
-@click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+@engine_option
+@model_option
+@base_url_option
 @click.option(
     "--mode",
     type=click.Choice(["auto", "tools", "json", "md_json", "json_schema"]),
@@ -55,22 +62,15 @@ if TYPE_CHECKING:
     show_default=True,
     help="How structured output is requested.",
 )
-@click.option("--concurrency", type=int, help="Model requests in flight at once (default 4).")
+@concurrency_option
 @click.option("--timeout", type=float, help="Seconds per model request (default 120).")
 @click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 8000).")
 @click.option(
     "--record", "record_dir", type=click.Path(file_okay=False), help="Record exchanges to DIR."
 )
-@click.option(
-    "--replay",
-    "replay_dir",
-    type=click.Path(file_okay=False),
-    help="Answer from recordings in DIR.",
-)
-@click.option(
-    "--cache", "cache_dir", type=click.Path(file_okay=False), help="Response cache directory."
-)
-@click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
+@replay_option
+@cache_option
+@no_cache_option
 @click.option("--strict", is_flag=True, help="Drop flagged claims and exit 1 if there were any.")
 @click.option("--force", is_flag=True, help="Redo reports whose outputs are up to date.")
 @click.option("--rpm", type=float, help="Cap on model requests per minute.")
