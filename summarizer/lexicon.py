@@ -97,6 +97,11 @@ RESULT_CUE_RE = re.compile(
     r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
     r"|比上年增长[^，；]*$"
 )
+# In a sentence giving a year's plan and then its result (计划为4%，预计可以达到6.4%), what
+# introduces the result: the outcome is the figure after it. Unlike RESULT_CUE_RE it reads the
+# clause after a figure, where 预计…增长 reports a result, while before a plan figure 预计增长 sets
+# a goal (GOAL_CUE_RE).
+RESULT_AFTER_PLAN_RE = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
 GOAL_STATEMENT_RE = re.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
