@@ -10,19 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_shared import (
-    base_url_option,
-    cache_option,
-    concurrency_option,
-    debug_option,
-    engine_option,
-    expand,
-    model_option,
-    no_cache_option,
-    replay_option,
-    say_engine,
-    stderr_console,
-)
+from .cli_shared import debug_option, engine_options, expand, say_engine, stderr_console
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -31,12 +19,8 @@ if TYPE_CHECKING:
 
 
 def _many_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The engine options `panel` and `track` share with `summarize`."""
-    options = [engine_option, model_option, base_url_option, concurrency_option,
-               replay_option, cache_option, no_cache_option, debug_option]  # fmt: skip
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+    """The engine options `panel` and `track` share with `summarize`, and --debug."""
+    return engine_options(debug_option(fn))
 
 
 def _summaries(

@@ -3,8 +3,9 @@ the --debug flag and the suffixes of reports and outputs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -96,3 +97,13 @@ cache_option = click.option(
     "--cache", "cache_dir", type=click.Path(file_okay=False), help="Response cache directory."
 )
 no_cache_option = click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
+
+
+def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The engine options summarize, panel and track share, in the order --help lists them."""
+    for option in reversed(
+        [engine_option, model_option, base_url_option, concurrency_option, replay_option,
+         cache_option, no_cache_option]
+    ):  # fmt: skip
+        fn = option(fn)
+    return fn

@@ -11,15 +11,9 @@ import click
 
 from .cli_shared import (
     OUTPUT_SUFFIXES,
-    base_url_option,
-    cache_option,
-    concurrency_option,
     debug_option,
-    engine_option,
+    engine_options,
     expand,
-    model_option,
-    no_cache_option,
-    replay_option,
     say_engine,
     stderr_console,
 )
@@ -52,9 +46,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Markdown brief: one page, or every item.",
 )
-@engine_option
-@model_option
-@base_url_option
+@engine_options
 @click.option(
     "--mode",
     type=click.Choice(["auto", "tools", "json", "md_json", "json_schema"]),
@@ -62,15 +54,11 @@ if TYPE_CHECKING:
     show_default=True,
     help="How structured output is requested.",
 )
-@concurrency_option
 @click.option("--timeout", type=float, help="Seconds per model request (default 120).")
 @click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 8000).")
 @click.option(
     "--record", "record_dir", type=click.Path(file_okay=False), help="Record exchanges to DIR."
 )
-@replay_option
-@cache_option
-@no_cache_option
 @click.option("--strict", is_flag=True, help="Drop flagged claims and exit 1 if there were any.")
 @click.option("--force", is_flag=True, help="Redo reports whose outputs are up to date.")
 @click.option("--rpm", type=float, help="Cap on model requests per minute.")
