@@ -172,6 +172,18 @@ def test_figures_of_a_plan_that_are_no_targets(sentence: str, kept: list[float])
     assert not any(m.name.startswith(("以上", "左右")) for p in plans for m in p.targets)
 
 
+def test_a_target_explained_again_is_not_a_second_target() -> None:
+    # State Council 2012: the goals, then why: "提出居民消费价格涨幅控制在4%左右，主要考虑是…"
+    text = MINI.replace(
+        "1.聚力项目攻坚。",
+        "居民消费价格涨幅控制在4%左右。提出居民消费价格涨幅控制在4%左右，主要考虑是稳定预期。"
+        "1.聚力项目攻坚。",
+    )
+    targets = [(m.name, m.value) for p in _summary(text).plans for m in p.targets]
+    assert targets.count(("居民消费价格涨幅", 4)) == 1
+    assert not any(name.startswith("提出") for name, _ in targets)
+
+
 def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
     problems = [p.text for p in _summary(MINI).problems]
     assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]

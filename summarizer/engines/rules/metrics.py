@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from ...checks import check_figure
 from ...grounding import normalize
@@ -206,7 +207,25 @@ def _metrics(
     return out
 
 
-_Seen = dict[tuple[str, str, bool, str], str]  # (name, period, target, base unit) -> value
+@dataclass
+class _Seen:
+    """What a report's earlier items named: values by (name, period, target, base unit), and
+    the names of each target figure by (value, base unit, period)."""
+
+    values: dict[tuple[str, str, bool, str], str] = field(default_factory=dict)
+    targets: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+
+    def restated(self, m: Metric, value: float, unit: str) -> bool:
+        """A target said again with words before its name ("提出居民消费价格涨幅控制在4%左右"
+        after "居民消费价格涨幅控制在4%左右"): the explanation of a goal, not a second goal."""
+        if m.kind != "target":
+            return False
+        names = self.targets.setdefault((f"{value:.9g}", unit, m.period or ""), [])
+        name = normalize(m.name)
+        if any(len(n) >= 4 and name != n and name.endswith(n) for n in names):
+            return True
+        names.append(name)
+        return False
 
 
 def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]:
@@ -222,9 +241,11 @@ def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]
             yield m
             continue
         value, unit = to_base(m.value, m.unit)
+        if seen.restated(m, value, unit):
+            continue
         for name in (m.name, f"{m.name}（{area}）"):
             # merge keys indicators by name and period under N; NFKC of the whole name is N here.
             key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
-            if seen.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
+            if seen.values.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
                 yield m if name == m.name else m.model_copy(update={"name": name})
                 break
