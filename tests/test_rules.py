@@ -358,3 +358,11 @@ def test_quality_meets_the_targets(expected_file: Path) -> None:
     assert problems.recall >= bench.PROBLEM_RECALL
     # A report that admits no problem gets none; one that does gets only admitted ones.
     assert problems.precision == 1.0
+
+
+def test_a_long_name_is_cut_after_a_preposition_not_inside_a_word() -> None:
+    from summarizer.engines.rules.naming import _clip
+
+    # State Council 2012 printed "央财政已按…": 中央 was cut in two.
+    assert _clip("中央财政已按全国财政性教育经费支出占国内生产总值的").startswith("全国财政性")
+    assert _clip("三类500强企业或投资额20亿元以上的重大项目和重点产业链项目").endswith("项目")

@@ -36,6 +36,7 @@ _POST_CUT = re.compile(
 )
 _AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
 _POST_QUAL = re.compile(rf"^(?:{AFTER_FIGURE})?的?")
+_NAME_CUTS = frozenset("按占对在把将从由向")
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 # Compiled once: these run for every figure of a report.
 _SPACES = re.compile(r"\s+")
@@ -48,6 +49,10 @@ _FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
 def _clip(name: str) -> str:
     if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
         cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
+        if not cuts:  # else after a preposition, not inside a word ("中央财政已按全国…": 全国…)
+            tail = len(name) - _NAME_MAX
+            cuts = [k + 1 for k in range(tail, len(name) - 4)
+                    if name[k] in _NAME_CUTS and name[k + 1] != "的"]  # fmt: skip
         name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
     name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
     if name.count("“") != name.count("”"):
