@@ -119,8 +119,15 @@ def test_places_are_matched_through_the_normalised_issuer():
 
 
 def test_a_national_series_is_named_as_the_state_council_names_it():
-    national = Meta(source="gov-2018.txt", source_sha256="0" * 64, issuer="国务院",
-                    level="national", review_period="2017", plan_period="2018", engine="rules")  # fmt: skip
+    national = Meta(
+        source="gov-2018.txt",
+        source_sha256="0" * 64,
+        issuer="国务院",
+        level="national",
+        review_period="2017",
+        plan_period="2018",
+        engine="rules",
+    )
     a = _report(2018, [_t("gdp_growth", "about", 6.5, 6.5)])
     a = Summarized(a.summary.model_copy(update={"meta": national}), a.place_hint)
     md = render_markdown(track_rows([a], ["gdp_growth"]))
