@@ -92,7 +92,10 @@ def _price(value: object) -> float:
     """A price: a finite, non-negative number of dollars per million tokens (1e400 is inf)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise TypeError(value)
-    price = float(value)
+    try:
+        price = float(value)
+    except OverflowError:  # an integer of 400 digits: no float holds it
+        raise ValueError(value) from None
     if not (math.isfinite(price) and 0 <= price <= MAX_PRICE):
         raise ValueError(price)
     return price

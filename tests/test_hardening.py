@@ -287,7 +287,8 @@ def test_bad_numeric_and_endpoint_flags_are_one_line(flags: list[str]) -> None:
     assert flags[0] in line
 
 
-@pytest.mark.parametrize("price", ["1e400", "NaN", "-1", '"x"', "true"])
+# "1" + 400 zeros: an integer no float holds (was: internal error OverflowError)
+@pytest.mark.parametrize("price", ["1e400", "NaN", "-1", '"x"', "true", "1" + "0" * 400])
 def test_a_price_file_with_impossible_prices_is_refused(tmp_path: Path, price: str) -> None:
     prices = tmp_path / "prices.json"
     prices.write_text(f'{{"gpt-4o-mini": [{price}, 1]}}', encoding="utf-8")
