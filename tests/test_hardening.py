@@ -287,6 +287,14 @@ def test_bad_numeric_and_endpoint_flags_are_one_line(flags: list[str]) -> None:
     assert flags[0] in line
 
 
+@pytest.mark.parametrize("poll", ["inf", "nan", "1e9"])
+def test_a_poll_interval_with_no_end_is_refused(tmp_path: Path, poll: str) -> None:
+    env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}  # never reached
+    r = cli("summarize", str(REPORT), "--via", "batch", "--dry-run", "--out-dir",
+            str(tmp_path / "out"), "--poll", poll, env=env, timeout=QUICK)  # fmt: skip
+    assert "--poll" in one_line_error(r)  # was: accepted, a wait of inf seconds
+
+
 # "1" + 400 zeros: an integer no float holds (was: internal error OverflowError)
 @pytest.mark.parametrize("price", ["1e400", "NaN", "-1", '"x"', "true", "1" + "0" * 400])
 def test_a_price_file_with_impossible_prices_is_refused(tmp_path: Path, price: str) -> None:
