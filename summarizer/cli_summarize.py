@@ -256,8 +256,10 @@ def _run_batch(
 
     from .batch import plan_runs, run_batch
     from .progress import BatchProgress
-    from .workers import default_jobs, run_parallel
+    from .workers import default_jobs, max_jobs, run_parallel
 
+    if jobs is not None and jobs > max_jobs():
+        raise UsageError(f"--jobs {jobs}: at most {max_jobs()} worker processes (four per core)")
     fmt, detail = output_as
     planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
     jobs = min(jobs or default_jobs(), sum(r.status != "failed" for r in planned))

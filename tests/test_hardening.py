@@ -986,3 +986,11 @@ def test_ctrl_c_while_the_modules_load_is_no_traceback(tmp_path: Path) -> None:
             timeout=QUICK)  # fmt: skip
     assert r.returncode == 130, r.stderr  # was: a KeyboardInterrupt traceback
     assert "Traceback" not in r.stderr
+
+
+def test_more_worker_processes_than_four_per_core_are_refused(tmp_path: Path) -> None:
+    # --jobs 99999999 over a folder of 1,000 reports would have started 1,000 processes.
+    r = cli("summarize", str(REPORT), "--out-dir", str(tmp_path / "out"), "--jobs", "99999999",
+            timeout=QUICK)  # fmt: skip
+    assert "--jobs 99999999" in one_line_error(r)
+    assert not (tmp_path / "out" / ".summarizer-manifest.json").exists()
