@@ -23,6 +23,17 @@ REPORT = REPORTS / "luoxi-2021.txt"
 LIMIT = 60  # seconds; generous for a loaded 2-core machine, tiny against a hang
 
 
+def cpu_limit(seconds: int) -> Any:
+    """A preexec_fn capping the child's CPU time: the kernel ends it (SIGXCPU) past `seconds`
+    CPU-seconds, a bound that holds however loaded the machine is, unlike a wall clock."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+    return limit
+
+
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = LIMIT, **kw: Any):
     """Run the CLI in a child process; a hang raises TimeoutExpired and fails the test."""
     base = {
@@ -631,8 +642,9 @@ HOSTILE = {
     + PLAN
     + "".join(f"第{i}个项目投资增长7%" for i in range(1, 5_001)),
 }
-# Wall-clock bound of the two largest cases: ~5 CPU-s each, on a machine shared with other runs.
-HEAVY = 30
+# The two largest cases take ~5 CPU-s each (start-up included); they were 15-22 before. Bounded
+# in CPU-seconds (cpu_limit), with a wall clock only against a hang on a shared machine.
+HEAVY, HEAVY_CPU = 120, 12
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
@@ -641,8 +653,9 @@ def test_hostile_text_after_a_report_header_is_summarised_in_bounded_time(
 ) -> None:
     path = tmp_path / "hostile.txt"
     path.write_text(HOSTILE[case], encoding="utf-8")
-    # a hang times out
-    r = cli("summarize", str(path), "-o", str(tmp_path / "brief.md"), timeout=HEAVY)
+    # a hang times out; more than HEAVY_CPU CPU-seconds is killed (returncode -SIGXCPU)
+    r = cli("summarize", str(path), "-o", str(tmp_path / "brief.md"), timeout=HEAVY,
+            preexec_fn=cpu_limit(HEAVY_CPU))  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     assert (tmp_path / "brief.md").read_text(encoding="utf-8").startswith("#")
@@ -942,7 +955,7 @@ INJECTIONS_2 = [
 @pytest.mark.parametrize(("variant", "core"), INJECTIONS_2, ids=[str(i) for i in range(27)])
 def test_injections_in_other_languages_and_forms_are_caught(variant: str, core: str) -> None:
     from summarizer.clean import clean
-    from summarizer.tamper import screen
+    from summarizer.screen import screen
 
     text = f"一、工作回顾\n{GENUINE}{variant}{AFTER}\n"
     s = screen(clean(text))
