@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ...checks import check_figure
 from ...grounding import normalize
+from ...lazyre import lazy
 from ...lexicon import AFTER_FIGURE, CJK_RE
 from ...models import Metric, MetricKind
 from ...numbers import NumberMention, Period, to_base
@@ -29,7 +30,7 @@ _LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[
 _CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
 _DIGIT = re.compile(r"[0-9０-９]")
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
-_QUOTE = re.compile(r"[“”\"「」‘’]")
+_QUOTE = lazy(r"[“”\"「」‘’]")
 
 
 def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
