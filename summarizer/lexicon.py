@@ -102,6 +102,9 @@ RESULT_CUE_RE = re.compile(
 # clause after a figure, where 预计…增长 reports a result, while before a plan figure 预计增长 sets
 # a goal (GOAL_CUE_RE).
 RESULT_AFTER_PLAN_RE = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
+# A paragraph that opens on last year ("过去一年，…", "去年，…", "一年来，…") recalls that year's
+# results: at the start of a plan part (structure/overlays) and inside a review of several years.
+LAST_YEAR_OPENER_RE = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
 GOAL_STATEMENT_RE = re.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"

@@ -133,6 +133,14 @@ def test_a_name_ends_before_its_change_word_and_keeps_no_part_of_it() -> None:
     assert _metric(metrics, "融资平台债务", 85.2).change == "压降85.2%"
 
 
+def test_a_sentence_saying_what_the_year_was_names_no_area() -> None:
+    # "过去一年，是…的重要一年。" opens many reviews: a statement, not a topic like "坚持创新驱动。"
+    opening = "过去一年，是全镇奋力前行的一年。全镇实现地区生产总值69亿元。\n"
+    text = MINI.replace("一、2023年工作回顾\n", "一、2023年工作回顾\n" + opening)
+    areas = [a.area for a in _summary(text).achievements]
+    assert areas and not any(a.startswith("是") for a in areas), areas
+
+
 def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
     problems = [p.text for p in _summary(MINI).problems]
     assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]

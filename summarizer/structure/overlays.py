@@ -15,6 +15,7 @@ from ..lazyre import lazy
 from ..lexicon import (
     DONE_WORDING_RE,
     FUTURE_MARKERS_RE,
+    LAST_YEAR_OPENER_RE,
     PAST_MARKERS_RE,
     PROBLEM_CUE,
     PROBLEM_NOUNS,
@@ -32,7 +33,6 @@ _PROBLEM_CUE = re.compile(PROBLEM_CUE)
 _PROBLEM_WORD = re.compile(PROBLEM_NOUNS)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
-_RECAP = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
 _AHEAD = lazy(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
 
 
@@ -133,7 +133,7 @@ def recaps(text: str, paras: list[Para], base: list[Section], ry: int | None
             continue
         for p in [p for p in paras if sec.start <= p.line < sec.end][:3]:
             ends = [0, *(m.end() for m in TERM.finditer(p.s)), len(p.s)]
-            starts = [a for a in ends[:-1] if _RECAP.match(p.s, a)]
+            starts = [a for a in ends[:-1] if LAST_YEAR_OPENER_RE.match(p.s, a)]
             if not starts:
                 continue
             a = starts[0]
