@@ -50,6 +50,8 @@ class PlainMessages:
 
     def print(self, text: str, *, markup: bool = False) -> None:
         # markup is accepted for Console's signature; lines are printed as given
+        if sys.stderr is None:  # no stderr at all (pythonw, a closed descriptor): as rich does
+            return
         sys.stderr.write(text.translate(_CONTROL) + "\n")
         sys.stderr.flush()
 
@@ -59,7 +61,7 @@ class PlainMessages:
 
 def message_console() -> Messages:
     """The console for a one-report run: rich (its spinner) on a terminal, else plain lines."""
-    if sys.stderr.isatty():
+    if sys.stderr is not None and sys.stderr.isatty():
         return stderr_console()
     return PlainMessages()
 

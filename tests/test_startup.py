@@ -125,3 +125,22 @@ def test_run_sync_without_a_loop_refuses_a_coroutine_that_waits():
     with pytest.raises(RuntimeError, match="waited"):
         run_sync(_waits(), loop=False)
     assert run_sync(_waits()) == 1
+
+
+# ---------------------------------------------------------------- stderr without rich
+
+
+def test_plain_messages_print_lines_as_rich_does_on_a_pipe(capsys):
+    from rich.console import Console
+
+    from summarizer.cli_shared import PlainMessages, message_console
+
+    # Under pytest stderr is captured (no terminal): the plain console is the one chosen.
+    assert isinstance(message_console(), PlainMessages)
+    line = "summarizer: a[/x]\r\x07b.txt: 3 achievements :smile"
+    PlainMessages().print(line, markup=False)
+    with PlainMessages().status("ignored"):
+        pass
+    plain = capsys.readouterr().err
+    Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
+    assert plain == capsys.readouterr().err == "summarizer: a[/x]b.txt: 3 achievements :smile\n"
