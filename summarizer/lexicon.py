@@ -135,7 +135,8 @@ CHANGE_FILL = f"了|率|为|幅度|幅|分别|同比|至|到|{QUAL_NEAR}"
 # "累计达"), longest first where one begins another.
 FIGURE_VERBS = (
     "分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
-    f"稳定在|控制在|{LEVEL_VERB}|总计|共计|合计|累计达|累计|实现了|实现|完成了|完成|力争|争取|确保|约为"
+    f"稳定在|控制在|设定为|设定在|确定为|定为|定在|{LEVEL_VERB}|总计|共计|合计|累计达|累计|实现了|实现|"
+    "完成了|完成|力争|争取|确保|约为"
 )
 # A word that makes a percentage a rate of change (a growth), for the headline figures.
 GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")

@@ -29,6 +29,9 @@ _LIST_ITEM = lazy(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
 _APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
+# The heading of notes printed after a speech: a glossary, annotations (an attachment, 附件,
+# often lists the year's 民生实事: plans, not back matter).
+_BACK = re.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词解释)\s*[:：]?\s*$")
 _PROBLEM_CUE = re.compile(PROBLEM_CUE)
 _PROBLEM_WORD = re.compile(PROBLEM_NOUNS)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
@@ -150,12 +153,15 @@ def recaps(text: str, paras: list[Para], base: list[Section], ry: int | None
 
 
 def closing(paras: list[Para], n: int) -> list[Section]:
-    """The closing appeal ("各位代表！…让我们…") and anything after it."""
-    for j in range(len(paras) - 1, max(-1, len(paras) - 10), -1):
+    """The closing appeal ("各位代表！…让我们…") and anything after it, and back matter (a
+    glossary after the speech: "附注：1.“三网”融合：是指…", of any length)."""
+    back = next((j for j, p in enumerate(paras) if p.line >= n * 0.7 and _BACK.match(p.s)), None)
+    end = len(paras) if back is None else back
+    for j in range(end - 1, max(-1, end - 10), -1):
         p = paras[j]
         if p.line < n * 0.8 or not p.s.startswith("各位代表"):
             continue
         nxt = paras[j + 1].s if j + 1 < len(paras) else ""
         if _APPEAL.search(p.s) or (len(p.s) <= 8 and _APPEAL.search(nxt)):
             return [Section(_K.OTHER, p.line, n, first_sentence(p.s))]
-    return []
+    return [] if back is None else [Section(_K.OTHER, paras[back].line, n, paras[back].s[:20])]
