@@ -442,3 +442,18 @@ def test_a_glossary_after_the_speech_is_back_matter_not_plans() -> None:
     )
     plan = _plan_text(text)
     assert "今年国内生产总值增长7.5%" in plan and "附注" not in plan and "参保" not in plan
+
+
+def test_topics_numbered_under_a_bare_review_title_are_no_plan_part() -> None:
+    # 乌鲁木齐 2024: "2023年工作回顾" then "一、社会大局和谐稳定" (its topics, written in the
+    # tense of duty: 坚决扛牢, 深入推进) … "2024年重点工作" then "一、…" again.
+    duty = "着力维护社会稳定，确保社会大局持续稳定，努力建设平安城市，信访总量下降3.7%。\n"
+    text = (
+        "各位代表：\n现在，我代表市人民政府向大会报告工作。\n2023年工作回顾\n"
+        "2023年，全市经济社会发展取得显著成绩。\n一、社会大局和谐稳定\n"
+        + duty * 3
+        + "二、经济发展稳中有进\n全市地区生产总值增长7.2%。\n" * 2
+        + "2024年重点工作\n2024年是实施“十四五”规划的关键一年。\n一、始终把维护社会稳定摆在首位\n"
+        + "要坚持稳中求进，力争地区生产总值增长7.5%左右。\n" * 3
+    )
+    assert _plan_text(text).startswith("2024年重点工作")
