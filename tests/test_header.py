@@ -78,6 +78,14 @@ def test_a_heading_naming_the_plan_year_beats_a_review_sentence_naming_goals():
     assert (h.review_period, h.plan_period) == ("2023", "2024")
 
 
+def test_a_league_is_governed_by_an_administrative_office():
+    # 锡林郭勒盟 2024: a 盟 (and a 地区) has a 行政公署, not a 人民政府.
+    h = outline(SPEECH, hints=Hints(place="锡林郭勒盟")).header
+    assert (h.issuer, h.level) == ("锡林郭勒盟行政公署", "prefecture")
+    h = outline(SPEECH, hints=Hints(column_place="南京市")).header
+    assert h.issuer == "南京市人民政府"
+
+
 def test_a_known_place_is_never_screened_as_an_injected_prefix():
     # The report says 自治区 on its own far more often than 内蒙古自治区: still its own name.
     text = (

@@ -200,7 +200,7 @@ def read_issuer(
         p = _known(hints.place)
         name = p.name if p else hints.place
         level = p.level if p else _level_of(hints.place)
-        return name + ("" if name == NATIONAL_ISSUER else "人民政府"), name, level, "override"
+        return (name if name == NATIONAL_ISSUER else _government(name)), name, level, "override"
     head = text[: zone + 1500]
     speaker = _SPEAKER.search("\n".join(lines)) or _SPEAKER.search(head)
     sp_level = HEAD_TITLE_LEVEL[speaker.group(2)] if speaker else "unknown"
@@ -232,7 +232,7 @@ def read_issuer(
         if place is None:
             continue
         written = c if park else _written_name(c, place)
-        body = written + "人民政府" if re.search(f"{PLACE_SUFFIX}$", written) else written
+        body = _government(written) if re.search(f"{PLACE_SUFFIX}$", written) else written
         return body, place.name, place.level, "text"
     # Every cue lacks the name (我代表市人民政府, 代区长…): the place the report keeps naming.
     m = re.search(r"我代表本?(自治区|[省市州区县镇乡旗盟])(?:人民)?政府", head)
@@ -251,10 +251,16 @@ def read_issuer(
     if hinted and (found is None or hinted[0].name != found.name):
         # A file or column naming a place the text names too beats a mere count.
         if found is None or text[:200_000].count(hinted[0].short) >= 3:
-            return hinted[0].name + "人民政府", hinted[0].name, hinted[0].level, hinted[1]
+            return _government(hinted[0].name), hinted[0].name, hinted[0].level, hinted[1]
     if found is not None:
-        return found.name + "人民政府", found.name, found.level, "gazetteer"
+        return _government(found.name), found.name, found.level, "gazetteer"
     return "", "", level, ""
+
+
+def _government(place: str) -> str:
+    """The government of a place: a league (盟) or a 地区 has an administrative office
+    (锡林郭勒盟行政公署), every other division a people's government."""
+    return place + ("行政公署" if place.endswith(("盟", "地区")) else "人民政府")
 
 
 def _written_name(c: str, place: Place) -> str:
