@@ -183,7 +183,7 @@ def _read_pipe(name: str, path: str | os.PathLike[str]) -> bytes:
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     os.set_blocking(fd, True)
     with os.fdopen(fd, "rb") as fh:
-        raw = fh.read(MAX_INPUT_BYTES + 1)
+        raw = _read_capped(fh)
     if not raw:
         raise InputError(f"{name}: a pipe (FIFO) that no process writes a report into")
     if len(raw) > MAX_INPUT_BYTES:
