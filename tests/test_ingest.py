@@ -113,11 +113,30 @@ def test_gbk_file_names_in_a_batch_are_written_and_named(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
-def test_a_device_whose_size_says_nothing_is_read_only_up_to_the_cap(
+def test_a_device_is_refused_unread_and_a_pipe_read_only_up_to_the_cap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import threading
+
+    # A device holds no report (and /dev/zero never ends): refused before any read.
+    assert "not a regular file" in input_error("/dev/zero")
+    # A pipe's size says nothing either: it is read up to the cap, no further.
     monkeypatch.setattr("summarizer.ingest.MAX_INPUT_BYTES", 1000)
-    assert "too large" in input_error("/dev/zero")
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        try:
+            os.write(write_end, b"x" * 5000)
+        finally:
+            os.close(write_end)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert "too large" in input_error(f"/dev/fd/{read_end}")
+    finally:
+        writer.join()
+        os.close(read_end)
 
 
 def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap(monkeypatch):
