@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .checktext import (
     CheckText,
     Nums,
+    QuoteAt,
     SpanSet,
     close,
     figure_at,
@@ -28,6 +29,7 @@ from .checktext import (
     quantities,
     section_kind,
     states,
+    stating,
 )
 from .grounding import Span
 from .kinds import check_kind
@@ -128,19 +130,21 @@ def _named_elsewhere(
 
 
 def check_figure(
-    name: str, value: float, unit: str, quote: str, nums: Nums | None = None
-) -> Finding | None:
+    name: str, value: float, unit: str, quote: str, nums: Nums | None = None,
+    matching: Sequence[NumberMention] | None = None,
+) -> Finding | None:  # fmt: skip
     """value_mismatch / unit_mismatch: the figure is not what its quote states.
 
-    `nums` is find_numbers(quote) when the caller has it from the report's table.
+    `nums` is find_numbers(quote) when the caller has it from the report's table, `matching`
+    those of them that state the value (checktext.stating) when it has that too.
     """
     nums = numbers_of(quote) if nums is None else nums
-    mentions = quantities(nums, unit)
-    matching = [m for m in mentions if states(value, unit, m)]
+    if matching is None:
+        matching = stating(value, unit, nums)
     own = _named_elsewhere(name, quote, nums, matching) if matching else None
     if matching and own is None:
         return None
-    pool = own or mentions
+    pool = own or quantities(nums, unit)
     written = "、".join(m.text for m in pool) or "无"
     claimed = f"{value_text(value)}{unit}"
     # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
@@ -270,13 +274,14 @@ def _span_years(period: str | None) -> tuple[int, int] | None:
 
 def check_period(
     name: str, period: str | None, value: float, unit: str, quote: str,
-    text: CheckText | None, span: Span | None,
+    text: CheckText | None, span: Span | None, at: QuoteAt | None = None,
 ) -> Finding | None:  # fmt: skip
     """period_mismatch: the claimed period contradicts the one the source gives the figure.
 
     Only contradictions count: a period the source leaves open is never a flag. The scope
     (全年, 1-9月, 五年来) is read before the figure, in its sentence, else in its paragraph
     (as "1-10月，…" opens one); the year from the quote, the paragraph up to it, or the part.
+    `at`: where the figure is (CheckText.quote_at), when the caller has it.
     """
     claim = periods_of(period) if period else ()
     scopes = [s for p in claim if (s := _scope(p))]
@@ -284,16 +289,16 @@ def check_period(
     if not scopes and not claim_years:
         return None
     if text is not None and span is not None:
-        fig = figure_at(value, unit, text.quote_numbers(quote, span), len(quote))
-        in_quote = text.quote_periods(quote, span)
+        at = at or text.quote_at(quote, span, value, unit)
+        fig, in_quote = at.fig, text.quote_periods(quote, span)
     else:
         fig, in_quote = figure_at(value, unit, numbers_of(quote), len(quote)), periods_of(quote)
     before_fig = [p for p in in_quote if p.end <= fig]
     sent: list[Period] = []
     para: list[Period] = []
     part_years = None
-    if text is not None and span is not None:
-        s0 = text.sentence(span)[0]
+    if text is not None and span is not None and at is not None:
+        s0 = at.sentence[0]
         p0 = text.paragraph_start(span.start)
         sent = text.periods(s0, span.start)
         para = text.periods(min(p0, s0), s0)
@@ -328,10 +333,10 @@ def _period_finding(name: str, period: str, written: str) -> Finding:
 
 def check_metric_kind(
     metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None,
-    nums: Nums | None = None,
+    nums: Nums | None = None, at: QuoteAt | None = None,
 ) -> Finding | None:  # fmt: skip
     """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
-    evidence = (text.kind_evidence(span, metric, nums)
+    evidence = (text.kind_evidence(span, metric, nums, at)
                 if text is not None and span is not None else None)  # fmt: skip
     found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
     return Finding("kind_mismatch", found.detail, found.message) if found else None
@@ -358,14 +363,16 @@ def check_metric(
             return None
         return check_metric_kind(m, listed_as_target, text, span)
     # The quote's figures (and its sentence's) come from the report's table when the quote is
-    # the text at `span`: each report is parsed once, not once per claim.
-    nums = text.quote_numbers(m.quote, span) if text is not None and span is not None else None
-    found = check_figure(m.name, m.value, m.unit, m.quote, nums)
+    # the text at `span`: each report is parsed once, not once per claim; where the claimed
+    # figure is in it is found once, for the value, period and kind checks alike.
+    at = None if text is None or span is None else text.quote_at(m.quote, span, m.value, m.unit)
+    nums = at.nums if at is not None else None
+    found = check_figure(m.name, m.value, m.unit, m.quote, nums, at.stating if at else None)
     if found is None and m.change:
         sentence = after = ""
         parsed = None
-        if text is not None and span is not None and nums is not None:
-            a, b = text.sentence(span)
+        if text is not None and span is not None and at is not None and nums is not None:
+            a, b = at.sentence
             # A "sentence" that no stop ends (lines of figures run together) is read only near
             # the quote, so checking its figures one by one stays linear.
             a, b = max(a, span.start - _NEAR), min(b, span.end + _NEAR)
@@ -373,9 +380,9 @@ def check_metric(
             parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
         found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)
     if found is None and m.period:
-        found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
+        found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span, at)
     if found is None and listed_as_target is not None:
-        found = check_metric_kind(m, listed_as_target, text, span, nums)
+        found = check_metric_kind(m, listed_as_target, text, span, nums, at)
     return found
 
 
