@@ -21,7 +21,7 @@ from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
 from .numbers import NumberMention, Period, find_numbers, find_periods, to_base
-from .structure import Outline, SectionKind
+from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
     from .models import Metric
@@ -111,6 +111,9 @@ class CheckText:
         self.index = SourceIndex(text)
         self.outline = outline
         self.section = section  # a chunk lies inside one part; an outline says it per offset
+        # Where each part starts, for a bisect without a key function: every claim asks.
+        self._parts = outline.sections if outline is not None else ()
+        self._part_starts = [p.start for p in self._parts]
         self.spam = SpanSet(spam_spans)
         self._cuts: tuple[list[int], list[int]] | None = None
         self._pstarts: list[int] | None = None
@@ -127,13 +130,21 @@ class CheckText:
         """Every occurrence of a quote under N."""
         return self.index.find_all(quote)
 
+    def section_at(self, offset: int) -> Section | None:
+        """The outline's section around an offset (Outline.section_at), None without one."""
+        if not self._parts:
+            return None
+        return self._parts[max(0, bisect.bisect_right(self._part_starts, offset) - 1)]
+
     def kind_at(self, offset: int) -> SectionKind | None:
         """The part of the report an offset sits in, when known."""
-        return self.outline.kind_at(offset) if self.outline is not None else self.section
+        part = self.section_at(offset)
+        return part.kind if part is not None else self.section
 
     def period_at(self, offset: int) -> str | None:
         """The years the part around an offset covers ("2019", "2016-2020"), when known."""
-        return self.outline.section_at(offset).period if self.outline is not None else None
+        part = self.section_at(offset)
+        return part.period if part is not None else None
 
     @property
     def figures(self) -> FigureTable:
