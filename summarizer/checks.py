@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .checktext import (
@@ -32,7 +33,7 @@ from .checktext import (
     stating,
 )
 from .grounding import Span
-from .kinds import check_kind
+from .kinds import RESULT, TARGET, check_kind
 from .lexicon import CJK_RE
 from .numbers import Direction, NumberMention, Period, direction_of
 from .structure import PART_LABELS_ZH, SectionKind
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "part_label", "section_kind"]  # fmt: skip
+
+# The figures of a quote, and (read only when needed) of its sentence and of the rest of it.
+Parsed = tuple[Nums, Callable[[], Nums], Callable[[], Nums]]
 
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
@@ -177,7 +181,7 @@ def check_figure(
 
 def check_direction(
     name: str, change: str | None, quote: str, value: float, unit: str,
-    sentence: str = "", after: str = "", parsed: tuple[Nums, Nums, Nums] | None = None,
+    sentence: str = "", after: str = "", parsed: Parsed | None = None,
 ) -> Finding | None:  # fmt: skip
     """direction_mismatch (增长 vs 下降), or value_mismatch for a change figure nobody wrote.
 
@@ -185,14 +189,18 @@ def check_direction(
     quote may stop before "同比增长7%"). A change without a figure ("增长") is compared with
     the direction of the metric's own figure, else with the first change after it, in the
     quote or in the rest of its sentence (`after`). `parsed`: the figures of quote, sentence
-    and after, when the caller has them from the report's table.
+    and after, when the caller has them from the report's table (the last two as functions:
+    most changes need neither, and are checked without reading them).
     """
     if not change:
         return None
-    q_nums, s_nums, a_nums = parsed or (numbers_of(quote), numbers_of(sentence), numbers_of(after))
-    pool = [m for m in q_nums if not m.is_year]
-    pool += [m for m in s_nums if not m.is_year] if sentence else []
+    if parsed is None:
+        parsed = (numbers_of(quote), lambda: numbers_of(sentence), lambda: numbers_of(after))
+    q_nums, s_nums, a_nums = parsed
     claimed = [c for c in numbers_of(change) if not c.is_year]
+    if claimed:
+        pool = [m for m in q_nums if not m.is_year]
+        pool += [m for m in s_nums() if not m.is_year] if sentence else []
     for c in claimed:
         said = [q for q in pool if states(c.value, c.unit, q) or states(-c.value, c.unit, q)]
         if not said:
@@ -214,7 +222,7 @@ def check_direction(
     near = (
         [m for m in own if m.direction is not None]
         or [m for m in in_quote if m.is_change and m.start >= end]
-        or [m for m in a_nums if m.is_change]
+        or [m for m in a_nums() if m.is_change]
     )[:1]
     if near and near[0].direction is not None and near[0].direction is not d:
         return _direction_finding(name, change, near[0].text, {near[0].direction})
@@ -265,6 +273,13 @@ def _years(periods: Sequence[Period], claimed: bool = False) -> list[tuple[int, 
     return out
 
 
+@lru_cache(maxsize=4096)
+def _claimed(period: str) -> tuple[tuple[_Scope, ...], tuple[tuple[int, int], ...]]:
+    """The scopes and years a claimed period names (read once per distinct period)."""
+    claim = periods_of(period) if period else ()
+    return tuple(s for p in claim if (s := _scope(p))), tuple(_years(claim, claimed=True))
+
+
 def _span_years(period: str | None) -> tuple[int, int] | None:
     if not period:
         return None
@@ -283,9 +298,7 @@ def check_period(
     (as "1-10月，…" opens one); the year from the quote, the paragraph up to it, or the part.
     `at`: where the figure is (CheckText.quote_at), when the caller has it.
     """
-    claim = periods_of(period) if period else ()
-    scopes = [s for p in claim if (s := _scope(p))]
-    claim_years = _years(claim, claimed=True)
+    scopes, claim_years = _claimed(period or "")
     if not scopes and not claim_years:
         return None
     if text is not None and span is not None:
@@ -336,9 +349,11 @@ def check_metric_kind(
     nums: Nums | None = None, at: QuoteAt | None = None,
 ) -> Finding | None:  # fmt: skip
     """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
-    evidence = (text.kind_evidence(span, metric, nums, at)
-                if text is not None and span is not None else None)  # fmt: skip
-    found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
+    found = check_kind(metric.name, metric.kind, listed_as_target, None)  # the list vs the kind
+    if found is None and text is not None and span is not None:
+        listed = TARGET if listed_as_target else RESULT
+        evidence = text.kind_evidence(span, metric, nums, at, listed)
+        found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
     return Finding("kind_mismatch", found.detail, found.message) if found else None
 
 
@@ -377,7 +392,8 @@ def check_metric(
             # the quote, so checking its figures one by one stays linear.
             a, b = max(a, span.start - _NEAR), min(b, span.end + _NEAR)
             sentence, after = text.text[a:b], text.text[span.end : b]
-            parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
+            table, end = text.figures, span.end
+            parsed = (nums, lambda: table.numbers(a, b), lambda: table.numbers(end, b))
         found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)
     if found is None and m.period:
         found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span, at)

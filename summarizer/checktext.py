@@ -14,13 +14,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .figures import FigureTable
+from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
-from .numbers import NumberMention, Period, find_numbers, find_periods, to_base
+from .numbers import NumberMention, Period, to_base
 from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
@@ -33,17 +32,6 @@ Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a F
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
 _PARA_CUT = re.compile(r"\n")
-
-
-@lru_cache(maxsize=8192)
-def numbers_of(text: str) -> tuple[NumberMention, ...]:
-    # Quotes and changes repeat across claims and re-asks; parse each string once.
-    return tuple(find_numbers(text))
-
-
-@lru_cache(maxsize=4096)
-def periods_of(text: str) -> tuple[Period, ...]:
-    return tuple(find_periods(text))
 
 
 def section_kind(value: object) -> SectionKind | None:
@@ -179,12 +167,14 @@ class CheckText:
         return got
 
     def kind_evidence(
-        self, span: Span, metric: Metric, nums: Nums | None = None, at: QuoteAt | None = None
-    ) -> KindEvidence:
+        self, span: Span, metric: Metric, nums: Nums | None = None, at: QuoteAt | None = None,
+        listed: str | None = None,
+    ) -> KindEvidence:  # fmt: skip
         """The witnesses for target vs result of a metric whose quote is at `span`.
 
         Read from the text's tables (the periods of the sentence before the figure, the
         governing clauses through the text's clause cuts): no substring is parsed again.
+        `listed`: see kinds.weigh (the periods are read only when they could tip the verdict).
         """
         if at is None:
             if nums is None:
@@ -198,8 +188,9 @@ class CheckText:
         if self._clauses is None:
             self._clauses = clause_cuts(self.text)
         governing = governing_at(self.text, a, b, fig, self._clauses)
+        table = self.figures
         return weigh(self.kind_at(span.start), self.confident, governing,
-                     self.figures.periods_before(a, fig), *self.years)  # fmt: skip
+                     lambda: table.periods_before(a, fig), *self.years, listed)  # fmt: skip
 
     def in_spam(self, span: Span) -> bool:
         """True when the span overlaps a span flagged as injected or tampered text."""

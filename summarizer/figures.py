@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers
 from .periods import Period, find_periods, resolve_period, scan_periods
 
-__all__ = ["FigureTable"]
+__all__ = ["FigureTable", "numbers_of", "periods_of"]
 
 # A clause stop: no number or period pattern reads across one (see the module docstring).
 _STOPS = frozenset("，。；：！？")
@@ -43,6 +44,19 @@ _PEEKED = frozenset("——–-－~～〜至到年月")
 _DIGITS = frozenset("0123456789０１２３４５６７８９零〇○一二两三四五六七八九十")
 _KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
 _T = TypeVar("_T", NumberMention, Period)
+
+
+@lru_cache(maxsize=8192)
+def numbers_of(text: str) -> tuple[NumberMention, ...]:
+    """find_numbers of a string that is no view of a report (a change, an item's text), parsed
+    once: the annotation, the checks and the re-asks all read the same strings."""
+    return tuple(find_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def periods_of(text: str) -> tuple[Period, ...]:
+    """find_periods of a string, parsed once (claimed periods repeat across claims)."""
+    return tuple(find_periods(text))
 
 
 class FigureTable:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
@@ -128,19 +128,30 @@ def weigh(
     part: SectionKind | None,
     part_confident: bool,
     governing: str,
-    before: Sequence[Period],
+    before: Sequence[Period] | Callable[[], Sequence[Period]],
     review: int | None,
     plan: int | None,
+    listed: str | None = None,
 ) -> KindEvidence:
     """The witnesses for one figure from what was read around it: the part it sits in, the
     words that govern it (`governing_at`) and the periods of its sentence before it. A report
     reads these from its tables (checktext.CheckText.kind_evidence), a lone sentence from
-    itself (`kind_evidence`)."""
+    itself (`kind_evidence`).
+
+    `listed` (TARGET or RESULT), when only a verdict against that list is wanted: the periods
+    (`before` may then be a function) are not read when the part and the wording already
+    outvote whatever they could say, and that witness is then left silent.
+    """
     p = None
     if part is not None and part_confident:
         p = TARGET if part in TARGET_PARTS else RESULT if part in RESULT_PARTS else None
     wording, w_why = _wording(governing)
-    period, p_why = _period(before, review, plan)
+    said = (p, wording)
+    if listed is not None and sum(s == listed for s in said) > sum(s not in (None, listed)
+                                                                   for s in said):  # fmt: skip
+        period, p_why = None, ""  # one more witness against the list could not outnumber it
+    else:
+        period, p_why = _period(before() if callable(before) else before, review, plan)
     why = []
     if p is not None:
         why.append(f"引文位于{'计划' if p == TARGET else '工作回顾'}部分")
