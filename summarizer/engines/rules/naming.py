@@ -5,52 +5,54 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS
 from ...numbers import NumberMention
 from ...numbers import units_compatible as _compatible
 from .text import _NAME_MAX
 
 # Verbs and fillers between an indicator's name and its figure: "园镇实现地区生产总值69亿元".
-_NAME_TAIL = re.compile(
-    r"(?:分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
-    r"稳定在|控制在|(?:增加|增长|提高|提升|降低|下降|上升)[到至]|增至|降至|总计|共计|合计|累计达|"
-    r"累计|实现了|实现|完成了|完成|力争|争取|确保|约为|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$"
-)
+_NAME_TAIL = re.compile(rf"(?:{FIGURE_VERBS}|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$")
 _CHANGE_TAIL = re.compile(
-    r"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?(?:负增长|增长|增幅|"
-    r"增速|提高|提升|增加|上升|增收|净增|上涨|攀升|扩大|下降|降幅|减少|降低|回落|下滑|减收|压减|削减)"
-    r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)*$"
+    rf"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?再?(?:{CHANGE_WORDS})"
+    rf"(?:{CHANGE_FILL})*$"
 )
 _NAME_HEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
     r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
 )
-_TIME_WORDS = re.compile(  # the metric's period, not part of its name
-    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?|全年|今年|当年|预计|截至"
+_TIME_WORDS = re.compile(  # the metric's period, not part of its name ("由2010年的" -> "由")
+    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?的?|全年|今年|当年|预计|截至"
 )
 _SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
 # A name that is only an action takes its noun from after the figure ("加快推进21个…项目"),
 # which ends at the next verb or list mark.
 _ACTION = re.compile(
     r"(?:推进|实施|开展|组织|引进|建成|新建|打造|培育|创建|治理|整治|申报|盘活|聚焦|建设|改造|签约|"
-    r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增)$"
+    r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增|全力|努力|着力|大力)$"
 )
 _POST_CUT = re.compile(
     r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
     r"签约|顺利"
 )
 _AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
+_POST_QUAL = re.compile(rf"^(?:{AFTER_FIGURE})?的?")
+_NAME_CUTS = frozenset("按占对在把将从由向")
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 # Compiled once: these run for every figure of a report.
 _SPACES = re.compile(r"\s+")
 _LIST_AND_END = re.compile(r"[和及与]$")
 _ETC = re.compile(r"等(?![奖级次])")
 _LIST_SPLITS = (re.compile(r"[、和与]"), re.compile(r"[、和及与]"))
-_FILLER_END = re.compile(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$")
+_FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
 
 
 def _clip(name: str) -> str:
     if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
         cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
+        if not cuts:  # else after a preposition, not inside a word ("中央财政已按全国…": 全国…)
+            tail = len(name) - _NAME_MAX
+            cuts = [k + 1 for k in range(tail, len(name) - 4)
+                    if name[k] in _NAME_CUTS and name[k + 1] != "的"]  # fmt: skip
         name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
     name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
     if name.count("“") != name.count("”"):
@@ -81,6 +83,7 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     pre = _NAME_HEAD.sub("", _ETC.split(pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
     post = _AGE.sub("", _SPACES.sub("", post), count=1)  # "6.1万名35-64岁妇女…"
+    post = _POST_QUAL.sub("", post, count=1)  # "在70%左右的地市": the noun is 地市, not 左右
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
         # After "14座、" comes the next entry ("新建7座"), which names its own figure.
         noun = _POST_CUT.split(post)[0]
