@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
+from .lazyre import lazy
 from .lexicon import CJK, CLAUSE_END_RE
 from .offsets import OFFSET_TYPECODE, OffsetMap
 from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
@@ -94,13 +95,13 @@ _NUMBERED_RE = re.compile(
 )
 _DATELINE_RE = re.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
 _DATELINE_END_RE = re.compile(r"(?:上|讲话|报告)[）)]?$")
-_SPEAKER_RE = re.compile(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
-_BYLINE_RE = re.compile(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
+_SPEAKER_RE = lazy(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
+_BYLINE_RE = lazy(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
 _TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
 
 # A run-in lead phrase opening a paragraph ("加速产业转型升级。以壮大…"): a short sentence with
 # no digits, whose first character could not continue a cut-off one (等, 的, 和 …).
-_LEAD_OPEN_RE = re.compile(
+_LEAD_OPEN_RE = lazy(
     r"(?![等的地得和及与或了着过之其并而且也们者])"
     r"(?:[^，,、：:；;。！？!?“”\"'（）()《》\s\d０-９]|“[^“”，,。\s\d]{1,8}”|\"[^\"，,。\s\d]{1,8}\")"
     r"{4,16}?[。！](?=\S)"

@@ -27,6 +27,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .readers.corpus import (
@@ -124,13 +125,24 @@ class RowError(InputError):
 # ---------------------------------------------------------------- bytes
 
 
+def _read_capped(fh: BinaryIO) -> bytes:
+    """At most MAX_INPUT_BYTES + 1 bytes, read a megabyte at a time: read(n) of a buffered file
+    reserves n bytes at once, 256 MB for every report on a host that does not overcommit."""
+    parts: list[bytes] = []
+    total = 0
+    while total <= MAX_INPUT_BYTES and (part := fh.read(min(2**20, MAX_INPUT_BYTES + 1 - total))):
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
     if name == "-":
         if sys.stdin is None:
             raise InputError("-: no standard input to read the report from")
         if sys.stdin.isatty():
             raise InputError("-: standard input is a terminal; pipe a report into it")
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        raw = _read_capped(sys.stdin.buffer)
         if len(raw) > MAX_INPUT_BYTES:
             raise InputError(f"-: more than {MAX_INPUT_BYTES // 2**20} MB, too large for a report")
         return raw
@@ -144,7 +156,7 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
                 f"(the limit is {MAX_INPUT_BYTES // 2**20} MB)"
             )
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_INPUT_BYTES + 1)
+            raw = _read_capped(fh)
         if len(raw) > MAX_INPUT_BYTES:  # a device or a file still growing: its size lied
             raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
         return raw

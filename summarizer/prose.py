@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
+from itertools import islice
 from typing import TypeVar
 
 from .grounding import normalize
@@ -93,7 +94,8 @@ class _Vocabulary:
     """
 
     def __init__(self, norm: str, source: str) -> None:
-        self.pairs = set(map(operator.add, norm, norm[1:]))
+        # islice, not norm[1:]: no second copy of the whole text at the peak of validation
+        self.pairs = set(map(operator.add, norm, islice(norm, 1, None)))
         self.pairs.update(_LATIN_WORD.findall(source.lower()))
 
     def __contains__(self, unit: str) -> bool:

@@ -118,3 +118,23 @@ def test_a_device_whose_size_says_nothing_is_read_only_up_to_the_cap(
 ) -> None:
     monkeypatch.setattr("summarizer.ingest.MAX_INPUT_BYTES", 1000)
     assert "too large" in input_error("/dev/zero")
+
+
+def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap(monkeypatch):
+    import io
+
+    from summarizer import ingest
+
+    asked: list[int] = []  # the sizes asked for, not the bytes read
+
+    class Counting(io.BytesIO):
+        def read(self, n=-1):
+            asked.append(n)
+            return super().read(n)
+
+    monkeypatch.setattr(ingest, "MAX_INPUT_BYTES", 3 * 2**20)
+    stream = Counting(b"x" * (5 * 2**20))
+    raw = ingest._read_capped(stream)
+    assert len(raw) == 3 * 2**20 + 1  # one byte past the cap: the caller refuses it
+    assert max(asked) <= 2**20  # never a buffer of the whole cap at once
+    assert ingest._read_capped(io.BytesIO(b"abc")) == b"abc"

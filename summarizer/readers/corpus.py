@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..lazyre import lazy
 from ..lexicon import YEAR_RE
 from ..pages import is_indent
 from .html import html_to_text, is_html
@@ -88,7 +89,7 @@ _YEAR_LINE_RE = re.compile(r" *(\d{4})\t")
 _FLAT_SPACE_RE = re.compile(r"[ \t\xa0\u3000]+")
 _TITLE_MAX = 40  # a field this short, with no sentence in it, is a title, not the text
 # A sentence, or the dash that opens the delivery line (——2001年3月5日在…): text, not a title.
-_NOT_TITLE_RE = re.compile(r"[。！？；：:;!?—－]")
+_NOT_TITLE_RE = lazy(r"[。！？；：:;!?—－]")
 
 
 def _flat_break(match: re.Match[str]) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ...checks import check_figure
 from ...grounding import normalize
+from ...lazyre import lazy
 from ...lexicon import AFTER_FIGURE, CJK_RE, LEVEL_VERB
 from ...models import Metric, MetricKind
 from ...numbers import NumberMention, Period, to_base
@@ -24,7 +25,9 @@ from .text import _CLAUSE_CUT, _Text
 
 _POST_QUAL = re.compile(rf"\s*(?:{AFTER_FIGURE})")
 _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
-_MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
+_MONEY_OR_AREA = frozenset(
+    {"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里", "度", "千瓦时", "吨"}
+)
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
 _LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
 _LEVEL_VERB = re.compile(LEVEL_VERB)
@@ -34,7 +37,7 @@ _RESTATED = re.compile(r"的(?:增速|增长速度|增长目标|增长|目标|�
 _PRESENT = re.compile(r"现行|现有|目前|已经|已达|已有|已超")
 _DIGIT = re.compile(D)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
-_QUOTE = re.compile(r"[“”\"「」‘’]")
+_QUOTE = lazy(r"[“”\"「」‘’]")
 
 
 def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
