@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .numbers import NumberMention, numbers_in, parse_number, units_compatible
+from .figures import numbers_of
+from .numbers import NumberMention, parse_number, units_compatible
 
 __all__ = ["BoundInfo", "figure_in", "read_bound"]
 
@@ -60,8 +61,9 @@ def _close(a: float, b: float) -> bool:
 
 @lru_cache(maxsize=8192)
 def mentions_in(text: str) -> tuple[NumberMention, ...]:
-    """numbers_in, parsed once per string: quotes and changes are read several times."""
-    return tuple(numbers_in(text))
+    """numbers_in, parsed once per string: quotes and changes are read several times (and
+    the checks read the same strings through figures.numbers_of: one parse serves both)."""
+    return tuple(m for m in numbers_of(text) if not m.is_year)
 
 
 def figure_in(text: str, value: float | None, unit: str = "") -> NumberMention | None:
@@ -69,8 +71,9 @@ def figure_in(text: str, value: float | None, unit: str = "") -> NumberMention |
     mentions = mentions_in(text)
     if value is not None:
         for m in mentions:
-            same_unit = not unit or not m.unit or units_compatible(m.unit, unit)
-            if same_unit and any(v is not None and _close(v, value) for v in (m.value, m.high)):
+            # the value first: it rules out most figures at the cost of one comparison
+            said = _close(m.value, value) or (m.high is not None and _close(m.high, value))
+            if said and (not unit or not m.unit or units_compatible(m.unit, unit)):
                 return m
     pct = [m for m in mentions if m.base_unit == "%"]
     first = pct or mentions

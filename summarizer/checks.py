@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .checktext import (
     CheckText,
     Nums,
+    QuoteAt,
     SpanSet,
     close,
     figure_at,
@@ -28,9 +30,10 @@ from .checktext import (
     quantities,
     section_kind,
     states,
+    stating,
 )
 from .grounding import Span
-from .kinds import check_kind
+from .kinds import RESULT, TARGET, check_kind
 from .lexicon import AFTER_FIGURE, CHANGE_WORDS, CJK_RE, FIGURE_VERBS, QUAL_NEAR
 from .numbers import Direction, NumberMention, Period, direction_of
 from .structure import PART_LABELS_ZH, SectionKind
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "part_label", "section_kind"]  # fmt: skip
+
+# The figures of a quote, and (read only when needed) of its sentence and of the rest of it.
+Parsed = tuple[Nums, Callable[[], Nums], Callable[[], Nums]]
 
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
@@ -127,19 +133,21 @@ def _named_elsewhere(
 
 
 def check_figure(
-    name: str, value: float, unit: str, quote: str, nums: Nums | None = None
-) -> Finding | None:
+    name: str, value: float, unit: str, quote: str, nums: Nums | None = None,
+    matching: Sequence[NumberMention] | None = None,
+) -> Finding | None:  # fmt: skip
     """value_mismatch / unit_mismatch: the figure is not what its quote states.
 
-    `nums` is find_numbers(quote) when the caller has it from the report's table.
+    `nums` is find_numbers(quote) when the caller has it from the report's table, `matching`
+    those of them that state the value (checktext.stating) when it has that too.
     """
     nums = numbers_of(quote) if nums is None else nums
-    mentions = quantities(nums, unit)
-    matching = [m for m in mentions if states(value, unit, m)]
+    if matching is None:
+        matching = stating(value, unit, nums)
     own = _named_elsewhere(name, quote, nums, matching) if matching else None
     if matching and own is None:
         return None
-    pool = own or mentions
+    pool = own or quantities(nums, unit)
     written = "、".join(m.text for m in pool) or "无"
     claimed = f"{value_text(value)}{unit}"
     # The figure is written there but in another unit or scale (69万元 claimed, 69亿元 written).
@@ -172,7 +180,7 @@ def check_figure(
 
 def check_direction(
     name: str, change: str | None, quote: str, value: float, unit: str,
-    sentence: str = "", after: str = "", parsed: tuple[Nums, Nums, Nums] | None = None,
+    sentence: str = "", after: str = "", parsed: Parsed | None = None,
 ) -> Finding | None:  # fmt: skip
     """direction_mismatch (增长 vs 下降), or value_mismatch for a change figure nobody wrote.
 
@@ -180,14 +188,18 @@ def check_direction(
     quote may stop before "同比增长7%"). A change without a figure ("增长") is compared with
     the direction of the metric's own figure, else with the first change after it, in the
     quote or in the rest of its sentence (`after`). `parsed`: the figures of quote, sentence
-    and after, when the caller has them from the report's table.
+    and after, when the caller has them from the report's table (the last two as functions:
+    most changes need neither, and are checked without reading them).
     """
     if not change:
         return None
-    q_nums, s_nums, a_nums = parsed or (numbers_of(quote), numbers_of(sentence), numbers_of(after))
-    pool = [m for m in q_nums if not m.is_year]
-    pool += [m for m in s_nums if not m.is_year] if sentence else []
+    if parsed is None:
+        parsed = (numbers_of(quote), lambda: numbers_of(sentence), lambda: numbers_of(after))
+    q_nums, s_nums, a_nums = parsed
     claimed = [c for c in numbers_of(change) if not c.is_year]
+    if claimed:
+        pool = [m for m in q_nums if not m.is_year]
+        pool += [m for m in s_nums() if not m.is_year] if sentence else []
     for c in claimed:
         said = [q for q in pool if states(c.value, c.unit, q) or states(-c.value, c.unit, q)]
         if not said:
@@ -209,7 +221,7 @@ def check_direction(
     near = (
         [m for m in own if m.direction is not None]
         or [m for m in in_quote if m.is_change and m.start >= end]
-        or [m for m in a_nums if m.is_change]
+        or [m for m in a_nums() if m.is_change]
     )[:1]
     if near and near[0].direction is not None and near[0].direction is not d:
         return _direction_finding(name, change, near[0].text, {near[0].direction})
@@ -260,6 +272,13 @@ def _years(periods: Sequence[Period], claimed: bool = False) -> list[tuple[int, 
     return out
 
 
+@lru_cache(maxsize=4096)
+def _claimed(period: str) -> tuple[tuple[_Scope, ...], tuple[tuple[int, int], ...]]:
+    """The scopes and years a claimed period names (read once per distinct period)."""
+    claim = periods_of(period) if period else ()
+    return tuple(s for p in claim if (s := _scope(p))), tuple(_years(claim, claimed=True))
+
+
 def _span_years(period: str | None) -> tuple[int, int] | None:
     if not period:
         return None
@@ -269,30 +288,29 @@ def _span_years(period: str | None) -> tuple[int, int] | None:
 
 def check_period(
     name: str, period: str | None, value: float, unit: str, quote: str,
-    text: CheckText | None, span: Span | None,
+    text: CheckText | None, span: Span | None, at: QuoteAt | None = None,
 ) -> Finding | None:  # fmt: skip
     """period_mismatch: the claimed period contradicts the one the source gives the figure.
 
     Only contradictions count: a period the source leaves open is never a flag. The scope
     (全年, 1-9月, 五年来) is read before the figure, in its sentence, else in its paragraph
     (as "1-10月，…" opens one); the year from the quote, the paragraph up to it, or the part.
+    `at`: where the figure is (CheckText.quote_at), when the caller has it.
     """
-    claim = periods_of(period) if period else ()
-    scopes = [s for p in claim if (s := _scope(p))]
-    claim_years = _years(claim, claimed=True)
+    scopes, claim_years = _claimed(period or "")
     if not scopes and not claim_years:
         return None
     if text is not None and span is not None:
-        fig = figure_at(value, unit, text.quote_numbers(quote, span), len(quote))
-        in_quote = text.quote_periods(quote, span)
+        at = at or text.quote_at(quote, span, value, unit)
+        fig, in_quote = at.fig, text.quote_periods(quote, span)
     else:
         fig, in_quote = figure_at(value, unit, numbers_of(quote), len(quote)), periods_of(quote)
     before_fig = [p for p in in_quote if p.end <= fig]
     sent: list[Period] = []
     para: list[Period] = []
     part_years = None
-    if text is not None and span is not None:
-        s0 = text.sentence(span)[0]
+    if text is not None and span is not None and at is not None:
+        s0 = at.sentence[0]
         p0 = text.paragraph_start(span.start)
         sent = text.periods(s0, span.start)
         para = text.periods(min(p0, s0), s0)
@@ -327,12 +345,14 @@ def _period_finding(name: str, period: str, written: str) -> Finding:
 
 def check_metric_kind(
     metric: Metric, listed_as_target: bool, text: CheckText | None, span: Span | None,
-    nums: Nums | None = None,
+    nums: Nums | None = None, at: QuoteAt | None = None,
 ) -> Finding | None:  # fmt: skip
     """kind_mismatch, judged by the list, the part, the wording and the period (see `kinds`)."""
-    evidence = (text.kind_evidence(span, metric, nums)
-                if text is not None and span is not None else None)  # fmt: skip
-    found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
+    found = check_kind(metric.name, metric.kind, listed_as_target, None)  # the list vs the kind
+    if found is None and text is not None and span is not None:
+        listed = TARGET if listed_as_target else RESULT
+        evidence = text.kind_evidence(span, metric, nums, at, listed)
+        found = check_kind(metric.name, metric.kind, listed_as_target, evidence)
     return Finding("kind_mismatch", found.detail, found.message) if found else None
 
 
@@ -354,21 +374,24 @@ def check_metric(
             return None
         return check_metric_kind(m, listed_as_target, text, span)
     # The quote's figures (and its sentence's) come from the report's table when the quote is
-    # the text at `span`: each report is parsed once, not once per claim.
-    nums = text.quote_numbers(m.quote, span) if text is not None and span is not None else None
-    found = check_figure(m.name, m.value, m.unit, m.quote, nums)
+    # the text at `span`: each report is parsed once, not once per claim; where the claimed
+    # figure is in it is found once, for the value, period and kind checks alike.
+    at = None if text is None or span is None else text.quote_at(m.quote, span, m.value, m.unit)
+    nums = at.nums if at is not None else None
+    found = check_figure(m.name, m.value, m.unit, m.quote, nums, at.stating if at else None)
     if found is None and m.change:
         sentence = after = ""
         parsed = None
-        if text is not None and span is not None and nums is not None:
-            a, b = text.sentence_near(span)
+        if text is not None and span is not None and at is not None and nums is not None:
+            a, b = at.sentence  # at most SENTENCE_NEAR either side: lines run together stay linear
             sentence, after = text.text[a:b], text.text[span.end : b]
-            parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
+            table, end = text.figures, span.end
+            parsed = (nums, lambda: table.numbers(a, b), lambda: table.numbers(end, b))
         found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)
     if found is None and m.period:
-        found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span)
+        found = check_period(m.name, m.period, m.value, m.unit, m.quote, text, span, at)
     if found is None and listed_as_target is not None:
-        found = check_metric_kind(m, listed_as_target, text, span, nums)
+        found = check_metric_kind(m, listed_as_target, text, span, nums, at)
     return found
 
 

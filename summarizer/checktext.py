@@ -13,20 +13,20 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .figures import FigureTable
+from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
-from .kinds import KindEvidence, kind_evidence
-from .numbers import NumberMention, Period, find_numbers, find_periods, to_base
-from .structure import Outline, SectionKind
+from .kinds import KindEvidence, clause_cuts, governing_at, weigh
+from .numbers import NumberMention, Period, to_base
+from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
     from .models import Metric
 
-__all__ = ["CheckText", "Nums", "SpanSet", "close", "figure_at", "numbers_of", "periods_of",
-           "quantities", "section_kind", "states"]  # fmt: skip
+__all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "numbers_of",
+           "periods_of", "quantities", "section_kind", "states", "stating"]  # fmt: skip
 
 Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
@@ -36,17 +36,6 @@ _PARA_CUT = re.compile(r"\n")
 # (lines of figures run together) is read only near the quote, so checking its figures one by
 # one stays linear.
 SENTENCE_NEAR = 400
-
-
-@lru_cache(maxsize=8192)
-def numbers_of(text: str) -> tuple[NumberMention, ...]:
-    # Quotes and changes repeat across claims and re-asks; parse each string once.
-    return tuple(find_numbers(text))
-
-
-@lru_cache(maxsize=4096)
-def periods_of(text: str) -> tuple[Period, ...]:
-    return tuple(find_periods(text))
 
 
 def section_kind(value: object) -> SectionKind | None:
@@ -74,6 +63,23 @@ class SpanSet:
         return i > 0 and self._reach[i - 1] > span.start
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteAt:
+    """A claim's quote where it was found, read once for every check of the claim.
+
+    `nums` are the quote's figures (from the report's table when the quote is the text at
+    its span), `stating` those of them that state the claimed value, `fig` where the first of
+    these starts in the quote (its length when none does), `sentence` the sentence around it.
+    """
+
+    start: int
+    end: int
+    nums: Nums
+    stating: tuple[NumberMention, ...]
+    fig: int
+    sentence: tuple[int, int]
+
+
 class CheckText:
     """A clean report or one chunk, prepared once for every check made against it."""
 
@@ -97,10 +103,15 @@ class CheckText:
         self.index = SourceIndex(text)
         self.outline = outline
         self.section = section  # a chunk lies inside one part; an outline says it per offset
+        # Where each part starts, for a bisect without a key function: every claim asks.
+        self._parts = outline.sections if outline is not None else ()
+        self._part_starts = [p.start for p in self._parts]
         self.spam = SpanSet(spam_spans)
         self._cuts: tuple[list[int], list[int]] | None = None
         self._pstarts: list[int] | None = None
         self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
+        self._clauses: list[int] | None = None
+        self._at: dict[tuple[int, int, str, float | None, str], QuoteAt] = {}
 
     # --- where a quote is, and what surrounds it
     def find(self, quote: str) -> Span | None:
@@ -111,13 +122,21 @@ class CheckText:
         """Every occurrence of a quote under N."""
         return self.index.find_all(quote)
 
+    def section_at(self, offset: int) -> Section | None:
+        """The outline's section around an offset (Outline.section_at), None without one."""
+        if not self._parts:
+            return None
+        return self._parts[max(0, bisect.bisect_right(self._part_starts, offset) - 1)]
+
     def kind_at(self, offset: int) -> SectionKind | None:
         """The part of the report an offset sits in, when known."""
-        return self.outline.kind_at(offset) if self.outline is not None else self.section
+        part = self.section_at(offset)
+        return part.kind if part is not None else self.section
 
     def period_at(self, offset: int) -> str | None:
         """The years the part around an offset covers ("2019", "2016-2020"), when known."""
-        return self.outline.section_at(offset).period if self.outline is not None else None
+        part = self.section_at(offset)
+        return part.period if part is not None else None
 
     @property
     def figures(self) -> FigureTable:
@@ -138,16 +157,44 @@ class CheckText:
             return self.figures.periods_in(span.start, span.end)
         return periods_of(quote)
 
-    def kind_evidence(self, span: Span, metric: Metric, nums: Nums | None = None) -> KindEvidence:
-        """The witnesses for target vs result of a metric whose quote is at `span`."""
-        a, b = self.sentence_near(span)
-        if nums is None:
-            nums = self.quote_numbers(metric.quote, span)
-        fig = span.start + figure_at(metric.value, metric.unit, nums, len(metric.quote))
-        return kind_evidence(
-            self.text[a:b], min(fig, span.end) - a, self.kind_at(span.start), self.confident,
-            *self.years,
-        )  # fmt: skip
+    def quote_at(self, quote: str, span: Span, value: float | None, unit: str) -> QuoteAt:
+        """Where a claim's figure is in its quote at `span`, and the sentence around it: found
+        once per claim and shared by its value, direction, period and kind checks."""
+        key = (span.start, span.end, quote, value, unit)
+        got = self._at.get(key)
+        if got is None:
+            nums = self.quote_numbers(quote, span)
+            said = stating(value, unit, nums)
+            fig = said[0].start if said else len(quote)
+            got = QuoteAt(span.start, span.end, nums, said, fig, self.sentence_near(span))
+            self._at[key] = got
+        return got
+
+    def kind_evidence(
+        self, span: Span, metric: Metric, nums: Nums | None = None, at: QuoteAt | None = None,
+        listed: str | None = None,
+    ) -> KindEvidence:  # fmt: skip
+        """The witnesses for target vs result of a metric whose quote is at `span`.
+
+        Read from the text's tables (the periods of the sentence before the figure, the
+        governing clauses through the text's clause cuts): no substring is parsed again.
+        `listed`: see kinds.weigh (the periods are read only when they could tip the verdict).
+        """
+        if at is None:
+            if nums is None:
+                at = self.quote_at(metric.quote, span, metric.value, metric.unit)
+            else:  # the caller's figures for the quote
+                said = stating(metric.value, metric.unit, nums)
+                fig = said[0].start if said else len(metric.quote)
+                at = QuoteAt(span.start, span.end, nums, said, fig, self.sentence_near(span))
+        a, b = at.sentence
+        fig = max(a, min(span.start + at.fig, span.end))
+        if self._clauses is None:
+            self._clauses = clause_cuts(self.text)
+        governing = governing_at(self.text, a, b, fig, self._clauses)
+        table = self.figures
+        return weigh(self.kind_at(span.start), self.confident, governing,
+                     lambda: table.periods_before(a, fig), *self.years, listed)  # fmt: skip
 
     def in_spam(self, span: Span) -> bool:
         """True when the span overlaps a span flagged as injected or tampered text."""
@@ -214,7 +261,12 @@ def _key(v: float) -> float:
 
 def states(value: float, unit: str, q: NumberMention) -> bool:
     """True when mention `q` states value+unit, scale-aware (a change may drop its sign)."""
-    bv, bu = to_base(value, unit)
+    return _states_base(*to_base(value, unit), q)
+
+
+def _states_base(bv: float, bu: str, q: NumberMention) -> bool:
+    """states() with the claimed value already in its base unit (once per claim, not per
+    mention)."""
     if bu != q.base_unit:
         return False
     # base_value is to_base(value, unit) of the mention, computed when it was parsed
@@ -239,9 +291,14 @@ def quantities(nums: Nums, unit: str) -> list[NumberMention]:
 def figure_at(value: float | None, unit: str, nums: Nums, end: int) -> int:
     """Where the metric's own figure starts in its quote (`end`, its length, when it is not
     there); `nums` are the quote's figures."""
-    if value is None:  # "no target is set" states no figure
-        return end
-    for m in quantities(nums, unit):
-        if states(value, unit, m):
-            return m.start
-    return end
+    said = stating(value, unit, nums)
+    return said[0].start if said else end
+
+
+def stating(value: float | None, unit: str, nums: Nums) -> tuple[NumberMention, ...]:
+    """The figures of `nums` that state value+unit (none for "no target is set")."""
+    if value is None:
+        return ()
+    calendar = to_base(1, unit)[1] in _CALENDAR  # "连续3年" is a count of years, not a date
+    bv, bu = to_base(value, unit)
+    return tuple(m for m in nums if (calendar or not m.is_year) and _states_base(bv, bu, m))

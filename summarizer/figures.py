@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers
 from .periods import Period, find_periods, resolve_period, scan_periods
 
-__all__ = ["FigureTable"]
+__all__ = ["FigureTable", "numbers_of", "periods_of"]
 
 # A clause stop: no number or period pattern reads across one (see the module docstring).
 _STOPS = frozenset("，。；：！？")
@@ -36,10 +37,31 @@ _FW_DIGITS = frozenset("０１２３４５６７８９")  # "２８，０４９"
 _BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character before a figure
 _ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
 _ROLE_AFTER = 16  # characters after a period that periods._role reads
+_ROLE_BEFORE = 10  # characters before a period that periods._role reads (blanks dropped)
+# A sentence starts after one of these (checktext's sentence cut); the before-context a period's
+# role is read from is cut there, except that a line break is a blank to that reading.
+_SENTENCE_START = frozenset("。！？!?\n")
+# A period pattern may look at the next character after a figure's start ("2019" + "年"): such
+# a cut is parsed rather than read from the table.
+_PEEKED = frozenset("——–-－~～〜至到年月")
+_DIGITS = frozenset("0123456789０１２３４５６７８９零〇○一二两三四五六七八九十")
 _KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
 # A window longer than this that is not cut at clause stops is served from the table.
 _PARSED_MAX = 200
 _T = TypeVar("_T", NumberMention, Period)
+
+
+@lru_cache(maxsize=8192)
+def numbers_of(text: str) -> tuple[NumberMention, ...]:
+    """find_numbers of a string that is no view of a report (a change, an item's text), parsed
+    once: the annotation, the checks and the re-asks all read the same strings."""
+    return tuple(find_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def periods_of(text: str) -> tuple[Period, ...]:
+    """find_periods of a string, parsed once (claimed periods repeat across claims)."""
+    return tuple(find_periods(text))
 
 
 class FigureTable:
@@ -153,6 +175,41 @@ class FigureTable:
             got = self._periods_view(a, b)
             self._periods[key] = got
         return got
+
+    def periods_before(self, a: int, x: int) -> tuple[Period, ...]:
+        """find_periods(text[a:x]) for a sentence starting at `a` and any x in it (a figure's
+        start): the periods of the sentence before the figure, with the role of a base or a
+        deadline read as the sentence up to the figure reads it ("由一九四九年的28.8%": the
+        year is the figure's own, not a base of it). Offsets relative to a.
+
+        The scan of text[a:x] is the table's, unless a period or a digit runs across a or x
+        or a pattern could read the character at x; a period whose role is read from words
+        past either end is resolved again on the text it can see.
+        """
+        t = self.text
+        i, j = bisect.bisect_left(self._pstarts, a), bisect.bisect_left(self._pstarts, x)
+        raw = self._raw_periods
+        if (
+            (a and t[a - 1] not in _SENTENCE_START)
+            or (i and raw[i - 1].end > a)
+            or (j and raw[j - 1].end > x)
+            or (x < len(t) and (t[x] in _PEEKED or (x > a and t[x - 1] in _DIGITS)))
+        ):
+            return tuple(find_periods(t[a:x]))
+        out: list[Period] = []
+        for k in range(i, j):
+            p = raw[k]
+            if p.start - _ROLE_BEFORE >= a and p.end + _ROLE_AFTER <= x:
+                got = self._resolved[k]  # every word its role is read from is inside
+                if got is not None:
+                    out.append(_shift(got, a))
+                continue
+            # Read its role from the words it can see in text[a:x] (a short slice of them).
+            lo = max(a, p.start - _ROLE_BEFORE)
+            seen = resolve_period(t[lo : min(x, p.end + _ROLE_AFTER)], _shift(p, lo))
+            if seen is not None:
+                out.append(_shift(seen, a - lo) if a != lo else seen)
+        return tuple(out)
 
     def _periods_view(self, a: int, b: int) -> tuple[Period, ...]:
         if not self._safe(a, b):

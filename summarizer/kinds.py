@@ -18,14 +18,16 @@ model is never pushed toward a kind the evidence does not support.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
-from .periods import find_periods
+from .periods import Period, find_periods
 from .structure import RESULT_PARTS, TARGET_PARTS, SectionKind
 
-__all__ = ["KindEvidence", "check_kind", "kind_evidence"]
+__all__ = ["KindEvidence", "check_kind", "clause_cuts", "governing_at", "kind_evidence", "weigh"]
 
 TARGET, RESULT = "target", "result"
 _CLAUSE_END = re.compile(r"[，,；;：:]")
@@ -55,14 +57,17 @@ def _wording(sentence: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _period(before: str, review: int | None, plan: int | None) -> tuple[str | None, str]:
+def _period(
+    before: Sequence[Period], review: int | None, plan: int | None
+) -> tuple[str | None, str]:
     """The years named in the sentence before the figure, against the report's years.
 
-    find_periods leaves comparison bases out (比2019年, 与2019年相比) and marks deadlines
-    (到2025年, 2030年前); "2019年以来" reaches to now, a result.
+    `before` are its periods as find_periods reads them, which leaves comparison bases out
+    (比2019年, 与2019年相比) and marks deadlines (到2025年, 2030年前); "2019年以来" reaches
+    to now, a result.
     """
     said: list[str] = []
-    for p in find_periods(before):
+    for p in before:
         if p.year is None or p.kind not in ("year", "deadline", "to_date"):
             continue
         if p.kind == "deadline" and plan is not None and p.year > (review or 0):
@@ -82,17 +87,27 @@ def _governing(sentence: str, at: int) -> str:
     "69亿元，同比增长7%") and the sentence's opening clause ("力争…", "主要预期目标是："). A
     plan word in another clause of a long sentence ("…21个重点项目，…确保10个项目年内竣工")
     governs its own clause only."""
-    bounds = [m.start() for m in _CLAUSE_END.finditer(sentence)]
-    before = [b for b in bounds if b < at]
-    after = [b for b in bounds if b >= at]
-    start = before[-1] + 1 if before else 0
-    end = after[0] if after else len(sentence)
-    if len(after) >= 2 and sentence[after[0]] not in "；;":
-        end = after[1]
+    return governing_at(sentence, 0, len(sentence), at, clause_cuts(sentence))
+
+
+def clause_cuts(text: str) -> list[int]:
+    """Where a clause of `text` ends (，；：), for `governing_at`: found once per text."""
+    return [m.start() for m in _CLAUSE_END.finditer(text)]
+
+
+def governing_at(text: str, a: int, b: int, at: int, cuts: Sequence[int]) -> str:
+    """`_governing` of the sentence text[a:b] for a figure at offset `at` of the text, read
+    through the text's clause cuts instead of a copy of the sentence (a sentence that no stop
+    ends may be a whole report; each of its figures reads only its own clauses)."""
+    i, j, n = (bisect.bisect_left(cuts, x) for x in (a, at, b))
+    start = cuts[j - 1] + 1 if j > i else a
+    end = cuts[j] if n > j else b
+    if n - j >= 2 and text[cuts[j]] not in "；;":
+        end = cuts[j + 1]
     # A short opening ("2020年，", "同时，") hands the sentence to the clause after it.
-    k = 1 if len(before) > 1 and before[0] <= 8 else 0
-    opening = sentence[: before[k]] if before else ""
-    return opening + "，" + sentence[start:end]
+    k = 1 if j - i > 1 and cuts[i] - a <= 8 else 0
+    opening = text[a : cuts[i + k]] if j > i else ""
+    return opening + "，" + text[start:end]
 
 
 def kind_evidence(
@@ -104,11 +119,39 @@ def kind_evidence(
     plan: int | None,
 ) -> KindEvidence:
     """The witnesses for one figure: `sentence` holds it at `figure_at`; `part` is where it sits."""
+    at = max(0, figure_at)
+    before = find_periods(sentence[:at])
+    return weigh(part, part_confident, _governing(sentence, at), before, review, plan)
+
+
+def weigh(
+    part: SectionKind | None,
+    part_confident: bool,
+    governing: str,
+    before: Sequence[Period] | Callable[[], Sequence[Period]],
+    review: int | None,
+    plan: int | None,
+    listed: str | None = None,
+) -> KindEvidence:
+    """The witnesses for one figure from what was read around it: the part it sits in, the
+    words that govern it (`governing_at`) and the periods of its sentence before it. A report
+    reads these from its tables (checktext.CheckText.kind_evidence), a lone sentence from
+    itself (`kind_evidence`).
+
+    `listed` (TARGET or RESULT), when only a verdict against that list is wanted: the periods
+    (`before` may then be a function) are not read when the part and the wording already
+    outvote whatever they could say, and that witness is then left silent.
+    """
     p = None
     if part is not None and part_confident:
         p = TARGET if part in TARGET_PARTS else RESULT if part in RESULT_PARTS else None
-    wording, w_why = _wording(_governing(sentence, max(0, figure_at)))
-    period, p_why = _period(sentence[: max(0, figure_at)], review, plan)
+    wording, w_why = _wording(governing)
+    said = (p, wording)
+    if listed is not None and sum(s == listed for s in said) > sum(s not in (None, listed)
+                                                                   for s in said):  # fmt: skip
+        period, p_why = None, ""  # one more witness against the list could not outnumber it
+    else:
+        period, p_why = _period(before() if callable(before) else before, review, plan)
     why = []
     if p is not None:
         why.append(f"引文位于{'计划' if p == TARGET else '工作回顾'}部分")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .engines import ChunkResult
 from .grounding import SourceIndex, normalize
@@ -41,12 +42,14 @@ def _position(index: SourceIndex, quotes: Iterable[str], fallback: int) -> int:
 
 
 _MetricKey = tuple[str, str, str, float | None, bool]  # None: "no target is set"
+# Names and periods repeat across a report's metrics, and each is keyed twice (dedupe, conflicts).
+_norm = lru_cache(maxsize=8192)(normalize)
 
 
 def _metric_key(m: Metric) -> _MetricKey:
     return (
-        normalize(m.name),
-        normalize(m.period or ""),
+        _norm(m.name),
+        _norm(m.period or ""),
         m.unit,
         None if m.value is None else float(m.value),
         m.kind == "target",
@@ -68,7 +71,7 @@ def _conflicts(metrics: Iterable[Metric]) -> list[ReportWarning]:
 
     by_indicator: dict[tuple[str, str, bool], list[Metric]] = {}
     for m in metrics:
-        key = (normalize(m.name), normalize(m.period or ""), m.kind == "target")
+        key = (_norm(m.name), _norm(m.period or ""), m.kind == "target")
         by_indicator.setdefault(key, []).append(m)
     warnings = []
     for group in by_indicator.values():

@@ -269,16 +269,16 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
 def _place_for(m: Metric, src: Source) -> Place | None:
     """Where a metric's quote is: of several occurrences ("全市生产总值增长6%" in the review
     and in the plan), the one in the part its kind belongs to."""
-    outline = src.clean.outline
+    text = src.clean
     first = src.place(m.quote)
-    if outline is None or first is None:
+    if text.outline is None or first is None:
         return first
     want = (SectionKind.PLAN, SectionKind.FIVE_YEAR) if m.kind == "target" else (
         SectionKind.REVIEW, SectionKind.PROBLEMS)  # fmt: skip
-    if not first.in_clean or (first.clean and outline.kind_at(first.clean.start) in want):
+    if not first.in_clean or (first.clean and text.kind_at(first.clean.start) in want):
         return first  # the first occurrence is in its part (or the clean text has none)
     for p in src.places(m.quote):
-        if p.clean is not None and outline.kind_at(p.clean.start) in want:
+        if p.clean is not None and text.kind_at(p.clean.start) in want:
             return p
     return first
 
@@ -294,7 +294,7 @@ def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
     }
     if m.period or not part_years or place is None or place.clean is None:
         return update
-    section = src.clean.outline.section_at(place.clean.start) if src.clean.outline else None
+    section = src.clean.section_at(place.clean.start)
     if section is not None and section.kind in (SectionKind.REVIEW, SectionKind.PLAN):
         year = section.period
         if year and "-" in year and section.kind is SectionKind.REVIEW:

@@ -24,11 +24,11 @@ from typing import Any
 
 from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
+from .checktext import numbers_of
 from .clean import CleanText
 from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
-from .numbers import find_numbers
 from .prose import check_prose
 from .screen import ScreenedText
 from .structure import Outline
@@ -151,26 +151,39 @@ def _span(span: Span | None) -> list[int] | None:
     return None if span is None else [span.start, span.end]
 
 
+@dataclass(slots=True)
+class _Rec:
+    """A claim while a summary is checked: plain data in the loop, a pydantic Claim once at
+    the end (validated for the whole list in one call)."""
+
+    where: str
+    text: str
+    value: float | None
+    unit: str | None
+    status: str
+    detail: str
+    span: list[int] | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {"where": self.where, "text": self.text, "value": self.value, "unit": self.unit,
+                "status": self.status, "detail": self.detail, "span": self.span}  # fmt: skip
+
+    def claim(self) -> Claim:
+        return Claim.model_validate(self.fields())
+
+
 def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
     if src.is_spam(place):
         return Finding("spam", "引文出自被标记为注入/篡改的文字", "")
     return _check_metric(metric, expect_target, src.clean if place.clean else None, place.clean)
 
 
-def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
-    """Check one metric (or target) against its quote, the quote's context and its place."""
+def _metric_rec(metric: Metric, where: str, src: Source, expect_target: bool) -> _Rec:
     text = f"{metric.name}：{value_text(metric.value)}{metric.unit}"
-    base: dict[str, Any] = {
-        "where": where,
-        "text": text,
-        "value": metric.value,
-        "unit": metric.unit,
-    }
     first = src.place(metric.quote)
     if first is None:
-        return Claim(
-            **base, status="quote_not_found", detail=f"引文不在原文中：{metric.quote[:60]}"
-        )
+        detail = f"引文不在原文中：{metric.quote[:60]}"
+        return _Rec(where, text, metric.value, metric.unit, "quote_not_found", detail)
     finding = _claim_at(metric, expect_target, src, first)
     if finding is not None and first.clean is not None:
         # A short quote may occur more than once; one place where every check holds suffices.
@@ -180,60 +193,78 @@ def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -
                 break
     span = _span(first.source)
     if finding is not None:
-        return Claim(**base, status=finding.status, detail=finding.detail, span=span)
-    return Claim(**base, status="verified", detail=src.where(first), span=span)
+        return _Rec(where, text, metric.value, metric.unit, finding.status, finding.detail, span)
+    return _Rec(where, text, metric.value, metric.unit, "verified", src.where(first), span)
+
+
+def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
+    """Check one metric (or target) against its quote, the quote's context and its place."""
+    return _metric_rec(metric, where, src, expect_target).claim()
+
+
+def _quote_rec(quote: str, where: str, src: Source) -> _Rec:
+    place = src.place(quote)
+    if place is None:
+        return _Rec(where, quote, None, None, "quote_not_found", "原文中找不到该引文")
+    if src.is_spam(place):
+        clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
+        if clean is None:
+            detail = "引文出自被标记为注入/篡改的文字"
+            return _Rec(where, quote, None, None, "spam", detail, _span(place.source))
+        place = clean
+    return _Rec(where, quote, None, None, "verified", src.where(place), _span(place.source))
 
 
 def check_quote(quote: str, where: str, src: Source) -> Claim:
     """Check that an evidence quote is in the source and not in a flagged span."""
-    place = src.place(quote)
-    if place is None:
-        return Claim(where=where, text=quote, status="quote_not_found", detail="原文中找不到该引文")
-    if src.is_spam(place):
-        clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
-        if clean is None:
-            return Claim(
-                where=where,
-                text=quote,
-                status="spam",
-                detail="引文出自被标记为注入/篡改的文字",
-                span=_span(place.source),
-            )
-        place = clean
-    return Claim(
-        where=where,
-        text=quote,
-        status="verified",
-        detail=src.where(place),
-        span=_span(place.source),
-    )
+    return _quote_rec(quote, where, src).claim()
+
+
+def _text_number_recs(text: str, where: str, src: Source) -> Iterator[_Rec]:
+    for m in numbers_of(text):
+        if m.is_year:
+            continue
+        spans = src.clean.number_places(m)
+        if not spans:
+            detail = f"原文中没有“{m.text}”这个数"
+            yield _Rec(where, m.text, m.value, m.unit, "number_not_found", detail)
+            continue
+        ok = next((s for s in spans if not src.clean.spam.overlaps(Span(*s))), None)
+        if ok is None:
+            span = _span(src.source_span(Span(*spans[0])))
+            detail = "原文只在被标记为注入/篡改的文字中有此数"
+            yield _Rec(where, m.text, m.value, m.unit, "spam", detail, span)
+        else:
+            place = Place(Span(*ok), src.source_span(Span(*ok)))
+            yield _Rec(where, m.text, m.value, m.unit, "verified", src.where(place),
+                       _span(place.source))  # fmt: skip
 
 
 def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
     """One claim per number stated in a free-text field: it must be stated in the source."""
-    for m in find_numbers(text):
-        if m.is_year:
-            continue
-        base: dict[str, Any] = {"where": where, "text": m.text, "value": m.value, "unit": m.unit}
-        places = src.clean.number_places(m)
-        if not places:
-            yield Claim(**base, status="number_not_found", detail=f"原文中没有“{m.text}”这个数")
-            continue
-        # The first place outside injected text; a lazy scan, since a value a report states
-        # thousands of times (7%) is looked up for every text field that states it.
-        ok = next((s for a, b in places if not src.clean.in_spam(s := Span(a, b))), None)
-        if ok is None:
-            yield Claim(
-                **base,
-                status="spam",
-                detail="原文只在被标记为注入/篡改的文字中有此数",
-                span=_span(src.source_span(Span(*places[0]))),
-            )
-        else:
-            place = Place(ok, src.source_span(ok))
-            yield Claim(
-                **base, status="verified", detail=src.where(place), span=_span(place.source)
-            )
+    for rec in _text_number_recs(text, where, src):
+        yield rec.claim()
+
+
+def _recs(summary: ReportSummary, src: Source) -> Iterator[_Rec]:
+    """Every claim of a summary but its prose, in the contract's order."""
+    yield from _text_number_recs(summary.overview, "overview", src)
+    for i, a in enumerate(summary.achievements):
+        yield from _text_number_recs(a.text, f"achievements[{i}].text", src)
+        for j, m in enumerate(a.metrics):
+            yield _metric_rec(m, f"achievements[{i}].metrics[{j}]", src, False)
+        for j, q in enumerate(a.evidence):
+            yield _quote_rec(q, f"achievements[{i}].evidence[{j}]", src)
+    for i, problem in enumerate(summary.problems):
+        yield from _text_number_recs(problem.text, f"problems[{i}].text", src)
+        for j, q in enumerate(problem.evidence):
+            yield _quote_rec(q, f"problems[{i}].evidence[{j}]", src)
+    for i, p in enumerate(summary.plans):
+        yield from _text_number_recs(p.text, f"plans[{i}].text", src)
+        for j, m in enumerate(p.targets):
+            yield _metric_rec(m, f"plans[{i}].targets[{j}]", src, True)
+        for j, q in enumerate(p.evidence):
+            yield _quote_rec(q, f"plans[{i}].evidence[{j}]", src)
 
 
 def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
@@ -249,28 +280,14 @@ def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
 
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:
     """Check every claim of a summary; return the full ValidationReport."""
-    claims: list[Claim] = []
-    claims.extend(check_text_numbers(summary.overview, "overview", src))
-    for i, a in enumerate(summary.achievements):
-        claims.extend(check_text_numbers(a.text, f"achievements[{i}].text", src))
-        for j, m in enumerate(a.metrics):
-            claims.append(check_metric(m, f"achievements[{i}].metrics[{j}]", src, False))
-        for j, q in enumerate(a.evidence):
-            claims.append(check_quote(q, f"achievements[{i}].evidence[{j}]", src))
-    for i, problem in enumerate(summary.problems):
-        claims.extend(check_text_numbers(problem.text, f"problems[{i}].text", src))
-        for j, q in enumerate(problem.evidence):
-            claims.append(check_quote(q, f"problems[{i}].evidence[{j}]", src))
-    for i, p in enumerate(summary.plans):
-        claims.extend(check_text_numbers(p.text, f"plans[{i}].text", src))
-        for j, m in enumerate(p.targets):
-            claims.append(check_metric(m, f"plans[{i}].targets[{j}]", src, True))
-        for j, q in enumerate(p.evidence):
-            claims.append(check_quote(q, f"plans[{i}].evidence[{j}]", src))
+    claims: list[dict[str, Any] | Claim] = [r.fields() for r in _recs(summary, src)]
     # Words with no figure to check: item prose against the report's own words.
     claims.extend(check_prose(summary, src.clean.text, src.clean.index.text, locate_in_clean(src)))
-    verified = sum(c.status == "verified" for c in claims)
-    return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
+    verified = sum((c["status"] if isinstance(c, dict) else c.status) == "verified" for c in claims)
+    # One validation of the whole list: the claims' records become pydantic objects here.
+    return Validation.model_validate(
+        {"claims": claims, "verified": verified, "flagged": len(claims) - verified}
+    )
 
 
 def flagged_paths(validation: Validation) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
 from pathlib import Path
@@ -112,3 +113,48 @@ def test_a_clause_is_read_from_the_table_not_parsed_again(monkeypatch: pytest.Mo
     assert find_numbers(text[11:17]) == list(got)
     KNOWN.clear()
     assert find_numbers(text[11:17]) == list(got)
+
+
+def _before_each_figure(table: FigureTable) -> list[tuple[int, int]]:
+    """(sentence start, figure start) for every figure of the text, as a kind check reads it."""
+    text = table.text
+    starts = [0, *(m.start() + 1 for m in _SENTENCE.finditer(text))]
+    out = []
+    for m in table.mentions:
+        a = starts[bisect.bisect_right(starts, m.start) - 1]
+        out += [(a, m.start), (a, m.start + 1)]  # and one character in, a cut inside it
+    return out
+
+
+@pytest.mark.parametrize(
+    "name", ["national-2011.txt", "national-2020.html", "qiandongnan-2024.txt", "chongzuo-2024.txt"]
+)
+def test_the_periods_before_each_figure_of_a_sentence_read_as_parsed_alone(name: str) -> None:
+    for doc in read_documents(str(CORPUS / name), []):
+        table = FigureTable(screen(clean(doc.text)).text)
+        for a, x in _before_each_figure(table):
+            assert table.periods_before(a, x) == tuple(find_periods(table.text[a:x])), (a, x)
+
+
+def test_the_periods_before_a_figure_in_old_national_reports() -> None:
+    # 由一九四九年的28.8%: the year before the figure is its own period there, not a base.
+    docs = read_documents(str(CORPUS / "national-1954-2004.tsv"), [])
+    for doc in docs[:: max(1, len(docs) // 8)]:
+        table = FigureTable(screen(clean(doc.text)).text)
+        for a, x in _before_each_figure(table):
+            assert table.periods_before(a, x) == tuple(find_periods(table.text[a:x])), (a, x)
+
+
+@pytest.mark.parametrize(
+    ("text", "x"),
+    [
+        ("这一比重将由一九四九年的28.8%提高到一九五七年的37%。", 13),  # a base past the cut
+        ("比\n2019年增长5%。", 10),  # a base word on the line before
+        ("截至2019年10月，增长5%。", 9),  # a period across the cut
+        ("2019年", 4),  # the pattern reads the character at the cut
+    ],
+)
+def test_cuts_before_a_figure_where_context_matters(text: str, x: int) -> None:
+    table = FigureTable(text)
+    a = text.index("\n") + 1 if "\n" in text else 0
+    assert table.periods_before(a, x) == tuple(find_periods(text[a:x]))
