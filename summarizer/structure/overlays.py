@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from ..fastscan import gated
 from ..lexicon import (
     DONE_WORDING_RE,
     FUTURE_MARKERS_RE,
@@ -27,8 +28,12 @@ _LIST_ITEM = re.compile(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
 _APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
-_PROBLEM_CUE = re.compile(PROBLEM_CUE)
-_PROBLEM_WORD = re.compile(PROBLEM_NOUNS)
+# Tried on every paragraph of a report: a first-character gate makes the scan of the paragraphs
+# that admit nothing (most of them) five times faster, with the same matches.
+_PROBLEM_CUE = gated(PROBLEM_CUE)
+_PROBLEM_WORD = gated(PROBLEM_NOUNS)
+_FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
+_PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
 _RECAP = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
@@ -42,9 +47,7 @@ def first_sentence(s: str) -> str:
 
 
 def tense(paras: list[Para]) -> int:
-    return sum(
-        len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras
-    )
+    return sum(len(_FUTURE.findall(p.s)) - len(_PAST.findall(p.s)) for p in paras)
 
 
 def problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section], zone: int
