@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -294,3 +295,42 @@ def test_quality_meets_the_targets(expected_file: Path) -> None:
     assert problems.recall >= bench.PROBLEM_RECALL
     # A report that admits no problem gets none; one that does gets only admitted ones.
     assert problems.precision == 1.0
+
+
+# ---------------------------------------------------------------- long clauses, look-ups
+
+
+def test_a_long_unpunctuated_clause_is_read_in_pieces_shared_by_its_figures() -> None:
+    from summarizer.engines.rules.text import _CLAUSE_MAX, _Text
+
+    # 2,000 target lines that cleaning joined into one clause with no stop (issue 14).
+    body = "".join(f"第{i}个项目投资增长7%" for i in range(1, 2_001))
+    text = "二、2024年工作安排\n" + body
+    tx = _Text(text)
+    pct = [m for m in tx.figures.mentions if m.unit == "%"]
+    pieces = sorted({tx.clause(m.start) for m in pct})
+    for m in pct:
+        a, b = tx.clause(m.start)
+        assert a <= m.start and m.end <= b <= a + _CLAUSE_MAX  # the figure whole, in a piece
+    assert pieces[0][0] == text.index("第1个") and pieces[-1][1] == len(text)
+    assert all(p[1] == q[0] for p, q in itertools.pairwise(pieces))  # they tile the clause
+    # Every piece but the last holds many figures: each piece is read once, not per figure.
+    assert len(pieces) <= len(body) // (_CLAUSE_MAX - 20) + 1
+    assert all(text[b - 1] == "%" for _, b in pieces[:-1])  # each ends where a figure ends
+    results = extract(text, outline(text))
+    quotes = {m.quote for r in results for p in r.summary.plans for m in p.targets}
+    assert quotes and quotes <= {text[a:b] for a, b in pieces}
+
+
+def test_line_and_estimate_look_ups_agree_with_slicing_on_real_reports() -> None:
+    from summarizer.engines.rules.text import _Text
+
+    for path in ALL_REPORTS[:6]:
+        text = screen(clean(read_report(str(path)).text)).text
+        tx = _Text(text)
+        step = max(1, len(text) // 400)
+        for pos in range(0, len(text), step):
+            assert tx.line_start(pos) == text.rfind("\n", 0, pos) + 1
+            for back in (0, 3, 40, 500):
+                a = max(0, pos - back)
+                assert tx.estimated(a, pos) == ("预计" in text[a:pos])
