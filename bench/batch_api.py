@@ -28,7 +28,7 @@ from loopback import LoopbackServer, answer_with, grounded_answer, is_reask  # n
 from loopback_batch import BatchLoopback  # noqa: E402
 
 from summarizer.batch import run_batch  # noqa: E402
-from summarizer.batch_run import BatchOptions, run_via_batch  # noqa: E402
+from summarizer.batch_run import BatchOptions, BatchRun  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
 from summarizer.engines.batch_api import MAX_BYTES, MAX_LINES  # noqa: E402
 
@@ -57,25 +57,23 @@ def main() -> None:
         quiet = lambda _m: None  # noqa: E731
 
         plan: list[str] = []
-        opts = BatchOptions(MAX_LINES, MAX_BYTES, poll=0)
+        opts = BatchOptions(MAX_LINES, MAX_BYTES, poll=0, fmt="json")
         with BatchLoopback(answer_with(grounded_answer)) as srv:
             settings = Settings(engine="llm", base_url=srv.base_url, api_key="k", cache_dir=None)
-            dry = BatchOptions(MAX_LINES, MAX_BYTES, dry_run=True)
+            dry = BatchOptions(MAX_LINES, MAX_BYTES, dry_run=True, fmt="json")
             began = time.perf_counter()
-            asyncio.run(run_via_batch(paths, settings, base / "dry", "json", dry, out=plan.append))
+            asyncio.run(BatchRun(paths, settings, base / "dry", dry, out=plan.append).run())
             dry_s = time.perf_counter() - began
             assert not srv.calls
 
             began = time.perf_counter()
             runs = asyncio.run(
-                run_via_batch(paths, settings, base / "batch", "json", opts, say=quiet, out=quiet)
+                BatchRun(paths, settings, base / "batch", opts, say=quiet, out=quiet).run()
             )
             batch_s = time.perf_counter() - began
             lines = srv.submitted_lines()
             calls_before = len(srv.calls)
-            asyncio.run(
-                run_via_batch(paths, settings, base / "batch", "json", opts, say=quiet, out=quiet)
-            )
+            asyncio.run(BatchRun(paths, settings, base / "batch", opts, say=quiet, out=quiet).run())
             rerun_calls = len(srv.calls) - calls_before
             inputs = sum(srv.files[b["input_file_id"]]["bytes"] for b in srv.batches.values())
 

@@ -30,8 +30,8 @@ from summarizer.ingest import read_report  # noqa: E402
 from summarizer.pipeline import summarize_report  # noqa: E402
 from summarizer.render import render_markdown  # noqa: E402
 from summarizer.render_html import render_html  # noqa: E402
+from summarizer.screen import screen  # noqa: E402
 from summarizer.structure import outline  # noqa: E402
-from summarizer.tamper import screen  # noqa: E402
 
 
 def _peak_mb() -> int:

@@ -108,8 +108,8 @@ def stage_shares(parts_files: list[Path], out: Path) -> dict[str, float]:
     from summarizer.manifest import write_atomic
     from summarizer.pipeline import assemble, hints, run_sync
     from summarizer.render import render_json
+    from summarizer.screen import screen
     from summarizer.structure import outline
-    from summarizer.tamper import screen
 
     # assemble runs merge and validate together (and composes the overview).
     t: dict[str, float] = dict.fromkeys(

@@ -17,7 +17,6 @@ response cache, so a later live or batch run of the same reports costs nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +49,16 @@ MAX_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """The --via batch flags."""
+    """The --via batch flags, and the outputs' format, detail and --force."""
 
     max_lines: int
     max_bytes: int
     poll: float = 60.0
     detach: bool = False
     dry_run: bool = False
+    fmt: str = "md"
+    detail: str = "page"
+    force: bool = False
 
 
 Say = Callable[[str], None]
@@ -70,27 +72,20 @@ class BatchRun:
         paths: Sequence[str] | Sequence[ReportRun],
         settings: Settings,
         out_dir: Path,
-        fmt: str,
         options: BatchOptions,
-        force: bool = False,
         say: Say = print,
         out: Say = print,
         on_change: Callable[[ReportRun], None] | None = None,
         client: BatchClient | None = None,
-        detail: str = "page",
     ) -> None:
-        from .engines.batch_api import BatchClient
-        from .engines.llm import LLMEngine, recording_stamp
+        from .engines.llm import recording_stamp
 
-        self.settings, self.out_dir, self.fmt, self.opt = settings, out_dir, fmt, options
-        self.force, self.say, self.out = force, say, out
+        self.settings, self.out_dir, self.opt = settings, out_dir, options
+        self.say, self.out = say, out
+        fmt, detail = options.fmt, options.detail
         self.notify = on_change or (lambda run: None)
-        self.state = RunState.load(out_dir, settings.base_url)
-        self.store = CassetteStore(self.state.dir / "answers")
+        self._client = client
         self.cache = CassetteStore(settings.cache_dir) if settings.cache_dir else None
-        bare = settings.with_(record_dir=None, replay_dir=None, cache_dir=None)
-        self.engine = LLMEngine(bare, answers=AnswerTransport(self.store, self.cache))
-        self.client = client or BatchClient(settings)
         self.stamp = recording_stamp()
         self.prices = load_prices(settings.prices_file, batch=True)
         self.manifest = Manifest(out_dir)
@@ -112,7 +107,26 @@ class BatchRun:
         self.planned: dict[str, tuple[str, str, int, int]] = {}
 
     async def run(self) -> list[ReportRun]:
-        """Rounds until every report is done or failed (or, with --detach, until submitted)."""
+        """Rounds until every report is done or failed (or, with --detach, until submitted).
+
+        The run's state is read once this run holds the output folder (another run on it
+        finishes first; a dry run writes nothing, so takes no turn).
+        """
+        if self.opt.dry_run:
+            return await self._rounds()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with out_dir_lock(self.out_dir, self.say):
+            return await self._rounds()
+
+    async def _rounds(self) -> list[ReportRun]:
+        from .engines.batch_api import BatchClient
+        from .engines.llm import LLMEngine
+
+        self.state = RunState.load(self.out_dir, self.settings.base_url)
+        self.store = CassetteStore(self.state.dir / "answers")
+        bare = self.settings.with_(record_dir=None, replay_dir=None, cache_dir=None)
+        self.engine = LLMEngine(bare, answers=AnswerTransport(self.store, self.cache))
+        self.client = self._client or BatchClient(self.settings)
         try:
             todo = set(range(len(self.runs)))
             first = True
@@ -120,7 +134,10 @@ class BatchRun:
                 await self._round(todo, first)
                 first = False
                 if self.opt.dry_run:
-                    self._print_plan()
+                    from .batch_view import print_plan
+
+                    opt = self.opt
+                    print_plan(self.planned, opt.max_lines, opt.max_bytes, self.prices, self.out)
                     return self.runs
                 await self._submit()
                 if not self.waiting:
@@ -171,7 +188,7 @@ class BatchRun:
             assert run.output is not None
             if (
                 first
-                and not self.force
+                and not self.opt.force
                 and self.manifest.up_to_date(source_key(run), run.output, document.sha256, self.fp)
             ):
                 run.status, run.document = "skipped", None
@@ -374,33 +391,3 @@ class BatchRun:
                 line.error = f"batch {batch.status}" + (f" ({why})" if why else "")
                 changed.add(cid)
         return changed
-
-    # --- what the user sees -----------------------------------------------------------------
-
-    def _print_plan(self) -> None:
-        from .batch_view import print_plan
-
-        print_plan(self.planned, self.opt.max_lines, self.opt.max_bytes, self.prices, self.out)
-
-
-async def run_via_batch(
-    paths: Sequence[str] | Sequence[ReportRun],
-    settings: Settings,
-    out_dir: Path,
-    fmt: str,
-    options: BatchOptions,
-    force: bool = False,
-    say: Say = print,
-    out: Say = print,
-    on_change: Callable[[ReportRun], None] | None = None,
-    detail: str = "page",
-) -> list[ReportRun]:
-    """Summarise every report through the provider's Batch API into out_dir."""
-    if not options.dry_run:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    # Another run on this folder finishes first (a dry run writes nothing, so takes no turn).
-    with contextlib.nullcontext() if options.dry_run else out_dir_lock(out_dir, say):
-        run = BatchRun(
-            paths, settings, out_dir, fmt, options, force, say, out, on_change, detail=detail
-        )
-        return await run.run()

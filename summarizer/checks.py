@@ -31,7 +31,7 @@ from .checktext import (
 )
 from .grounding import Span
 from .kinds import check_kind
-from .lexicon import CJK_RE
+from .lexicon import AFTER_FIGURE, CHANGE_WORDS, CJK_RE, FIGURE_VERBS, QUAL_NEAR
 from .numbers import Direction, NumberMention, Period, direction_of
 from .structure import PART_LABELS_ZH, SectionKind
 from .units import value_text
@@ -48,9 +48,8 @@ BIND_NAMES = True
 _SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
 _FILLER = re.compile(
-    "分别|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|稳定在|控制在|增至|降至|总计|共计|"
-    "合计|累计|实现|完成|力争|争取|确保|其中|同比|比上年|较上年|增长|下降|提高|提升|增加|减少|降低|上升|"
-    "增幅|降幅|以上|以下|以内|左右|之多|约|近|超|逾|达|为|是|至|到|了|共|和|及|与|并|有|年|月"
+    f"{FIGURE_VERBS}|其中|同比|比上年|较上年|{CHANGE_WORDS}|{AFTER_FIGURE}|{QUAL_NEAR}|为|是|至|到|了|共|"
+    "和|及|与|并|有|年|月"
 )
 
 

@@ -35,9 +35,14 @@ def batch_engine(
 
 
 def batch_options(
-    max_lines: int | None, max_bytes: int | None, poll: float | None, detach: bool, dry_run: bool
+    max_lines: int | None,
+    max_bytes: int | None,
+    poll: float | None,
+    detach: bool,
+    dry_run: bool,
+    output: tuple[str, str, bool] = ("md", "page", False),
 ) -> BatchOptions:
-    """The --via batch flags checked against the provider limits."""
+    """The --via batch flags checked against the provider limits (output: fmt, detail, force)."""
     from .engines.batch_api import MAX_BYTES, MAX_LINES
 
     for name, value, limit in (
@@ -56,6 +61,9 @@ def batch_options(
         poll=60.0 if poll is None else poll,
         detach=detach,
         dry_run=dry_run,
+        fmt=output[0],
+        detail=output[1],
+        force=output[2],
     )
 
 
@@ -63,36 +71,24 @@ def run_via_batch_cli(
     inputs: list[str],
     settings: Settings,
     out_dir: Path,
-    fmt: str,
-    force: bool,
     console: Console,
     options: BatchOptions,
-    detail: str = "page",
 ) -> int:
     """Summarise many reports through the provider's Batch API (batch_run.py)."""
     from .batch import plan_runs
-    from .batch_run import run_via_batch
+    from .batch_run import BatchRun
     from .progress import BatchProgress
 
     def say(message: str) -> None:
         console.print(f"summarizer: {message}", markup=False, highlight=False)
 
-    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+    planned = plan_runs(inputs, out_dir, options.fmt)  # a corpus file holds one report a row
     with BatchProgress(console, len(planned)) as progress:
         try:
             runs = asyncio.run(
-                run_via_batch(
-                    planned,
-                    settings,
-                    out_dir,
-                    fmt,
-                    options,
-                    force=force,
-                    say=say,
-                    out=click.echo,
-                    on_change=progress.update,
-                    detail=detail,
-                )
+                BatchRun(
+                    planned, settings, out_dir, options, say, click.echo, progress.update
+                ).run()
             )
         except KeyboardInterrupt:
             say("interrupted; submitted batches keep running — run the same command to collect")

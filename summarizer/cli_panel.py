@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_shared import debug_option, expand, say_engine, stderr_console
+from .cli_shared import debug_option, engine_options, expand, say_engine, stderr_console
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -19,23 +19,8 @@ if TYPE_CHECKING:
 
 
 def _many_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The engine options `panel` and `track` share with `summarize`."""
-    options = [
-        click.option("--engine", type=click.Choice(["auto", "llm", "rules"]), default="auto",
-                     show_default=True, help="auto: the live model when configured, else rules."),
-        click.option("--model", help="Model name (env SUMMARIZER_MODEL)."),
-        click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
-        click.option("--concurrency", type=int, help="Model requests in flight at once."),
-        click.option("--replay", "replay_dir", type=click.Path(file_okay=False),
-                     help="Answer from recordings in DIR."),
-        click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
-                     help="Response cache directory."),
-        click.option("--no-cache", is_flag=True, help="Do not use the response cache."),
-        debug_option,
-    ]  # fmt: skip
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+    """The engine options `panel` and `track` share with `summarize`, and --debug."""
+    return engine_options(debug_option(fn))
 
 
 def _summaries(

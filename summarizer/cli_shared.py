@@ -3,8 +3,9 @@ the --debug flag and the suffixes of reports and outputs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -73,3 +74,36 @@ debug_option = click.option(
     "--debug", is_flag=True, is_eager=True, expose_value=False, callback=_remember_debug,
     help="Show tracebacks.",
 )  # fmt: skip
+
+# The options every command that summarises shares (summarize, panel, track): written once.
+engine_option = click.option(
+    "--engine", type=click.Choice(["auto", "llm", "rules"]), default="auto", show_default=True,
+    help="auto: the live model when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline rules.",
+)  # fmt: skip
+model_option = click.option(
+    "--model", help="Model name (env SUMMARIZER_MODEL; default gpt-4o-mini)."
+)
+base_url_option = click.option(
+    "--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."
+)
+concurrency_option = click.option(
+    "--concurrency", type=int, help="Model requests in flight at once (default 4)."
+)
+replay_option = click.option(
+    "--replay", "replay_dir", type=click.Path(file_okay=False),
+    help="Answer from recordings in DIR.",
+)  # fmt: skip
+cache_option = click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False), help="Response cache directory."
+)
+no_cache_option = click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
+
+
+def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The engine options summarize, panel and track share, in the order --help lists them."""
+    for option in reversed(
+        [engine_option, model_option, base_url_option, concurrency_option, replay_option,
+         cache_option, no_cache_option]
+    ):  # fmt: skip
+        fn = option(fn)
+    return fn

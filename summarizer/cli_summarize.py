@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_shared import OUTPUT_SUFFIXES, debug_option, expand, say_engine, stderr_console
+from .cli_shared import (
+    OUTPUT_SUFFIXES,
+    debug_option,
+    engine_options,
+    expand,
+    say_engine,
+    stderr_console,
+)
 from .errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,15 +46,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Markdown brief: one page, or every item.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "llm", "rules"]),
-    default="auto",
-    show_default=True,
-    help="auto: the live model when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline rules.",
-)
-@click.option("--model", help="Model name (env SUMMARIZER_MODEL; default gpt-4o-mini).")
-@click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+@engine_options
 @click.option(
     "--mode",
     type=click.Choice(["auto", "tools", "json", "md_json", "json_schema"]),
@@ -55,22 +54,11 @@ if TYPE_CHECKING:
     show_default=True,
     help="How structured output is requested.",
 )
-@click.option("--concurrency", type=int, help="Model requests in flight at once (default 4).")
 @click.option("--timeout", type=float, help="Seconds per model request (default 120).")
 @click.option("--chunk-chars", type=int, help="Characters of report text per chunk (default 8000).")
 @click.option(
     "--record", "record_dir", type=click.Path(file_okay=False), help="Record exchanges to DIR."
 )
-@click.option(
-    "--replay",
-    "replay_dir",
-    type=click.Path(file_okay=False),
-    help="Answer from recordings in DIR.",
-)
-@click.option(
-    "--cache", "cache_dir", type=click.Path(file_okay=False), help="Response cache directory."
-)
-@click.option("--no-cache", is_flag=True, help="Do not use the response cache.")
 @click.option("--strict", is_flag=True, help="Drop flagged claims and exit 1 if there were any.")
 @click.option("--force", is_flag=True, help="Redo reports whose outputs are up to date.")
 @click.option("--rpm", type=float, help="Cap on model requests per minute.")
@@ -188,10 +176,10 @@ def summarize(
 
         assert out_dir is not None  # batch_engine refused a run without one
         say_engine(console, settings, engine)
-        options = batch_options(batch_max_lines, batch_max_bytes, poll, detach, dry_run)
-        code = run_via_batch_cli(
-            inputs, settings, Path(out_dir), fmt, force, console, options, detail
+        options = batch_options(
+            batch_max_lines, batch_max_bytes, poll, detach, dry_run, (fmt, detail, force)
         )
+        code = run_via_batch_cli(inputs, settings, Path(out_dir), console, options)
         sys.exit(code)
     if out_dir:
         say_engine(console, settings, engine)

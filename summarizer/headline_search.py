@@ -35,6 +35,7 @@ from .lexicon import (
     GOAL_CUE_RE,
     GOAL_STATEMENT_RE,
     GROWTH_WORD_RE,
+    RESULT_AFTER_PLAN_RE,
     RESULT_CUE_RE,
 )
 from .models import Achievement, Metric, MetricKind, Plan, ReportSummary
@@ -150,7 +151,6 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
 
 
 _CLAUSES = re.compile(r"[；;。]")
-_ACTUAL = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
 
 
 def _year_clause(s: str, after: int, year: int) -> int | None:
@@ -169,7 +169,7 @@ def _figure(window: str, goal: bool) -> NumberMention | None:
     if len(pcts) > 1 and (raised := FROM_TO_RATE_RE.search(window[: pcts[1].start])):
         if raised.start() < pcts[0].start and goal:
             return pcts[1]  # 增长速度由今年预计的3%提高到4%: the goal is the second
-    actual = _ACTUAL.search(window)
+    actual = RESULT_AFTER_PLAN_RE.search(window)
     for n in pcts:
         if _multi_year(_last_clauses(window[: n.start], 1)):
             continue

@@ -97,6 +97,11 @@ RESULT_CUE_RE = re.compile(
     r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
     r"|比上年增长[^，；]*$"
 )
+# In a sentence giving a year's plan and then its result (计划为4%，预计可以达到6.4%), what
+# introduces the result: the outcome is the figure after it. Unlike RESULT_CUE_RE it reads the
+# clause after a figure, where 预计…增长 reports a result, while before a plan figure 预计增长 sets
+# a goal (GOAL_CUE_RE).
+RESULT_AFTER_PLAN_RE = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
 GOAL_STATEMENT_RE = re.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
@@ -108,6 +113,27 @@ GOAL_STATEMENT_RE = re.compile(
 AFTER_FIGURE = "以上|以下|以内|左右|之多"
 
 # --- change words -------------------------------------------------------------------------
+# Verbs that make the figure they govern a change ("同比增长7%", "增幅16.7%", "减收1.25亿元"):
+# numbers reads the change, rules/naming ends an indicator's name before them, checks count them
+# as naming nothing. 增加值 is a quantity, 改造提升 an action; 压降, 微降 are one word (a name
+# ends before them, not inside).
+UP_WORDS = "增长|增幅|增速|提高|(?<!改造)提升|增加(?!值)|上升|增收|净增|上涨|攀升|扩大|微增|翻"
+DOWN_WORDS = "下降|降幅|减少|降低|回落|下滑|减收|下跌|缩减|压减|削减|压降|微降|降"
+CHANGE_WORDS = f"负增长|{UP_WORDS}|{DOWN_WORDS}"
+# A change verb that states the level reached ("提高到80%", "降至3%"): a level, not a change.
+LEVEL_VERB = "(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至"
+# Qualifiers written before a figure. The far ones qualify it from anywhere earlier in its clause
+# ("力争全年达到…"); the near ones (超, 近, 约 …) only right before it.
+QUAL_FAR = "不少于|不低于|不超过|不到|超过|突破|力争|达到|高达|接近|将近"
+QUAL_NEAR = f"{QUAL_FAR}|超|近|约|逾|达|破"
+# What may stand between a change word and its figure ("增长了", "增幅为", "增加近", "降至").
+CHANGE_FILL = f"了|率|为|幅度|幅|分别|同比|至|到|{QUAL_NEAR}"
+# Verbs between an indicator's name and its figure ("实现地区生产总值69亿元", "保持在3%",
+# "累计达"), longest first where one begins another.
+FIGURE_VERBS = (
+    "分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
+    f"稳定在|控制在|{LEVEL_VERB}|总计|共计|合计|累计达|累计|实现了|实现|完成了|完成|力争|争取|确保|约为"
+)
 # A word that makes a percentage a rate of change (a growth), for the headline figures.
 GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
 # "由A…到B": a figure moved from one value to another. Between two levels (由3480亿元增加到

@@ -32,12 +32,10 @@ Semantics (the contract other modules rely on):
   with a larger section inside is one number: no scale in ``unit``), "一亿六千余万亩" 1.6e8 亩
   (余 inside), "百分之十到二十" a range, "二百○八所" 208. Approximate forms are no numbers:
   十几, 几十万, 数十万, 二三十年, 百分之十几.
-- Periods: find_periods and Period live in periods (re-exported here); comparison bases
-  ("比2019年") are not periods, "到2025年" is a deadline — see that module's docstring.
-- Time: every pattern is linear in its input. No branch can fail after an unbounded run: an
-  ASCII word and a run of Chinese numerals are matched whole and cut in Python (_cn_end), and
-  the scan resumes where the last match ended, so each character is looked at a bounded
-  number of times (tests/test_numbers.py runs hostile inputs of 100 KB and 1 MB).
+- Periods: find_periods and Period live in periods (re-exported here); see its docstring.
+- Time: linear in the input. No branch can fail after an unbounded run (an ASCII word or a run of
+  Chinese numerals is matched whole and cut in Python: _cn_end) and the scan resumes where the
+  last match ended (tests/test_numbers.py runs hostile inputs of 100 KB and 1 MB).
 """
 
 from __future__ import annotations
@@ -47,7 +45,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from .lexicon import AFTER_FIGURE
+from .lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, DOWN_WORDS, QUAL_FAR, QUAL_NEAR
 from .numerals import (
     ARABIC_START,
     CN_DIGITS,
@@ -98,12 +96,11 @@ class NumberMention:
 
 
 # ---------------------------------------------------------------------------------- vocabulary
-_D, _FW, _SEP, _ARABIC_START, _CN_DIGITS = D, FW, SEP, ARABIC_START, CN_DIGITS
 # Thousands are grouped with "," and, between full-width digits (the older reports:
 # "２８，０４９，７８０，０００元"), with "，", which elsewhere ends a clause.
 _ANUM = (
-    rf"(?<![0-9０-９.．])(?:{_D}{{1,3}}(?:,{_D}{{3}})+(?!{_D})"
-    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{_D})|{_D}+)(?:[.．]{_D}+|[ ][.．][ ]{_D}+)?"
+    rf"(?<![0-9０-９.．])(?:{D}{{1,3}}(?:,{D}{{3}})+(?!{D})"
+    rf"|[０-９]{{1,3}}(?:，[０-９]{{3}})+(?!{D})|{D}+)(?:[.．]{D}+|[ ][.．][ ]{D}+)?"
 )
 # " . " between digits is a decimal point that PDF extraction spaced out ("增长5 . 5%"); a point
 # spaced on one side only ("1. 产业") numbers a list item.
@@ -114,7 +111,7 @@ _CNUM = f"{_CN_START}{_CN_BODY}*"
 # What may follow a Chinese numeral for it to be a quantity: a unit or a scale (after 余/多),
 # or a range separator and a second numeral. `(?:[余多]\s*)?` rather than `[余多]?\s*` so that a
 # run of whitespace is crossed once, not once per split between two stars.
-_CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}"
+_CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{SEP}\s*{_CN_START}"
 
 # The leading lookahead lets the scan skip most characters at once (7x faster than letting
 # every branch fail on its own). No branch can fail after a run of unbounded length, so the
@@ -122,15 +119,15 @@ _CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{_SEP}\s*{_CN_START}"
 # and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end); the lookahead
 # after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
 _CORE = re.compile(
-    rf"""(?=[0-9０-９A-Za-z\-－−{_CN_DIGITS}十百千万亿])(?:
+    rf"""(?=[0-9０-９A-Za-z\-－−{CN_DIGITS}十百千万亿])(?:
     (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
              |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
     |(?P<date>(?<![0-9])(?:19|20)[0-9]{{2}}(?P<ds>[-/.])[01]?[0-9](?P=ds)[0-3]?[0-9](?![0-9]))
     |百分之(?P<pct>{_CNUM}|百|{_ANUM})
     |千分之(?P<pml>{_CNUM}|{_ANUM})
-    |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={_D}))?(?:{_ANUM}))
+    |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={D}))?(?:{_ANUM}))
     |(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))
-    |(?P<bare>(?<![{_CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
+    |(?P<bare>(?<![{CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
     )""",
     re.X,
 )
@@ -142,8 +139,8 @@ _TAIL = re.compile(
     rf"(?:\s*(?P<q1>[余多])(?=\s*(?:{_SCALE}|{_UNIT})))?(?:\s*(?P<scale>{_SCALE}))?"
     rf"(?:\s*(?P<q2>[余多])(?=\s*{_UNIT}))?(?:\s*(?P<unit>{_UNIT}))?"
 )
-_RANGE = re.compile(rf"\s*{_SEP}\s*(?=[0-9０-９{_CN_DIGITS}十])")
-_PCT_RANGE = re.compile(rf"\s*{_SEP}\s*(?:百分之)?(?={_CN_START}|{_D})")
+_RANGE = re.compile(rf"\s*{SEP}\s*(?=[0-9０-９{CN_DIGITS}十])")
+_PCT_RANGE = re.compile(rf"\s*{SEP}\s*(?:百分之)?(?={_CN_START}|{D})")
 _QUOTED = re.compile(r"“[^“”\n]{1,12}”|\"[^\"\n]{1,12}\"|「[^」\n]{1,12}」|‘[^‘’\n]{1,12}’")
 _SLOGAN = re.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
@@ -152,16 +149,11 @@ _SLOGAN = re.compile(
 _LAST_BOUNDARY = re.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
 _WS = re.compile(r"\s+")
 
-_UP_WORDS = "增长|增幅|增速|提高|(?<!改造)提升|增加(?!值)|上升|增收|净增|上涨|攀升|扩大|翻"
-_DOWN_WORDS = "下降|降幅|减少|降低|回落|下滑|减收|下跌|缩减|压减|削减|降"
-_CHANGE = re.compile(rf"(?:负增长)|(?:{_UP_WORDS})|(?:{_DOWN_WORDS})")
-_QUAL_FAR = "不少于|不低于|不超过|不到|超过|突破|力争|达到|高达|接近|将近"
-_QUAL_NEAR = f"{_QUAL_FAR}|超|近|约|逾|达|破"
-_FILL = rf"(?:了|率|为|幅度|幅|分别|同比|至|到|{_QUAL_NEAR})"
-_DOWN_RE = re.compile(_DOWN_WORDS)
-_PRE_CHANGE = re.compile(rf"(?P<chg>负增长|{_UP_WORDS}|{_DOWN_WORDS})(?P<fill>{_FILL}*)$")
-_PRE_QUAL = re.compile(rf"(?:{_QUAL_NEAR})$")
-_FAR_QUAL = re.compile(_QUAL_FAR)
+_CHANGE = re.compile(CHANGE_WORDS)
+_DOWN_RE = re.compile(DOWN_WORDS)
+_PRE_CHANGE = re.compile(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$")
+_PRE_QUAL = re.compile(rf"(?:{QUAL_NEAR})$")
+_FAR_QUAL = re.compile(QUAL_FAR)
 _POST_QUAL = re.compile(rf"\s*({AFTER_FIGURE})")
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
@@ -176,12 +168,9 @@ def _cn_value(s: str) -> float | None:
     return cn_value(s)
 
 
-_arabic = arabic
-
-
 def parse_number(s: str) -> float | None:
     """Parse a bare numeral with optional scale and %: "1,820", "三万", "1.2万亿", "百分之四十"."""
-    s = _WS.sub("", s).translate(_FW)
+    s = _WS.sub("", s).translate(FW)
     if s.startswith("百分之"):
         s = s[3:]
     s = s.rstrip("%％")
@@ -189,7 +178,7 @@ def parse_number(s: str) -> float | None:
         return None
     m = _PARSE_ARABIC.fullmatch(s)
     if m:
-        return _scaled(_arabic(m.group(1)), _scale_of(m.group(2) or ""))
+        return _scaled(arabic(m.group(1)), _scale_of(m.group(2) or ""))
     if _CCORE.fullmatch(s) or s == "百":
         if (year := year_digits(s)) is not None:
             return float(year)  # 二〇一九 is read digit by digit
@@ -231,12 +220,12 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
     if kind in ("pct", "pml"):
         if text.startswith("几", end):
             return None  # 百分之十几: approximate, no value
-        v = _arabic(core) if core[0] in _ARABIC_START else _cn_value(core)
+        v = arabic(core) if core[0] in ARABIC_START else _cn_value(core)
         return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
     t = _tail(text, end)
     inner_q = t["q1"]
     if kind == "a":
-        value: float | None = _arabic(core)
+        value: float | None = arabic(core)
         scale = ""
     elif kind == "c":
         coef, scale = split_scale(core)
@@ -264,7 +253,7 @@ def _range(text: str, kind: str, first: _Fig) -> tuple[_Fig, float, float] | Non
     r = (_PCT_RANGE if pct else _RANGE).match(text, first.end)
     if r is None:
         return None
-    arabic_next = text[r.end() : r.end() + 1] in _ARABIC_START
+    arabic_next = text[r.end() : r.end() + 1] in ARABIC_START
     cm = (_ACORE if kind == "a" or (pct and arabic_next) else _CCORE).match(text, r.end())
     second = _fig(text, kind, cm.group(), cm.end()) if cm else None
     if second is None or (pct and _tail(text, second.end)["unit"]):
@@ -327,7 +316,7 @@ def _mention(
             return None  # 1号, 3期, and enumerators "1.", "（1）", "2、"
     value = fig.value
     is_year = base_unit in _CALENDAR or (
-        kind == "a" and not unit and len(core.translate(_FW)) == 4 and _yearish(value)
+        kind == "a" and not unit and len(core.translate(FW)) == 4 and _yearish(value)
     )
     # Qualifier: inside the figure, then just after, then just before, then earlier in clause.
     qualifier = fig.inner_q
@@ -356,9 +345,8 @@ def _mention(
     )  # fmt: skip
 
 
-# Strings whose mentions are known without a parse: figures.FigureTable records each clause it
-# reads from a report's table, so the passes that are handed only a quote's string (bounds,
-# the re-ask checks) do not parse it again. Emptied when full; a miss only costs a parse.
+# Clauses whose mentions figures.FigureTable already read from the report, so the passes handed
+# only a quote's string (bounds, re-ask checks) do not parse it again; a miss costs one parse.
 KNOWN: dict[str, tuple[NumberMention, ...]] = {}
 
 

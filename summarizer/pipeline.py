@@ -26,9 +26,9 @@ from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
 from .pricing import Prices, cost, load_prices
 from .prose import redact
+from .screen import ScreenedText, findings_warnings, screen
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
-from .tamper import ScreenedText, findings_warnings, screen
 from .validate import Place, Source, check_quote, check_text_numbers, drop_flagged, validate_summary
 
 T = TypeVar("T")

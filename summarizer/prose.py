@@ -34,6 +34,7 @@ from typing import TypeVar
 
 from .grounding import normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
+from .lexicon import CJK
 from .models import Achievement, Claim, Metric, Plan, Problem, ReportSummary
 from .tamper import scan
 
@@ -51,7 +52,7 @@ _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z
 _CLAUSE_NOVEL, _CLAUSE_SHARE = 3, 0.5
 _TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
 _CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(f"[{CJK}]+")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 # An item of a brief is a sentence or two (the corpus's longest: 177 characters); a field longer
 # than this is no summary of anything, and is flagged without being read further.

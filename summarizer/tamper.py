@@ -16,18 +16,15 @@ report's own words. Detection works by category and anomaly, not by a list of kn
   the injected span, never the genuine clause before it): kind ``prompt_injection``.
 
 Every string flagged once is also flagged wherever else it occurs, since injected strings
-repeat. `screen` returns the clean text with the flagged spans deleted (`CleanText.without`: the
-offset map stays exact, as for any other cleaning deletion), so no engine ever reads them.
+repeat. The screen stage (summarizer/screen.py) deletes what `scan` flags.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .clean import CleanText, OffsetMap
 from .fastscan import gated
 from .injection import find_injections
 from .lexicon import (
@@ -39,13 +36,12 @@ from .lexicon import (
     PLACE_SUFFIX,
     SPAM_BRAND_END,
 )
-from .models import ReportWarning
 from .structure.places import gazetteer
 
-__all__ = ["Finding", "ScreenedText", "findings_warnings", "scan", "screen"]
+__all__ = ["CUE_RE", "LABELS", "OFFICIAL_RE", "Finding", "scan"]
 
 # Categories and what a reader is told about each.
-_LABELS = {
+LABELS = {
     "gambling": "赌博广告词",
     "issuer": "发布机关名称处的非地名文字",
     "url": "网址",
@@ -60,7 +56,7 @@ class Finding:
     """One flagged span of the scanned text."""
 
     kind: str  # "spam" or "prompt_injection"
-    category: str  # a key of _LABELS
+    category: str  # a key of LABELS
     start: int
     end: int
     text: str
@@ -84,7 +80,7 @@ _HUB_RE = re.compile(
     rf"(?:{GAMBLING_HUBS})[{CJK}A-Za-z0-9]{{0,4}}?(?:{GAMBLING}|(?:{SPAM_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
     re.I,
 )
-_CUE_RE = re.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
+CUE_RE = re.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
 
 # Official phrases around the issuer's name; x is what the name should be.
 _NUM = r"[一二三四五六七八九十百零〇\d]{1,4}"
@@ -94,7 +90,7 @@ def _x(n: int) -> str:
     return rf"(?P<x{n}>[^\s，。,;；:：、“”\"'《》在日]{{1,24}}?)"
 
 
-_OFFICIAL_RE = re.compile(
+OFFICIAL_RE = re.compile(
     rf"在{_x(1)}第{_NUM}届人民代表大会"
     rf"|代表{_x(2)}人民政府"
     rf"|欢迎(?:访问|来到|光临){_x(3)}(?:人民)?政府(?:门户)?网站?"
@@ -199,14 +195,14 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
     """Non-place strings where an official phrase names its issuer."""
     counts = _PlaceCounts(text)
     seen: dict[str, int] = {}
-    for k, m in enumerate(_OFFICIAL_RE.finditer(text)):
+    for k, m in enumerate(OFFICIAL_RE.finditer(text)):
         if k >= _MAX_OFFICIAL:
             break
         name = next(g for g in ("x1", "x2", "x3", "x4") if m.group(g) is not None)
         a, b = m.span(name)
         x = text[a:b]
         place_like = _PLACE_RE.fullmatch(x) is not None
-        if place_like and not x.endswith(_SHORT_UNITS) and not _CUE_RE.search(x):
+        if place_like and not x.endswith(_SHORT_UNITS) and not CUE_RE.search(x):
             continue  # "常州空港产业园（罗溪镇）"
         if gazetteer().is_place(x):
             continue  # "内蒙古自治区": the gazetteer knows it, whatever the report's own usage
@@ -217,7 +213,7 @@ def _issuer(text: str) -> Iterator[tuple[int, int]]:
         cut = _injected_prefix(x, counts, seen[x])
         if cut:
             yield a, a + cut
-        elif _CUE_RE.search(x) or not place_like:
+        elif CUE_RE.search(x) or not place_like:
             yield a, b  # no place name at all ("欢迎访问<casino>人民政府网站")
 
 
@@ -233,7 +229,7 @@ def _injected_prefix(x: str, counts: _PlaceCounts, total: int) -> int:
         if counts(rest) <= total:
             continue  # the place never occurs without this prefix: it is part of the name
         prefix = x[: -len(rest)]
-        if _CUE_RE.search(prefix):
+        if CUE_RE.search(prefix):
             return len(prefix)
         if (
             _ADMIN_END_RE.search(prefix)
@@ -290,124 +286,3 @@ def scan(text: str, body: bool = True) -> list[Finding]:
     injections = _merge((a, b, "injection") for a, b in find_injections(text))
     out += [Finding("prompt_injection", cat, a, b, text[a:b].strip()) for a, b, cat in injections]
     return sorted(out, key=lambda f: (f.start, f.end))
-
-
-# ---------------------------------------------------------------- masking
-
-
-@dataclass(frozen=True)
-class ScreenedText(CleanText):
-    """Clean text with injected spans deleted; `findings` are in the offsets of `unmasked`."""
-
-    findings: tuple[Finding, ...] = ()
-    outside: tuple[Finding, ...] = field(default=(), repr=False)  # in dropped page chrome
-    unmasked: CleanText | None = field(default=None, repr=False)
-
-    @property
-    def spam_spans(self) -> list[tuple[int, int]]:
-        """Flagged spans in the offsets of the unmasked clean text."""
-        return [(f.start, f.end) for f in self.findings]
-
-    @property
-    def source_spans(self) -> list[tuple[int, int]]:
-        """Flagged spans in the offsets of the source text, page chrome included."""
-        base = self.unmasked
-        spans = [base.to_source(f.start, f.end) for f in self.findings] if base else []
-        return sorted([*spans, *((f.start, f.end) for f in self.outside)])
-
-
-def _outside_body(cleaned: CleanText) -> list[Finding]:
-    """Spam in source lines that cleaning dropped (page header, navigation, footer)."""
-    out: list[Finding] = []
-    offsets, source = cleaned.offsets, cleaned.source
-    pos, n = 0, len(source)
-    while pos <= n:  # line by line, without a list of every line of a 10 MB source
-        start, end = pos, source.find("\n", pos)
-        end = n if end < 0 else end
-        pos = end + 1
-        if end - start > 300:
-            continue
-        line = source[start:end]
-        if not line.strip():
-            continue
-        i = offsets.bisect_left(start) if isinstance(offsets, OffsetMap) else (
-            bisect.bisect_left(offsets, start))  # fmt: skip
-        if i < len(offsets) and offsets[i] < end:
-            continue  # the line (or part of it) is body text, scanned as such
-        if _CUE_RE.search(line) or _OFFICIAL_RE.search(line):
-            out += [
-                Finding(f.kind, f.category, start + f.start, start + f.end, f.text)
-                for f in scan(line, body=False)
-                if f.kind == "spam"
-            ]
-    return out
-
-
-def screen(cleaned: CleanText) -> ScreenedText:
-    """Scan clean text for injected spans and delete them; the result says what went."""
-    findings = tuple(scan(cleaned.text))
-    outside = tuple(_outside_body(cleaned))
-    masked = cleaned.without([(f.start, f.end) for f in findings])
-    return ScreenedText(
-        masked.text,
-        masked.source,
-        masked.offsets,
-        findings=findings,
-        outside=outside,
-        unmasked=cleaned,
-    )
-
-
-# ---------------------------------------------------------------- warnings
-
-
-def _numbers(values: list[int], limit: int = 8) -> str:
-    shown = sorted(set(values))
-    more = f"等{len(shown)}处" if len(shown) > limit else ""
-    return "、".join(map(str, shown[:limit])) + more
-
-
-def _places(paragraphs: list[int], lines: list[int], chrome: list[int]) -> str:
-    """ "第2、5段（原文第12、20行）及网页页头/页尾（原文第1行）"."""
-    out = f"第{_numbers(paragraphs)}段（原文第{_numbers(lines)}行）" if paragraphs else ""
-    if chrome:
-        out += ("及" if out else "") + f"网页页头/页尾（原文第{_numbers(chrome)}行）"
-    return out
-
-
-def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
-    """One warning per distinct flagged string, saying where it is and that it was left out.
-
-    Places are given as paragraphs of the cleaned report and as lines of the source file,
-    which is where a reader can look them up.
-    """
-    if not screened.findings and not screened.outside:
-        return []  # nothing found: no need to index every line break of the text
-    base = screened.unmasked if screened.unmasked is not None else screened
-    paragraph_breaks = [m.start() for m in re.finditer("\n", base.text)]
-    line_breaks = [m.start() for m in re.finditer("\n", base.source)]
-    where: dict[tuple[str, str, str], tuple[list[int], list[int], list[int]]] = {}
-    for f in screened.findings:
-        paragraphs, lines, _ = where.setdefault((f.kind, f.category, f.text), ([], [], []))
-        paragraphs.append(bisect.bisect_left(paragraph_breaks, f.start) + 1)
-        lines.append(bisect.bisect_left(line_breaks, base.to_source(f.start, f.end)[0]) + 1)
-    for f in screened.outside:
-        where.setdefault((f.kind, f.category, f.text), ([], [], []))[2].append(
-            bisect.bisect_left(line_breaks, f.start) + 1
-        )
-    warnings = []
-    for (kind, category, flagged), found in list(where.items())[:MAX_WARNINGS]:
-        places = _places(*found)
-        if kind == "prompt_injection":
-            message = f"{places}含有{_LABELS[category]}，已当作数据处理，未纳入摘要"
-        else:
-            message = f"疑似网页被篡改：{places}插入了{_LABELS[category]}，已从摘要中排除"
-        warnings.append(ReportWarning(kind=kind, message=message, evidence=flagged[:200]))
-    if len(where) > MAX_WARNINGS:
-        rest = len(where) - MAX_WARNINGS
-        warnings.append(
-            ReportWarning(
-                kind="spam", message=f"另有{rest}种可疑插入文字未逐一列出，均已从摘要中排除"
-            )
-        )
-    return warnings

@@ -30,8 +30,8 @@ from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
 from .numbers import find_numbers
 from .prose import check_prose
+from .screen import ScreenedText
 from .structure import Outline
-from .tamper import ScreenedText
 from .units import value_text
 
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
@@ -76,7 +76,7 @@ class Source:
         self._place: dict[str, Place | None] = {}
         self._places: dict[str, list[Place]] = {}
         # Flagged text in source offsets, for a quote only the source text has: screening
-        # (tamper.ScreenedText) deletes injected spans from the clean text, so a quote of them
+        # (screen.ScreenedText) deletes injected spans from the clean text, so a quote of them
         # is found in the source text alone, and must not pass as the report's own words.
         in_source = [self.source_span(Span(a, b)) for a, b in self.spam_spans]
         if isinstance(ct, ScreenedText):

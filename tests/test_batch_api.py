@@ -416,7 +416,7 @@ def test_a_crash_between_creating_a_batch_and_saving_the_state_adopts_that_batch
 
     src = _samples(tmp_path, 1)
     paths = [str(p) for p in sorted(src.iterdir())]
-    opts = BatchOptions(max_lines=50_000, max_bytes=200_000_000, poll=0)
+    opts = BatchOptions(max_lines=50_000, max_bytes=200_000_000, poll=0, fmt="json")
 
     class PowerCut(BatchClient):
         async def submit(self, file_id):
@@ -428,7 +428,7 @@ def test_a_crash_between_creating_a_batch_and_saving_the_state_adopts_that_batch
 
         async def go(client_type):
             client = client_type(settings)
-            run = BatchRun(paths, settings, tmp_path / "out", "json", opts, client=client)
+            run = BatchRun(paths, settings, tmp_path / "out", opts, client=client)
             return await run.run()
 
         with pytest.raises(RuntimeError, match="power cut"):
@@ -476,7 +476,7 @@ def test_full_files_go_out_while_the_rest_of_the_corpus_is_prepared(tmp_path):
 
     src = _samples(tmp_path, 3)
     paths = [str(p) for p in sorted(src.iterdir())]
-    opts = BatchOptions(max_lines=2, max_bytes=200_000_000, poll=0)
+    opts = BatchOptions(max_lines=2, max_bytes=200_000_000, poll=0, fmt="json")
     seen: list[int] = []  # batches at the endpoint when each report of the first round starts
 
     with BatchLoopback(answer_with(grounded_answer)) as srv:
@@ -490,7 +490,7 @@ def test_full_files_go_out_while_the_rest_of_the_corpus_is_prepared(tmp_path):
         settings = Settings(engine="llm", base_url=srv.base_url, api_key=SECRET, cache_dir=None)
 
         async def go():
-            return await Watched(paths, settings, tmp_path / "out", "json", opts).run()
+            return await Watched(paths, settings, tmp_path / "out", opts).run()
 
         runs = asyncio.run(go())
     assert [r.status for r in runs] == ["done"] * 3

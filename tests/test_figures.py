@@ -13,7 +13,7 @@ from summarizer.figures import FigureTable
 from summarizer.ingest import read_documents
 from summarizer.numbers import KNOWN, find_numbers
 from summarizer.periods import find_periods
-from summarizer.tamper import screen
+from summarizer.screen import screen
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 _CLAUSE = re.compile(r"[，。；：！？;!?\n]|(?<![0-9])[,:]|[,:](?![0-9])")

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from summarizer.clean import clean
+from summarizer.screen import screen
 from summarizer.structure import Hints, outline, place_in
 from summarizer.structure.places import Gazetteer, NameFinder, Place
-from summarizer.tamper import screen
 
 SPEECH = (
     "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"

@@ -13,7 +13,7 @@ from summarizer.clean import clean
 from summarizer.cli import main
 from summarizer.models import Achievement, Plan, Problem, ReportSummary
 from summarizer.prose import REDACTED, check_prose, redact, redact_text, unsupported_clause
-from summarizer.tamper import screen
+from summarizer.screen import screen
 
 # Sentences no work report states, of the kinds a poisoned answer would carry.
 INVENTED = [

@@ -23,8 +23,8 @@ from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import prepare, summarize_report
 from summarizer.reask import ChunkSummary as GroundedChunkSummary
 from summarizer.reask import ReaskContext
+from summarizer.screen import screen
 from summarizer.structure import outline
-from summarizer.tamper import screen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
@@ -119,6 +119,19 @@ def test_threshold_in_a_noun_is_not_a_figure_and_lists_get_their_own_names() -> 
     assert not any(m.unit == "亿元" and m.value == 1 for m in metrics)
     assert _metric(metrics, "群众安全感", 99.5).unit == "%"
     assert _metric(metrics, "政法队伍满意度", 98.4).unit == "%"
+
+
+def test_a_name_ends_before_its_change_word_and_keeps_no_part_of_it() -> None:
+    # The change words are lexicon's (numbers reads the same ones): 翻, 压降 and 微降 are change
+    # words, so the name stops before them and the change is printed whole.
+    text = MINI.replace(
+        "销售亿元以上企业达到45家。",
+        "销售亿元以上企业达到45家。研发投入翻一番，CPI微降0.1%，融资平台债务压降85.2%。",
+    )
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    assert _metric(metrics, "研发投入", 1).change == "翻一番"
+    assert _metric(metrics, "CPI", 0.1).change == "微降0.1%"
+    assert _metric(metrics, "融资平台债务", 85.2).change == "压降85.2%"
 
 
 def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:

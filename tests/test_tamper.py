@@ -9,7 +9,8 @@ import pytest
 from summarizer.clean import CleanText, clean
 from summarizer.grounding import normalize
 from summarizer.ingest import read_report
-from summarizer.tamper import ScreenedText, findings_warnings, scan, screen
+from summarizer.screen import ScreenedText, findings_warnings, screen
+from summarizer.tamper import scan
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "fixtures" / "reports"

@@ -13,8 +13,8 @@ from summarizer.engines.llm import LLMEngine
 from summarizer.ingest import Document
 from summarizer.models import Achievement, Metric, Plan, Problem, ReportSummary
 from summarizer.pipeline import check_summary, finish, prepare, summarize_report
+from summarizer.screen import screen
 from summarizer.structure import outline
-from summarizer.tamper import screen
 from summarizer.validate import Source, check_metric, check_quote, drop_flagged, validate_summary
 
 SOURCE = (

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from ..lexicon import SPAM_HINT_RE
+from ..numerals import FW
 from .cues import (
     FIVE_CUE,
     after_problems,
@@ -45,7 +46,6 @@ from .types import Heading, Outline, ReportHeader, Section, SectionKind
 __all__ = ["outline", "period_of", "read_header"]
 
 _K = SectionKind
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def period_of(text: str, kind: SectionKind, ref: int | None = None) -> str | None:
@@ -176,7 +176,7 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
             events = [e for e in events if e[0] < found.line or e[3] or e[1] is not _K.REVIEW]
             events.append((found.line, _K.PLAN, first_sentence(found.s), True))
         elif mixed := next((e for e in events if e[1] is _K.FIVE_YEAR and py is not None
-                            and str(py) in e[2].translate(_FULLWIDTH)), None):  # fmt: skip
+                            and str(py) in e[2].translate(FW)), None):  # fmt: skip
             # "“十五五”时期主要目标和2026年重点工作" with no cue of its own: the annual plan
             # is inside that part, from its heading on.
             events = [(*mixed[:1], _K.PLAN, *mixed[2:]) if e is mixed else e for e in events]

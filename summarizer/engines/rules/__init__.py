@@ -14,7 +14,7 @@ A metric quotes the clause of the clean text that holds its figure and is kept o
 clause, parsed on its own, states the same quantity: exactly the check `validate` makes, so the
 engine never states a number the source does not. All helpers are pure functions of the clean
 text and its outline; each report is parsed for numbers once. The text has been screened
-(`tamper.screen`) before it gets here: injected spam is already gone, and a report's own words
+(`screen.screen`) before it gets here: injected spam is already gone, and a report's own words
 about gambling ("查处涉赌案件12起") are figures like any other.
 """
 

@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ...numerals import D
 from ...structure import Outline, SectionKind
 from .text import _area, _lead, _strip_span
 
 _GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
-_DIGIT = re.compile(r"[0-9０-９]")
+_DIGIT = re.compile(D)
 _LINE = re.compile(r"[^\n]+")
 # Areas the engine names itself when a paragraph has no heading of its own (prose checks
 # know them as the tool's labels, not the report's words).

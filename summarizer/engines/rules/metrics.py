@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 from ...checks import check_figure
 from ...grounding import normalize
-from ...lexicon import AFTER_FIGURE, CJK_RE
+from ...lexicon import AFTER_FIGURE, CJK_RE, LEVEL_VERB
 from ...models import Metric, MetricKind
 from ...numbers import NumberMention, Period, to_base
 from ...numbers import units_compatible as _compatible
+from ...numerals import D
 from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
 from .text import _CLAUSE_CUT, _Text
 
@@ -25,9 +26,8 @@ _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方�
 _MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
 _LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
-_LEVEL_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低)[至到]|增至|降至")
-_CHANGE_VERB = re.compile(r"增收|减收|净增|增加|减少|提升|提高|下降|增长")
-_DIGIT = re.compile(r"[0-9０-９]")
+_LEVEL_VERB = re.compile(LEVEL_VERB)
+_DIGIT = re.compile(D)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _QUOTE = re.compile(r"[“”\"「」‘’]")
 

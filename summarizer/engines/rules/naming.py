@@ -5,20 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lexicon import CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS
 from ...numbers import NumberMention
 from ...numbers import units_compatible as _compatible
 from .text import _NAME_MAX
 
 # Verbs and fillers between an indicator's name and its figure: "园镇实现地区生产总值69亿元".
-_NAME_TAIL = re.compile(
-    r"(?:分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
-    r"稳定在|控制在|(?:增加|增长|提高|提升|降低|下降|上升)[到至]|增至|降至|总计|共计|合计|累计达|"
-    r"累计|实现了|实现|完成了|完成|力争|争取|确保|约为|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$"
-)
+_NAME_TAIL = re.compile(rf"(?:{FIGURE_VERBS}|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$")
 _CHANGE_TAIL = re.compile(
-    r"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?(?:负增长|增长|增幅|"
-    r"增速|提高|提升|增加|上升|增收|净增|上涨|攀升|扩大|下降|降幅|减少|降低|回落|下滑|减收|压减|削减)"
-    r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)*$"
+    rf"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?再?(?:{CHANGE_WORDS})"
+    rf"(?:{CHANGE_FILL})*$"
 )
 _NAME_HEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
@@ -45,7 +41,7 @@ _SPACES = re.compile(r"\s+")
 _LIST_AND_END = re.compile(r"[和及与]$")
 _ETC = re.compile(r"等(?![奖级次])")
 _LIST_SPLITS = (re.compile(r"[、和与]"), re.compile(r"[、和及与]"))
-_FILLER_END = re.compile(r"(?:了|率|为|幅度|幅|分别|达|到|近|约|超过|超)+$")
+_FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
 
 
 def _clip(name: str) -> str:

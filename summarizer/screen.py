@@ -1,0 +1,137 @@
+"""The screen stage: the clean text with every span `tamper.scan` flags deleted, and warnings.
+
+`screen` deletes flagged spans with `CleanText.without`, so the offset map stays exact as for
+any other cleaning deletion and no engine ever reads them; spam in page chrome that cleaning
+dropped is found too, so the warnings can say it was there. A warning names each distinct
+flagged string once, with its paragraphs in the clean text and its lines in the source file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .clean import CleanText, OffsetMap
+from .models import ReportWarning
+from .tamper import CUE_RE, LABELS, MAX_WARNINGS, OFFICIAL_RE, Finding, scan
+
+__all__ = ["ScreenedText", "findings_warnings", "screen"]
+
+
+@dataclass(frozen=True)
+class ScreenedText(CleanText):
+    """Clean text with injected spans deleted; `findings` are in the offsets of `unmasked`."""
+
+    findings: tuple[Finding, ...] = ()
+    outside: tuple[Finding, ...] = field(default=(), repr=False)  # in dropped page chrome
+    unmasked: CleanText | None = field(default=None, repr=False)
+
+    @property
+    def spam_spans(self) -> list[tuple[int, int]]:
+        """Flagged spans in the offsets of the unmasked clean text."""
+        return [(f.start, f.end) for f in self.findings]
+
+    @property
+    def source_spans(self) -> list[tuple[int, int]]:
+        """Flagged spans in the offsets of the source text, page chrome included."""
+        base = self.unmasked
+        spans = [base.to_source(f.start, f.end) for f in self.findings] if base else []
+        return sorted([*spans, *((f.start, f.end) for f in self.outside)])
+
+
+def _outside_body(cleaned: CleanText) -> list[Finding]:
+    """Spam in source lines that cleaning dropped (page header, navigation, footer)."""
+    out: list[Finding] = []
+    offsets, source = cleaned.offsets, cleaned.source
+    pos, n = 0, len(source)
+    while pos <= n:  # line by line, without a list of every line of a 10 MB source
+        start, end = pos, source.find("\n", pos)
+        end = n if end < 0 else end
+        pos = end + 1
+        if end - start > 300:
+            continue
+        line = source[start:end]
+        if not line.strip():
+            continue
+        i = offsets.bisect_left(start) if isinstance(offsets, OffsetMap) else (
+            bisect.bisect_left(offsets, start))  # fmt: skip
+        if i < len(offsets) and offsets[i] < end:
+            continue  # the line (or part of it) is body text, scanned as such
+        if CUE_RE.search(line) or OFFICIAL_RE.search(line):
+            out += [
+                Finding(f.kind, f.category, start + f.start, start + f.end, f.text)
+                for f in scan(line, body=False)
+                if f.kind == "spam"
+            ]
+    return out
+
+
+def screen(cleaned: CleanText) -> ScreenedText:
+    """Scan clean text for injected spans and delete them; the result says what went."""
+    findings = tuple(scan(cleaned.text))
+    outside = tuple(_outside_body(cleaned))
+    masked = cleaned.without([(f.start, f.end) for f in findings])
+    return ScreenedText(
+        masked.text,
+        masked.source,
+        masked.offsets,
+        findings=findings,
+        outside=outside,
+        unmasked=cleaned,
+    )
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def _numbers(values: list[int], limit: int = 8) -> str:
+    shown = sorted(set(values))
+    more = f"等{len(shown)}处" if len(shown) > limit else ""
+    return "、".join(map(str, shown[:limit])) + more
+
+
+def _places(paragraphs: list[int], lines: list[int], chrome: list[int]) -> str:
+    """ "第2、5段（原文第12、20行）及网页页头/页尾（原文第1行）"."""
+    out = f"第{_numbers(paragraphs)}段（原文第{_numbers(lines)}行）" if paragraphs else ""
+    if chrome:
+        out += ("及" if out else "") + f"网页页头/页尾（原文第{_numbers(chrome)}行）"
+    return out
+
+
+def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
+    """One warning per distinct flagged string, saying where it is and that it was left out.
+
+    Places are given as paragraphs of the cleaned report and as lines of the source file,
+    which is where a reader can look them up.
+    """
+    if not screened.findings and not screened.outside:
+        return []  # nothing found: no need to index every line break of the text
+    base = screened.unmasked if screened.unmasked is not None else screened
+    paragraph_breaks = [m.start() for m in re.finditer("\n", base.text)]
+    line_breaks = [m.start() for m in re.finditer("\n", base.source)]
+    where: dict[tuple[str, str, str], tuple[list[int], list[int], list[int]]] = {}
+    for f in screened.findings:
+        paragraphs, lines, _ = where.setdefault((f.kind, f.category, f.text), ([], [], []))
+        paragraphs.append(bisect.bisect_left(paragraph_breaks, f.start) + 1)
+        lines.append(bisect.bisect_left(line_breaks, base.to_source(f.start, f.end)[0]) + 1)
+    for f in screened.outside:
+        where.setdefault((f.kind, f.category, f.text), ([], [], []))[2].append(
+            bisect.bisect_left(line_breaks, f.start) + 1
+        )
+    warnings = []
+    for (kind, category, flagged), found in list(where.items())[:MAX_WARNINGS]:
+        places = _places(*found)
+        if kind == "prompt_injection":
+            message = f"{places}含有{LABELS[category]}，已当作数据处理，未纳入摘要"
+        else:
+            message = f"疑似网页被篡改：{places}插入了{LABELS[category]}，已从摘要中排除"
+        warnings.append(ReportWarning(kind=kind, message=message, evidence=flagged[:200]))
+    if len(where) > MAX_WARNINGS:
+        rest = len(where) - MAX_WARNINGS
+        warnings.append(
+            ReportWarning(
+                kind="spam", message=f"另有{rest}种可疑插入文字未逐一列出，均已从摘要中排除"
+            )
+        )
+    return warnings
