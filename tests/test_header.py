@@ -128,3 +128,15 @@ def test_gazetteer_round_trips_through_its_cache_text() -> None:
         assert "江苏" in g.names() and "罗溪镇" in g.names()
     with pytest.raises(ValueError):
         Gazetteer.loads("南京市\t南京\tcity\t\t")  # an older cache's format: rebuilt
+
+
+def test_the_issuer_search_names_equal_a_scan_of_every_division() -> None:
+    from functools import partial
+
+    from summarizer.structure import header
+    from summarizer.structure.places import gazetteer
+
+    every = {lv: partial(header._at_level, level=lv) for lv in header._LEVELS}
+    slow = gazetteer().names_by(every)  # every division built and tested
+    assert header._level_names() == slow
+    assert "南京" in slow["city"] and "恩施市" in slow["county_city"]  # the real gazetteer
