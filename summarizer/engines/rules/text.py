@@ -96,7 +96,7 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _lead(text: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence of text[a:b], cut back to a clause boundary when it is long."""
-    sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX))
+    sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX), limit=1)
     s, e = sents[0] if sents else (a, a)
     if e - s > _LEAD_MAX:
         cuts = [m.start() for m in re.finditer(r"[，；,;]", text[s : s + _LEAD_MAX])]
