@@ -102,6 +102,9 @@ RESULT_CUE_RE = re.compile(
 # clause after a figure, where 预计…增长 reports a result, while before a plan figure 预计增长 sets
 # a goal (GOAL_CUE_RE).
 RESULT_AFTER_PLAN_RE = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
+# A paragraph that opens on last year ("过去一年，…", "去年，…", "一年来，…") recalls that year's
+# results: at the start of a plan part (structure/overlays) and inside a review of several years.
+LAST_YEAR_OPENER_RE = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
 GOAL_STATEMENT_RE = re.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
@@ -132,7 +135,8 @@ CHANGE_FILL = f"了|率|为|幅度|幅|分别|同比|至|到|{QUAL_NEAR}"
 # "累计达"), longest first where one begins another.
 FIGURE_VERBS = (
     "分别达到|分别达|分别为|分别|达到了|达到|高达|已达|首破|突破|超过|不少于|不低于|不超过|保持在|"
-    f"稳定在|控制在|{LEVEL_VERB}|总计|共计|合计|累计达|累计|实现了|实现|完成了|完成|力争|争取|确保|约为"
+    f"稳定在|控制在|设定为|设定在|确定为|定为|定在|{LEVEL_VERB}|总计|共计|合计|累计达|累计|实现了|实现|"
+    "完成了|完成|力争|争取|确保|约为"
 )
 # A word that makes a percentage a rate of change (a growth), for the headline figures.
 GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")

@@ -157,6 +157,8 @@ _FAR_QUAL = re.compile(QUAL_FAR)
 _POST_QUAL = re.compile(rf"\s*({AFTER_FIGURE})")
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
+# "十一届十次、十一次全会": a plenary session's number, wherever the 届 before it stands.
+_SESSION = re.compile(r"\s*(?:全会|全体会议)")
 # "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.
 _PLACED = re.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
 
@@ -298,7 +300,7 @@ def _mention(
     base_value, base_unit = to_base(fig.value, unit)
     w = text[max(0, start - 4) : start].rstrip(" \t\u3000\r")
     before = w[-1] if w else "\n"
-    ordinal = before in "第届"
+    ordinal = before in "第届" or (base_unit == "次" and _SESSION.match(text, end) is not None)
     if ordinal and base_unit not in ("名", "位"):
         return None  # 第三批, 第九次会议, 十一届六次全会; but 第2位 and 第一名 are rankings
     if ordinal and _PLACED.search(_WS.sub("", text[max(0, start - 8) : start])):

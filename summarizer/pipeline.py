@@ -21,6 +21,7 @@ from .engines import Engine, EngineOutput, PreparedReport, make_engine
 from .headline_search import complete
 from .indicators import annotate
 from .ingest import Document, read_report
+from .lexicon import LAST_YEAR_OPENER_RE
 from .limits import bound
 from .merge import compose_overview, merge
 from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
@@ -278,7 +279,13 @@ def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
     section = src.clean.outline.section_at(place.clean.start) if src.clean.outline else None
     if section is not None and section.kind in (SectionKind.REVIEW, SectionKind.PLAN):
         year = section.period
-        if year and "-" not in year:  # a single year; a span of years says too little
+        if year and "-" in year and section.kind is SectionKind.REVIEW:
+            # A span of years says too little, but in a review of several years a paragraph that
+            # opens on last year ("过去一年，…全省地区生产总值5.3万亿元") is about its last year.
+            text = src.clean.text
+            para = text.rfind("\n", 0, place.clean.start) + 1
+            year = year.rsplit("-", 1)[1] if LAST_YEAR_OPENER_RE.match(text, para) else None
+        if year:
             update.update(period=f"{year}年", period_source="part")
     return update
 

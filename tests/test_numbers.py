@@ -324,6 +324,7 @@ def test_chinese_numerals_need_no_import() -> None:
         "入选第三批全国示范",
         "第三届人民代表大会第九次会议",
         "州委十一届六次全会",
+        "按照省委十一届十次、十一次全会部署",  # 安徽 2026: the second session's 届 is elided
         "统筹国内国际两个大局",
         "落实中央八项规定",
         "“1231”项目",
@@ -343,6 +344,14 @@ def test_chinese_numerals_need_no_import() -> None:
 )
 def test_not_quantities(text: str) -> None:
     assert numbers_in(text) == [], [m.text for m in numbers_in(text)]
+
+
+def test_a_count_of_sessions_is_a_quantity_but_a_session_number_is_not() -> None:
+    assert [(m.value, m.unit) for m in numbers_in("召开常务会议15次，召开全会3次")] == [
+        (15, "次"),
+        (3, "次"),
+    ]
+    assert numbers_in("十一届十次、十一次全会和二十届四中全会") == []
 
 
 def test_enumerators_at_line_start() -> None:

@@ -143,3 +143,16 @@ def test_a_report_is_parsed_for_figures_once_for_the_engine_and_validation(monke
     outcome = summarize_file(str(CORPUS / "chongzuo-2024.txt"), Settings(engine="rules"))
     assert outcome.summary.validation.verified > 50  # the engine and the checks did run
     assert len(tables) == 1 and len(whole) == 1  # one table, one parse of the whole text
+
+
+def test_a_paragraph_opening_on_last_year_in_a_review_of_several_years_takes_its_last_year():
+    # 安徽 2026: "一、2025年工作和“十四五”发展回顾" is a review of 2021-2025; its first paragraph
+    # opens "过去一年，…" and states 2025's figures, the five-year ones follow in their own.
+    path = CORPUS / "province-2026" / "2026_安徽省_政府工作报告.csv"
+    summary = summarize_file(str(path), Settings(engine="rules")).summary
+    assert summary.meta.review_period == "2021-2025"
+    metrics = {(m.name, m.value): m for a in summary.achievements for m in a.metrics}
+    retail = metrics[("社会消费品零售总额", 4.2)]
+    assert (retail.period, retail.period_source) == ("2025年", "part")
+    others = [m for m in metrics.values() if "年均" in m.quote]  # five-year averages
+    assert others and all(m.period != "2025年" for m in others)

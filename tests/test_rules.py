@@ -134,6 +134,57 @@ def test_a_name_ends_before_its_change_word_and_keeps_no_part_of_it() -> None:
     assert _metric(metrics, "融资平台债务", 85.2).change == "压降85.2%"
 
 
+def test_a_sentence_saying_what_the_year_was_names_no_area() -> None:
+    # "过去一年，是…的重要一年。" opens many reviews: a statement, not a topic like "坚持创新驱动。"
+    opening = "过去一年，是全镇奋力前行的一年。全镇实现地区生产总值69亿元。\n"
+    text = MINI.replace("一、2023年工作回顾\n", "一、2023年工作回顾\n" + opening)
+    areas = [a.area for a in _summary(text).achievements]
+    assert areas and not any(a.startswith("是") for a in areas), areas
+
+
+def test_a_level_moved_from_one_year_to_another_is_the_later_level() -> None:
+    # 海拉尔 2016: the 2010 level is the base of the move, not the achievement.
+    text = MINI.replace(
+        "销售亿元以上企业达到45家。",
+        "销售亿元以上企业达到45家。工业总产值由2010年的162.4亿元增加到2015年的287.9亿元。",
+    )
+    metrics = [m for a in _summary(text).achievements for m in a.metrics]
+    assert [(m.value, m.period) for m in metrics if m.name == "工业总产值"] == [(287.9, "2015年")]
+    assert not any(m.value == 162.4 for m in metrics)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("我国60岁以上人口已达2.5亿，要加快发展养老服务。", []),  # the present state
+        ("将制造业等行业现行16%的税率降至13%。", [13]),  # the rate now is no target
+        ("将3岁以下婴幼儿照护服务费用纳入专项附加扣除。", []),  # an age group
+        ("6.5%左右的增速可以实现比较充分的就业。", []),  # the growth target said again
+        ("小麦最低收购价每50公斤提高5到7元。", [5]),  # 每50公斤 is a rate's basis
+        ("人均预期寿命提高到80岁以上。", [80]),
+        ("在70%左右的地市开展试点。", [70]),
+    ],
+)
+def test_figures_of_a_plan_that_are_no_targets(sentence: str, kept: list[float]) -> None:
+    text = MINI.replace("1.聚力项目攻坚。", "1.聚力项目攻坚。" + sentence)
+    plans = _summary(text).plans
+    found = [m.value for p in plans for m in p.targets if m.quote in sentence]
+    assert found == kept
+    assert not any(m.name.startswith(("以上", "左右")) for p in plans for m in p.targets)
+
+
+def test_a_target_explained_again_is_not_a_second_target() -> None:
+    # State Council 2012: the goals, then why: "提出居民消费价格涨幅控制在4%左右，主要考虑是…"
+    text = MINI.replace(
+        "1.聚力项目攻坚。",
+        "居民消费价格涨幅控制在4%左右。提出居民消费价格涨幅控制在4%左右，主要考虑是稳定预期。"
+        "1.聚力项目攻坚。",
+    )
+    targets = [(m.name, m.value) for p in _summary(text).plans for m in p.targets]
+    assert targets.count(("居民消费价格涨幅", 4)) == 1
+    assert not any(name.startswith("提出") for name, _ in targets)
+
+
 def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
     problems = [p.text for p in _summary(MINI).problems]
     assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]
@@ -308,6 +359,14 @@ def test_quality_meets_the_targets(expected_file: Path) -> None:
     assert problems.recall >= bench.PROBLEM_RECALL
     # A report that admits no problem gets none; one that does gets only admitted ones.
     assert problems.precision == 1.0
+
+
+def test_a_long_name_is_cut_after_a_preposition_not_inside_a_word() -> None:
+    from summarizer.engines.rules.naming import _clip
+
+    # State Council 2012 printed "央财政已按…": 中央 was cut in two.
+    assert _clip("中央财政已按全国财政性教育经费支出占国内生产总值的").startswith("全国财政性")
+    assert _clip("三类500强企业或投资额20亿元以上的重大项目和重点产业链项目").endswith("项目")
 
 
 # ---------------------------------------------------------------- long clauses, look-ups

@@ -428,3 +428,17 @@ def test_problem_cue_matches_in_the_whole_paragraph_when_in_a_window() -> None:
     from summarizer.lexicon import PROBLEM_CUE
 
     assert not any(op in PROBLEM_CUE for op in ("(?!", "$", "\\b", "\\B", "\\Z"))
+
+
+def test_a_glossary_after_the_speech_is_back_matter_not_plans() -> None:
+    # State Council 2012: "附注：" and a dozen numbered notes of 2011 facts after the closing.
+    notes = "".join(f"{k}.名词{k}：是指2011年参保人数达到2.2亿的一项制度。\n" for k in range(1, 15))
+    text = (
+        "2012年政府工作报告\n一、2011年工作回顾\n过去一年，国内生产总值增长9.2%。\n"
+        "二、2012年工作总体部署\n今年国内生产总值增长7.5%。\n"
+        + "要坚持稳中求进。\n" * 200
+        + "各位代表！\n让我们更加紧密地团结起来，开创新局面！\n附注：\n"
+        + notes
+    )
+    plan = _plan_text(text)
+    assert "今年国内生产总值增长7.5%" in plan and "附注" not in plan and "参保" not in plan

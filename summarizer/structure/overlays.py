@@ -15,6 +15,7 @@ from ..fastscan import gated
 from ..lexicon import (
     DONE_WORDING_RE,
     FUTURE_MARKERS_RE,
+    LAST_YEAR_OPENER_RE,
     PAST_MARKERS_RE,
     PROBLEM_CUE,
     PROBLEM_NOUNS,
@@ -28,6 +29,9 @@ _LIST_ITEM = re.compile(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
 _APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
+# The heading of notes printed after a speech: a glossary, annotations (an attachment, 附件,
+# often lists the year's 民生实事: plans, not back matter).
+_BACK = re.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词解释)\s*[:：]?\s*$")
 # Tried on every paragraph of a report: a first-character gate makes the scan of the paragraphs
 # that admit nothing (most of them) five times faster, with the same matches.
 _PROBLEM_CUE = gated(PROBLEM_CUE)
@@ -36,7 +40,6 @@ _FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
 _PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
-_RECAP = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
 _AHEAD = re.compile(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
 
 
@@ -135,7 +138,7 @@ def recaps(text: str, paras: list[Para], base: list[Section], ry: int | None
             continue
         for p in [p for p in paras if sec.start <= p.line < sec.end][:3]:
             ends = [0, *(m.end() for m in TERM.finditer(p.s)), len(p.s)]
-            starts = [a for a in ends[:-1] if _RECAP.match(p.s, a)]
+            starts = [a for a in ends[:-1] if LAST_YEAR_OPENER_RE.match(p.s, a)]
             if not starts:
                 continue
             a = starts[0]
@@ -152,12 +155,15 @@ def recaps(text: str, paras: list[Para], base: list[Section], ry: int | None
 
 
 def closing(paras: list[Para], n: int) -> list[Section]:
-    """The closing appeal ("各位代表！…让我们…") and anything after it."""
-    for j in range(len(paras) - 1, max(-1, len(paras) - 10), -1):
+    """The closing appeal ("各位代表！…让我们…") and anything after it, and back matter (a
+    glossary after the speech: "附注：1.“三网”融合：是指…", of any length)."""
+    back = next((j for j, p in enumerate(paras) if p.line >= n * 0.7 and _BACK.match(p.s)), None)
+    end = len(paras) if back is None else back
+    for j in range(end - 1, max(-1, end - 10), -1):
         p = paras[j]
         if p.line < n * 0.8 or not p.s.startswith("各位代表"):
             continue
         nxt = paras[j + 1].s if j + 1 < len(paras) else ""
         if _APPEAL.search(p.s) or (len(p.s) <= 8 and _APPEAL.search(nxt)):
             return [Section(_K.OTHER, p.line, n, first_sentence(p.s))]
-    return []
+    return [] if back is None else [Section(_K.OTHER, paras[back].line, n, paras[back].s[:20])]

@@ -49,7 +49,7 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     periods = tx.figures.periods
     ps = (periods, [p.start for p in periods])
     known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
-    seen: _Seen = {}
+    seen = _Seen()
     results = [
         ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))
         for sec in outline.sections

@@ -41,7 +41,9 @@ def _soft_lead(text: str, a: int, b: int) -> str | None:
         or _DIGIT.search(text, a, a + m.start())
     ):
         return None
-    return re.sub(r"^我们的?", "", re.split(r"[，,]", text[a : a + m.start()])[-1])
+    topic = re.sub(r"^我们的?", "", re.split(r"[，,]", text[a : a + m.start()])[-1])
+    # "过去一年，是…奋力往前赶的重要一年。" says what the year was: a statement, no topic.
+    return None if topic.startswith("是") else topic
 
 
 def _blocks(text: str, outline: Outline) -> Iterator[_Block]:

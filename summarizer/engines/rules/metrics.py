@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from ...checks import check_figure
 from ...grounding import normalize
@@ -27,6 +28,10 @@ _MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方�
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
 _LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
 _LEVEL_VERB = re.compile(LEVEL_VERB)
+# A figure named again as "the growth" or "the level" it stands for: stated elsewhere as such.
+_RESTATED = re.compile(r"的(?:增速|增长速度|增长目标|增长|目标|水平)")
+# In a plan part, the present state a plan starts from ("现行16%的税率", "60岁以上人口已达2.5亿").
+_PRESENT = re.compile(r"现行|现有|目前|已经|已达|已有|已超")
 _DIGIT = re.compile(D)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _QUOTE = re.compile(r"[“”\"「」‘’]")
@@ -39,10 +44,16 @@ def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
         (m.value < 10 and not m.text[0].isdigit()) or m.unit in ("万", "亿", "千", "百")
     ):
         return True
-    if m.base_unit not in _MONEY_OR_AREA:
-        return False
     q = _POST_QUAL.match(text, m.end)
     after = q.end() if q else m.end
+    if text.endswith("每", 0, m.start):
+        return True  # "收购价平均每50公斤提高7.4元": the basis of a rate, not a value
+    if _RESTATED.match(text, after):
+        return True  # "6.5%左右的增速可以实现…", "同…六千六百四十九万吨的水平大体相等"
+    if m.base_unit in ("岁", "周岁") and CJK_RE.match(text, after):
+        return True  # "60岁以上人口", "3岁以下婴幼儿": an age group; "寿命达到80岁以上" stays
+    if m.base_unit not in _MONEY_OR_AREA:
+        return False
     if text.startswith("或", after) or (q and text.startswith("的", after)):
         return True  # "1000万美元或1亿元以上的…项目"
     return (
@@ -121,9 +132,9 @@ def _metrics(
     tx: _Text, mentions: list[NumberMention], ps: tuple[list[Period], list[int]], target: bool
 ) -> list[Metric]:
     """Every quantified indicator among `mentions`, each quoting its own clause."""
-    text, out, prev = tx.text, [], None
+    text, out, prev, last_end = tx.text, [], None, 0
     for g in _groups(tx, mentions):
-        first = g[0]
+        first, since, last_end = g[0], last_end, g[-1].end
         (c0, c1), s0 = tx.clause(first.start), tx.scope(first.start)
         prev = prev if prev is not None and prev.scope == s0 else None
         joined = prev is not None and prev.end > c0
@@ -142,6 +153,8 @@ def _metrics(
                 out[idx] = out[idx].model_copy(update=update)
             prev.changed = True
             continue
+        if target and _PRESENT.search(text, max(c0, since), first.start):
+            continue  # the state a plan starts from, no target: "现行16%的税率降至13%"
         q0, quote = c0, text[c0:c1]
         l0 = tx.clause(c0 - 2)[0] if c0 - 2 >= s0 else c0
         lead_in = _NAME_HEAD.sub("", text[l0 : c0 - 1])
@@ -194,7 +207,25 @@ def _metrics(
     return out
 
 
-_Seen = dict[tuple[str, str, bool, str], str]  # (name, period, target, base unit) -> value
+@dataclass
+class _Seen:
+    """What a report's earlier items named: values by (name, period, target, base unit), and
+    the names of each target figure by (value, base unit, period)."""
+
+    values: dict[tuple[str, str, bool, str], str] = field(default_factory=dict)
+    targets: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+
+    def restated(self, m: Metric, value: float, unit: str) -> bool:
+        """A target said again with words before its name ("提出居民消费价格涨幅控制在4%左右"
+        after "居民消费价格涨幅控制在4%左右"): the explanation of a goal, not a second goal."""
+        if m.kind != "target":
+            return False
+        names = self.targets.setdefault((f"{value:.9g}", unit, m.period or ""), [])
+        name = normalize(m.name)
+        if any(len(n) >= 4 and name != n and name.endswith(n) for n in names):
+            return True
+        names.append(name)
+        return False
 
 
 def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]:
@@ -210,9 +241,11 @@ def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]
             yield m
             continue
         value, unit = to_base(m.value, m.unit)
+        if seen.restated(m, value, unit):
+            continue
         for name in (m.name, f"{m.name}（{area}）"):
             # merge keys indicators by name and period under N; NFKC of the whole name is N here.
             key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
-            if seen.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
+            if seen.values.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
                 yield m if name == m.name else m.model_copy(update={"name": name})
                 break

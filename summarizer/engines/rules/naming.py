@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ...fastscan import gated
-from ...lexicon import CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS
+from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS
 from ...numbers import NumberMention
 from ...numbers import units_compatible as _compatible
 from .text import _NAME_MAX
@@ -24,21 +24,23 @@ _NAME_HEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
     r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
 )
-_TIME_WORDS = gated(  # the metric's period, not part of its name
-    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?|全年|今年|当年|预计|截至"
+_TIME_WORDS = gated(  # the metric's period, not part of its name ("由2010年的" -> "由")
+    r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?的?|全年|今年|当年|预计|截至"
 )
 _SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
 # A name that is only an action takes its noun from after the figure ("加快推进21个…项目"),
 # which ends at the next verb or list mark.
 _ACTION = re.compile(
     r"(?:推进|实施|开展|组织|引进|建成|新建|打造|培育|创建|治理|整治|申报|盘活|聚焦|建设|改造|签约|"
-    r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增)$"
+    r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增|全力|努力|着力|大力)$"
 )
 _POST_CUT = re.compile(
     r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
     r"签约|顺利"
 )
 _AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
+_POST_QUAL = re.compile(rf"^(?:{AFTER_FIGURE})?的?")
+_NAME_CUTS = frozenset("按占对在把将从由向")
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 # Compiled once: these run for every figure of a report.
 _SPACES = re.compile(r"\s+")
@@ -51,6 +53,10 @@ _FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
 def _clip(name: str) -> str:
     if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
         cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
+        if not cuts:  # else after a preposition, not inside a word ("中央财政已按全国…": 全国…)
+            tail = len(name) - _NAME_MAX
+            cuts = [k + 1 for k in range(tail, len(name) - 4)
+                    if name[k] in _NAME_CUTS and name[k + 1] != "的"]  # fmt: skip
         name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
     name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
     if name.count("“") != name.count("”"):
@@ -81,6 +87,7 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     pre = _NAME_HEAD.sub("", _ETC.split(pre)[-1])
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
     post = _AGE.sub("", _SPACES.sub("", post), count=1)  # "6.1万名35-64岁妇女…"
+    post = _POST_QUAL.sub("", post, count=1)  # "在70%左右的地市": the noun is 地市, not 左右
     if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
         # After "14座、" comes the next entry ("新建7座"), which names its own figure.
         noun = _POST_CUT.split(post)[0]
