@@ -406,3 +406,19 @@ def test_line_and_estimate_look_ups_agree_with_slicing_on_real_reports() -> None
             for back in (0, 3, 40, 500):
                 a = max(0, pos - back)
                 assert tx.estimated(a, pos) == ("预计" in text[a:pos])
+
+
+def test_a_restated_target_is_any_longer_name_ending_in_an_earlier_one() -> None:
+    import random
+
+    from summarizer.engines.rules.metrics import _Seen
+
+    rng = random.Random(1)
+    for _ in range(500):
+        seen, earlier = _Seen(), []
+        for _ in range(8):
+            name = "".join(rng.choice("物价涨幅控制在居民消费") for _ in range(rng.randint(1, 9)))
+            m = Metric(name=name, value=4, unit="%", kind="target", quote=name)
+            said = any(len(n) >= 4 and name != n and name.endswith(n) for n in earlier)
+            earlier += [] if said else [name]
+            assert seen.restated(m, 4.0, "%") is said
