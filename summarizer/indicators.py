@@ -66,6 +66,11 @@ class Indicator:
     level: str | None = None
     pattern: re.Pattern[str] | None = None
     proxy_for: str | None = None  # an older headline standing in for this id in `track`
+    zh_national: str | None = None  # its name in a national report (国内生产总值 for 地区…)
+
+    def label(self, national: bool = False) -> str:
+        """The indicator's name as a table prints it, for national figures or local ones."""
+        return (self.zh_national or self.zh) if national else self.zh
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,17 @@ def _registry() -> _Registry:
         names = tuple(normalize(n) for n in raw.get("names", []))
         fields = {
             k: raw.get(k)
-            for k in ("id", "zh", "measure", "unit", "direction", "growth", "level", "proxy_for")
+            for k in (
+                "id",
+                "zh",
+                "measure",
+                "unit",
+                "direction",
+                "growth",
+                "level",
+                "proxy_for",
+                "zh_national",
+            )
         }
         by_id[raw["id"]] = Indicator(names=names, pattern=pattern, **fields)
     synonyms = sorted(

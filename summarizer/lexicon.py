@@ -115,6 +115,14 @@ GOAL_STATEMENT_RE = re.compile(
 # are read by numbers and bounds.
 AFTER_FIGURE = "以上|以下|以内|左右|之多"
 
+# The words an indicator's name ends on: what is measured of a subject (居民人均可支配收入,
+# 治安案件, 水利投资, 药品抽检合格率). Rules naming gives a list's shared words to each entry;
+# 收入 alone is left out ("接待游客和旅游综合收入" shares nothing).
+INDICATOR_HEADS = (
+    r"(?:居民|常住|人均|案件|警情|发案率|投资|消费|出口|进口|抽检|合格率|数量|建成率|覆盖率|"
+    r"使用率|普及率|比例|比重|增加值|营收|贷款|存款|产量|面积|客运量|贸易额)"
+)
+
 # --- change words -------------------------------------------------------------------------
 # Verbs that make the figure they govern a change ("同比增长7%", "增幅16.7%", "减收1.25亿元"):
 # numbers reads the change, rules/naming ends an indicator's name before them, checks count them

@@ -155,6 +155,7 @@ _PRE_CHANGE = re.compile(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$
 _PRE_QUAL = re.compile(rf"(?:{QUAL_NEAR})$")
 _FAR_QUAL = re.compile(QUAL_FAR)
 _POST_QUAL = re.compile(rf"\s*({AFTER_FIGURE})")
+_LISTED = re.compile(rf"\s*(?:{AFTER_FIGURE})?\s*[、和及与]?\s*")  # "分别增长6.5%左右和8.5%左右"
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
 # "十一届十次、十一次全会": a plenary session's number, wherever the 届 before it stands.
@@ -337,7 +338,7 @@ def _mention(
         direction = direction_of(pc.group("chg"))
         fill = pc.group("fill")
         is_change = "至" not in fill and "到" not in fill  # 提高到80% is a level
-    elif prev is not None and prev.is_change and _WS.sub("", text[prev.end : start]) in "、和及与":
+    elif prev is not None and prev.is_change and _LISTED.fullmatch(text, prev.end, start):
         is_change, direction = True, prev.direction
     if is_change and direction is Direction.UP and value < 0:
         direction = Direction.DOWN

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .lexicon import NATIONAL_ISSUER
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip
@@ -63,7 +64,7 @@ def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
         if done:
             ax.plot(*zip(*done, strict=True), "o-", color="tab:blue", label="outcome", zorder=3)
         unit = next((r["target_unit"] or r["outcome_unit"] for r in pts), "") or ""
-        name = indicators.get(key[1]).zh if key[1] else ""
+        name = indicators.get(key[1]).label(key[0] == NATIONAL_ISSUER) if key[1] else ""
         ax.set_title(f"{key[0]} · {name}", fontsize=10)
         ax.legend(handles=_legend(), fontsize=7, loc="best")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 1995.5

@@ -39,6 +39,9 @@ STATUS_ZH = {
 INJECTED = ("spam", "prompt_injection")  # warning kinds whose evidence is never repeated
 TOP_WARNINGS = (*INJECTED, "structure_uncertain")  # shown under the title
 # The long form.
+# A result whose year the report does not state where the figure is, nor its part (a review of
+# several years, an outline not sure of its parts): said, not left blank or guessed.
+NO_PERIOD = "未注明"
 MAX_TABLE_METRICS = 12
 MAX_LISTED_FLAGS = 20
 MAX_INLINE_METRICS = 5  # per item; the JSON output carries them all
@@ -155,7 +158,7 @@ def _metric_row(m: Metric, claim: Claim | None, area: str = "") -> dict[str, str
             + as_written(m)
             + ("（预计）" if m.kind == "estimate" else "")
         ),
-        "period": _cell(m.period),
+        "period": _cell(m.period or NO_PERIOD),
         "change": _cell(m.change),
         "mark": _metric_mark(claim),
     }

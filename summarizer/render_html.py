@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .grounding import SourceIndex, normalize
 from .models import Claim, Metric, ReportSummary
-from .render import INJECTED, ClaimIndex, as_written, byline_and_footer, reason
+from .render import INJECTED, NO_PERIOD, ClaimIndex, as_written, byline_and_footer, reason
 
 _ASSETS = ("brief.css", "brief.js")
 _OK = Markup('<span class="ck">✓</span>')
@@ -149,7 +149,7 @@ class _Brief:
         return {
             "name": m.name,
             "value": as_written(m, with_change=target),
-            "period": m.period or "",
+            "period": m.period or ("" if target else NO_PERIOD),
             "change": "" if target else (m.change or ""),
             "estimate": m.kind == "estimate",
             **self.link(claim, m.quote),

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import indicators
 from .bounds import figure_in
+from .lexicon import NATIONAL_ISSUER
 from .numbers import direction_of, find_periods
 from .panel import Summarized, panel_rows, place_of, plan_year, review_year
 from .units import value_text
@@ -215,7 +216,7 @@ def render_markdown(rows: Sequence[dict[str, Any]], plot: str | None = None) -> 
     lines += ["", "| 地区 | 指标 | 年份 | 目标 | 实绩 | 结果 | 差距 | 目标原文 | 实绩原文 |",
               "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
-        ind = indicators.get(r["indicator"]).zh
+        ind = indicators.get(r["indicator"]).label(r["place"] == NATIONAL_ISSUER)
         unit = (r["outcome_unit"] or "") if r["outcome"] is not None else ""
         outcome = f"{value_text(r['outcome'])}{unit}"
         gap = ("+" if (r["gap"] or 0) > 0 else "") + value_text(r["gap"])

@@ -57,6 +57,35 @@ def test_municipality_prefecture_and_county_city_levels():
         assert outline(text).header.level == level, place
 
 
+def test_a_city_that_names_its_province_as_often_as_itself_is_the_issuer():
+    # 乌鲁木齐 2024: "我代表市人民政府"; 新疆 named as often as 乌鲁木齐. Under 市 a province is
+    # the issuer only when it is a municipality (北京市).
+    body = "贯彻新疆工作总目标，服务新疆大局，平安乌鲁木齐建设迈上新台阶。" * 4
+    h = outline(SPEECH.replace("2023年，", body + "2023年，")).header
+    assert (h.place, h.level) == ("乌鲁木齐市", "city")
+    body = "建设国际一流的和谐宜居之都，北京市民生活更加美好。" * 4
+    assert outline(SPEECH.replace("2023年，", body + "2023年，")).header.place == "北京市"
+
+
+def test_a_heading_naming_the_plan_year_beats_a_review_sentence_naming_goals():
+    # 丽水 2024: the review opens "2023年是…开局之年…圆满实现…主要预期目标".
+    text = (
+        "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2023年主要工作回顾\n"
+        "2023年是全面贯彻党的二十大精神的开局之年，全市圆满实现经济社会发展主要预期目标。\n"
+        "二、2024年主要工作安排\n力争地区生产总值增长6%左右。\n"
+    )
+    h = outline(text).header
+    assert (h.review_period, h.plan_period) == ("2023", "2024")
+
+
+def test_a_league_is_governed_by_an_administrative_office():
+    # 锡林郭勒盟 2024: a 盟 (and a 地区) has a 行政公署, not a 人民政府.
+    h = outline(SPEECH, hints=Hints(place="锡林郭勒盟")).header
+    assert (h.issuer, h.level) == ("锡林郭勒盟行政公署", "prefecture")
+    h = outline(SPEECH, hints=Hints(column_place="南京市")).header
+    assert h.issuer == "南京市人民政府"
+
+
 def test_a_known_place_is_never_screened_as_an_injected_prefix():
     # The report says 自治区 on its own far more often than 内蒙古自治区: still its own name.
     text = (

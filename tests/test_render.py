@@ -199,3 +199,17 @@ def test_the_largest_reports_get_a_one_page_brief_with_next_years_targets():
         ]
         rows = [ln for ln in targets[3:] if ln.startswith("| ")]
         assert len(rows) >= 5 and all(ln.endswith(("✓ |", "⚠ |")) or "⚠" in ln for ln in rows[:5])
+
+
+def test_a_result_whose_year_is_not_known_says_so_and_a_target_keeps_its_plan_year():
+    s = _summary()
+    undated = s.achievements[0].metrics[0].model_copy(update={"period": None})
+    s = s.model_copy(
+        update={"achievements": [s.achievements[0].model_copy(update={"metrics": [undated]})]}
+    )
+    md = render_markdown(s)
+    row = next(line for line in md.splitlines() if line.startswith("| 地区生产总值 | 69亿元"))
+    assert "| 未注明 |" in row
+    assert "未注明" not in md.split("目标")[1].split("##")[0]  # targets are of the plan year
+    html = render(s, "html")
+    assert "未注明" in html

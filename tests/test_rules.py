@@ -185,6 +185,39 @@ def test_a_target_explained_again_is_not_a_second_target() -> None:
     assert not any(name.startswith("提出") for name, _ in targets)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        # 锡林郭勒/舟山 2024: one value under a compound name was the urban figure only.
+        ("城乡居民人均可支配收入分别增长5.1%和6.9%。",
+         [("城镇居民人均可支配收入", 5.1), ("农村居民人均可支配收入", 6.9)]),
+        ("三次产业分别增长4.5%、6.5%、7%以上。",
+         [("第一产业", 4.5), ("第二产业", 6.5), ("第三产业", 7)]),
+        ("城镇和农村居民人均可支配收入分别增长6.5%左右和8.5%左右。",
+         [("城镇居民人均可支配收入", 6.5), ("农村居民人均可支配收入", 8.5)]),
+        ("刑事、治安案件分别下降12%、3.3%。", [("刑事案件", 12), ("治安案件", 3.3)]),
+        # The last entry's own word does not end where the first entry's does: no sharing.
+        ("新能源、汽车零部件产业产值分别达430亿元、700亿元。",
+         [("新能源", 430), ("汽车零部件产业产值", 700)]),
+        ("全州接待游客和旅游综合收入分别增长25.8%和37%。",
+         [("接待游客", 25.8), ("旅游综合收入", 37)]),
+        ("城乡居民养老、医保补助标准分别提高到158元、640元。",
+         [("城乡居民养老", 158), ("医保补助标准", 640)]),
+    ],
+)  # fmt: skip
+def test_a_list_given_one_figure_each_names_each(sentence: str, named: list) -> None:
+    text = MINI.replace("销售亿元以上企业达到45家。", "销售亿元以上企业达到45家。" + sentence)
+    metrics = _summary(text).achievements
+    got = [(m.name, m.value) for a in metrics for m in a.metrics if m.quote in sentence]
+    assert got == named
+
+
+def test_counts_of_sessions_and_batches_keep_their_bound() -> None:
+    text = MINI.replace("1.聚力项目攻坚。", "1.聚力项目攻坚。举办各类招聘活动300场次以上。")
+    (m,) = [m for p in _summary(text).plans for m in p.targets if "场次" in m.quote]
+    assert (m.value, m.unit, m.change) == (300, "场次", "300场次以上")
+
+
 def test_problems_split_on_ordinals_and_stop_at_the_remedy() -> None:
     problems = [p.text for p in _summary(MINI).problems]
     assert problems == ["产业结构不够优化", "项目招引力度不够", "公共服务存在短板"]

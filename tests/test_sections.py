@@ -442,3 +442,31 @@ def test_a_glossary_after_the_speech_is_back_matter_not_plans() -> None:
     )
     plan = _plan_text(text)
     assert "今年国内生产总值增长7.5%" in plan and "附注" not in plan and "参保" not in plan
+
+
+def test_topics_numbered_under_a_bare_review_title_are_no_plan_part() -> None:
+    # 乌鲁木齐 2024: "2023年工作回顾" then "一、社会大局和谐稳定" (its topics, written in the
+    # tense of duty: 坚决扛牢, 深入推进) … "2024年重点工作" then "一、…" again.
+    duty = "着力维护社会稳定，确保社会大局持续稳定，努力建设平安城市，信访总量下降3.7%。\n"
+    text = (
+        "各位代表：\n现在，我代表市人民政府向大会报告工作。\n2023年工作回顾\n"
+        "2023年，全市经济社会发展取得显著成绩。\n一、社会大局和谐稳定\n"
+        + duty * 3
+        + "二、经济发展稳中有进\n全市地区生产总值增长7.2%。\n" * 2
+        + "2024年重点工作\n2024年是实施“十四五”规划的关键一年。\n一、始终把维护社会稳定摆在首位\n"
+        + "要坚持稳中求进，力争地区生产总值增长7.5%左右。\n" * 3
+    )
+    assert _plan_text(text).startswith("2024年重点工作")
+
+
+def test_a_plan_part_worded_as_results_is_said_to_be_uncertain() -> None:
+    # An independent look at the reading: 乌鲁木齐 2024's review, misread as the plan, read
+    # 11 markers of duty against 17 of completion; every real plan part of the corpus reads
+    # more of the former.
+    done = "全市地区生产总值比上年增长了7.2%，已经建成一批重点项目，同比提高了两个百分点。\n"
+    todo = "要坚持稳中求进，力争地区生产总值增长7.5%左右，确保完成各项目标任务。\n"
+    head = "2024年政府工作报告\n一、2023年工作回顾\n" + done * 10 + "二、2024年工作安排\n"
+    assert outline(head + todo * 100).uncertain == ()
+    wrong = outline(head + done * 100)
+    assert wrong.uncertain and "措辞多为已完成" in wrong.uncertain[-1]
+    assert wrong.plan_confidence == "low"

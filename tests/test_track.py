@@ -118,6 +118,22 @@ def test_places_are_matched_through_the_normalised_issuer():
     assert (row["place"], row["year"], row["status"]) == ("罗溪镇", 2020, "met")
 
 
+def test_a_national_series_is_named_as_the_state_council_names_it():
+    national = Meta(
+        source="gov-2018.txt",
+        source_sha256="0" * 64,
+        issuer="国务院",
+        level="national",
+        review_period="2017",
+        plan_period="2018",
+        engine="rules",
+    )
+    a = _report(2018, [_t("gdp_growth", "about", 6.5, 6.5)])
+    a = Summarized(a.summary.model_copy(update={"meta": national}), a.place_hint)
+    md = render_markdown(track_rows([a], ["gdp_growth"]))
+    assert "| 国务院 | 国内生产总值增速 | 2018 |" in md
+
+
 def test_markdown_view_and_target_text():
     rows = track_rows([_report(2023, [_t("gdp_growth", "range", 6.5, 7)]),
                        _report(2024, [], [_a("gdp_growth", 6.8)])], ["gdp_growth"])  # fmt: skip

@@ -94,6 +94,9 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
 
+_FIRST = re.compile(r"[（(]?(?:一|1|１)(?![0-9０-９十])")
+
+
 def unnamed_plan_heading(
     hs: list[Heading], events: list[tuple[int, SectionKind, str, bool]], body: list[Para],
     line_of: dict[int, int], ry: int | None, py: int | None,
@@ -109,6 +112,10 @@ def unnamed_plan_heading(
         at = line_of[h.start]
         if review is None or at <= review or classify(h.text, ry, py) is not None:
             continue
+        if _FIRST.match(h.numbering):
+            # "2023年工作回顾" then "一、社会大局和谐稳定": numbering that starts again under a
+            # bare part title numbers the review's topics; a part after the review is 二 or later.
+            return None
         if at >= limit:
             return None
         nxt = line_of[tops[i + 1].start] if i + 1 < len(tops) else body[-1].end + 1

@@ -25,8 +25,9 @@ from ..lexicon import (
     YEAR,
 )
 from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
-from .headings import META, Para
+from .headings import META, Para, classify, heading_years
 from .places import NameFinder, Place, gazetteer
+from .types import SectionKind
 
 __all__ = [
     "Hints",
@@ -148,8 +149,12 @@ def _level_names() -> dict[str, set[str]]:
     return gazetteer().names_by(tests, levels=[lv for lv in _LEVELS if lv != "county_city"])
 
 
-def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
-    """The division of one of `levels` the report names most often (at least three times)."""
+def _most_named(text: str, levels: tuple[str, ...], city: bool = False) -> Place | None:
+    """The division of one of `levels` the report names most often (at least three times).
+
+    Under "我代表市人民政府" (`city`) a province-level division is one only when it is a 市
+    (北京市, 重庆市), never the province a city's report names as often as itself (乌鲁木齐
+    2024: 新疆 30 times)."""
     counts: Counter[str] = Counter()
     for level in levels:
         finder = _names_by_level(level) if level not in ("unknown", "national", "town") else None
@@ -162,7 +167,12 @@ def _most_named(text: str, levels: tuple[str, ...]) -> Place | None:
                 if not SPAM_HINT_RE.search(head, max(0, a - 4), b + 4)
             )
     for name, n in counts.most_common(3):
-        found = [p for p in gazetteer().lookup(name) if any(_at_level(p, lv) for lv in levels)]
+        found = [
+            p
+            for p in gazetteer().lookup(name)
+            if any(_at_level(p, lv) for lv in levels)
+            and not (city and p.level == "province" and not p.name.endswith("市"))
+        ]
         if n >= 3 and found:
             return found[0]
     return None
@@ -192,7 +202,7 @@ def read_issuer(
         p = _known(hints.place)
         name = p.name if p else hints.place
         level = p.level if p else _level_of(hints.place)
-        return name + ("" if name == NATIONAL_ISSUER else "人民政府"), name, level, "override"
+        return (name if name == NATIONAL_ISSUER else _government(name)), name, level, "override"
     head = text[: zone + 1500]
     speaker = _SPEAKER.search("\n".join(lines)) or _SPEAKER.search(head)
     sp_level = HEAD_TITLE_LEVEL[speaker.group(2)] if speaker else "unknown"
@@ -224,7 +234,7 @@ def read_issuer(
         if place is None:
             continue
         written = c if park else _written_name(c, place)
-        body = written + "人民政府" if re.search(f"{PLACE_SUFFIX}$", written) else written
+        body = _government(written) if re.search(f"{PLACE_SUFFIX}$", written) else written
         return body, place.name, place.level, "text"
     # Every cue lacks the name (我代表市人民政府, 代区长…): the place the report keeps naming.
     m = re.search(r"我代表本?(自治区|[省市州区县镇乡旗盟])(?:人民)?政府", head)
@@ -236,17 +246,23 @@ def read_issuer(
         "prefecture": ("prefecture", "city"),
         "unknown": ("city", "district", "county", "prefecture", "province"),
     }
-    found = _most_named(text, levels.get(level, (level,)))
+    found = _most_named(text, levels.get(level, (level,)), level == "city")
     hinted = _hint_place(hints)
     if hinted and found is not None and hinted[0].short in found.name:
         hinted = None  # "恩施" names both 恩施州 and 恩施市: the text's reading settles it
     if hinted and (found is None or hinted[0].name != found.name):
         # A file or column naming a place the text names too beats a mere count.
         if found is None or text[:200_000].count(hinted[0].short) >= 3:
-            return hinted[0].name + "人民政府", hinted[0].name, hinted[0].level, hinted[1]
+            return _government(hinted[0].name), hinted[0].name, hinted[0].level, hinted[1]
     if found is not None:
-        return found.name + "人民政府", found.name, found.level, "gazetteer"
+        return _government(found.name), found.name, found.level, "gazetteer"
     return "", "", level, ""
+
+
+def _government(place: str) -> str:
+    """The government of a place: a league (盟) or a 地区 has an administrative office
+    (锡林郭勒盟行政公署), every other division a people's government."""
+    return place + ("行政公署" if place.endswith(("盟", "地区")) else "人民政府")
 
 
 def _written_name(c: str, place: Place) -> str:
@@ -279,6 +295,14 @@ def read_years(
     t = re.search(rf"({YEAR})年(?:度)?(?:[^\d年]{{0,12}})?政府工作报告", title)
     if t:
         return int(t.group(1)) - 1, int(t.group(1)), "text"
+    # A heading naming the plan of one year ("二、2024年主要工作安排") says it before any
+    # sentence does: "2023年是…开局之年…圆满实现…主要预期目标" opens 丽水 2024's review.
+    for p in paras:
+        if len(p.s) <= 40 and classify(p.s) is SectionKind.PLAN:
+            years = {a for a, b in heading_years(p.s) if a == b}
+            if len(years) == 1:
+                y = years.pop()
+                return y - 1, y, "text"
     # "2024年是…关键之年，做好今年工作…" opens the plan of 2024.
     for p in paras:
         m = re.match(rf"({YEAR})年是", p.s)

@@ -40,7 +40,7 @@ from .headings import (
     paragraphs,
     title_zone_end,
 )
-from .overlays import closing, first_sentence, problems, recaps
+from .overlays import closing, first_sentence, problems, reads_as_results, recaps
 from .types import Heading, Outline, ReportHeader, Section, SectionKind
 
 __all__ = ["outline", "period_of", "read_header"]
@@ -251,6 +251,13 @@ def outline(text: str, title_hint: str | None = None, hints: Hints | None = None
                 if not any(r.start < q.end and q.start < r.end for q in admitted)]  # fmt: skip
     overlays = sorted(admitted + recalled, key=lambda o: o.start) + closing(paras, len(text))
     sections = tuple(_apply(text, base, overlays, header))
+    # An independent look at the reading: a plan part worded as results is said, not trusted.
+    odd = [s for s in sections if s.kind is _K.PLAN and reads_as_results(text, s.start, s.end)]
+    if odd and confidence in ("high", "medium"):
+        confidence = "low"
+        uncertain.append(
+            f"工作计划部分（第{odd[0].start}字起）的措辞多为已完成的表述，计划与实绩的划分可能有误"
+        )
     return Outline(header, tuple(hs), sections, confidence, tuple(uncertain))
 
 

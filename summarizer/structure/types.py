@@ -93,8 +93,9 @@ class Outline:
     """Header, headings and sections of one clean text, and how sure the reading is.
 
     `plan_confidence` is "high" (a heading names the plan part), "medium" (a cue sentence
-    opens it), "low" (inferred from the wording of the paragraphs) or "none" (no plan part
-    found); `uncertain` lists, in words, what the reader must be warned about.
+    opens it), "low" (inferred from the wording of the paragraphs, or a plan part found that
+    reads as results) or "none" (no plan part found); `uncertain` lists, in words, what the
+    reader must be warned about.
     """
 
     header: ReportHeader

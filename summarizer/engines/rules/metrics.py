@@ -24,7 +24,9 @@ from .text import _CLAUSE_CUT, _Text
 
 _POST_QUAL = re.compile(rf"\s*(?:{AFTER_FIGURE})")
 _SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
-_MONEY_OR_AREA = frozenset({"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里"})
+_MONEY_OR_AREA = frozenset(
+    {"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里", "度", "千瓦时", "吨"}
+)
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
 _LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
 _LEVEL_VERB = re.compile(LEVEL_VERB)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ...fastscan import gated
-from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS
+from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS, INDICATOR_HEADS
 from ...numbers import NumberMention
 from ...numbers import units_compatible as _compatible
 from .text import _NAME_MAX
@@ -41,6 +41,12 @@ _POST_CUT = re.compile(
 _AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
 _POST_QUAL = re.compile(rf"^(?:{AFTER_FIGURE})?的?")
 _NAME_CUTS = frozenset("按占对在把将从由向")
+# Where the words a list shares begin ("刑事、治安案件": 案件): they go to every entry only
+# where the last entry's own word surely ends ("新能源、汽车零部件产业产值" keeps its names).
+_SHARED_HEAD = re.compile(INDICATOR_HEADS)
+# Words naming several things at once, spelt out when a list gives one figure each.
+_COLLECTIVE = {"城乡": ("城镇", "农村"), "三次产业": ("第一产业", "第二产业", "第三产业"),
+               "一二三产业": ("第一产业", "第二产业", "第三产业")}  # fmt: skip
 _FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
 # Compiled once: these run for every figure of a report.
 _SPACES = re.compile(r"\s+")
@@ -113,10 +119,18 @@ class _Prev:
 
 
 def _split_list(name: str, n: int) -> list[str] | None:
-    """Split "安全感和满意度" into n names, one per figure of "分别达99.5%、98.4%"."""
+    """Split "安全感和满意度" into n names, one per figure of "分别达99.5%、98.4%"; the words a
+    list shares go to each ("城镇和农村居民人均可支配收入": 城镇居民…, 农村居民…), and a
+    collective word is spelt out ("城乡居民…收入分别增长5.1%和6.9%": 城镇居民…, 农村居民…)."""
+    for word, members in _COLLECTIVE.items():
+        if len(members) == n and word in name and not _LIST_SPLITS[1].search(name):
+            return [name.replace(word, m, 1) for m in members]
     for pattern in _LIST_SPLITS:
         parts = [p for p in pattern.split(name) if p]
         if len(parts) == n and all(len(p) >= 2 for p in parts):
+            k, last = len(parts[0]), parts[-1]
+            if all(len(p) == k for p in parts[:-1]) and _SHARED_HEAD.match(last, k):
+                return [p + last[k:] for p in parts[:-1]] + [last]
             return parts
     return None
 
