@@ -2,8 +2,11 @@
 
 Prints, for every report in fixtures/reports and fixtures/corpus (each CSV row and TSV line
 too): the false-alarm rate (prose fields of the offline engine's summaries, and of the five
-samples' replayed model answers, flagged `unsupported` or `spam`), and the catch rate of
-INVENTED — sentences no work report states — checked against every report.
+samples' replayed model answers, flagged `unsupported` or `spam` by the validation pass), the
+catch rate of INVENTED — sentences no work report states — checked against every report, and
+the same sentences as items quoting genuine sentences of a 4 MB report (all the corpus's
+reports in a row, repeated): support near the item's quotes (what validation checks) against
+support anywhere in the report.
 
 `--write` first rebuilds summarizer/data/report_bigrams.txt: the CJK bigrams at least half
 of the corpus's reports write (the genre's vocabulary).
@@ -14,6 +17,7 @@ Run: python bench/prose_support.py [--write]
 from __future__ import annotations
 
 import asyncio
+import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,7 +34,9 @@ from summarizer.engines import make_engine  # noqa: E402
 from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
+from summarizer.models import Achievement, ReportSummary  # noqa: E402
 from summarizer.pipeline import prepare, summarize_report  # noqa: E402
+from summarizer.validate import Source, locate_in_clean  # noqa: E402
 
 GENRE_SHARE = 0.5  # a bigram is the genre's when at least this share of reports write it
 INVENTED = [
@@ -53,10 +59,6 @@ INVENTED = [
     "本市将发行数字货币替代人民币", "市民可凭身份证免费领取黄金",
     "The town is bankrupt and investors should sell now",
 ]  # fmt: skip
-
-
-def _flags(summary, source: str) -> list:
-    return [c for c in prose.check_prose(summary, source)]
 
 
 async def _replayed(report):
@@ -98,7 +100,8 @@ def main() -> int:
                 continue
             summary = get(report)
             n += sum(1 for _ in prose._fields(summary, {}))
-            flagged = _flags(summary, report.clean.text)
+            # As the validation pass flagged them (local support: near each item's quotes).
+            flagged = [c for c in summary.validation.claims if c.status in ("unsupported", "spam")]
             bad += len(flagged)
             for c in flagged:
                 print(f"  false alarm {name} {c.where}: {c.text[:40]} ({c.detail[:40]})")
@@ -117,7 +120,39 @@ def main() -> int:
           f"({caught / total:.2%})")  # fmt: skip
     for s, k in missed.most_common(5):
         print(f"  missed in {k} reports: {s}")
+    _in_a_long_report([r.clean.text for _, r in reports])
     return 0 if alarms == 0 else 1
+
+
+def _in_a_long_report(texts: list[str], size: int = 4_000_000, places: int = 60) -> None:
+    """Invented sentences as the text of an item quoting a genuine sentence of a 4 MB report
+    (the corpus's reports one after another), checked as validation checks them (support
+    near the item's quotes) and, for comparison, against the whole report."""
+    parts, n = [], 0
+    while n < size:
+        t = texts[len(parts) % len(texts)]
+        parts.append(t)
+        n += len(t) + 1
+    big = "\n".join(parts)
+    rng = random.Random(14)
+    quotes = []
+    while len(quotes) < places:
+        a = rng.randrange(len(big) - 200)
+        a = big.find("。", a) + 1
+        b = big.find("。", a) + 1
+        if 10 <= b - a <= 120 and "\n" not in big[a:b]:
+            quotes.append(big[a:b])
+    items = [Achievement(area="", text=s, evidence=[q]) for q in quotes for s in INVENTED]
+    summary = ReportSummary(meta={"source": "big", "source_sha256": "0" * 64, "engine": "llm"},
+                            achievements=items)  # fmt: skip
+    locate = locate_in_clean(Source(big))
+    flagged = {c.where for c in prose.check_prose(summary, big, None, locate)}
+    local = sum(f"achievements[{i}].text" in flagged for i in range(len(items)))
+    anywhere = sum(prose.unsupported_clause(s, big) is not None for s in INVENTED) * places
+    n = len(items)
+    print(f"{len(big) / 1e6:.1f} MB report, {len(INVENTED)} invented x {places} places: caught "
+          f"{local}/{n} ({local / n:.2%}) near the item's quote; "
+          f"{anywhere}/{n} ({anywhere / n:.2%}) against the whole report")  # fmt: skip
 
 
 if __name__ == "__main__":

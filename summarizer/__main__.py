@@ -1,5 +1,10 @@
 """`python -m summarizer` is the same as the `summarizer` command."""
 
-from .cli import main
+import sys
+
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the modules load: no traceback, the usual status
+    sys.exit(130)
 
 main()

@@ -21,9 +21,11 @@ from urllib.parse import urlparse
 from .errors import UsageError
 from .manifest import write_atomic
 from .pricing import Prices, cost
+from .regular import read_regular_text
 
 RUN_DIR = ".summarizer-batch"
 STATE = "state.json"
+MAX_STATE = 256 * 1024 * 1024  # bytes; a run of a million requests keeps well under it
 VERSION = 1
 # Line states: queued (written to an input file, not yet in a batch), submitted (in a batch),
 # done (answer collected), error (the provider's error file named it), unfinished (its batch
@@ -104,7 +106,7 @@ class RunState:
         path = out_dir / RUN_DIR / STATE
         here = endpoint_label(endpoint)
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(read_regular_text(path, MAX_STATE))
             state = cls(
                 path,
                 raw.get("endpoint", ""),
@@ -115,7 +117,7 @@ class RunState:
             )
         except FileNotFoundError:
             return cls(path, here)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
             raise UsageError(
                 f"{path}: unreadable batch state ({type(e).__name__}); "
                 "move it away to start the run afresh"

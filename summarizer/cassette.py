@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import httpx2
 
 from .errors import CassetteError, ReplayMissError, UsageError
+from .regular import NotRegularFileError, TooLargeError, read_regular
 from .secrets import scrub_json
 from .usage import current_meter
 
@@ -38,24 +38,15 @@ def read_bounded(path: Path, limit: int = MAX_RECORDING) -> bytes | None:
     file is read, opened without blocking and read no further than the limit.
     """
     try:
-        st = os.stat(path)
+        return read_regular(path, limit)
     except FileNotFoundError:
         return None
+    except NotRegularFileError:
+        raise CassetteError(f"{path}: not a regular file") from None
+    except TooLargeError:
+        raise CassetteError(f"{path}: larger than {limit} bytes, not a recording") from None
     except OSError as e:
         raise CassetteError(f"{path}: cannot read ({e.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise CassetteError(f"{path}: not a regular file")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
-                raise CassetteError(f"{path}: not a regular file")
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise CassetteError(f"{path}: cannot read ({e.strerror})") from None
-    if len(data) > limit:
-        raise CassetteError(f"{path}: larger than {limit} bytes, not a recording")
-    return data
 
 
 def _malformed(data: object) -> str | None:
@@ -144,6 +135,8 @@ class CassetteStore:
                 return None
             try:
                 data = json.loads(raw.decode("utf-8"))
+            except RecursionError:
+                raise CassetteError(f"{p}: malformed recording (JSON nested too deeply)") from None
             except ValueError as e:
                 raise CassetteError(f"{p}: malformed recording (not JSON: {e})") from None
             if isinstance(data, dict) and data.get("key") != key:
@@ -185,7 +178,7 @@ class CassetteStore:
         for p in sorted(self.dir.glob("*.json")):
             try:
                 data = json.loads((read_bounded(p) or b"").decode("utf-8"))
-            except (CassetteError, ValueError):
+            except (CassetteError, ValueError, RecursionError):
                 continue
             if _request_body(data) is not None and _malformed(data) is None:
                 data["_file"] = p.name

@@ -339,9 +339,6 @@ def check_metric_kind(
 # --- a whole metric -----------------------------------------------------------------------
 
 
-_NEAR = 400  # characters of a quote's sentence read on either side of it
-
-
 def check_metric(
     metric: Metric, listed_as_target: bool | None, text: CheckText | None, span: Span | None
 ) -> Finding | None:
@@ -364,10 +361,7 @@ def check_metric(
         sentence = after = ""
         parsed = None
         if text is not None and span is not None and nums is not None:
-            a, b = text.sentence(span)
-            # A "sentence" that no stop ends (lines of figures run together) is read only near
-            # the quote, so checking its figures one by one stays linear.
-            a, b = max(a, span.start - _NEAR), min(b, span.end + _NEAR)
+            a, b = text.sentence_near(span)
             sentence, after = text.text[a:b], text.text[span.end : b]
             parsed = (nums, text.figures.numbers(a, b), text.figures.numbers(span.end, b))
         found = check_direction(m.name, m.change, m.quote, m.value, m.unit, sentence, after, parsed)

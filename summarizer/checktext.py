@@ -32,6 +32,10 @@ Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a F
 _CALENDAR = {"年", "月", "日"}
 _SENTENCE_CUT = re.compile(r"[。！？!?\n]")
 _PARA_CUT = re.compile(r"\n")
+# Characters of a quote's sentence read on either side of it: a "sentence" that no stop ends
+# (lines of figures run together) is read only near the quote, so checking its figures one by
+# one stays linear.
+SENTENCE_NEAR = 400
 
 
 @lru_cache(maxsize=8192)
@@ -136,7 +140,7 @@ class CheckText:
 
     def kind_evidence(self, span: Span, metric: Metric, nums: Nums | None = None) -> KindEvidence:
         """The witnesses for target vs result of a metric whose quote is at `span`."""
-        a, b = self.sentence(span)
+        a, b = self.sentence_near(span)
         if nums is None:
             nums = self.quote_numbers(metric.quote, span)
         fig = span.start + figure_at(metric.value, metric.unit, nums, len(metric.quote))
@@ -162,6 +166,11 @@ class CheckText:
         i = bisect.bisect_left(cuts, span.start)
         j = bisect.bisect_left(cuts, max(span.start, span.end - 1))
         return (cuts[i - 1] + 1 if i else 0), (cuts[j] if j < len(cuts) else len(self.text))
+
+    def sentence_near(self, span: Span) -> tuple[int, int]:
+        """The sentence around a span, at most SENTENCE_NEAR characters either side of it."""
+        a, b = self.sentence(span)
+        return max(a, span.start - SENTENCE_NEAR), min(b, span.end + SENTENCE_NEAR)
 
     def paragraph_start(self, offset: int) -> int:
         """Where the paragraph (line of the clean text) around an offset starts."""

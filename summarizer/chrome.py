@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from .inline import OPENERS
+from .lazyre import lazy
 from .lexicon import CJK, CLAUSE_END_RE
 
 __all__ = ["chrome_flags", "is_chrome_line"]
@@ -90,12 +91,12 @@ _STAMP_RE = re.compile(
 )
 # Photo credits end a caption: "本报记者 戴冰摄", "石榴云/新疆日报记者谢龙摄", "（张三 摄）".
 _NAME = rf"[{CJK}·]{{2,5}}"
-_CAPTION_RE = re.compile(
+_CAPTION_RE = lazy(
     rf"(?:(?:记者|通讯员|摄影|特约|实习生|见习)\s*(?:{_NAME}\s*[、，,\s]\s*)*{_NAME}"
     rf"|[/／]\s*{_NAME}|[（(]\s*{_NAME})\s*(?<!拍)摄(?:影)?\s*[）)]?$"
 )
 # A caption without a credit names the speaker delivering the report ("省长赵刚作政府工作报告").
-_DELIVERS_RE = re.compile(r"(?:长|主席|主任|书记|同志|代表|向大会)[^，。]{0,8}作(?:政府)?工作报告$")
+_DELIVERS_RE = lazy(r"(?:长|主席|主任|书记|同志|代表|向大会)[^，。]{0,8}作(?:政府)?工作报告$")
 # A list of links to other pages follows one of these headers at the end of a page.
 _SIDEBAR_RE = re.compile(
     r"(?:相关(?:报道|文档|新闻|阅读|链接|稿件|文章|推荐|专题|附件)|延伸阅读|推荐阅读|热点推荐|"
@@ -105,7 +106,7 @@ _SIDEBAR_RE = re.compile(
 _BRACKETS = "【】[]《》<>「」»›"
 _STAMP_FIRST = frozenset("0123456789（(")
 _BUTTONS_RE = re.compile(r"(?:[【\[][^】\]]{1,10}[】\]]\s*)+")
-_BREADCRUMB_RE = re.compile(
+_BREADCRUMB_RE = lazy(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]+\s*[^。，；>»›]{1,30})"
     r"(?:\s*[>»›]+\s*[^。，；>»›]{1,30})+"
 )

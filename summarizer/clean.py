@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
+from .lazyre import lazy
 from .lexicon import CJK, CLAUSE_END_RE
 from .offsets import OFFSET_TYPECODE, OffsetMap
 from .pages import FLAT_LINE_CHARS, PAGE_LINE_RE, segments
@@ -94,13 +95,13 @@ _NUMBERED_RE = re.compile(
 )
 _DATELINE_RE = re.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
 _DATELINE_END_RE = re.compile(r"(?:上|讲话|报告)[）)]?$")
-_SPEAKER_RE = re.compile(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
-_BYLINE_RE = re.compile(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
+_SPEAKER_RE = lazy(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
+_BYLINE_RE = lazy(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
 _TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
 
 # A run-in lead phrase opening a paragraph ("加速产业转型升级。以壮大…"): a short sentence with
 # no digits, whose first character could not continue a cut-off one (等, 的, 和 …).
-_LEAD_OPEN_RE = re.compile(
+_LEAD_OPEN_RE = lazy(
     r"(?![等的地得和及与或了着过之其并而且也们者])"
     r"(?:[^，,、：:；;。！？!?“”\"'（）()《》\s\d０-９]|“[^“”，,。\s\d]{1,8}”|\"[^\"，,。\s\d]{1,8}\")"
     r"{4,16}?[。！](?=\S)"
@@ -128,6 +129,8 @@ _HEADING_MAX_CHARS = 30
 # in sentence punctuation needs only to be somewhat narrower.
 _SHORT_LINE = 0.75
 _SHORT_TERMINAL_LINE = 0.9
+# At least this share of the lines of hard-wrapped prose carry sentence punctuation.
+_WRAPPED_PUNCTUATED = 0.25
 
 
 def _width(text: str) -> int:
@@ -265,7 +268,14 @@ def _typical_width(items: list[_Item]) -> int | None:
     if typical > 200:
         return None
     near = sum(1 for w in widths if 0.8 * typical <= w <= 1.1 * typical)
-    return typical if near >= 0.5 * len(widths) else None
+    if near < 0.5 * len(widths):
+        return None
+    # Wrapped prose breaks its sentences anywhere, so most of its lines carry a comma or a stop
+    # (the corpus's wrapped PDFs: 98-100 %). Lines of one width with none are a list
+    # (第1个项目投资增长7% / 第2个…), each its own paragraph: joined, they would make one
+    # unpunctuated sentence thousands of figures long.
+    punctuated = sum(1 for item in items if _SENTENCE_PUNCT_RE.search(item.text))
+    return typical if punctuated >= _WRAPPED_PUNCTUATED * len(items) else None
 
 
 def _continues_header(prev: str, text: str) -> bool:

@@ -15,6 +15,8 @@ import click
 from .batch_run import BatchOptions
 from .errors import UsageError
 
+MAX_POLL = 86_400  # seconds: a batch is done or expired within a day
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -51,8 +53,9 @@ def batch_options(
     ):
         if value is not None and not 1 <= value <= limit:
             raise UsageError(f"{name} must be between 1 and {limit} (the provider's limit)")
-    if poll is not None and poll < 0:
-        raise UsageError("--poll must be a number of seconds, 0 or more")
+    # nan and inf fail the comparison too: a poll of inf seconds would never look again.
+    if poll is not None and not 0 <= poll <= MAX_POLL:
+        raise UsageError(f"--poll must be a number of seconds from 0 to {MAX_POLL}")
     if detach and dry_run:
         raise UsageError("--dry-run submits nothing, so there is nothing to --detach from")
     return BatchOptions(

@@ -23,6 +23,16 @@ def _many_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return engine_options(debug_option(fn))
 
 
+def _check_outputs(paths: tuple[str, ...], *outputs: tuple[str, str | None]) -> None:
+    """Refuse, before any work, an output that is an input report, a device, FIFO or folder."""
+    from .outputs import output_file
+
+    inputs = expand(paths)
+    for flag, output in outputs:
+        if output is not None and output != "-":
+            output_file(output, inputs, flag)
+
+
 def _summaries(
     paths: tuple[str, ...], engine: str, model: str | None, base_url: str | None,
     concurrency: int | None, replay_dir: str | None, cache_dir: str | None, no_cache: bool,
@@ -77,6 +87,7 @@ def panel(
 
     if output and Path(output).suffix.lower() not in (".csv", ".parquet", ".xlsx"):
         raise UsageError(f"{output}: write .csv, .parquet or .xlsx")
+    _check_outputs(paths, ("-o", output))
     summaries, bad = _summaries(paths, engine, model, base_url, concurrency, replay_dir,
                                 cache_dir, no_cache)  # fmt: skip
     written = write_table(panel_rows(summaries), PANEL_COLUMNS, output)
@@ -119,6 +130,7 @@ def track(
         )
     if plot and Path(plot).suffix.lower() not in (".png", ".svg"):
         raise UsageError(f"--plot {plot}: write a .png or .svg file")
+    _check_outputs(paths, ("-o", output), ("--plot", plot))
     summaries, bad = _summaries(paths, engine, model, base_url, concurrency, replay_dir,
                                 cache_dir, no_cache)  # fmt: skip
     rows = track_rows(summaries, indicator_ids or None)

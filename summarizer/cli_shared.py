@@ -3,9 +3,11 @@ the --debug flag and the suffixes of reports and outputs."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -30,6 +32,40 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class Messages(Protocol):
+    """What a one-report run writes to stderr: lines, and a spinner while it works."""
+
+    def print(self, text: str, *, markup: bool = ...) -> None: ...
+
+    def status(self, status: str) -> AbstractContextManager[Any]: ...
+
+
+# The control characters rich drops from printed text (a name is data, not terminal commands).
+_CONTROL = dict.fromkeys([7, 8, 11, 12, 13])
+
+
+class PlainMessages:
+    """stderr lines as rich prints them when stderr is no terminal (no colour, no spinner,
+    no wrapping), without importing rich: a one-report run is mostly start-up."""
+
+    def print(self, text: str, *, markup: bool = False) -> None:
+        # markup is accepted for Console's signature; lines are printed as given
+        if sys.stderr is None:  # no stderr at all (pythonw, a closed descriptor): as rich does
+            return
+        sys.stderr.write(text.translate(_CONTROL) + "\n")
+        sys.stderr.flush()
+
+    def status(self, status: str) -> AbstractContextManager[Any]:
+        return nullcontext()
+
+
+def message_console() -> Messages:
+    """The console for a one-report run: rich (its spinner) on a terminal, else plain lines."""
+    if sys.stderr is not None and sys.stderr.isatty():
+        return stderr_console()
+    return PlainMessages()
+
+
 def expand(paths: tuple[str, ...]) -> list[str]:
     """The report and corpus files the PATH arguments name (a folder's, sorted)."""
     out: list[str] = []
@@ -51,7 +87,7 @@ def expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-def say_engine(console: Console, settings: Settings, requested: str) -> None:
+def say_engine(console: Messages, settings: Settings, requested: str) -> None:
     """Which engine runs, and why the offline one when it was not asked for."""
     if settings.resolved_engine() == "rules":
         why = "" if requested == "rules" else " — no OPENAI_API_KEY or OPENAI_BASE_URL set"

@@ -11,9 +11,12 @@ import click
 
 from .cli_shared import (
     OUTPUT_SUFFIXES,
+    Messages,
+    PlainMessages,
     debug_option,
     engine_options,
     expand,
+    message_console,
     say_engine,
     stderr_console,
 )
@@ -170,11 +173,11 @@ def summarize(
     from .outputs import output_file
 
     target = output_file(output, inputs)  # refused now, before any work, if it is unsafe
-    console = stderr_console()
     if via == "batch":
         from .cli_batch import batch_options, run_via_batch_cli
 
         assert out_dir is not None  # batch_engine refused a run without one
+        console = stderr_console()
         say_engine(console, settings, engine)
         options = batch_options(
             batch_max_lines, batch_max_bytes, poll, detach, dry_run, (fmt, detail, force)
@@ -182,14 +185,16 @@ def summarize(
         code = run_via_batch_cli(inputs, settings, Path(out_dir), console, options)
         sys.exit(code)
     if out_dir:
+        console = stderr_console()
         say_engine(console, settings, engine)
         sys.exit(_run_batch(inputs, settings, Path(out_dir), (fmt, detail), force, console, jobs))
     # Read first, so a bad input is reported as the only line on stderr.
     from .ingest import read_report
 
     document = read_report(inputs[0])
-    say_engine(console, settings, engine)
-    sys.exit(_summarize_one(document, settings, (fmt, detail), target, console))
+    messages = message_console()
+    say_engine(messages, settings, engine)
+    sys.exit(_summarize_one(document, settings, (fmt, detail), target, messages))
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
@@ -206,17 +211,14 @@ def _summarize_one(
     settings: Settings,
     output_as: tuple[str, str],
     output: Path | None,
-    console: Console,
+    console: Messages,
 ) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
-    from rich.markup import escape
-
     from .formats import render
     from .manifest import write_atomic
     from .pipeline import summarize_file
 
-    # A report's name is data: "[/x]" in a path is not rich markup.
-    with console.status(f"summarising {escape(document.name)} …"):
+    with console.status(_status_line(document.name, console)):
         outcome = summarize_file(document, settings)
     summary = outcome.summary
     fmt, detail = output_as
@@ -238,6 +240,15 @@ def _summarize_one(
     return 1 if (settings.strict and outcome.flagged_before_strict) else 0
 
 
+def _status_line(name: str, console: Messages) -> str:
+    if isinstance(console, PlainMessages):
+        return ""  # no spinner is shown
+    from rich.markup import escape
+
+    # A report's name is data: "[/x]" in a path is not rich markup.
+    return f"summarising {escape(name)} …"
+
+
 def _run_batch(
     inputs: list[str],
     settings: Settings,
@@ -256,8 +267,10 @@ def _run_batch(
 
     from .batch import plan_runs, run_batch
     from .progress import BatchProgress
-    from .workers import default_jobs, run_parallel
+    from .workers import default_jobs, max_jobs, run_parallel
 
+    if jobs is not None and jobs > max_jobs():
+        raise UsageError(f"--jobs {jobs}: at most {max_jobs()} worker processes (four per core)")
     fmt, detail = output_as
     planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
     jobs = min(jobs or default_jobs(), sum(r.status != "failed" for r in planned))

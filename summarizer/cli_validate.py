@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from .cli_shared import debug_option
 from .errors import InputError
+from .regular import read_regular_text
+
+MAX_SUMMARY = 256 * 1024 * 1024  # bytes; a summary is a fraction of its report (at most 256 MB)
 
 
 @click.command()
@@ -35,9 +37,12 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> No
     from .pipeline import check_summary
 
     try:
-        raw = Path(summary_path).read_text(encoding="utf-8")
+        # Only a regular file, read to a limit: a FIFO would block, /dev/zero never end.
+        raw = read_regular_text(summary_path, MAX_SUMMARY)
     except OSError as e:
         raise InputError(f"{summary_path}: cannot read ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{summary_path}: not a summary JSON (not UTF-8 text)") from None
     try:
         summary = ReportSummary.model_validate_json(raw)
     except ValidationError as e:

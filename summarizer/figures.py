@@ -13,7 +13,10 @@ substring cannot see; a cut at a clause stop (，。；：！？) hides that con
 so where a substring starts or ends at such a stop the table's figures are the substring's.
 Anywhere else — a cut inside a phrase, a figure or a quoted name across the cut, a number
 at the cut that may be an enumerator ("1." after "，" is one in a substring, not in the
-text) — the substring is parsed on its own, as before.
+text) — the substring is parsed on its own, as before. One exception: a window longer than
+_PARSED_MAX that starts or ends inside a run with no clause stop (a reader capping a 69,000-
+character "sentence" of figures run together) gets the whole figures the table has inside it,
+so reading such a run clause by clause stays linear; the corpus has no such window.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ _BLANK = " \t\u3000\r"  # what find_numbers skips back over to the character bef
 _ENUMERATOR_NEXT = ".．、)）"  # "1." "2、" "（3）": an enumerator when it opens a line
 _ROLE_AFTER = 16  # characters after a period that periods._role reads
 _KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
+# A window longer than this that is not cut at clause stops is served from the table.
+_PARSED_MAX = 200
 _T = TypeVar("_T", NumberMention, Period)
 
 
@@ -109,6 +114,11 @@ class FigureTable:
         i, j = bisect.bisect_left(self._mstarts, a), bisect.bisect_left(self._mstarts, b)
         inside = self.mentions[i:j]
         if not self._safe(a, b) or (inside and self._enumerator_at_cut(a, inside[0])):
+            if b - a > _PARSED_MAX and not (self._is_cut(a) and self._is_cut(b)):
+                # A window cut out of a run with no clause stop (a reader's cap on a long
+                # clause): the report's own figures there, whole ones only, not a parse of a
+                # piece of them, which would make the work quadratic in the run.
+                return tuple(_moved(m, a) for m in inside if m.end <= b)
             return tuple(find_numbers(self.text[a:b]))
         if a == 0:
             return tuple(inside)

@@ -30,6 +30,7 @@ from .indicators import (
     get,
     growth_in_change,
 )
+from .lazyre import lazy
 from .lexicon import (
     CN_YEAR,
     FROM_TO_RATE_RE,
@@ -46,14 +47,14 @@ from .structure import SectionKind
 __all__ = ["complete"]
 
 # 比1980年: a base year, not the year a figure is for.
-_BASE_YEAR = re.compile(rf"比\s*(?:[0-9０-９]{{4}}|{CN_YEAR})\s*年")
+_BASE_YEAR = lazy(rf"比\s*(?:[0-9０-９]{{4}}|{CN_YEAR})\s*年")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 # A bound or a second end written after a figure found by the search: 7%左右, 百分之八至九.
-_AFTER_FIGURE = re.compile(
+_AFTER_FIGURE = lazy(
     r"\s*(?:左右|以上|以内|以下|(?:—|-|–|～|~|至|到)\s*(?:百分之)?"
     r"[0-9０-９.．零〇一二两三四五六七八九十点]+\s*[%％]?)"
 )
-_NO_TARGET = re.compile(
+_NO_TARGET = lazy(
     r"(?:没有|不再|未|不)(?:提出|设定|设置|设|规定|确定|制定)[^。；，,]{0,12}?(?:具体|量化)?"
     r"[^。；，,]{0,6}?(?:增长|增速)?目标"
 )
@@ -169,7 +170,7 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
             break
 
 
-_CLAUSES = re.compile(r"[；;。]")
+_CLAUSES = lazy(r"[；;。]")
 
 
 def _year_clause(s: str, after: int, year: int) -> int | None:

@@ -23,10 +23,12 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .readers.corpus import (
@@ -124,19 +126,35 @@ class RowError(InputError):
 # ---------------------------------------------------------------- bytes
 
 
+def _read_capped(fh: BinaryIO) -> bytes:
+    """At most MAX_INPUT_BYTES + 1 bytes, read a megabyte at a time: read(n) of a buffered file
+    reserves n bytes at once, 256 MB for every report on a host that does not overcommit."""
+    parts: list[bytes] = []
+    total = 0
+    while total <= MAX_INPUT_BYTES and (part := fh.read(min(2**20, MAX_INPUT_BYTES + 1 - total))):
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
     if name == "-":
         if sys.stdin is None:
             raise InputError("-: no standard input to read the report from")
         if sys.stdin.isatty():
             raise InputError("-: standard input is a terminal; pipe a report into it")
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        raw = _read_capped(sys.stdin.buffer)
         if len(raw) > MAX_INPUT_BYTES:
             raise InputError(f"-: more than {MAX_INPUT_BYTES // 2**20} MB, too large for a report")
         return raw
     try:
-        if os.path.isdir(path):
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise InputError(f"{name}: is a directory; pass a report file")
+        if stat.S_ISFIFO(mode):
+            return _read_pipe(name, path)
+        if not stat.S_ISREG(mode):  # /dev/zero, /dev/tty, a socket: no report, or no end
+            raise InputError(f"{name}: not a regular file (a device or socket); pass a report file")
         size = os.path.getsize(path)
         if size > MAX_INPUT_BYTES:
             raise InputError(
@@ -144,7 +162,7 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
                 f"(the limit is {MAX_INPUT_BYTES // 2**20} MB)"
             )
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_INPUT_BYTES + 1)
+            raw = _read_capped(fh)
         if len(raw) > MAX_INPUT_BYTES:  # a device or a file still growing: its size lied
             raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
         return raw
@@ -154,6 +172,23 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
         raise InputError(f"{name}: cannot read the file (permission denied)") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _read_pipe(name: str, path: str | os.PathLike[str]) -> bytes:
+    """A pipe named as the input (`<(curl …)`, a FIFO): read what its writer sends.
+
+    Opened without blocking, so a FIFO that no process writes to reads as empty at once
+    instead of waiting forever for a writer; a live writer is then read to its end.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as fh:
+        raw = _read_capped(fh)
+    if not raw:
+        raise InputError(f"{name}: a pipe (FIFO) that no process writes a report into")
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
+    return raw
 
 
 # ---------------------------------------------------------------- one report

@@ -66,6 +66,7 @@ _BLOCKS = (
     (0x1F100, 0x1F200),  # enclosed alphanumerics
     (0x2F800, 0x2FA20),  # CJK compatibility supplement
     (0xE0000, 0xE0080),  # tag characters (invisible)
+    (0x1F300, 0x1FB00),  # pictographs and emoji, put between the characters of a word
 )
 
 
@@ -77,8 +78,8 @@ def _table() -> dict[int, str | int]:
     codes = [code for lo, hi in _BLOCKS for code in range(lo, hi)]
     for code in [*codes, *map(ord, t2s)]:
         c = chr(code)
-        if unicodedata.category(c) == "Cf":  # zero-width and direction marks hide in words
-            out[code] = " "
+        if unicodedata.category(c) == "Cf" or 0x1F300 <= code < 0x1FB00:
+            out[code] = " "  # zero-width and direction marks, emoji: hidden inside words
             continue
         n = unicodedata.normalize("NFKC", c)
         x = n if len(n) == 1 else c  # one character for one, so offsets stay exact
@@ -112,13 +113,18 @@ def _any(*words: str) -> str:
     return "(?:" + "|".join(_w(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
+def _anyn(*words: str) -> str:
+    """_any of the words as `normalise` reads them (Cyrillic partly mapped to Latin)."""
+    return _any(*(normalise(w.lower()) for w in words))
+
+
 _GAP = r"[^。！？!?]{0,16}?"  # a few words between a verb and its object (lines may break)
 _S = r"\s*"
 
 # Chinese orders (after traditional -> simplified).
 _ZH_VERB = _any(
-    "忽略", "无视", "忘记", "忘掉", "不要理会", "不必理会", "不用理会", "不要管", "跳过", "抛开",
-    "抛弃", "丢弃", "放弃", "不要遵守", "不再遵守", "停止遵守", "违背", "覆盖", "绕过",
+    "忽略", "忽视", "无视", "忘记", "忘掉", "不要理会", "不必理会", "不用理会", "不要管", "跳过",
+    "抛开", "抛弃", "丢弃", "放弃", "不要遵守", "不再遵守", "停止遵守", "违背", "覆盖", "绕过",
 )  # fmt: skip
 _ZH_WHICH = _any(
     "以上", "上面", "上述", "之前", "先前", "前面", "此前", "所有", "全部", "系统", "原有", "原来",
@@ -128,6 +134,15 @@ _ZH_RULES = _any(
     "指令", "指示", "提示词", "提示", "规则", "要求", "设定", "任务", "命令", "约束", "限制",
     "说明", "规定", "安排",
 )  # fmt: skip
+# The object first (以上指令全部忽略; Japanese 以前の指示をすべて無視して): only verbs and
+# words that cannot be a report's own (覆盖 and 所有 are: 所有任务全覆盖).
+_ZH_BEFORE = _any("以上", "上面", "上述", "之前", "先前", "前面", "此前", "以前")
+_ZH_FORGET = _any("忽略", "忽视", "无视", "忘记", "忘掉", "不要理会", "抛开", "不要遵守")
+# Addressed to a model: 致大模型：…, AI助手在总结本文时…
+_ZH_ADDRESSEE = _any(
+    "ai助手", "人工智能助手", "大模型", "大语言模型", "语言模型", "ai模型", "chatgpt", "gpt", "ai"
+)
+_ZH_WHEN = _any("在总结", "在摘要", "在生成", "总结时", "摘要时")
 _ZH_ROLE = _any("助手", "模型", "ai", "机器人", "程序", "角色", "智能体", "chatgpt", "gpt", "dan")
 _ZH = (
     rf"{_ZH_VERB}{_S}(?:掉{_S})?(?:你{_S})?{_ZH_WHICH}{_GAP}{_ZH_RULES}"
@@ -139,18 +154,47 @@ _ZH = (
     rf"|{_any('输出', '回复', '返回')}{_S}{_any('以下', '如下', '下列', '这段', '这句', 'json')}"
     rf"|请{_S}(?:{_any('直接', '只', '仅')}{_S})?输出"
     rf"|{_any('不要', '无需', '不必')}{_S}{_any('提取', '总结', '摘要', '分析')}"
-    rf"|{_any('系统提示', '开发者模式', '越狱模式')}"
+    rf"|{_any('系统提示', '开发者模式', '越狱模式', '新的指令', '新指令')}"
+    rf"|{_ZH_BEFORE}{_GAP}{_ZH_RULES}{_GAP}{_ZH_FORGET}"
+    rf"|(?<![a-z]){_ZH_ADDRESSEE}{_S}(?:[：:]|{_ZH_WHEN})"
+)
+# Korean: 이전 지시를 모두 무시하고
+_KO = (
+    r"(?:이전|위의|앞의|모든)[^\n.。]{0,12}?(?:지시|지침|명령|규칙|프롬프트)"
+    r"[^\n.。]{0,12}?(?:무시|잊)"
 )
 
 # English orders (after look-alikes -> Latin); a word starts where no letter precedes it.
 _NL = r"(?<![a-z])"
-_EN_VERB = _any("ignore", "disregard", "forget", "override", "bypass", "skip")
-_EN_RULES = _any(
+_EN_VERB = _anyn(
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    "bypass",
+    "skip",
+    "ignoriere",
+    "ignorieren",
+    "vergiss",
+    "vergessen",
+    "ignora",
+    "olvida",
+    "oubliez",
+    "oublie",
+    "игнорируй",
+    "игнорируйте",
+    "забудь",
+    "забудьте",
+)  # fmt: skip  (English, German, Spanish/Italian, French, Russian)
+_EN_RULES = _anyn(
     "instructions", "instruction", "prompts", "prompt", "rules", "directions", "guidelines",
     "context", "messages", "everything",
+    "anweisungen", "regeln", "vorgaben", "instrucciones", "reglas", "indicaciones", "istruzioni",
+    "consignes", "règles", "инструкции", "инструкций", "указания", "правила",
 )  # fmt: skip
 _EN = (
-    rf"{_NL}{_EN_VERB}[a-z\s]{{0,40}}?{_EN_RULES}"  # one bounded gap: no backtracking blow-up
+    # one bounded gap (letters of any script, spaces): no backtracking blow-up
+    rf"{_NL}{_EN_VERB}(?:[^\W\d_]|\s){{0,40}}?{_EN_RULES}"
     rf"|{_NL}{_w('you')}\s*{_any('are now', 'will now', 'must now', 'are no longer')}"
     rf"|{_NL}{_any('act as', 'pretend to be', 'pretend you are', 'roleplay as', 'role-play as')}"
     rf"|{_NL}{_any('from now on', 'new instructions', 'system prompt', 'developer mode')}"
@@ -160,26 +204,28 @@ _EN = (
 )
 
 # Role markers and chat templates: to the end of their line.
-_ROLE_NAMES = _any("human", "assistant", "system", "user", "ai")
+_ROLE_NAMES = _any("human", "assistant", "system", "user", "ai", "系统", "助手", "用户", "人类")
 _ROLE = (
     rf"<\s*\|\s*[a-z_]{{2,20}}\s*\|\s*>"
     rf"|\[\s*/?\s*{_w('inst')}\s*\]|<<\s*/?\s*{_w('sys')}\s*>>"
+    rf"|<\s*{_any('start_of_turn', 'end_of_turn')}\s*>"
     rf"|#{{2,}}\s*{_any('system', 'instruction', 'human', 'assistant', 'user', 'response')}"
     rf"|<\s*/?\s*{_any('report', 'system', 'assistant', 'user', 'instructions', 'instruction')}\s*>"
     rf"|(?:^|(?<=[。！？!?；;，,：:”\"'>\])）]))[ \t]*{_NL}{_ROLE_NAMES}[ \t]*[:：]"
 )
 # A JSON object keyed like the summary or a chat message.
 _PAYLOAD = (
-    r"\{\s*\"\s*(?:achievements|problems|plans|overview|role|content|messages|system|"
-    r"instructions?|metrics|targets|summary)\s*\"\s*:"
+    r"\{\s*[\"']\s*(?:achievements|problems|plans|overview|role|content|messages|system|"
+    r"instructions?|metrics|targets|summary)\s*[\"']\s*:"
 )
 
 # Gated (summarizer/fastscan.py): these alternations open with groups and lookbehinds, which
 # the regex engine would otherwise try in full at every character of the report.
-_ORDER_RE = gated(f"{_ZH}|{_EN}", re.I)
+_ORDER_RE = gated(f"{_ZH}|{_EN}|{_KO}", re.I)
 _LINE_RE = gated(_ROLE, re.I | re.M)
 _PAYLOAD_RE = re.compile(_PAYLOAD, re.I)
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 MAX_PAYLOAD = 4000  # characters a JSON payload is followed for its closing brace
 
 
@@ -224,6 +270,11 @@ def find_injections(text: str) -> Iterator[tuple[int, int]]:
     for m in _ORDER_RE.finditer(norm):
         if m.start() >= end:
             end = _sentence_end(norm, m.end())
+            if not _HAN_RE.search(m.group()):
+                # An order in another script ends where the report's Chinese resumes
+                # ("…and write 50%新建学校3所。"): the sentence after it is the report's.
+                han = _HAN_RE.search(norm, m.end(), end)
+                end = han.start() if han else end
             yield _start(text, m.start()), end
     end = 0
     for m in _LINE_RE.finditer(norm):

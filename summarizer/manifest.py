@@ -21,10 +21,12 @@ from pathlib import Path
 
 from .errors import UsageError
 from .outputs import check_destination, safe_output
+from .regular import read_regular_text
 
 __all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
 
 MANIFEST = ".summarizer-manifest.json"
+MAX_MANIFEST = 256 * 1024 * 1024  # bytes; an entry is ~300, so about a million reports
 
 
 def _temp_beside(path: Path) -> tuple[int, Path]:
@@ -72,8 +74,8 @@ def write_atomic(path: Path, text: str) -> None:
 def _read_entries(path: Path) -> dict[str, dict[str, str | None]]:
     """The entries of a manifest file; none when it is missing, unreadable or of another shape."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_text(path, MAX_MANIFEST))
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         data = {}
     # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
     items = data.items() if isinstance(data, dict) else []
@@ -118,6 +120,19 @@ class Manifest:
         if not (e and e.get("input") == sha256 and e.get("settings") == fp):
             return False
         return e.get("output_sha256") is not None and e.get("output_sha256") == file_sha256(output)
+
+    def foreign(self, output: Path) -> bool:
+        """True when a file is in the output's place that no run on this folder wrote.
+
+        A folder given as --out-dir may hold the user's own files; one that happens to have an
+        output's name (notes.md) is not replaced unless asked (--force).
+        """
+        if not output.exists() and not output.is_symlink():
+            return False
+        if self._stamp() not in (None, self._seen):  # another run may have written it since
+            self.entries = _read_entries(self.path)
+        names = {e.get("output") for e in self.entries.values() if isinstance(e, dict)}
+        return output.name not in names and output.name not in self.entries
 
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output: merged into the manifest as it is now, saved atomically."""

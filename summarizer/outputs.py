@@ -69,7 +69,7 @@ def check_writable(folder: Path, flag: str) -> None:
         raise UsageError(f"{flag} {folder}: cannot write there ({e.strerror})") from None
 
 
-def output_file(output: str | None, inputs: Sequence[str]) -> Path | None:
+def output_file(output: str | None, inputs: Sequence[str], flag: str = "-o") -> Path | None:
     """The checked -o target; None means stdout (no -o, or `-o -`).
 
     Refused: the input itself (the report would be replaced by its brief), and anything that
@@ -82,9 +82,9 @@ def output_file(output: str | None, inputs: Sequence[str]) -> Path | None:
         if source != "-" and (
             _same(path, Path(source)) or path.resolve() == Path(source).resolve()
         ):
-            raise UsageError(f"-o {output}: is the input report; refusing to overwrite it")
-    _refuse_non_regular(path, "-o")
-    check_writable(path.parent, "-o")
+            raise UsageError(f"{flag} {output}: is the input report; refusing to overwrite it")
+    _refuse_non_regular(path, flag)
+    check_writable(path.parent, flag)
     return path
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .lazyre import lazy
 from .lexicon import CN_DIGITS, SENTENCE_END
 
 __all__ = [
@@ -55,7 +56,7 @@ _FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # indentation or a tab (`is_indent`), or a sentence end before a numbered heading
 # ("一、二、三产业" is a list, not heading 一; "五一、端午" a holiday; "。(2)" mostly continues
 # a list inside its paragraph) or before a run of spaces.
-_INDENT_RE = re.compile(rf"[\u3000\t][{_WS}]*")
+_INDENT_RE = lazy(rf"[\u3000\t][{_WS}]*")
 _END = SENTENCE_END
 # An outline number as written: 一 … 九, 十, 十一 … 九十九 (not 五一, the holiday).
 _ONE_NINE = CN_DIGITS[:9]
@@ -64,9 +65,9 @@ _HEADING_AHEAD = (
     rf"(?:{_CN_NUMBER}、(?![{CN_DIGITS}]{{1,3}}、)|[（(]{_CN_NUMBER}[）)]"
     rf"|第{_CN_NUMBER}(?:部分|章|篇)|\d{{1,2}}[、．.](?![\d.．]))"
 )
-_HEADING_AHEAD_RE = re.compile(_HEADING_AHEAD)
-_ENDED_HEADING_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
-_ENDED_SPACES_RE = re.compile(rf"[{_END}][”’」』）)]*([{_WS}]{{2,}})")
+_HEADING_AHEAD_RE = lazy(_HEADING_AHEAD)
+_ENDED_HEADING_RE = lazy(rf"[{_END}][”’」』）)]*([{_WS}]*)(?={_HEADING_AHEAD})")
+_ENDED_SPACES_RE = lazy(rf"[{_END}][”’」』）)]*([{_WS}]{{2,}})")
 # Lines at least this long are flattened text (no paragraph of the corpus reaches 1,400).
 FLAT_LINE_CHARS = 1500
 

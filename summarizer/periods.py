@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .lazyre import lazy
 from .numerals import ARABIC_START, CN_DIGITS, FW, SEP, D, arabic, cn_value, year_digits
 
 __all__ = ["Period", "find_periods", "resolve_period", "scan_periods"]
@@ -81,12 +82,12 @@ _BASE_PAIR_BEFORE = re.compile(r"(?:与|同|和|跟)$")
 _BASE_PAIR_AFTER = re.compile(r"(?:底|末)?(?:同期)?(?:相比|比较|相较|对比|比)")
 _FROM_BEFORE = re.compile(r"(?:从|由)$")
 _BASE_AFTER = re.compile(r"(?:底|末)?(?:同期)?(?:的?水平|的[^，。；,;]{0,8}倍)")
-_OF_AFTER = re.compile(rf"(?:底|末)?的.{{0,3}}?(?:{D}|[{CN_DIGITS}十])")  # 由2021年的30.3亿元
+_OF_AFTER = lazy(rf"(?:底|末)?的.{{0,3}}?(?:{D}|[{CN_DIGITS}十])")  # 由2021年的30.3亿元
 _PRICE = re.compile(r"(?:不变|可比)?价格?")  # 按1980年不变价格计算: a price base
 _DUE_AFTER = re.compile(r"(?:底|末)?(?:以前|之前|前)(?![后三两一二四五六七八九十0-9０-９个季])")
 # "增加到1956年的…", "恢复至…", "达到…": 到 after a verb of change names the year a level was
 # reached, not a deadline; after 年/月/日 it closes a span of time.
-_LEVEL_TO = re.compile(r"(?:[加长升高降低少大小达复回减扩提展延缩年月日底末\d]|季度)[到至]$")
+_LEVEL_TO = lazy(r"(?:[加长升高降低少大小达复回减扩提展延缩年月日底末\d]|季度)[到至]$")
 _WS = re.compile(r"\s+")
 
 

@@ -7,12 +7,11 @@ contract-shaped summary against its source).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .chunking import DEFAULT_CHUNK_CHARS, chunk_text
 from .clean import clean
@@ -215,24 +214,43 @@ def summarize_file(
             if engine is None:
                 await eng.aclose()
 
-    return run_sync(run())
+    # The offline engine never waits on anything, so its run needs no event loop.
+    offline = (engine.name if engine else settings.resolved_engine()) == "rules"
+    return run_sync(run(), loop=not offline)
 
 
-def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+def run_sync(coro: Coroutine[Any, Any, T], *, loop: bool = True) -> T:
     """Run a coroutine to its end on a fresh event loop, as asyncio.run does, but cheaply.
 
     asyncio.run on Python 3.11 formats repr() of its main task, result included, when it
     restores the SIGINT handler: for a whole report's summary that cost a tenth of the run.
+    loop=False runs a coroutine that never waits (the offline engine's) to its end in one
+    step, with no event loop: importing asyncio costs more than the rules engine spends on a
+    small report, so the offline one-report path never imports it.
     """
-    loop = asyncio.new_event_loop()
+    if not loop:
+        return _in_one_step(coro)
+    import asyncio
+
+    event_loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(coro)
+        return event_loop.run_until_complete(coro)
     finally:
         try:  # the clean-up asyncio.run does: open async generators, the default executor
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            event_loop.run_until_complete(event_loop.shutdown_asyncgens())
+            event_loop.run_until_complete(event_loop.shutdown_default_executor())
         finally:
-            loop.close()
+            event_loop.close()
+
+
+def _in_one_step(coro: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that finishes without waiting; an error if it waits."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return cast(T, done.value)
+    coro.close()
+    raise RuntimeError("the coroutine waited on something: run it with loop=True")
 
 
 def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:

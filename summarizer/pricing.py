@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import UsageError
+from .regular import read_regular_text
 
 # Dollars per million tokens (input, output) by model name.
 Prices = Mapping[str, tuple[float, float]]
@@ -33,6 +34,7 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "qwen-max": (1.60, 6.40),
 }
 # The providers' Batch APIs (OpenAI, DashScope/Bailian) bill half the live price.
+MAX_PRICE_FILE = 1024 * 1024  # bytes: a price table is a few lines
 BATCH_DISCOUNT = 0.5
 # Characters per prompt token, for estimates before a run (--dry-run): about 1.7 for this mix of
 # Chinese report text and English JSON schema; an estimate, the endpoint's `usage` is the truth.
@@ -49,14 +51,24 @@ def load_prices(path: str | Path | None, batch: bool = False) -> dict[str, tuple
     if not path:
         return prices
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # A FIFO or /dev/zero named as the table would block or never end.
+        data = json.loads(read_regular_text(path, MAX_PRICE_FILE))
         for model, entry in data.items():
             pair = (_price(entry[0]), _price(entry[1]))
             if batch:
                 given = (_price(entry[2]), _price(entry[3])) if len(entry) >= 4 else None
                 pair = given or _batch_of(pair)
             prices[str(model)] = pair
-    except (OSError, ValueError, TypeError, IndexError, AttributeError, KeyError) as e:
+    # RecursionError: JSON nested deeper than the parser's stack ([[[[…).
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        KeyError,
+        RecursionError,
+    ) as e:
         raise UsageError(
             f"{path}: not a price file ({type(e).__name__}); expected "
             '{"model": [input_usd_per_million, output_usd_per_million]}'
@@ -80,7 +92,10 @@ def _price(value: object) -> float:
     """A price: a finite, non-negative number of dollars per million tokens (1e400 is inf)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise TypeError(value)
-    price = float(value)
+    try:
+        price = float(value)
+    except OverflowError:  # an integer of 400 digits: no float holds it
+        raise ValueError(value) from None
     if not (math.isfinite(price) and 0 <= price <= MAX_PRICE):
         raise ValueError(price)
     return price

@@ -27,15 +27,16 @@ import bisect
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
+from itertools import islice
 from typing import TypeVar
 
 from .grounding import normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
-from .models import Achievement, Claim, Metric, Plan, Problem, ReportSummary
+from .models import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary
 from .tamper import scan
 
 __all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
@@ -54,6 +55,15 @@ _TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
 _CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
+# Support is local: an item's words must be near its own quotes (evidence, figures), this many
+# characters either side of each, since in a report of megabytes nearly every bigram occurs
+# somewhere. An item with no quote found is checked against the whole report when that is
+# no longer than WHOLE_MAX (the corpus's longest: 62,000 characters); in a longer one its
+# words are unchecked, and flagged.
+NEAR_QUOTE = 1500
+WHOLE_MAX = 200_000
+# Where a quote is in `source` (validation's look-up), or None when it is not there.
+Locate = Callable[[str], tuple[int, int] | None]
 # An item of a brief is a sentence or two (the corpus's longest: 177 characters); a field longer
 # than this is no summary of anything, and is flagged without being read further.
 MAX_PROSE = 2000
@@ -93,7 +103,8 @@ class _Vocabulary:
     """
 
     def __init__(self, norm: str, source: str) -> None:
-        self.pairs = set(map(operator.add, norm, norm[1:]))
+        # islice, not norm[1:]: no second copy of the whole text at the peak of validation
+        self.pairs = set(map(operator.add, norm, islice(norm, 1, None)))
         self.pairs.update(_LATIN_WORD.findall(source.lower()))
 
     def __contains__(self, unit: str) -> bool:
@@ -173,7 +184,7 @@ _METRIC_TEXT = ("name", "unit", "period", "change")
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
-def _strings(summary: ReportSummary) -> Iterator[str]:
+def _strings(summary: ReportSummary | ChunkSummary) -> Iterator[str]:
     """Every string an engine wrote into the items of a summary."""
     for section in ("achievements", "problems", "plans"):
         for x in getattr(summary, section):
@@ -215,7 +226,7 @@ def redact(summary: ReportSummary) -> ReportSummary:
 
 
 def _fields(
-    summary: ReportSummary, unsafe: dict[str, list[tuple[int, int]]]
+    summary: ReportSummary | ChunkSummary, unsafe: dict[str, list[tuple[int, int]]]
 ) -> Iterator[tuple[str, str]]:
     """(JSON path, text) of every prose field (items' text and area), and of each metric field
     holding unsafe content."""
@@ -232,12 +243,54 @@ def _fields(
                             yield f"{section}[{i}].{name}[{j}].{f}", value
 
 
-def check_prose(summary: ReportSummary, source: str, norm: str | None = None) -> Iterator[Claim]:
+def _near(source: str, spans: list[tuple[int, int]]) -> str:
+    """The text within NEAR_QUOTE characters of any of the spans (windows merged, in order)."""
+    windows: list[list[int]] = []
+    for a, b in sorted(spans):
+        a, b = max(0, a - NEAR_QUOTE), min(len(source), b + NEAR_QUOTE)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    return "\n".join(source[a:b] for a, b in windows)
+
+
+def _item_quotes(x: object) -> list[str]:
+    quotes = list(getattr(x, "evidence", ()))
+    for name in ("metrics", "targets"):
+        quotes += [m.quote for m in getattr(x, name, ()) if m.quote]
+    return quotes
+
+
+def _support(
+    summary: ReportSummary | ChunkSummary, where: str, source: str, locate: Locate
+) -> str | None:
+    """The text an item's prose may draw on: the report near the item's quotes; None when no
+    quote of it is found and the report is too long to read whole."""
+    section, _, rest = where.partition("[")
+    item = getattr(summary, section)[int(rest.split("]", 1)[0])]
+    spans = [s for q in dict.fromkeys(_item_quotes(item)) if (s := locate(q)) is not None]
+    if spans:
+        return _near(source, spans)
+    return source if len(source) <= WHOLE_MAX else None
+
+
+def check_prose(
+    summary: ReportSummary | ChunkSummary,
+    source: str,
+    norm: str | None = None,
+    locate: Locate | None = None,
+) -> Iterator[Claim]:
     """A flag for each prose field that carries unsafe content or has no support in the source.
 
+    Run by the validation pass on a whole summary, and by the re-ask validators (reask.py) on
+    one chunk's answer against that chunk.
+
     `source` is the screened report text (injected text already gone, so prose repeating it
-    is unsupported), `norm` the same under N when the caller has it. A field that passes
-    yields nothing: its figures are claims of their own.
+    is unsupported), `norm` the same under N when the caller has it. With `locate` (where a
+    quote is in `source`), an item's prose is checked against the text near its own quotes
+    (`_support`); without, against all of `source` (a chunk). A field that passes yields
+    nothing: its figures are claims of their own.
     """
     labels = _engine_labels()
     unsafe = _unsafe_in(_strings(summary))
@@ -254,7 +307,14 @@ def check_prose(summary: ReportSummary, source: str, norm: str | None = None) ->
                 yield Claim(where=where, text=text[:80], status="unsupported",
                             detail=f"文字过长（{len(text)}字），不是摘要")  # fmt: skip
                 continue
-            clause = unsupported_clause(text, source, norm)
+            if locate is None:
+                clause = unsupported_clause(text, source, norm)
+            elif (near := _support(summary, where, source, locate)) is None:
+                yield Claim(where=where, text=text[:80], status="unsupported",
+                            detail="条目没有能在原文中找到的引文，文字无从核对")  # fmt: skip
+                continue
+            else:
+                clause = unsupported_clause(text, near, norm if near is source else None)
             if clause is not None:
                 # The clause itself, where the text has it as written, so a page can mark it.
                 shown = clause if clause and clause in text else text[:80]

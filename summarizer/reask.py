@@ -26,6 +26,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 from . import models
 from .checks import CheckText, check_metric, check_metric_kind
 from .grounding import normalize
+from .prose import check_prose
 from .structure import PART_LABELS_ZH, SectionKind
 
 if TYPE_CHECKING:
@@ -33,6 +34,17 @@ if TYPE_CHECKING:
     from .structure import Outline
 
 __all__ = ["Achievement", "ChunkSummary", "Metric", "Plan", "Problem", "ReaskContext"]
+
+# Times an answer whose item prose has no support in the chunk is re-asked; the answer after
+# that is kept, and the validation pass flags what is still unsupported.
+PROSE_REASKS = 1
+
+
+@dataclass
+class _Budget:
+    """Re-asks left for one kind of failure of one chunk (the context itself is immutable)."""
+
+    left: int
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,9 @@ class ReaskContext(Mapping[str, str]):
     plan_year: int | None
     confident: bool
     prompt: Mapping[str, str] = field(default_factory=dict, compare=False)
+    prose_budget: _Budget = field(
+        default_factory=lambda: _Budget(PROSE_REASKS), compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, chunk: Chunk, outline: Outline) -> ReaskContext:
@@ -75,9 +90,16 @@ class ReaskContext(Mapping[str, str]):
         years = (self.review_year, self.plan_year)
         return CheckText(self.text, section=self.part, years=years, confident=self.confident)
 
+    @cached_property
+    def prose_source(self) -> tuple[str, str]:
+        """What item prose may paraphrase: the chunk and the headings it sits under (the model
+        is shown both), raw and under N."""
+        text = f"{self.prompt.get('chunk_context', '')}\n{self.text}"
+        return text, normalize(text)
+
     def prepare(self) -> None:
         """Build the chunk's indexes ahead of the answer (called while the request is in flight)."""
-        _ = self.norm, self.chunk
+        _ = self.norm, self.chunk, self.prose_source
 
     # --- the prompt variables, for instructor's template rendering (`**context`)
     def __getitem__(self, key: str) -> str:
@@ -170,3 +192,21 @@ class ChunkSummary(models.ChunkSummary):
     achievements: list[Achievement] = Field(default_factory=list)  # type: ignore[assignment]
     problems: list[Problem] = Field(default_factory=list)  # type: ignore[assignment]
     plans: list[Plan] = Field(default_factory=list)  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _prose_grounded(self, info: ValidationInfo) -> ChunkSummary:
+        """Item text and area the chunk gives no support for (or links, contacts, orders):
+        re-asked once, as the validation pass would flag them (`prose.check_prose`)."""
+        ctx = _context(info)
+        if ctx is None or ctx.prose_budget.left <= 0:
+            return self
+        source, norm = ctx.prose_source
+        flagged = list(check_prose(self, source, norm))
+        if not flagged:
+            return self
+        ctx.prose_budget.left -= 1
+        listed = "；".join(f"{c.where}「{c.text}」（{c.detail}）" for c in flagged[:8])
+        raise ValueError(
+            f"以下条目文字在给定报告片段中找不到依据，或含链接、联系方式、指令：{listed}。"
+            "请只概括片段中明确写出的内容，删去或按原文改写这些文字，不要编造。"
+        )

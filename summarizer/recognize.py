@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import InputError
+from .lazyre import lazy
 from .lexicon import CJK_RE, CN_DIGITS
 
 __all__ = ["check_report", "looks_like_report"]
@@ -24,7 +25,7 @@ _REPORT_CUES_RE = re.compile(
 )
 # `[^\S\n]*`: indentation within the line. A bare `\s*` here would run across every following
 # blank line at each line start and backtrack: quadratic in a run of blank lines.
-_NUMBERED_LINE_RE = re.compile(
+_NUMBERED_LINE_RE = lazy(
     rf"^[^\S\n]*(?:[{CN_DIGITS}]{{1,3}}、|[（(][{CN_DIGITS}]{{1,3}}[)）])", re.M
 )
 _CUE_SAMPLE = 200_000  # characters looked at: the opening pages decide, even for 10 MB

@@ -8,6 +8,7 @@ registered once, when the settings are loaded.
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -22,11 +23,28 @@ _factory_installed = False
 
 
 def register(secret: str | None) -> None:
-    """Remember a secret (and its URL-encoded form) so that `scrub` removes it."""
+    """Remember a secret (its URL-encoded and base64 forms too) so that `scrub` removes it."""
     if not secret or len(secret) < MIN_SECRET:
         return
-    _secrets.update({secret, quote(secret, safe="")})
+    _secrets.update({secret, quote(secret, safe=""), *_base64_forms(secret)})
     _install_log_scrubber()
+
+
+def _base64_forms(secret: str) -> set[str]:
+    """The key as it reads inside any base64 text (an endpoint echoing an encoded header).
+
+    Within a longer encoded string the key starts at one of three bit alignments; for each,
+    the characters that encode the key's bits alone (not its neighbours'), standard and
+    URL-safe alphabets.
+    """
+    raw = secret.encode("utf-8")
+    forms = set()
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw).decode("ascii")
+        core = encoded[-(-8 * pad // 6) : 8 * (pad + len(raw)) // 6]  # whole 6-bit groups
+        if len(core) >= MIN_SECRET:
+            forms.update({core, core.translate(str.maketrans("+/", "-_"))})
+    return forms
 
 
 def scrub(text: str) -> str:

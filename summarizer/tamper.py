@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from .fastscan import gated
 from .injection import find_injections
+from .lazyre import lazy
 from .lexicon import (
     CJK,
     GAMBLING,
@@ -65,7 +66,7 @@ class Finding:
 # ---------------------------------------------------------------- vocabularies
 
 # Words that make a gambling noun the subject of law enforcement rather than an advert.
-_ENFORCEMENT = re.compile(
+_ENFORCEMENT = lazy(
     r"打击|整治|查处|取缔|严禁|禁止|禁赌|防范|治理|捣毁|破获|侦破|抓获|查获|端掉|摧毁|涉赌|涉|非法|"
     r"违法|犯罪|跨境|遏制|清理|专项|整顿|举报|依法|宣传"
 )
@@ -102,9 +103,9 @@ _UNIT = rf"(?:{PLACE_SUFFIX}|园区|新区|开发区|管委会)"  # and the park
 _PLACE_RE = re.compile(
     rf"(?:(?:[{CJK}]{{0,4}}{_UNIT}|[{CJK}]{{2,8}}(?:园|区))(?:[（(][{CJK}]{{1,8}}[）)])?)+"
 )
-_ADMIN_END_RE = re.compile(rf"{_UNIT}(?:[（(][^）)]*[）)])?$")
+_ADMIN_END_RE = lazy(rf"{_UNIT}(?:[（(][^）)]*[）)])?$")
 
-_URL_RE = re.compile(
+_URL_RE = lazy(
     r"(?:https?://|www\.)[A-Za-z0-9][A-Za-z0-9.\-]*(?:/[^\s，。；、“”（）()<>]*)?"
     r"|(?<![A-Za-z0-9@.\-])[A-Za-z0-9][A-Za-z0-9\-]{0,62}\."
     r"(?:com|net|cc|vip|top|xyz|info|me|tv|bet|club|win|app|io|co)(?![A-Za-z0-9])",

@@ -132,6 +132,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def max_jobs() -> int:
+    """The most worker processes a run may ask for: four per core (each holds a report and the
+    engine, ~50-100 MB; --jobs 99999999 over a folder of 1,000 reports would start 1,000)."""
+    return 4 * default_jobs()
+
+
 def run_parallel(
     runs: Sequence[ReportRun],
     settings: Settings,

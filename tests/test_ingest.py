@@ -113,8 +113,47 @@ def test_gbk_file_names_in_a_batch_are_written_and_named(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
-def test_a_device_whose_size_says_nothing_is_read_only_up_to_the_cap(
+def test_a_device_is_refused_unread_and_a_pipe_read_only_up_to_the_cap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import threading
+
+    # A device holds no report (and /dev/zero never ends): refused before any read.
+    assert "not a regular file" in input_error("/dev/zero")
+    # A pipe's size says nothing either: it is read up to the cap, no further.
     monkeypatch.setattr("summarizer.ingest.MAX_INPUT_BYTES", 1000)
-    assert "too large" in input_error("/dev/zero")
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        try:
+            os.write(write_end, b"x" * 5000)
+        finally:
+            os.close(write_end)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert "too large" in input_error(f"/dev/fd/{read_end}")
+    finally:
+        writer.join()
+        os.close(read_end)
+
+
+def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap(monkeypatch):
+    import io
+
+    from summarizer import ingest
+
+    asked: list[int] = []  # the sizes asked for, not the bytes read
+
+    class Counting(io.BytesIO):
+        def read(self, n=-1):
+            asked.append(n)
+            return super().read(n)
+
+    monkeypatch.setattr(ingest, "MAX_INPUT_BYTES", 3 * 2**20)
+    stream = Counting(b"x" * (5 * 2**20))
+    raw = ingest._read_capped(stream)
+    assert len(raw) == 3 * 2**20 + 1  # one byte past the cap: the caller refuses it
+    assert max(asked) <= 2**20  # never a buffer of the whole cap at once
+    assert ingest._read_capped(io.BytesIO(b"abc")) == b"abc"

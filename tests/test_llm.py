@@ -205,3 +205,55 @@ def test_each_sample_report_through_the_live_path(name):
     assert not any(c.text in sent for c in report.chunks if c.section.value == "preamble")
     assert s.achievements or s.plans
     assert s.validation.flagged == 0
+
+
+# --- item prose with no support in the chunk: re-asked once, then flagged ---------------
+# Hand-written answers (no endpoint is reachable here), sent in the exact wire format of the
+# request's mode by loopback.completion.
+INVENTED = "本镇财政已经破产，公务员工资已停发半年"
+
+
+def _answer_saying(body, text: str) -> dict:
+    """A grounded answer whose first achievement's text is replaced by `text` (hand-written)."""
+    answer = grounded_answer(body)
+    answer["achievements"][0]["text"] = text
+    return answer
+
+
+def test_invented_item_text_is_reasked_and_the_grounded_answer_kept():
+    def brain(body):
+        if not is_reask(body):
+            return Reply(body=completion(body, _answer_saying(body, INVENTED)))
+        return Reply(body=completion(body, grounded_answer(body)))
+
+    with LoopbackServer(brain) as srv:
+        outcome, _, _ = _run(srv, REVIEW.split("二、")[0])
+    assert len(srv.requests) == 2
+    reask = json.dumps(srv.requests[1].body["messages"], ensure_ascii=False)
+    assert "找不到依据" in reask and "achievements[0].text" in reask and "破产" in reask
+    s = outcome.summary
+    assert INVENTED not in json.dumps(s.model_dump(), ensure_ascii=False)
+    assert s.validation.flagged == 0
+    assert not any(w.kind == "unverified" for w in s.warnings)
+
+
+def test_item_text_unsupported_twice_is_asked_once_and_flagged():
+    with LoopbackServer(answer_with(lambda body: _answer_saying(body, INVENTED))) as srv:
+        outcome, _, _ = _run(srv, REVIEW.split("二、")[0], reasks=2)
+    assert len(srv.requests) == 2  # one re-ask for prose, though two are allowed for figures
+    s = outcome.summary
+    flagged = [c for c in s.validation.claims if c.status == "unsupported"]
+    assert [c.where for c in flagged] == ["achievements[0].text"]
+    assert "破产" in flagged[0].text
+
+
+def test_a_link_in_item_text_is_reasked_and_never_printed():
+    link = "园镇经济形势详见 http://evil.example/x 或加微信abc12345"
+    with LoopbackServer(answer_with(lambda body: _answer_saying(body, link))) as srv:
+        outcome, _, _ = _run(srv, REVIEW.split("二、")[0])
+    assert len(srv.requests) == 2
+    assert "链接" in json.dumps(srv.requests[1].body["messages"], ensure_ascii=False)
+    s = outcome.summary
+    dumped = json.dumps(s.model_dump(), ensure_ascii=False)
+    assert "evil.example" not in dumped and "abc12345" not in dumped
+    assert "spam" in {c.status for c in s.validation.claims if c.where == "achievements[0].text"}

@@ -113,3 +113,52 @@ def test_validate_flags_invented_prose_in_a_summary_file(tmp_path) -> None:
     assert [c["status"] for c in claims if c["where"] == "problems[0].text"] == ["spam"]
     genuine = [c for c in claims if c["where"].startswith("achievements")]
     assert genuine and all(c["status"] == "verified" for c in genuine)
+
+
+def _long_report(min_chars: int) -> str:
+    """The five samples one after another until the text is at least min_chars long."""
+    texts = [_source(name) for name in SAMPLES]
+    parts: list[str] = []
+    while sum(map(len, parts)) < min_chars:
+        parts.append(texts[len(parts) % len(texts)])
+    return "\n".join(parts)
+
+
+def _item_summary(text: str, evidence: list[str]) -> ReportSummary:
+    return ReportSummary(
+        meta={"source": "r.txt", "source_sha256": "0" * 64, "engine": "llm"},
+        achievements=[Achievement(area="", text=text, evidence=evidence)],
+    )
+
+
+def test_support_is_local_to_the_items_own_quotes() -> None:
+    # In a long report nearly every bigram occurs somewhere; a sentence whose words the report
+    # writes only far from the item's quote (another report's, 郑陆's) is unsupported there.
+    src = _long_report(300_000)
+    invented = "启动康养片区开发"
+    assert unsupported_clause(invented, src) is None  # somewhere in the whole text: "supported"
+    quote = "完成600亩高标准农田建设"
+    at = src.index(quote)
+
+    def locate(q: str) -> tuple[int, int] | None:
+        i = src.find(q)
+        return None if i < 0 else (i, i + len(q))
+
+    flagged = list(check_prose(_item_summary(invented, [quote]), src, None, locate))
+    assert [c.status for c in flagged] == ["unsupported"]
+    # The item's own words, near its quote, stay supported.
+    genuine = src[at : src.index("。", at)]
+    assert list(check_prose(_item_summary(genuine, [quote]), src, None, locate)) == []
+
+
+def test_prose_with_no_quote_found_in_a_very_long_report_is_flagged() -> None:
+    from summarizer.prose import WHOLE_MAX
+
+    src = _long_report(WHOLE_MAX + 1)
+    summary = _item_summary("完成600亩高标准农田建设", ["这句话不在报告里"])
+    flagged = list(check_prose(summary, src, None, lambda q: None))
+    assert [c.status for c in flagged] == ["unsupported"]
+    assert "引文" in flagged[0].detail
+    # A report that can be read whole checks the words against all of it.
+    short = _source("luoxi-2021.txt")
+    assert list(check_prose(summary, short, None, lambda q: None)) == []

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..lazyre import lazy
 from ..lexicon import YEAR_RE
 from ..pages import is_indent
 from .html import html_to_text, is_html
@@ -45,6 +46,9 @@ CORPUS_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 # A JSON array of report objects is read when named, but a folder's .json files are never
 # scanned: they are as likely to be summaries written by this tool.
 JSON_SUFFIX = ".json"
+# A corpus table has a handful of columns (text, place, year, title, url, date…); a header
+# of a million would make finding them slow, and is no corpus.
+MAX_COLUMNS = 1000
 PARQUET_MAGIC = b"PAR1"
 
 # Header names of each column a corpus may have, best first. Compared after `_norm`.
@@ -88,7 +92,7 @@ _YEAR_LINE_RE = re.compile(r" *(\d{4})\t")
 _FLAT_SPACE_RE = re.compile(r"[ \t\xa0\u3000]+")
 _TITLE_MAX = 40  # a field this short, with no sentence in it, is a title, not the text
 # A sentence, or the dash that opens the delivery line (——2001年3月5日在…): text, not a title.
-_NOT_TITLE_RE = re.compile(r"[。！？；：:;!?—－]")
+_NOT_TITLE_RE = lazy(r"[。！？；：:;!?—－]")
 
 
 def _flat_break(match: re.Match[str]) -> str:
@@ -143,6 +147,11 @@ def _columns(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> dict[st
 
 
 def _table_rows(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> list[Row]:
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            f"is a corpus file with {len(header)} columns, not a table of reports "
+            f"(at most {MAX_COLUMNS})"
+        )
     cols = _columns(header, rows)
     if "text" not in cols:
         raise InputError("is a corpus file with no column to read the report text from")
@@ -187,9 +196,10 @@ def _csv_rows(text: str, delimiter: str) -> list[Row]:
 def _record_rows(records: Sequence[object]) -> list[Row]:
     """Rows of JSON records; a record that is not an object is a row with a problem."""
     objects = [r if isinstance(r, dict) else None for r in records]
-    keys: list[str] = []
+    seen: dict[str, None] = {}  # the keys in order of first use (a dict: linear in the keys)
     for record in objects:
-        keys.extend(k for k in record or {} if k not in keys)
+        seen.update(dict.fromkeys(record or {}))
+    keys = list(seen)
     bad = "is not a JSON object"
     if not keys:
         return [Row(n, problem=bad) for n in range(1, len(objects) + 1)]
@@ -204,7 +214,7 @@ def _jsonl_rows(text: str) -> list[Row]:
         if line.strip():
             try:
                 records.append(json.loads(line))
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: [[[[… deeper than the stack
                 records.append(None)
     return _record_rows(records)
 
@@ -212,6 +222,8 @@ def _jsonl_rows(text: str) -> list[Row]:
 def _json_rows(text: str) -> list[Row]:
     try:
         records = json.loads(text)
+    except RecursionError:
+        raise InputError("is a JSON file nested too deeply to be a list of reports") from None
     except ValueError as exc:
         raise InputError(f"is a JSON file that cannot be parsed ({exc})") from None
     if not isinstance(records, list):
@@ -272,7 +284,7 @@ def sniff(text: str, name: str = "") -> str | None:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     delimiter = _header_delimiter(first)
     return None if delimiter is None else ("csv" if delimiter == "," else "tsv")

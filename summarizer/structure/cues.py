@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from ..lexicon import CN_YEAR, DONE_WORDING_RE, YEAR
 from ..numerals import year_digits
 from .headings import Para, classify
@@ -22,26 +23,24 @@ _REVIEW_CUE = re.compile(
 # The speaker's address to the congress, which opens a paragraph or stands as a line of its own.
 _ADDRESS_WORDS = r"各位代表[！!，,：:]"
 # Sentences that open the plan part where no heading does.
-_PLAN_CUE = re.compile(
+_PLAN_CUE = lazy(
     rf"(?:{_ADDRESS_WORDS}\s*)?(?:(?:{YEAR}|{CN_YEAR})年(?:是|，|,|的|我们"
     r"|全[市省区县州镇国])|(?:做好|对|关于)?今年(?:的)?(?:政府)?工作|今年(?:经济社会发展|国民经济"
     r"|全[市省区县州镇])|明年|新的一年|下一步|今后五年|展望|(?:今年|\d{4}年)(?:是|要|将|的主要任务)"
     r"|今年[^，。]{0,4}(?:要|将))"
 )
-_INLINE_PLAN = re.compile(
-    rf"[。！？](\s*)((?:({YEAR})年[，,][^。！？]{{0,16}}?(?:将|要)|({YEAR})年是))"
-)
+_INLINE_PLAN = lazy(rf"[。！？](\s*)((?:({YEAR})年[，,][^。！？]{{0,16}}?(?:将|要)|({YEAR})年是))")
 # An opening sentence that announces the coming year's agenda in the middle of the paragraph
 # ("中共中央…明确提出了今年全党和全国工作的基本方针", "…提出了今后发展国民经济的任务").
-_AGENDA = re.compile(
+_AGENDA = lazy(
     rf"(?:今年|明年|新的一年|今后(?![一二三四五六七八九十几两]+年)|{YEAR}年)[^。！？；，,]{{0,14}}?(?:基本方针|总体要求|主要任务|指导思想"
     r"|的任务)"
 )
-_ADDRESS = re.compile(rf"^{_ADDRESS_WORDS}\s*")
-_ADDRESS_LINE = re.compile(rf"^(?:{_ADDRESS_WORDS}|各位代表)$")
+_ADDRESS = lazy(rf"^{_ADDRESS_WORDS}\s*")
+_ADDRESS_LINE = lazy(rf"^(?:{_ADDRESS_WORDS}|各位代表)$")
 # A cue that opens the goals of the coming five (or more) years rather than the annual plan.
 FIVE_CUE = re.compile(rf"(?:{_ADDRESS_WORDS}\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
-_PLAN_VERB = re.compile(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
+_PLAN_VERB = lazy(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
 _YEAR_AT = re.compile(rf"({YEAR})年")
 _CN_YEAR_AT = re.compile(rf"({CN_YEAR})年")  # 一九五八年
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from ..fastscan import gated
+from ..lazyre import lazy
 from ..lexicon import (
     DONE_WORDING_RE,
     FUTURE_MARKERS_RE,
@@ -25,7 +26,7 @@ from .types import Heading, Section, SectionKind
 
 _K = SectionKind
 TERM = re.compile(r"[。！？；;!?]")
-_LIST_ITEM = re.compile(
+_LIST_ITEM = lazy(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
 _APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
@@ -40,7 +41,7 @@ _FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
 _PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
-_AHEAD = re.compile(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
+_AHEAD = lazy(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
 
 
 def first_sentence(s: str) -> str:
