@@ -54,13 +54,17 @@ def _is_cjk(ch: str) -> bool:
     return CJK_RE.match(ch) is not None
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, start: int = 0, end: int | None = None, limit: int | None = None
+) -> list[tuple[int, int]]:
     """Sentence spans in text[start:end], ending at 。！？； (or ! ? ;) or a line end.
 
     Spans exclude surrounding whitespace. A terminator inside quotes (“…”, 「…」, 《…》, "…")
     does not end a sentence; a closing quote right after one does. A full stop ends a sentence
     only between CJK text, so 4.74 and "1." numbering are never cut. Quote state resets at
     each line end, so one unbalanced quote cannot swallow more than its paragraph.
+    With `limit`, only the first `limit` spans (the scan reads left to right and a span is
+    final once found, so they are the first spans of the full split).
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
@@ -78,6 +82,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
     pos = start
     while (m := _SPECIAL.search(text, pos, end)) is not None:
+        if limit is not None and len(spans) >= limit:
+            return spans
         i, ch = m.start(), m.group()
         pos = i + 1
         if ch == "\n":
@@ -102,7 +108,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             j += 1
         emit(seg, j)
         seg = pos = j
-    emit(seg, end)
+    if limit is None or len(spans) < limit:
+        emit(seg, end)
     return spans
 
 

@@ -11,6 +11,7 @@ is added, quoted from the text, so the pass never adds a flagged claim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,9 +60,29 @@ _NO_TARGET = lazy(
 )
 
 
-def _sentences(text: CheckText) -> Iterator[tuple[int, str, SectionKind | None]]:
+def _named(text: CheckText, names: re.Pattern[str]) -> Iterator[tuple[int, str, str]]:
+    """The sentences that name one of `names`, with their start and the sentence before them.
+
+    The text is scanned for the names once: a name holds no sentence stop, so each match lies
+    inside one sentence, and the sentences holding a match are the ones a scan of each would
+    find.
+    """
+    sentences = list(_SENTENCE.finditer(text.text))
+    starts = [s.start() for s in sentences]
+    done = -1
+    for m in names.finditer(text.text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i > done:
+            done = i
+            yield starts[i], sentences[i].group(), sentences[i - 1].group() if i else ""
+
+
+def _sentences(text: CheckText) -> Iterator[tuple[int, str]]:
+    """Each sentence with its start; its part is looked up (text.kind_at) only where a
+    sentence holds what is searched for: most hold nothing, and the look-up was most of the
+    search's cost."""
     for s in _SENTENCE.finditer(text.text):
-        yield s.start(), s.group(), text.kind_at(s.start())
+        yield s.start(), s.group()
 
 
 # The headline output whose growth is searched for: GDP (GNP in older reports), and, where a
@@ -97,9 +118,7 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
     reg = _registry()
     others = [n for n, iid in reg.synonyms if iid not in family]
     levels = {n for n, iid in reg.synonyms if iid in family and get(iid).measure == "level"}
-    prev = ""
-    for start, s, part in _sentences(text):
-        last, prev = prev, s
+    for start, s, last in _named(text, names):
         for nm in names.finditer(s):
             prefix = _CUT.split(s[: nm.start()])[-1]
             if any(w in prefix for w in (*reg.part_words, "人均", "单位", "万元")):
@@ -131,7 +150,7 @@ def _candidates(text: CheckText, goal: bool, year: int | None,
             ys = all_years  # 比1980年增长5.5%: 1980 is the base
             if year is not None and ys and year not in ys:
                 continue
-            score = _score(s[: w0 + fig.end], s, part, goal, year, last)
+            score = _score(s[: w0 + fig.end], s, text.kind_at(start), goal, year, last)
             if score < (2 if goal else 1):
                 continue
             end = w0 + fig.end
@@ -215,10 +234,10 @@ def _found_metric(f: _Found, kind: MetricKind) -> Metric:
 
 def _no_target(text: CheckText) -> Metric | None:
     """An explicit statement that no growth target is set (没有提出全年经济增速具体目标)."""
-    for _start, s, part in _sentences(text):
-        if part is SectionKind.REVIEW:
-            continue
+    for start, s in _sentences(text):
         for m in _NO_TARGET.finditer(s):
+            if text.kind_at(start) is SectionKind.REVIEW:
+                break
             clause = _CUT.split(s[: m.start()])[-1] + m.group()
             subject = re.search(r"经济增速|经济增长|增长速度|增速|生产总值|GDP", clause)
             if subject is None:

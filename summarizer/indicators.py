@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .checks import CheckText
@@ -32,6 +33,9 @@ from .grounding import Span, normalize
 from .lexicon import FROM_TO_LEVEL_RE, GOAL_CUE_RE, GOAL_STATEMENT_RE, GROWTH_WORD_RE, RESULT_CUE_RE
 from .models import Metric, ReportSummary
 from .numbers import NumberMention, Period, direction_of, find_periods, to_base
+
+if TYPE_CHECKING:
+    from ahocorasick_rs import AhoCorasick
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,6 +79,9 @@ class _Registry:
     synonyms: tuple[tuple[str, str], ...]  # (normalised name, id), longest first
     part_words: tuple[str, ...]
     multi_year: re.Pattern[str]
+    # Every synonym a name holds, found in one pass (overlapping matches; the index is the
+    # synonym's place in `synonyms`) rather than by trying the 115 synonyms one by one.
+    finder: AhoCorasick
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +111,12 @@ def _registry() -> _Registry:
     )
     rules = data["rules"]
     multi = re.compile("|".join(map(re.escape, rules["multi_year_words"])))
-    return _Registry(by_id, tuple(synonyms), tuple(rules["part_words"]), multi)
+    import ahocorasick_rs  # loaded with the registry, on the first metric to classify
+
+    finder = ahocorasick_rs.AhoCorasick(
+        [n for n, _ in synonyms], matchkind=ahocorasick_rs.MatchKind.Standard
+    )
+    return _Registry(by_id, tuple(synonyms), tuple(rules["part_words"]), multi, finder)
 
 
 def get(indicator_id: str) -> Indicator:
@@ -140,14 +152,15 @@ def _match(name: str) -> tuple[Indicator, str] | None:
     for ind in reg.by_id.values():
         if ind.pattern is not None and ind.pattern.search(n):
             return ind, ""
-    for syn, iid in reg.synonyms:
-        k = n.find(syn)
-        if k >= 0:
-            rest = n[:k] + " " + n[k + len(syn) :]
-            if any(w in rest for w in reg.part_words):
-                return None
-            return reg.by_id[iid], rest
-    return None
+    held = reg.finder.find_matches_as_indexes(n, overlapping=True)
+    if not held:
+        return None
+    syn, iid = reg.synonyms[min(i for i, _, _ in held)]  # the longest (first in the list)
+    k = n.find(syn)
+    rest = n[:k] + " " + n[k + len(syn) :]
+    if any(w in rest for w in reg.part_words):
+        return None
+    return reg.by_id[iid], rest
 
 
 @lru_cache(maxsize=8192)

@@ -208,3 +208,15 @@ def test_chunk_is_frozen() -> None:
     c = Chunk(0, 0, 1, "甲", SectionKind.REVIEW, (), "")
     with pytest.raises(AttributeError):
         c.text = "乙"  # type: ignore[misc]
+
+
+def test_a_limited_split_is_the_start_of_the_full_split() -> None:
+    for name in REPORTS:
+        text = report(name)[0]
+        for a in range(0, len(text), 97):
+            b = min(len(text), a + 200)
+            full = split_sentences(text, a, b)
+            for k in (1, 2, 5):
+                assert split_sentences(text, a, b, limit=k) == full[:k]
+    assert split_sentences("。  \n甲。乙。", limit=1) == [(0, 1)]
+    assert split_sentences("  \n甲。乙。", limit=1) == [(3, 5)]  # a blank line is no span

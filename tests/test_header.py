@@ -9,7 +9,7 @@ import pytest
 from summarizer.clean import clean
 from summarizer.screen import screen
 from summarizer.structure import Hints, outline, place_in
-from summarizer.structure.places import Gazetteer, Place, names_pattern
+from summarizer.structure.places import Gazetteer, NameFinder, Place
 
 SPEECH = (
     "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
@@ -104,13 +104,38 @@ def test_place_in_a_file_name():
     assert place_in("luoxi-2019") is None
 
 
-def test_names_pattern_finds_what_the_longest_first_alternation_finds() -> None:
+def test_name_finder_finds_what_the_longest_first_alternation_finds() -> None:
     names = ["南京", "南京市", "南昌", "南昌县", "京市", "江苏", "江苏省", "苏州", "苏州市", "州市"]
     plain = re.compile("|".join(sorted(names, key=len, reverse=True)))
-    trie = names_pattern(names)
-    for text in ("江苏省南京市和苏州市", "南昌县南昌南京京市", "州市苏州江苏南", "无地名", ""):
-        assert [m.group() for m in trie.finditer(text)] == [m.group() for m in plain.finditer(text)]
-    assert [m.group() for m in trie.finditer("江苏省南京市")] == ["江苏省", "南京市"]
+    finder = NameFinder(names)
+    texts = ("江苏省南京市和苏州市", "南昌县南昌南京京市", "州市苏州江苏南", "无地名", "")
+    texts += ("😀南京市",)  # offsets in characters, not bytes or UTF-16 units
+    for text in texts:
+        found = [(m.start(), m.end(), m.group()) for m in plain.finditer(text)]
+        assert list(finder.finditer(text)) == found
+    assert [n for *_, n in finder.finditer("江苏省南京市")] == ["江苏省", "南京市"]
+
+
+def test_names_by_level_reads_only_those_rows_and_finds_the_same_names() -> None:
+    places = [
+        Place("江苏省", "江苏", "province", None, "320000"),
+        Place("南京市", "南京", "city", "江苏省", "320100"),
+        Place("恩施土家族苗族自治州", "恩施", "prefecture", "湖北省", "422800"),
+        Place("恩施市", "恩施", "county", "恩施土家族苗族自治州", "422801"),
+        Place("长阳土家族自治县", "长阳", "county", "宜昌市", "420528"),
+        Place("罗溪镇", "罗溪", "town", "某区", None),
+    ]
+    g = Gazetteer.loads(Gazetteer.of(places).dumps())
+    tests = {
+        "county": lambda p: p.level == "county",
+        "county_city": lambda p: p.level == "county" and p.name.endswith("市"),
+        "prefecture": lambda p: p.level == "prefecture",
+        "town": lambda p: p.level == "town",
+    }
+    fast = g.names_by(tests, levels=["county", "prefecture"])
+    assert fast == {**g.names_by(tests), "town": set()}  # towns' rows are not read
+    assert fast["prefecture"] == {"恩施土家族苗族自治州", "恩施", "恩施州"}
+    assert fast["county"] == {"恩施市", "恩施", "长阳土家族自治县", "长阳", "长阳县"}
 
 
 def test_gazetteer_round_trips_through_its_cache_text() -> None:
@@ -132,3 +157,15 @@ def test_gazetteer_round_trips_through_its_cache_text() -> None:
         assert "江苏" in g.names() and "罗溪镇" in g.names()
     with pytest.raises(ValueError):
         Gazetteer.loads("南京市\t南京\tcity\t\t")  # an older cache's format: rebuilt
+
+
+def test_the_issuer_search_names_equal_a_scan_of_every_division() -> None:
+    from functools import partial
+
+    from summarizer.structure import header
+    from summarizer.structure.places import gazetteer
+
+    every = {lv: partial(header._at_level, level=lv) for lv in header._LEVELS}
+    slow = gazetteer().names_by(every)  # every division built and tested
+    assert header._level_names() == slow
+    assert "南京" in slow["city"] and "恩施市" in slow["county_city"]  # the real gazetteer

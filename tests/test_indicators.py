@@ -254,3 +254,23 @@ def test_validate_reads_a_schema_2_summary_with_a_no_target_statement(tmp_path):
     )
     r = CliRunner().invoke(main, ["validate", str(out), "--source", str(src), "--format", "json"])
     assert json.loads(r.stdout)["flagged"] == data["validation"]["flagged"]
+
+
+def test_the_headline_search_visits_the_sentences_a_scan_of_each_would_find() -> None:
+    import re
+
+    from summarizer.checks import CheckText
+    from summarizer.headline_search import _SENTENCE, HEADLINES, _named, _names_of
+
+    texts = [read_report(str(p)).text for p in sorted(REPORTS.glob("*.txt"))]
+    texts += [d.text for d in read_documents(str(CORPUS / "national-1954-2004.tsv"), [])][:8]
+    texts.append("。GDP增长5%！\n国内生产总值增长6%，经济增长7%。")  # a stop first, two names
+    for text in texts:
+        ct = CheckText(text)
+        sentences = list(_SENTENCE.finditer(text))
+        for family in HEADLINES:
+            names = _names_of(family)
+            each = [(s.start(), s.group(), sentences[i - 1].group() if i else "")
+                    for i, s in enumerate(sentences) if names.search(s.group())]  # fmt: skip
+            assert list(_named(ct, names)) == each
+    assert list(_named(CheckText("无。"), re.compile("增长"))) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -399,3 +400,58 @@ def test_a_long_name_is_cut_after_a_preposition_not_inside_a_word() -> None:
     # State Council 2012 printed "央财政已按…": 中央 was cut in two.
     assert _clip("中央财政已按全国财政性教育经费支出占国内生产总值的").startswith("全国财政性")
     assert _clip("三类500强企业或投资额20亿元以上的重大项目和重点产业链项目").endswith("项目")
+
+
+# ---------------------------------------------------------------- long clauses, look-ups
+
+
+def test_a_long_unpunctuated_clause_is_read_in_pieces_shared_by_its_figures() -> None:
+    from summarizer.engines.rules.text import _CLAUSE_MAX, _Text
+
+    # 2,000 target lines that cleaning joined into one clause with no stop (issue 14).
+    body = "".join(f"第{i}个项目投资增长7%" for i in range(1, 2_001))
+    text = "二、2024年工作安排\n" + body
+    tx = _Text(text)
+    pct = [m for m in tx.figures.mentions if m.unit == "%"]
+    pieces = sorted({tx.clause(m.start) for m in pct})
+    for m in pct:
+        a, b = tx.clause(m.start)
+        assert a <= m.start and m.end <= b <= a + _CLAUSE_MAX  # the figure whole, in a piece
+    assert pieces[0][0] == text.index("第1个") and pieces[-1][1] == len(text)
+    assert all(p[1] == q[0] for p, q in itertools.pairwise(pieces))  # they tile the clause
+    # Every piece but the last holds many figures: each piece is read once, not per figure.
+    assert len(pieces) <= len(body) // (_CLAUSE_MAX - 20) + 1
+    assert all(text[b - 1] == "%" for _, b in pieces[:-1])  # each ends where a figure ends
+    results = extract(text, outline(text))
+    quotes = {m.quote for r in results for p in r.summary.plans for m in p.targets}
+    assert quotes and quotes <= {text[a:b] for a, b in pieces}
+
+
+def test_line_and_estimate_look_ups_agree_with_slicing_on_real_reports() -> None:
+    from summarizer.engines.rules.text import _Text
+
+    for path in ALL_REPORTS[:6]:
+        text = screen(clean(read_report(str(path)).text)).text
+        tx = _Text(text)
+        step = max(1, len(text) // 400)
+        for pos in range(0, len(text), step):
+            assert tx.line_start(pos) == text.rfind("\n", 0, pos) + 1
+            for back in (0, 3, 40, 500):
+                a = max(0, pos - back)
+                assert tx.estimated(a, pos) == ("预计" in text[a:pos])
+
+
+def test_a_restated_target_is_any_longer_name_ending_in_an_earlier_one() -> None:
+    import random
+
+    from summarizer.engines.rules.metrics import _Seen
+
+    rng = random.Random(1)
+    for _ in range(500):
+        seen, earlier = _Seen(), []
+        for _ in range(8):
+            name = "".join(rng.choice("物价涨幅控制在居民消费") for _ in range(rng.randint(1, 9)))
+            m = Metric(name=name, value=4, unit="%", kind="target", quote=name)
+            said = any(len(n) >= 4 and name != n and name.endswith(n) for n in earlier)
+            earlier += [] if said else [name]
+            assert seen.restated(m, 4.0, "%") is said

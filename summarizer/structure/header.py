@@ -26,7 +26,7 @@ from ..lexicon import (
 )
 from ..lexicon import PLACE_SUFFIX_LEVEL as _SUFFIX_LEVEL
 from .headings import META, Para, classify, heading_years
-from .places import Place, gazetteer, names_pattern
+from .places import NameFinder, Place, gazetteer
 from .types import SectionKind
 
 __all__ = [
@@ -129,13 +129,13 @@ def _at_level(p: Place, level: str) -> bool:
 
 
 @cache
-def _names_by_level(level: str) -> re.Pattern[str] | None:
-    """One pattern of every name (full and short) of the divisions at a level."""
+def _names_by_level(level: str) -> NameFinder | None:
+    """A finder of every name (full and short) of the divisions at a level."""
     known = _level_names()
     found = known[level] if level in known else gazetteer().names_where(
         lambda p: _at_level(p, level))  # fmt: skip
     names = {n for n in found if len(n) >= 2}
-    return names_pattern(names) if names else None
+    return NameFinder(names) if names else None
 
 
 _LEVELS = ("city", "district", "county", "province", "prefecture", "county_city")
@@ -143,8 +143,10 @@ _LEVELS = ("city", "district", "county", "province", "prefecture", "county_city"
 
 @cache
 def _level_names() -> dict[str, set[str]]:
-    """The names of every level the issuer search counts, gathered in one pass."""
-    return gazetteer().names_by({lv: partial(_at_level, level=lv) for lv in _LEVELS})
+    """The names of every level the issuer search counts, gathered in one pass over the
+    divisions above the towns (county_city is a kind of county)."""
+    tests = {lv: partial(_at_level, level=lv) for lv in _LEVELS}
+    return gazetteer().names_by(tests, levels=[lv for lv in _LEVELS if lv != "county_city"])
 
 
 def _most_named(text: str, levels: tuple[str, ...], city: bool = False) -> Place | None:
@@ -155,14 +157,14 @@ def _most_named(text: str, levels: tuple[str, ...], city: bool = False) -> Place
     2024: 新疆 30 times)."""
     counts: Counter[str] = Counter()
     for level in levels:
-        rx = _names_by_level(level) if level not in ("unknown", "national", "town") else None
-        if rx is not None:
+        finder = _names_by_level(level) if level not in ("unknown", "national", "town") else None
+        if finder is not None:
             head = text[:200_000]
             # A name glued to gambling words is injected spam, never the report's own place.
             counts.update(
-                m.group()
-                for m in rx.finditer(head)
-                if not SPAM_HINT_RE.search(head, max(0, m.start() - 4), m.end() + 4)
+                name
+                for a, b, name in finder.finditer(head)
+                if not SPAM_HINT_RE.search(head, max(0, a - 4), b + 4)
             )
     for name, n in counts.most_common(3):
         found = [

@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from ..fastscan import gated
 from ..lazyre import lazy
 from ..lexicon import (
     DONE_WORDING_RE,
@@ -32,8 +33,12 @@ _APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前�
 # The heading of notes printed after a speech: a glossary, annotations (an attachment, 附件,
 # often lists the year's 民生实事: plans, not back matter).
 _BACK = re.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词解释)\s*[:：]?\s*$")
-_PROBLEM_CUE = re.compile(PROBLEM_CUE)
-_PROBLEM_WORD = re.compile(PROBLEM_NOUNS)
+# Tried on every paragraph of a report: a first-character gate makes the scan of the paragraphs
+# that admit nothing (most of them) five times faster, with the same matches.
+_PROBLEM_CUE = gated(PROBLEM_CUE)
+_PROBLEM_WORD = gated(PROBLEM_NOUNS)
+_FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
+_PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
 _CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
 _AHEAD = lazy(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
@@ -46,9 +51,7 @@ def first_sentence(s: str) -> str:
 
 
 def tense(paras: list[Para]) -> int:
-    return sum(
-        len(FUTURE_MARKERS_RE.findall(p.s)) - len(PAST_MARKERS_RE.findall(p.s)) for p in paras
-    )
+    return sum(len(_FUTURE.findall(p.s)) - len(_PAST.findall(p.s)) for p in paras)
 
 
 def reads_as_results(text: str, a: int, b: int) -> bool:

@@ -123,12 +123,12 @@ def _period_for(ps: tuple[list[Period], list[int]], lo: int, pos: int, skip: str
     return None
 
 
-def _kind(text: str, s0: int, c0: int, pos: int, target: bool) -> MetricKind:
+def _kind(tx: _Text, s0: int, c0: int, pos: int, target: bool) -> MetricKind:
     if target:
         return "target"
-    if "预计" in text[s0:pos]:
+    if tx.estimated(s0, pos):  # "预计" in its sentence before it, looked up, not sliced
         return "estimate"
-    return "cumulative" if "累计" in text[c0:pos] else "actual"
+    return "cumulative" if "累计" in tx.text[c0:pos] else "actual"
 
 
 def _metrics(
@@ -167,13 +167,13 @@ def _metrics(
         if lead_in and names[0] == lead_in:
             q0, quote = l0, text[l0:c1]
         # "全年" governs its own sentence; "1-10月" or "五年来" its paragraph.
-        para = text.rfind("\n", 0, first.start) + 1
+        para = tx.line_start(first.start)
         # A period governs its own sentence; only a scope ("1-10月", "五年来") that opens the
         # paragraph reaches the sentences after it — "到2020年" or "2019年" never does.
         period = _period_for(ps, s0, first.start, "estimate") or _period_for(
             ps, para, first.start, "estimate full_year year deadline"
         )
-        kind = _kind(text, s0, c0, first.start, target)
+        kind = _kind(tx, s0, c0, first.start, target)
         level = joined and _LEVEL_VERB.search(pre)  # "从5.6万元增长至6.8万元": one indicator
         indices, kept = [], []
         for m, name in zip(g, names, strict=True):

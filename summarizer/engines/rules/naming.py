@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...fastscan import gated
 from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS, INDICATOR_HEADS
 from ...numbers import NumberMention
 from ...numbers import units_compatible as _compatible
 from .text import _NAME_MAX
 
 # Verbs and fillers between an indicator's name and its figure: "园镇实现地区生产总值69亿元".
-_NAME_TAIL = re.compile(rf"(?:{FIGURE_VERBS}|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$")
-_CHANGE_TAIL = re.compile(
+# The tail, time-word and change patterns run on the text before every figure and open with
+# alternations: a first-character gate (fastscan.gated) skips the positions no match can begin
+# at (the same matches; naming a figure a third faster).
+_NAME_TAIL = gated(rf"(?:{FIGURE_VERBS}|约|近|超|逾|达|为|是|至|到|了|共|从|由|新增|有|在)+$")
+_CHANGE_TAIL = gated(
     rf"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?再?(?:{CHANGE_WORDS})"
     rf"(?:{CHANGE_FILL})*$"
 )
@@ -20,7 +24,7 @@ _NAME_HEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
     r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
 )
-_TIME_WORDS = re.compile(  # the metric's period, not part of its name ("由2010年的" -> "由")
+_TIME_WORDS = gated(  # the metric's period, not part of its name ("由2010年的" -> "由")
     r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?的?|全年|今年|当年|预计|截至"
 )
 _SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body

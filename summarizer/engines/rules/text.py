@@ -14,15 +14,20 @@ from ...offsets import OFFSET_TYPECODE
 # Written to open with one character set, which the regex engine scans for in C.
 _CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n,:](?:(?<![0-9][,:])|(?![0-9]))")
 _SCOPE_CUT = re.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
+_LINE_CUT = re.compile(r"\n")
+_ESTIMATE = re.compile(r"预计")  # looked up by offset: a sentence may be a whole long report
 _LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
-# A clause longer than this (lines with no punctuation, joined by cleaning) is cut to this
-# window around the figure: each figure's quote is checked by reading all its figures, so an
-# unbounded clause made the checks quadratic (issue 14: 5,000 such lines, 74 s).
+# A clause longer than this (lines with no punctuation, joined by cleaning) is read in pieces of
+# at most this length: each figure's quote is checked by reading all its figures, so an
+# unbounded clause made the checks quadratic (issue 14: 5,000 such lines, 74 s). The pieces are
+# the same for every figure of the clause (each ends where a figure ends), so the figures of a
+# piece are read from the report's table once, not once per figure. No clause of the corpus is
+# this long.
 _CLAUSE_MAX = 300
 
 
 class _Text:
-    """The clean text with its clause and sentence boundaries, for O(log n) look-ups."""
+    """The clean text with its clause, sentence and line boundaries, for O(log n) look-ups."""
 
     def __init__(self, text: str, figures: FigureTable | None = None) -> None:
         self.text = text
@@ -31,8 +36,9 @@ class _Text:
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
         self._cuts = tuple(
             array(OFFSET_TYPECODE, [m.start() for m in rx.finditer(text)])
-            for rx in (_CLAUSE_CUT, _SCOPE_CUT)
+            for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
         )
+        self._pieces: dict[int, array[int]] = {}  # a long clause's start -> its pieces' starts
 
     def _around(self, which: int, pos: int) -> tuple[int, int]:
         cuts = self._cuts[which]
@@ -40,16 +46,44 @@ class _Text:
         return (cuts[i - 1] + 1 if i else 0), (cuts[i] if i < len(cuts) else len(self.text))
 
     def clause(self, pos: int) -> tuple[int, int]:
-        """The clause around `pos` (at most _CLAUSE_MAX characters of it)."""
+        """The clause around `pos` (its piece of at most _CLAUSE_MAX characters if longer)."""
         a, b = self._around(0, pos)
-        if b - a > _CLAUSE_MAX:
-            a = max(a, pos - _CLAUSE_MAX // 2)
-            b = min(b, a + _CLAUSE_MAX)
-        return a, b
+        if b - a <= _CLAUSE_MAX:
+            return a, b
+        starts = self._pieces.get(a)
+        if starts is None:
+            starts = self._pieces[a] = self._cut_long(a, b)
+        i = bisect.bisect_right(starts, pos)
+        return starts[i - 1], (starts[i] if i < len(starts) else b)
+
+    def _cut_long(self, a: int, b: int) -> array[int]:
+        """Where the pieces of the long clause text[a:b] start: each piece ends where the last
+        figure wholly inside its _CLAUSE_MAX characters ends (at the limit if none does)."""
+        mentions = self.figures.mentions
+        ends = [m.end for m in mentions]  # the mentions do not overlap: their ends are sorted
+        starts = array(OFFSET_TYPECODE, [a])
+        while b - starts[-1] > _CLAUSE_MAX:
+            p = starts[-1]
+            k = bisect.bisect_right(ends, p + _CLAUSE_MAX) - 1
+            cut = ends[k] if k >= 0 and mentions[k].start >= p and ends[k] > p else 0
+            starts.append(cut or p + _CLAUSE_MAX)
+        return starts
 
     def scope(self, pos: int) -> int:
         """Where the sentence around `pos` starts (； does not end it)."""
         return self._around(1, pos)[0]
+
+    def line_start(self, pos: int) -> int:
+        """Where the line (paragraph) of `pos` starts: after the last line end before it."""
+        cuts = self._cuts[2]
+        i = bisect.bisect_left(cuts, pos)
+        return cuts[i - 1] + 1 if i else 0
+
+    def estimated(self, a: int, b: int) -> bool:
+        """True when "预计" starts in text[a:b-1] (wholly inside text[a:b])."""
+        cuts = self._cuts[3]
+        i = bisect.bisect_left(cuts, a)
+        return i < len(cuts) and cuts[i] + 2 <= b
 
 
 def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
@@ -62,7 +96,7 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _lead(text: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence of text[a:b], cut back to a clause boundary when it is long."""
-    sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX))
+    sents = split_sentences(text, a, min(b, a + 2 * _LEAD_MAX), limit=1)
     s, e = sents[0] if sents else (a, a)
     if e - s > _LEAD_MAX:
         cuts = [m.start() for m in re.finditer(r"[，；,;]", text[s : s + _LEAD_MAX])]
