@@ -820,17 +820,22 @@ def test_an_input_linked_to_a_device_is_refused_unread(tmp_path: Path, device: s
     assert "not a regular file" in line
 
 
+def _hostile_file(path: Path, kind: str, content: bytes) -> None:
+    """A FIFO nobody writes to, a link to /dev/zero, or a regular file holding `content`."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes(content)
+
+
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "nested"])
 def test_a_price_table_that_is_a_device_a_fifo_or_nested_json_is_one_line(
     tmp_path: Path, kind: str
 ) -> None:
     prices = tmp_path / "prices.json"
-    if kind == "fifo":
-        os.mkfifo(prices)
-    elif kind == "dev-zero":
-        prices.symlink_to("/dev/zero")
-    else:
-        prices.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _hostile_file(prices, kind, b"[" * 100_000 + b"]" * 100_000)
     for how in (["--prices", str(prices)], []):  # the flag, and SUMMARIZER_PRICES
         env = {} if how else {"SUMMARIZER_PRICES": str(prices)}
         line = one_line_error(cli("summarize", str(REPORT), *how, env=env, timeout=QUICK))
@@ -840,12 +845,7 @@ def test_a_price_table_that_is_a_device_a_fifo_or_nested_json_is_one_line(
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "not-utf8"])
 def test_validate_reads_only_a_regular_summary_file(tmp_path: Path, kind: str) -> None:
     summary = tmp_path / "s.json"
-    if kind == "fifo":
-        os.mkfifo(summary)
-    elif kind == "dev-zero":
-        summary.symlink_to("/dev/zero")
-    else:
-        summary.write_bytes(b'{"schema_version": "\xff\xfe"}')
+    _hostile_file(summary, kind, b'{"schema_version": "\xff\xfe"}')
     r = cli("validate", str(summary), "--source", str(REPORT), timeout=QUICK)
     line = one_line_error(r)
     assert str(summary) in line
