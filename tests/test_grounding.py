@@ -118,3 +118,13 @@ def test_offsets_map_back_as_a_per_character_map_does():
         for offset in range(len(source) + 2):
             assert idx.source_to_norm(offset) == sum(o < offset for o in origin)
         assert idx.norm_to_source(len(origin), len(origin)) == Span(len(source), len(source))
+
+
+def test_full_width_forms_become_the_ascii_nfkc_makes_of_them():
+    import unicodedata
+
+    from summarizer.grounding import _ascii
+
+    forms = "".join(chr(c) for c in range(0xFF01, 0xFF5F))  # ！ to ～
+    assert _ascii(forms) == unicodedata.normalize("NFKC", forms)
+    assert _ascii("增长７．５％") == "增长7.5%"
