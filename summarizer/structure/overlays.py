@@ -50,18 +50,20 @@ def first_sentence(s: str) -> str:
     return (s[: m.end()] if m else s)[:80]
 
 
+def _net_future(s: str) -> int:
+    """Markers of work to do less markers of work done in `s` (see lexicon's tense markers)."""
+    return len(_FUTURE.findall(s)) - len(_PAST.findall(s))
+
+
 def tense(paras: list[Para]) -> int:
-    return sum(len(_FUTURE.findall(p.s)) - len(_PAST.findall(p.s)) for p in paras)
+    return sum(_net_future(p.s) for p in paras)
 
 
 def reads_as_results(text: str, a: int, b: int) -> bool:
     """A long stretch whose wording is more of work done than of work to do: a plan part that
     reads like this was probably misplaced. Every modern plan part of the corpus reads at least
     one marker net to the future per 1,000 characters; a review read as a plan reads below 0."""
-    if b - a < 3000:
-        return False
-    chunk = text[a:b]
-    return len(FUTURE_MARKERS_RE.findall(chunk)) < len(PAST_MARKERS_RE.findall(chunk))
+    return b - a >= 3000 and _net_future(text[a:b]) < 0
 
 
 def problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section], zone: int
