@@ -28,7 +28,6 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import InputError
 from .readers.corpus import (
@@ -45,6 +44,7 @@ from .readers.html import html_to_text, is_html
 from .readers.pdf import pdf_text
 from .readers.text import PDF_MAGIC, ZIP_MAGIC, decode_bytes, normalise_newlines
 from .recognize import check_report, looks_like_report
+from .regular import read_capped
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -126,24 +126,13 @@ class RowError(InputError):
 # ---------------------------------------------------------------- bytes
 
 
-def _read_capped(fh: BinaryIO) -> bytes:
-    """At most MAX_INPUT_BYTES + 1 bytes, read a megabyte at a time: read(n) of a buffered file
-    reserves n bytes at once, 256 MB for every report on a host that does not overcommit."""
-    parts: list[bytes] = []
-    total = 0
-    while total <= MAX_INPUT_BYTES and (part := fh.read(min(2**20, MAX_INPUT_BYTES + 1 - total))):
-        parts.append(part)
-        total += len(part)
-    return b"".join(parts)
-
-
 def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
     if name == "-":
         if sys.stdin is None:
             raise InputError("-: no standard input to read the report from")
         if sys.stdin.isatty():
             raise InputError("-: standard input is a terminal; pipe a report into it")
-        raw = _read_capped(sys.stdin.buffer)
+        raw = read_capped(sys.stdin.buffer, MAX_INPUT_BYTES)
         if len(raw) > MAX_INPUT_BYTES:
             raise InputError(f"-: more than {MAX_INPUT_BYTES // 2**20} MB, too large for a report")
         return raw
@@ -162,7 +151,7 @@ def _read_raw(name: str, path: str | os.PathLike[str]) -> bytes:
                 f"(the limit is {MAX_INPUT_BYTES // 2**20} MB)"
             )
         with open(path, "rb") as fh:
-            raw = _read_capped(fh)
+            raw = read_capped(fh, MAX_INPUT_BYTES)
         if len(raw) > MAX_INPUT_BYTES:  # a device or a file still growing: its size lied
             raise InputError(f"{name}: more than {MAX_INPUT_BYTES // 2**20} MB, too large")
         return raw
@@ -183,7 +172,7 @@ def _read_pipe(name: str, path: str | os.PathLike[str]) -> bytes:
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     os.set_blocking(fd, True)
     with os.fdopen(fd, "rb") as fh:
-        raw = _read_capped(fh)
+        raw = read_capped(fh, MAX_INPUT_BYTES)
     if not raw:
         raise InputError(f"{name}: a pipe (FIFO) that no process writes a report into")
     if len(raw) > MAX_INPUT_BYTES:

@@ -12,8 +12,15 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["NotRegularFileError", "TooLargeError", "read_regular", "read_regular_text"]
+__all__ = [
+    "NotRegularFileError",
+    "TooLargeError",
+    "read_capped",
+    "read_regular",
+    "read_regular_text",
+]
 
 
 class NotRegularFileError(OSError):
@@ -32,6 +39,18 @@ class TooLargeError(OSError):
         self.strerror = f"larger than {limit} bytes"
 
 
+def read_capped(fh: BinaryIO, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of `fh` (one more than allowed tells the caller it is too
+    long), read a megabyte at a time: read(n) of a buffered file reserves n bytes at once, a
+    256 MB limit as much memory on a host that does not overcommit."""
+    parts: list[bytes] = []
+    total = 0
+    while total <= limit and (part := fh.read(min(2**20, limit + 1 - total))):
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file at `path`, of at most `limit` bytes.
 
@@ -43,7 +62,7 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise NotRegularFileError(path)
-        data = f.read(limit + 1)
+        data = read_capped(f, limit)
     if len(data) > limit:
         raise TooLargeError(path, limit)
     return data

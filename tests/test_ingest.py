@@ -139,10 +139,10 @@ def test_a_device_is_refused_unread_and_a_pipe_read_only_up_to_the_cap(
         os.close(read_end)
 
 
-def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap(monkeypatch):
+def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap():
     import io
 
-    from summarizer import ingest
+    from summarizer.regular import read_capped
 
     asked: list[int] = []  # the sizes asked for, not the bytes read
 
@@ -151,9 +151,8 @@ def test_input_is_read_a_megabyte_at_a_time_up_to_the_cap(monkeypatch):
             asked.append(n)
             return super().read(n)
 
-    monkeypatch.setattr(ingest, "MAX_INPUT_BYTES", 3 * 2**20)
     stream = Counting(b"x" * (5 * 2**20))
-    raw = ingest._read_capped(stream)
+    raw = read_capped(stream, 3 * 2**20)
     assert len(raw) == 3 * 2**20 + 1  # one byte past the cap: the caller refuses it
     assert max(asked) <= 2**20  # never a buffer of the whole cap at once
-    assert ingest._read_capped(io.BytesIO(b"abc")) == b"abc"
+    assert read_capped(io.BytesIO(b"abc"), 3 * 2**20) == b"abc"
