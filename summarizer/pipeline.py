@@ -300,9 +300,9 @@ def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
         if year and "-" in year and section.kind is SectionKind.REVIEW:
             # A span of years says too little, but in a review of several years a paragraph that
             # opens on last year ("过去一年，…全省地区生产总值5.3万亿元") is about its last year.
-            text = src.clean.text
-            para = text.rfind("\n", 0, place.clean.start) + 1
-            year = year.rsplit("-", 1)[1] if LAST_YEAR_OPENER_RE.match(text, para) else None
+            para = src.clean.paragraph_start(place.clean.start)
+            opens = LAST_YEAR_OPENER_RE.match(src.clean.text, para)
+            year = year.rsplit("-", 1)[1] if opens else None
         if year:
             update.update(period=f"{year}年", period_source="part")
     return update
