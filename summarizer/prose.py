@@ -33,7 +33,7 @@ from importlib.resources import files
 from itertools import islice
 from typing import TypeVar
 
-from .grounding import normalize
+from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
 from .models import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary
@@ -117,12 +117,46 @@ def _vocabulary(norm: str, source: str) -> _Vocabulary:
     return _Vocabulary(norm, source)
 
 
-def unsupported_clause(text: str, source: str, norm: str | None = None) -> str | None:
+class _Near:
+    """What the report writes near an item's quotes: windows of its normalised text.
+
+    A bigram is looked up by a C-speed `find` inside each window of the report's one
+    normalised text, rather than collected from a normalised copy of the windows: an item's
+    prose has a few dozen bigrams, its windows thousands (collecting them was a third of
+    validation). Latin words, rare in prose, are collected from the windows when first asked.
+    """
+
+    def __init__(self, index: SourceIndex, windows: list[tuple[int, int]]) -> None:
+        self._index = index
+        self._norm = [(index.source_to_norm(a), index.source_to_norm(b)) for a, b in windows]
+        self._windows = windows
+        self._latin: set[str] | None = None
+
+    def __contains__(self, unit: str) -> bool:
+        if unit in _genre():
+            return True
+        if unit.isascii():
+            if self._latin is None:
+                src = self._index.source
+                self._latin = {w for a, b in self._windows
+                               for w in _LATIN_WORD.findall(src[a:b].lower())}  # fmt: skip
+            return unit in self._latin
+        text = self._index.text
+        return any(text.find(unit, a, b) >= 0 for a, b in self._norm)
+
+
+Support = _Vocabulary | _Near
+
+
+def unsupported_clause(
+    text: str, source: str, norm: str | None = None, *, support: Support | None = None
+) -> str | None:
     """The first clause of `text` (or the text itself) with no support in `source`, or None.
 
-    `norm` is the source under N when the caller has it already (validation's index).
+    `norm` is the source under N when the caller has it already (validation's index);
+    `support`, when given, is what to check against instead of the whole source.
     """
-    vocabulary = _vocabulary(normalize(source) if norm is None else norm, source)
+    vocabulary = support or _vocabulary(normalize(source) if norm is None else norm, source)
     novel = total = 0
     for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
         units = _units(clause)
@@ -243,16 +277,17 @@ def _fields(
                             yield f"{section}[{i}].{name}[{j}].{f}", value
 
 
-def _near(source: str, spans: list[tuple[int, int]]) -> str:
-    """The text within NEAR_QUOTE characters of any of the spans (windows merged, in order)."""
-    windows: list[list[int]] = []
+def _near(size: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges within NEAR_QUOTE characters of any of the spans (merged, in order), in a
+    text of `size` characters."""
+    windows: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        a, b = max(0, a - NEAR_QUOTE), min(len(source), b + NEAR_QUOTE)
+        a, b = max(0, a - NEAR_QUOTE), min(size, b + NEAR_QUOTE)
         if windows and a <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], b)
+            windows[-1] = (windows[-1][0], max(windows[-1][1], b))
         else:
-            windows.append([a, b])
-    return "\n".join(source[a:b] for a, b in windows)
+            windows.append((a, b))
+    return windows
 
 
 def _item_quotes(x: object) -> list[str]:
@@ -263,16 +298,18 @@ def _item_quotes(x: object) -> list[str]:
 
 
 def _support(
-    summary: ReportSummary | ChunkSummary, where: str, source: str, locate: Locate
-) -> str | None:
-    """The text an item's prose may draw on: the report near the item's quotes; None when no
+    summary: ReportSummary | ChunkSummary, where: str, index: SourceIndex, locate: Locate
+) -> Support | None:
+    """What an item's prose may draw on: the report near the item's quotes; None when no
     quote of it is found and the report is too long to read whole."""
     section, _, rest = where.partition("[")
     item = getattr(summary, section)[int(rest.split("]", 1)[0])]
     spans = [s for q in dict.fromkeys(_item_quotes(item)) if (s := locate(q)) is not None]
     if spans:
-        return _near(source, spans)
-    return source if len(source) <= WHOLE_MAX else None
+        return _Near(index, _near(len(index.source), spans))
+    if len(index.source) <= WHOLE_MAX:
+        return _vocabulary(index.text, index.source)
+    return None
 
 
 def check_prose(
@@ -280,6 +317,7 @@ def check_prose(
     source: str,
     norm: str | None = None,
     locate: Locate | None = None,
+    index: SourceIndex | None = None,
 ) -> Iterator[Claim]:
     """A flag for each prose field that carries unsafe content or has no support in the source.
 
@@ -289,7 +327,8 @@ def check_prose(
     `source` is the screened report text (injected text already gone, so prose repeating it
     is unsupported), `norm` the same under N when the caller has it. With `locate` (where a
     quote is in `source`), an item's prose is checked against the text near its own quotes
-    (`_support`); without, against all of `source` (a chunk). A field that passes yields
+    (`_support`), looked up in `index` (source's N-index, built here when not given);
+    without, against all of `source` (a chunk). A field that passes yields
     nothing: its figures are claims of their own.
     """
     labels = _engine_labels()
@@ -309,12 +348,14 @@ def check_prose(
                 continue
             if locate is None:
                 clause = unsupported_clause(text, source, norm)
-            elif (near := _support(summary, where, source, locate)) is None:
-                yield Claim(where=where, text=text[:80], status="unsupported",
-                            detail="条目没有能在原文中找到的引文，文字无从核对")  # fmt: skip
-                continue
             else:
-                clause = unsupported_clause(text, near, norm if near is source else None)
+                if index is None or index.source is not source:
+                    index = SourceIndex(source)
+                if (near := _support(summary, where, index, locate)) is None:
+                    yield Claim(where=where, text=text[:80], status="unsupported",
+                                detail="条目没有能在原文中找到的引文，文字无从核对")  # fmt: skip
+                    continue
+                clause = unsupported_clause(text, source, support=near)
             if clause is not None:
                 # The clause itself, where the text has it as written, so a page can mark it.
                 shown = clause if clause and clause in text else text[:80]

@@ -282,7 +282,8 @@ def validate_summary(summary: ReportSummary, src: Source) -> Validation:
     """Check every claim of a summary; return the full ValidationReport."""
     claims: list[dict[str, Any] | Claim] = [r.fields() for r in _recs(summary, src)]
     # Words with no figure to check: item prose against the report's own words.
-    claims.extend(check_prose(summary, src.clean.text, src.clean.index.text, locate_in_clean(src)))
+    index = src.clean.index
+    claims.extend(check_prose(summary, index.source, index.text, locate_in_clean(src), index))
     verified = sum((c["status"] if isinstance(c, dict) else c.status) == "verified" for c in claims)
     # One validation of the whole list: the claims' records become pydantic objects here.
     return Validation.model_validate(
