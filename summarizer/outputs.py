@@ -29,10 +29,16 @@ def safe_output(text: str) -> str:
 
 
 def _same(a: Path, b: Path) -> bool:
+    return (ident := _identity(a)) is not None and ident == _identity(b)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file a path names (device, inode), or None when there is none: samefile's test."""
     try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _refuse_non_regular(path: Path, flag: str) -> None:
@@ -100,12 +106,15 @@ def check_out_dir(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out-dir {out_dir}: not a folder")
     suffixes = {s.lower() for s in report_suffixes}
-    folders = {Path(p).resolve().parent for p in inputs if p != "-"}
-    sources = [Path(p) for p in inputs if p != "-"]
+    # Each input resolved and stat-ed once (not once per output: a folder of thousands).
+    resolved = {Path(p).resolve() for p in dict.fromkeys(inputs) if p != "-"}
+    folders = {r.parent for r in resolved}
+    files = {_identity(r) for r in resolved} - {None}
     for out in outputs:
-        if any(_same(out, s) or out.resolve() == s.resolve() for s in sources):
+        where = out.resolve()
+        if where in resolved or _identity(out) in files:
             raise UsageError(f"--out-dir {out_dir}: {out.name} would overwrite an input report")
-        if out.suffix.lower() in suffixes and out.resolve().parent in folders:
+        if out.suffix.lower() in suffixes and where.parent in folders:
             raise UsageError(
                 f"--out-dir {out_dir}: holds the input reports, and {out.name} written there "
                 "would be read as a report; choose another folder"
