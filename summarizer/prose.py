@@ -173,7 +173,7 @@ def unsupported_clause(
 
 
 def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-    """Spans of links, contacts, gambling spam and orders to a model in each text.
+    """Spans of links, contacts, gambling spam and orders to a model in each text that has any.
 
     The texts are scanned as one (a blank line between two), which costs one pass of every
     detector instead of one per field; a span is cut at the end of the field it starts in.
@@ -183,12 +183,12 @@ def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
     for t in distinct:
         starts.append(pos)
         pos += len(t) + 2
-    out: dict[str, list[tuple[int, int]]] = {t: [] for t in distinct}
+    out: dict[str, list[tuple[int, int]]] = {}  # only the texts with unsafe spans
     for a, b in _unsafe_spans("\n\n".join(distinct)):
         k = bisect.bisect_right(starts, a) - 1
         t, s0 = distinct[k], starts[k]
         if a - s0 < len(t):
-            out[t].append((a - s0, min(b - s0, len(t))))
+            out.setdefault(t, []).append((a - s0, min(b - s0, len(t))))
     return out
 
 
