@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
@@ -223,6 +223,16 @@ def redact_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
 
 
 _METRIC_TEXT = ("name", "unit", "period", "change")
+
+
+def _field(x: object, name: str, default: Any) -> Any:
+    """A field of an item, or `default` when its kind has none (a problem has no targets).
+
+    Read from the model's fields directly: getattr with a default goes through pydantic's
+    __getattr__, which raises and catches an AttributeError each time."""
+    return x.__dict__.get(name, default)
+
+
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
@@ -231,8 +241,8 @@ def _strings(summary: ReportSummary | ChunkSummary) -> Iterator[str]:
     for section in ("achievements", "problems", "plans"):
         for x in getattr(summary, section):
             yield x.text
-            yield getattr(x, "area", "")
-            for m in [*getattr(x, "metrics", ()), *getattr(x, "targets", ())]:
+            yield _field(x, "area", "")
+            for m in [*_field(x, "metrics", ()), *_field(x, "targets", ())]:
                 yield from (v for f in _METRIC_TEXT if isinstance(v := getattr(m, f), str))
 
 
@@ -275,10 +285,10 @@ def _fields(
     for section in ("achievements", "problems", "plans"):
         for i, x in enumerate(getattr(summary, section)):
             yield f"{section}[{i}].text", x.text
-            if getattr(x, "area", ""):
+            if _field(x, "area", ""):
                 yield f"{section}[{i}].area", x.area
             for name in ("metrics", "targets"):
-                for j, m in enumerate(getattr(x, name, ())):
+                for j, m in enumerate(_field(x, name, ())):
                     for f in ("name", "period", "change"):
                         value = getattr(m, f)
                         if value and (REDACTED in value or unsafe.get(value)):
@@ -299,9 +309,9 @@ def _near(size: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _item_quotes(x: object) -> list[str]:
-    quotes = list(getattr(x, "evidence", ()))
+    quotes = list(_field(x, "evidence", ()))
     for name in ("metrics", "targets"):
-        quotes += [m.quote for m in getattr(x, name, ()) if m.quote]
+        quotes += [m.quote for m in _field(x, name, ()) if m.quote]
     return quotes
 
 
