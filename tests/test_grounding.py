@@ -1,3 +1,5 @@
+import pytest
+
 from summarizer.grounding import SourceIndex, Span, normalize
 
 
@@ -49,12 +51,14 @@ def test_index_agrees_with_normalize_on_mixed_text():
         assert ch in normalize(src)
 
 
-def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch):
+@pytest.mark.parametrize("window", [1 << 20, 5])  # 5: quotes across the windows' seams
+def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch, window):
     import random
 
     import summarizer.grounding as grounding
 
     monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)  # as for a long report
+    monkeypatch.setattr(grounding, "_WINDOW", window)
 
     rng = random.Random(3)
     source = "".join(
@@ -76,6 +80,7 @@ def test_prefetch_finds_quotes_by_character_beyond_the_bmp_too(monkeypatch):
     import summarizer.grounding as grounding
 
     monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)
+    monkeypatch.setattr(grounding, "_WINDOW", 3)
     # "𠀀" takes two UTF-16 units: the one-pass search then reads four bytes a character.
     source = "𠀀𠀁增长7%，全市𠀀增长7%\n𠀁全市"
     quotes = ["增长7%，全市", "𠀀增长7%", "𠀁全市", "全市𠀀增长"]
