@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .outputs import check_destination, safe_bytes
+from .outputs import check_destination, safe_bytes, safe_output
 from .regular import read_regular_text
 
 __all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
