@@ -31,7 +31,11 @@ _SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
 _FULLWIDTH = re.compile(f"[{FULLWIDTH}]")
 _MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one pass with others
 _PREFETCH_FROM = 100_000  # characters of normalised text from which one pass beats a search each
-_WINDOW = 1 << 20  # characters of text encoded at a time for that pass
+_WINDOW = 1 << 18  # characters of text encoded at a time for that pass
+# The prefetch automaton's alphabet: a character is the low byte of its code folded to 5 bits,
+# so the automaton is small (a dense state costs a word per letter) and a match is checked.
+_FOLD = bytes(i % 32 for i in range(256))
+_PREFIX = 16  # characters of a quote the automaton matches
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 
 
@@ -139,31 +143,42 @@ class SourceIndex:
             return
         import ahocorasick_rs  # only a report with claims to check needs it
 
-        patterns = sorted(new)
-        found: list[list[int]] = [[] for _ in patterns]
-        # The text as bytes of one width per character (a lone surrogate is one unit too), so
-        # a match's character offset is its byte offset divided by the width. Searching the str
-        # itself cost 12 bytes per byte of its UTF-8 form (ahocorasick-rs maps every byte to a
-        # character index, and the str keeps its UTF-8 copy): 110 MB of peak for a 10 MB
-        # report. A window at a time, so the bytes are never a copy of the whole text.
+        # The automaton matches a quote's first _PREFIX characters, one byte each (the low byte
+        # of its code, folded to 5 bits: one in every 2 or 4 bytes of the text's UTF-16 or
+        # UTF-32, a C-speed slice), and a match is an occurrence when the text there is the
+        # quote. Built of whole quotes in UTF-16 its states took 19 MB of a 10 MB report's
+        # peak (a state near the root holds a word per letter of the alphabet); now 3 MB.
+        # Searching the str itself cost 12 bytes per byte of its UTF-8 form (ahocorasick-rs
+        # maps every byte to a character index, and the str keeps its UTF-8 copy).
+        quotes_of: dict[bytes, list[str]] = {}
         width, codec = (4, "utf-32-le") if _ASTRAL.search(self.text) else (2, "utf-16-le")
+        for q in sorted(new):
+            key = q[:_PREFIX].encode(codec, "surrogatepass")[::width].translate(_FOLD)
+            quotes_of.setdefault(key, []).append(q)
+        keys = list(quotes_of)
+        found: dict[str, list[int]] = {q: [] for q in new}
         ac = ahocorasick_rs.BytesAhoCorasick(
-            [p.encode(codec, "surrogatepass") for p in patterns],
+            keys,
             matchkind=ahocorasick_rs.MatchKind.Standard,
-            # an NFA builds in a fraction of a DFA's time and scans a report as fast
-            implementation=ahocorasick_rs.Implementation.NoncontiguousNFA,
+            # smaller than a noncontiguous one, and it scans faster
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
-        overlap = max(map(len, patterns)) - 1  # a match starting in a window may end past it
-        for a in range(0, len(self.text), _WINDOW):
-            b = a + _WINDOW  # matches starting in [a, b); later ones are the next window's
-            haystack = self.text[a : b + overlap].encode(codec, "surrogatepass")
-            # Overlapping matches in order of their end: for one pattern, in order of start.
-            # Every occurrence is reported, so dropping those that straddle characters (an odd
-            # byte offset: the tail of one character and the head of the next) loses none.
+        text = self.text
+        overlap = max(map(len, keys)) - 1  # a match starting in a window may end past it
+        for a in range(0, len(text), _WINDOW):
+            # The window's characters, a byte each (a copy of a window, never of the text; a
+            # lone surrogate is one unit of UTF-16 too, so offsets are characters).
+            window = text[a : a + _WINDOW + overlap].encode(codec, "surrogatepass")
+            haystack = window[::width].translate(_FOLD)
+            del window
+            # Overlapping matches in order of their end: for one key, in order of start.
             for i, start, _ in ac.find_matches_as_indexes(haystack, overlapping=True):
-                if start % width == 0 and start // width < _WINDOW:
-                    found[i].append(a + start // width)
-        self._at.update(zip(patterns, found, strict=True))
+                if start < _WINDOW:  # later ones are the next window's
+                    k = a + start
+                    for q in quotes_of[keys[i]]:
+                        if text.startswith(q, k):
+                            found[q].append(k)
+        self._at.update(found)
 
     def _normalized(self, quote: str) -> str:
         q = self._norm.get(quote)

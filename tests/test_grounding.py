@@ -103,6 +103,22 @@ def test_prefetch_ignores_a_match_that_straddles_characters(monkeypatch):
     assert index.find("乞乞乞乞") is None
 
 
+def test_prefetch_tells_apart_quotes_whose_matched_prefix_is_alike(monkeypatch):
+    import summarizer.grounding as grounding
+
+    monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)
+    monkeypatch.setattr(grounding, "_PREFIX", 3)
+    # "乞" (U+4E5E) and "幞" (U+5E5E) share their low byte, "~" (U+007E) its low 5 bits: the
+    # automaton sees one letter for all three; the quotes share their first three characters.
+    source = "增长乞一二三四，增长幞一二三五，增长~一二三六"
+    quotes = ["增长乞一二三四", "增长幞一二三四", "增长幞一二三五", "增长~一二三六", "增长乞一"]
+    plain, fetched = SourceIndex(source), SourceIndex(source)
+    fetched.prefetch(quotes)
+    assert fetched._at["增长幞一二三四"] == []
+    for q in quotes:
+        assert fetched.find_all(q) == plain.find_all(q), q
+
+
 def test_nfkc_maps_the_full_width_forms_to_ascii_one_for_one():
     import unicodedata
 
