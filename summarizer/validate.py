@@ -169,7 +169,16 @@ class _Rec:
                 "status": self.status, "detail": self.detail, "span": self.span}  # fmt: skip
 
     def claim(self) -> Claim:
-        return Claim.model_validate(self.fields())
+        # Built from fields already of the contract's types (value a float, span two offsets),
+        # every field given: all claims share one set of field names as model_fields_set, not
+        # a 730-byte set each (6,400 claims of a 10 MB report: 4.5 MB at the run's peak).
+        fields = self.fields()
+        if self.value is not None and type(self.value) is not float:
+            fields["value"] = float(self.value)  # what validating a Number makes of an int
+        return Claim.model_construct(_CLAIM_FIELDS, **fields)
+
+
+_CLAIM_FIELDS = set(Claim.model_fields)
 
 
 def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
@@ -280,15 +289,12 @@ def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
 
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:
     """Check every claim of a summary; return the full ValidationReport."""
-    claims: list[dict[str, Any] | Claim] = [r.fields() for r in _recs(summary, src)]
+    claims = [r.claim() for r in _recs(summary, src)]
     # Words with no figure to check: item prose against the report's own words.
     index = src.clean.index
     claims.extend(check_prose(summary, index.source, index.text, locate_in_clean(src), index))
-    verified = sum((c["status"] if isinstance(c, dict) else c.status) == "verified" for c in claims)
-    # One validation of the whole list: the claims' records become pydantic objects here.
-    return Validation.model_validate(
-        {"claims": claims, "verified": verified, "flagged": len(claims) - verified}
-    )
+    verified = sum(c.status == "verified" for c in claims)
+    return Validation(claims=claims, verified=verified, flagged=len(claims) - verified)
 
 
 def flagged_paths(validation: Validation) -> set[str]:
