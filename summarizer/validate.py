@@ -29,11 +29,13 @@ from .clean import CleanText
 from .figures import FigureTable
 from .grounding import SourceIndex, Span
 from .models import Claim, Metric, ReportSummary, Validation
+from .offsets import match_starts
 from .prose import check_prose
 from .screen import ScreenedText
 from .structure import Outline
 from .units import value_text
 
+_LINE_END = re.compile("\n")
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
 
@@ -71,7 +73,7 @@ class Source:
         table = self.figures if self.figures is not None and self.figures.text == body else None
         self.clean = CheckText(body, self.outline, self.spam_spans, figures=table)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
-        self._lines: list[int] | None = None
+        self._lines: Sequence[int] | None = None
         # Where each quote is: merge, spans, annotation and checks all ask, several times.
         self._place: dict[str, Place | None] = {}
         self._places: dict[str, list[Place]] = {}
@@ -141,7 +143,7 @@ class Source:
         if place.source is None:
             return f"清理后文本第{place.clean.start if place.clean else 0}字{part}"
         if self._lines is None:
-            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+            self._lines = match_starts(_LINE_END, self.text)  # 4 bytes a line, not an int
         line = bisect.bisect_left(self._lines, place.source.start) + 1
         return f"原文第{line}行（第{place.source.start}字{part}）"
 
