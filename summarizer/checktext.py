@@ -94,6 +94,7 @@ class CheckText:
         years: tuple[int | None, int | None] = (None, None),
         confident: bool = False,
         figures: FigureTable | None = None,
+        index: SourceIndex | None = None,
     ) -> None:
         self.text = text
         self._figures = figures  # the report's figures and periods, parsed once (lazily)
@@ -102,7 +103,7 @@ class CheckText:
         if outline is not None:
             years, confident = outline.header.years, outline.confident
         self.years, self.confident = years, confident
-        self.index = SourceIndex(text)
+        self.index = index if index is not None and index.source is text else SourceIndex(text)
         self.outline = outline
         self.section = section  # a chunk lies inside one part; an outline says it per offset
         # Where each part starts, for a bisect without a key function: every claim asks.

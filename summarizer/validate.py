@@ -63,6 +63,7 @@ class Source:
     outline: Outline | None = None
     spam_spans: Sequence[tuple[int, int]] = ()
     figures: FigureTable | None = None
+    index: SourceIndex | None = None
     clean: CheckText = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -71,7 +72,7 @@ class Source:
         self._offsets = ct.offsets if isinstance(ct, CleanText) else None
         self._same = body == self.text
         table = self.figures if self.figures is not None and self.figures.text == body else None
-        self.clean = CheckText(body, self.outline, self.spam_spans, figures=table)
+        self.clean = CheckText(body, self.outline, self.spam_spans, figures=table, index=self.index)
         self._raw: SourceIndex | None = None  # built only for a quote the clean text lacks
         self._lines: Sequence[int] | None = None
         # Where each quote is: merge, spans, annotation and checks all ask, several times.

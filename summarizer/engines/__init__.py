@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..clean import CleanText
     from ..config import Settings
     from ..figures import FigureTable
+    from ..grounding import SourceIndex
     from ..ingest import Document
     from ..structure import Outline
 
@@ -39,6 +40,13 @@ class PreparedReport:
         from ..figures import FigureTable
 
         return FigureTable(self.clean.text)
+
+    @cached_property
+    def index(self) -> SourceIndex:
+        """The clean text under normalisation N, where validation looks its quotes up."""
+        from ..grounding import SourceIndex
+
+        return SourceIndex(self.clean.text)
 
 
 @dataclass(frozen=True)
