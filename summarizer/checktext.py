@@ -11,11 +11,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import recache
 from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
@@ -30,8 +30,8 @@ __all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "num
 
 Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
-_SENTENCE_CUT = re.compile(r"[。！？!?\n]")
-_PARA_CUT = re.compile(r"\n")
+_SENTENCE_CUT = recache.compile(r"[。！？!?\n]")
+_PARA_CUT = recache.compile(r"\n")
 # Characters of a quote's sentence read on either side of it: a "sentence" that no stop ends
 # (lines of figures run together) is read only near the quote, so checking its figures one by
 # one stays linear.

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import recache
 from .lexicon import CJK
 
 __all__ = ["SourceIndex", "Span", "normalize"]
@@ -27,8 +28,8 @@ __all__ = ["SourceIndex", "Span", "normalize"]
 # through NFKC one character at a time. (tests/test_grounding.py checks both classes.)
 SAFE_CHARS = f"\x21-\x7e{CJK}\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
 FULLWIDTH = "\uff01-\uff5e"
-_SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
-_FULLWIDTH = re.compile(f"[{FULLWIDTH}]")
+_SAFE_RUN = recache.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
+_FULLWIDTH = recache.compile(f"[{FULLWIDTH}]")
 _MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one pass with others
 _PREFETCH_FROM = 100_000  # characters of normalised text from which one pass beats a search each
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .. import recache
 from ..lexicon import CJK
 
 __all__ = ["Gazetteer", "NameFinder", "Place", "gazetteer"]
@@ -183,7 +184,7 @@ class Gazetteer:
 @cache
 def _rows_of(levels: tuple[str, ...]) -> re.Pattern[str]:
     """The rows ("name\tshort\tlevel\t…") of divisions at these levels."""
-    return re.compile(rf"^[^\t\n]*\t[^\t\n]*\t(?:{'|'.join(map(re.escape, levels))})\t", re.M)
+    return recache.compile(rf"^[^\t\n]*\t[^\t\n]*\t(?:{'|'.join(map(re.escape, levels))})\t", re.M)
 
 
 class NameFinder:
@@ -218,7 +219,7 @@ def _data_file() -> Path | None:
 
 # Divisions down to towns (at most three tabs deep); villages, four tabs deep, are skipped by
 # the pattern itself, so the scan of the 700,000-line table stays in C.
-_ROW = re.compile(r"^(\t{0,3})([^\t\r\n]+)(?:\t([0-9]+))?(?:\t([^\t\r\n]+))?\r?$", re.M)
+_ROW = recache.compile(r"^(\t{0,3})([^\t\r\n]+)(?:\t([0-9]+))?(?:\t([^\t\r\n]+))?\r?$", re.M)
 
 
 def _parse(raw: str) -> list[Place]:
