@@ -17,10 +17,10 @@ from summarizer.lazyre import lazy
 from summarizer.pipeline import run_sync
 
 SMALL = REPORTS / "jincheng-2019.txt"
-# Never needed offline: the model's SDK and its transport, nor for a text file the .docx
-# reader's XML parser; the template engine and the terminal library are not needed for JSON
-# written to a file either.
-OFFLINE_NEVER = {"openai", "instructor", "httpx", "tenacity", "anyio", "asyncio", "xml"}
+# Never needed offline: the model's SDK and its transport, logging (only a registered key's
+# scrubber uses it), nor for a text file the .docx and PDF readers (XML parser, logging); the
+# template engine and the terminal library are not needed for JSON written to a file either.
+OFFLINE_NEVER = {"openai", "instructor", "httpx", "tenacity", "anyio", "asyncio", "xml", "logging"}
 JSON_NEVER = OFFLINE_NEVER | {"jinja2", "rich"}
 
 
