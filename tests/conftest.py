@@ -26,7 +26,9 @@ def _isolated_env(monkeypatch, tmp_path):
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZER_MODEL", "SUMMARIZER_CONCURRENCY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # Beside the test's folder, not in it: any run writes its compiled patterns there (recache),
+    # and tests check what a run left in its folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.with_name(tmp_path.name + ".xdg-cache")))
 
 
 def pytest_addoption(parser):
