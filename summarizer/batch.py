@@ -244,10 +244,7 @@ async def run_batch(
         REPORT_SUFFIXES,
     )  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir)
-    writer = ReportWriter(
-        settings.strict, fmt, detail, load_prices(settings.prices_file), manifest, fp
-    )
+    prices = load_prices(settings.prices_file)
     notify = on_change or (lambda run: None)
     own_engine = engine is None
     engine = engine or make_engine(settings)
@@ -317,8 +314,12 @@ async def run_batch(
 
     try:
         with out_dir_lock(out_dir):  # another run on this folder finishes first
-            manifest = Manifest(out_dir)  # with what it recorded meanwhile
-            await asyncio.gather(*(one(r) for r in runs))
+            manifest = Manifest(out_dir)  # read once this run holds the folder
+            writer = ReportWriter(settings.strict, fmt, detail, prices, manifest, fp)
+            try:
+                await asyncio.gather(*(one(r) for r in runs))
+            finally:
+                manifest.flush()
     finally:
         worker.shutdown(wait=False)
         if own_engine:

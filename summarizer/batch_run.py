@@ -146,6 +146,7 @@ class BatchRun:
                 if not todo:  # detached
                     return self.runs
         finally:
+            self.manifest.flush()
             await self.engine.aclose()
             await self.client.aclose()
 

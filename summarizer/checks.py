@@ -141,6 +141,25 @@ def check_figure(
     `nums` is find_numbers(quote) when the caller has it from the report's table, `matching`
     those of them that state the value (checktext.stating) when it has that too.
     """
+    key = (name, value, unit, quote)
+    if key in _FIGURE_CHECKED:
+        return _FIGURE_CHECKED[key]
+    if len(_FIGURE_CHECKED) >= _MAX_CHECKED:
+        _FIGURE_CHECKED.clear()
+    found = _FIGURE_CHECKED[key] = _check_figure(name, value, unit, quote, nums, matching)
+    return found
+
+
+# The answers of check_figure, a pure function of name, value, unit and quote: the rules
+# engine checks every figure it states before stating it, and validation checks it again.
+_FIGURE_CHECKED: dict[tuple[str, float, str, str], Finding | None] = {}
+_MAX_CHECKED = 50_000
+
+
+def _check_figure(
+    name: str, value: float, unit: str, quote: str, nums: Nums | None,
+    matching: Sequence[NumberMention] | None,
+) -> Finding | None:  # fmt: skip
     nums = numbers_of(quote) if nums is None else nums
     if matching is None:
         matching = stating(value, unit, nums)

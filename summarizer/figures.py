@@ -48,7 +48,7 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９零〇○一二两�
 _KNOWN_MAX = 50_000  # quotes whose parse numbers.KNOWN keeps
 # A window longer than this that is not cut at clause stops is served from the table.
 _PARSED_MAX = 200
-_T = TypeVar("_T", NumberMention, Period)
+_T = TypeVar("_T", bound=Period)
 
 
 @lru_cache(maxsize=8192)
@@ -140,11 +140,11 @@ class FigureTable:
                 # A window cut out of a run with no clause stop (a reader's cap on a long
                 # clause): the report's own figures there, whole ones only, not a parse of a
                 # piece of them, which would make the work quadratic in the run.
-                return tuple(_moved(m, a) for m in inside if m.end <= b)
+                return tuple(_moved_mention(m, a) for m in inside if m.end <= b)
             return tuple(find_numbers(self.text[a:b]))
         if a == 0:
             return tuple(inside)
-        return tuple(_moved(m, a) for m in inside)
+        return tuple(_moved_mention(m, a) for m in inside)
 
     def _enumerator_at_cut(self, a: int, m: NumberMention) -> bool:
         """True when a figure opening text[a:b] may be read as an enumerator there alone.
@@ -236,8 +236,13 @@ def _shift(p: Period, a: int) -> Period:
     return _moved(p, a) if a else p
 
 
+def _moved_mention(m: NumberMention, a: int) -> NumberMention:
+    """A mention with its offsets moved back by a (a named tuple: built as one)."""
+    return tuple.__new__(NumberMention, (m.start - a, m.end - a, *m[2:]))
+
+
 def _moved(x: _T, a: int) -> _T:
-    """A copy of a frozen record (NumberMention, Period) with its offsets moved back by a.
+    """A copy of a frozen record (Period) with its offsets moved back by a.
 
     dataclasses.replace runs __init__ and field checks: ten times slower, in the loop that
     serves every quote of a report.

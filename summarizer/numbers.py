@@ -41,9 +41,9 @@ Semantics (the contract other modules rely on):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import recache
 from .lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, DOWN_WORDS, QUAL_FAR, QUAL_NEAR
@@ -77,9 +77,11 @@ class Direction(str, Enum):
     DOWN = "down"
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """One numeric mention; see the module docstring for field semantics."""
+class NumberMention(NamedTuple):
+    """One numeric mention; see the module docstring for field semantics.
+
+    A named tuple, not a frozen dataclass: a report has tens of thousands, and a frozen
+    dataclass's __init__ (one object.__setattr__ per field) cost five times as much."""
 
     start: int
     end: int
@@ -204,8 +206,7 @@ def direction_of(text: str) -> Direction | None:
 
 
 # ------------------------------------------------------------------------------ find_numbers
-@dataclass(frozen=True)
-class _Fig:
+class _Fig(NamedTuple):
     """One figure (number, scale, unit) before its context is read."""
 
     end: int

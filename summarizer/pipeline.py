@@ -143,10 +143,12 @@ def assemble(
         plans=merged.plans,
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
-    summary = redact(bound(summary))  # bounded work; no link or order a model wrote printed
-    # Standard indicators and bounds for any engine's output, then where each quote is,
-    # and the headline growth target and outcome where the engine missed them.
-    summary = with_spans(complete(annotate(summary, src.clean), src.clean), src)
+    summary = bound(summary)  # bounded work
+    # Standard indicators and bounds for any engine's output, the headline growth target and
+    # outcome where the engine missed them, then where each quote is. No link or order a
+    # model wrote is printed (redact), and its strings are then the ones validation scans:
+    # the scan is done once (prose caches it).
+    summary = with_spans(redact(complete(annotate(summary, src.clean), src.clean)), src)
     body = validate_all(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.

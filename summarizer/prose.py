@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
@@ -120,15 +120,19 @@ def _vocabulary(norm: str, source: str) -> _Vocabulary:
 class _Near:
     """What the report writes near an item's quotes: windows of its normalised text.
 
-    A bigram is looked up by a C-speed `find` inside each window of the report's one
-    normalised text, rather than collected from a normalised copy of the windows: an item's
-    prose has a few dozen bigrams, its windows thousands (collecting them was a third of
-    validation). Latin words, rare in prose, are collected from the windows when first asked.
+    A bigram is looked up by a C-speed `in` over the windows of the report's one normalised
+    text, rather than collected from a normalised copy of the windows: an item's prose has a
+    few dozen bigrams, its windows thousands (collecting them was a third of validation).
+    Latin words, rare in prose, are collected from the windows when first asked.
     """
 
     def __init__(self, index: SourceIndex, windows: list[tuple[int, int]]) -> None:
         self._index = index
-        self._norm = [(index.source_to_norm(a), index.source_to_norm(b)) for a, b in windows]
+        # The windows' normalised text, one copy (an item's few thousand characters), a NUL
+        # between two so no bigram spans a gap: one `in` per bigram.
+        self._text = "\0".join(
+            index.text[index.source_to_norm(a) : index.source_to_norm(b)] for a, b in windows
+        )
         self._windows = windows
         self._latin: set[str] | None = None
 
@@ -141,8 +145,7 @@ class _Near:
                 self._latin = {w for a, b in self._windows
                                for w in _LATIN_WORD.findall(src[a:b].lower())}  # fmt: skip
             return unit in self._latin
-        text = self._index.text
-        return any(text.find(unit, a, b) >= 0 for a, b in self._norm)
+        return unit in self._text
 
 
 Support = _Vocabulary | _Near
@@ -170,7 +173,7 @@ def unsupported_clause(
 
 
 def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-    """Spans of links, contacts, gambling spam and orders to a model in each text.
+    """Spans of links, contacts, gambling spam and orders to a model in each text that has any.
 
     The texts are scanned as one (a blank line between two), which costs one pass of every
     detector instead of one per field; a span is cut at the end of the field it starts in.
@@ -180,16 +183,21 @@ def _unsafe_in(texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
     for t in distinct:
         starts.append(pos)
         pos += len(t) + 2
-    joined = "\n\n".join(distinct)
-    found = [(f.start, f.end) for f in scan(joined)]
-    found += [m.span() for m in _EMAIL_RE.finditer(joined)]
-    out: dict[str, list[tuple[int, int]]] = {t: [] for t in distinct}
-    for a, b in sorted(found):
+    out: dict[str, list[tuple[int, int]]] = {}  # only the texts with unsafe spans
+    for a, b in _unsafe_spans("\n\n".join(distinct)):
         k = bisect.bisect_right(starts, a) - 1
         t, s0 = distinct[k], starts[k]
         if a - s0 < len(t):
-            out[t].append((a - s0, min(b - s0, len(t))))
+            out.setdefault(t, []).append((a - s0, min(b - s0, len(t))))
     return out
+
+
+@lru_cache(maxsize=2)
+def _unsafe_spans(joined: str) -> list[tuple[int, int]]:
+    # Cached: `redact` and `check_prose` scan the same summary's strings one after the other.
+    found = [(f.start, f.end) for f in scan(joined)]
+    found += [m.span() for m in _EMAIL_RE.finditer(joined)]
+    return sorted(found)
 
 
 def _unsafe(text: str) -> list[tuple[int, int]]:
@@ -215,6 +223,16 @@ def redact_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
 
 
 _METRIC_TEXT = ("name", "unit", "period", "change")
+
+
+def _field(x: object, name: str, default: Any) -> Any:
+    """A field of an item, or `default` when its kind has none (a problem has no targets).
+
+    Read from the model's fields directly: getattr with a default goes through pydantic's
+    __getattr__, which raises and catches an AttributeError each time."""
+    return x.__dict__.get(name, default)
+
+
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
@@ -223,8 +241,8 @@ def _strings(summary: ReportSummary | ChunkSummary) -> Iterator[str]:
     for section in ("achievements", "problems", "plans"):
         for x in getattr(summary, section):
             yield x.text
-            yield getattr(x, "area", "")
-            for m in [*getattr(x, "metrics", ()), *getattr(x, "targets", ())]:
+            yield _field(x, "area", "")
+            for m in [*_field(x, "metrics", ()), *_field(x, "targets", ())]:
                 yield from (v for f in _METRIC_TEXT if isinstance(v := getattr(m, f), str))
 
 
@@ -267,10 +285,10 @@ def _fields(
     for section in ("achievements", "problems", "plans"):
         for i, x in enumerate(getattr(summary, section)):
             yield f"{section}[{i}].text", x.text
-            if getattr(x, "area", ""):
+            if _field(x, "area", ""):
                 yield f"{section}[{i}].area", x.area
             for name in ("metrics", "targets"):
-                for j, m in enumerate(getattr(x, name, ())):
+                for j, m in enumerate(_field(x, name, ())):
                     for f in ("name", "period", "change"):
                         value = getattr(m, f)
                         if value and (REDACTED in value or unsafe.get(value)):
@@ -291,20 +309,20 @@ def _near(size: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _item_quotes(x: object) -> list[str]:
-    quotes = list(getattr(x, "evidence", ()))
+    quotes = list(_field(x, "evidence", ()))
     for name in ("metrics", "targets"):
-        quotes += [m.quote for m in getattr(x, name, ()) if m.quote]
+        quotes += [m.quote for m in _field(x, name, ()) if m.quote]
     return quotes
 
 
 def _support(
-    summary: ReportSummary | ChunkSummary, where: str, index: SourceIndex, locate: Locate
+    summary: ReportSummary | ChunkSummary, item: str, index: SourceIndex, locate: Locate
 ) -> Support | None:
-    """What an item's prose may draw on: the report near the item's quotes; None when no
-    quote of it is found and the report is too long to read whole."""
-    section, _, rest = where.partition("[")
-    item = getattr(summary, section)[int(rest.split("]", 1)[0])]
-    spans = [s for q in dict.fromkeys(_item_quotes(item)) if (s := locate(q)) is not None]
+    """What the prose of an item ("plans[3]") may draw on: the report near the item's quotes;
+    None when no quote of it is found and the report is too long to read whole."""
+    section, _, rest = item.partition("[")
+    x = getattr(summary, section)[int(rest.split("]", 1)[0])]
+    spans = [s for q in dict.fromkeys(_item_quotes(x)) if (s := locate(q)) is not None]
     if spans:
         return _Near(index, _near(len(index.source), spans))
     if len(index.source) <= WHOLE_MAX:
@@ -333,6 +351,7 @@ def check_prose(
     """
     labels = _engine_labels()
     unsafe = _unsafe_in(_strings(summary))
+    near_item: dict[str, Support | None] = {}  # an item's text and area share its support
     for where, text in _fields(summary, unsafe):
         if REDACTED in text or unsafe.get(text):
             shown = redact_text(text, unsafe.get(text, []))[:80]
@@ -351,7 +370,10 @@ def check_prose(
             else:
                 if index is None or index.source is not source:
                     index = SourceIndex(source)
-                if (near := _support(summary, where, index, locate)) is None:
+                item = where.rsplit(".", 1)[0]
+                if item not in near_item:
+                    near_item[item] = _support(summary, item, index, locate)
+                if (near := near_item[item]) is None:
                     yield Claim(where=where, text=text[:80], status="unsupported",
                                 detail="条目没有能在原文中找到的引文，文字无从核对")  # fmt: skip
                     continue

@@ -214,5 +214,6 @@ def run_parallel(
             record()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        manifest.flush()
         lock.close()
     return runs

@@ -551,10 +551,39 @@ def test_the_manifest_is_merged_not_rewritten(tmp_path: Path) -> None:
     (out / "y.md").write_text("y", encoding="utf-8")
     one, two = Manifest(out), Manifest(out)  # two runs that read the manifest before either wrote
     one.mark("/in/x.txt", out / "x.md", "1" * 64, "fp")
+    one.flush()
     two.mark("/in/y.txt", out / "y.md", "2" * 64, "fp")
+    two.flush()
     entries = json.loads((out / ".summarizer-manifest.json").read_text(encoding="utf-8"))
     assert sorted(entries) == ["/in/x.txt", "/in/y.txt"]
     assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
+
+
+def test_the_manifest_is_saved_every_so_often_and_when_the_run_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer import manifest
+    from summarizer.manifest import Manifest
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in "xyz":
+        (out / f"{name}.md").write_text(name, encoding="utf-8")
+    path = out / ".summarizer-manifest.json"
+    mine = Manifest(out)
+    mine.mark("/in/x.txt", out / "x.md", "1" * 64, "fp")
+    assert not path.exists()  # within SAVE_EVERY of the last save: not rewritten yet
+    other = Manifest(out)  # another run recording meanwhile
+    other.mark("/in/y.txt", out / "y.md", "2" * 64, "fp")
+    other.flush()
+    mine.mark("/in/z.txt", out / "z.md", "3" * 64, "fp")
+    mine.flush()  # merged with the other run's entry; its own unsaved marks kept
+    assert sorted(json.loads(path.read_text(encoding="utf-8"))) == [
+        "/in/x.txt", "/in/y.txt", "/in/z.txt"
+    ]  # fmt: skip
+    monkeypatch.setattr(manifest, "SAVE_EVERY", 0.0)
+    mine.mark("/in/x.txt", out / "x.md", "4" * 64, "fp")  # the interval is up: saved at once
+    assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "4" * 64, "fp")
 
 
 # ---------------------------------------------------------------- writing
