@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__
 from .config import Settings
 from .engines import Engine, make_engine
-from .errors import InputError, SummarizerError, UsageError
+from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
 from .manifest import Manifest, out_dir_lock, write_atomic
 from .models import ReportSummary
@@ -282,11 +282,8 @@ async def run_batch(
                         run.status = "skipped"
                         notify(run)
                         return
-                    if not force and manifest.foreign(run.output):
-                        raise UsageError(
-                            f"{run.output}: a file this folder's manifest does not record is in "
-                            "the brief's place; move it away, or pass --force to replace it"
-                        )
+                    if not force:
+                        manifest.refuse_foreign(run.output)
                     run.status = "running"
                     size = len(document.text)
                     report = await cpu(

@@ -195,6 +195,8 @@ class BatchRun:
                 run.status, run.document = "skipped", None
                 self.notify(run)
                 return []
+            if first and not self.opt.force:
+                self.manifest.refuse_foreign(run.output)  # before any paid request
             s = self.settings
             report = prepare(document, s.chunk_chars, s.place, s.year)
             chunks = asked_chunks(report)

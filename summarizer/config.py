@@ -168,8 +168,14 @@ def _check_values(s: Settings) -> None:
         raise UsageError("--record and --replay cannot be used together")
 
 
+MAX_PLACE = 40  # characters of --place: the longest official name (自治州, 自治县) is under 20
+
+
 def _check(s: Settings) -> None:
     """What load_settings checks of the machine as well: files named, an endpoint for llm."""
+    if s.place is not None and not (s.place.isprintable() and 0 < len(s.place) <= MAX_PLACE):
+        # A control character (a terminal escape) would reach every brief and the screen.
+        raise UsageError(f"--place {s.place[:MAX_PLACE]!r}: not a place name")
     if s.prices_file is not None:
         from .pricing import load_prices
 

@@ -13,7 +13,9 @@ Categories, not known strings:
 * instruction verbs aimed at the model: 忽略/无视/忘记…以上…指令, 你现在是, 扮演…助手, 请输出,
   ignore/disregard/forget … previous instructions, you are now, act as, from now on;
 * payloads: a JSON object keyed like our summary or a chat message (`{"achievements": …`,
-  `{"role": "system", …}`).
+  `{"role": "system", …}`);
+* any of these base64-encoded (a model decodes base64 and may obey it; a report never writes
+  it): a run of base64 is decoded and flagged whole when the decoded text holds one.
 
 A finding runs from its trigger to the end of its sentence (a role marker or a JSON payload to
 the end of its line or object), never back to the sentence start: a genuine clause the order
@@ -22,6 +24,7 @@ was glued after stays in the report.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import re
 import unicodedata
@@ -273,7 +276,22 @@ def _start(text: str, a: int) -> int:
     return a
 
 
-def find_injections(text: str) -> Iterator[tuple[int, int]]:
+# A run of base64 long enough to hold an order ("SWdub3Jl…" is "Ignore…"). Leftmost-longest:
+# a match never starts inside a longer run, so no look-behind is needed (which would cost the
+# scan its fast first-character test).
+_B64_RE = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_B64_DEPTH = 2  # base64 of base64 is read once more, no deeper
+
+
+def _decoded(run: str) -> str | None:
+    """The UTF-8 text a base64 run encodes, or None when it encodes no text."""
+    try:
+        return base64.b64decode(run + "=" * (-len(run) % 4), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
+
+
+def find_injections(text: str, _depth: int = 0) -> Iterator[tuple[int, int]]:
     """Spans of text (original offsets) holding orders to a model; they may overlap."""
     norm = normalise(text)
     # A trigger inside the span of the one before adds nothing; skipping it keeps the work
@@ -298,3 +316,8 @@ def find_injections(text: str) -> Iterator[tuple[int, int]]:
         if m.start() >= end:
             end = _object_end(norm, m.start())
             yield m.start(), end
+    if _depth < _B64_DEPTH:
+        for m in _B64_RE.finditer(text):
+            said = _decoded(m.group())
+            if said and next(find_injections(said, _depth + 1), None) is not None:
+                yield m.span()

@@ -4,7 +4,8 @@ that makes runs on one folder take turns.
 `write_atomic` writes through a temp file and a rename, replacing only a regular file and
 checking that again at the moment of writing. The manifest (out_dir/.summarizer-manifest.json)
 maps each source (path, or path#row) to its output's name, input hash, settings fingerprint
-and the output's own hash; it is written by merging, never rewritten blind.
+and the output's own hash; each output is recorded in a journal beside it as it is written,
+and the manifest rewritten from both when the run ends.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import os
 import secrets
 import socket
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import UsageError
 from .outputs import check_destination, safe_output
@@ -27,7 +28,7 @@ from .regular import read_regular_text
 __all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
 
 MANIFEST = ".summarizer-manifest.json"
-SAVE_EVERY = 1.0  # seconds between two saves of the manifest during a run
+JOURNAL = ".summarizer-manifest.journal"  # entries recorded since the manifest was written
 MAX_MANIFEST = 256 * 1024 * 1024  # bytes; an entry is ~300, so about a million reports
 
 
@@ -73,51 +74,88 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _read_entries(path: Path) -> dict[str, dict[str, str | None]]:
-    """The entries of a manifest file; none when it is missing, unreadable or of another shape."""
+def _read_entries(path: Path) -> tuple[dict[str, dict[str, str | None]], bool]:
+    """The entries of a manifest file and of its journal (none when missing, unreadable or of
+    another shape), and whether the manifest is there but damaged."""
     try:
         data = json.loads(read_regular_text(path, MAX_MANIFEST))
-    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the stack
+    except FileNotFoundError:
         data = {}
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the stack
+        data = None
     # A manifest of another shape (edited, or from elsewhere) holds no usable entry.
-    items = data.items() if isinstance(data, dict) else []
-    return {k: v for k, v in items if isinstance(v, dict)}
+    items = list(data.items()) if isinstance(data, dict) else []
+    entries = {k: v for k, v in items if isinstance(v, dict)}
+    damaged = not isinstance(data, dict) or len(entries) < len(items)
+    return _replay(path, entries), damaged
+
+
+def _replay(
+    path: Path, entries: dict[str, dict[str, str | None]]
+) -> dict[str, dict[str, str | None]]:
+    """entries with the journal beside the manifest applied, line by line."""
+    try:
+        journal = read_regular_text(path.with_name(JOURNAL), MAX_MANIFEST)
+    except (OSError, ValueError):
+        return entries
+    for line in journal.splitlines():
+        try:
+            source, entry = json.loads(line)
+        except (ValueError, TypeError, RecursionError):  # a torn last line, or not ours
+            continue
+        if isinstance(source, str) and isinstance(entry, dict):
+            _put(entries, source, entry)
+    return entries
+
+
+def _put(entries: dict[str, dict[str, str | None]], source: str, entry: dict[str, Any]) -> None:
+    legacy = entries.get(str(entry.get("output")))
+    if isinstance(legacy, dict) and "output" not in legacy:
+        del entries[str(entry["output"])]  # an older version's entry, superseded
+    entries[source] = entry
 
 
 class Manifest:
     """out_dir/.summarizer-manifest.json: source (path, or path#row) -> output name, input hash
     and settings fingerprint.
 
-    Written by merging: each mark reads the file again and changes only its own entry, so an
-    entry another run recorded meanwhile is never lost (runs on one folder also take turns:
-    `out_dir_lock`).
+    Each finished output is recorded at once by one line appended to a journal beside it
+    (.summarizer-manifest.journal), and the manifest is rewritten from both, and the journal
+    removed, when the run ends (`flush`). Rewriting the whole manifest after every report made
+    a folder of n reports cost n^2 (a 1,000-report run wrote 1,000 files of up to 250 KB); a
+    run killed outright still leaves every output it finished recorded. A reader replays the
+    journal over the manifest, so one left by a killed run counts, and counts once.
+
+    Runs on one folder take turns (`out_dir_lock`); an object made before its run held the
+    folder reads both files again when another run has changed them since.
     """
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
-        self.entries = _read_entries(self.path)
-        self._seen = self._stamp()  # the file as this object last read or wrote it
-        # Entries marked since the last save, and when that was: rewriting the whole file
-        # after every report made a folder of n reports cost n^2 (a 1,000-report run wrote
-        # 1,000 files of up to 250 KB); it is saved at most every SAVE_EVERY seconds, and by
-        # `flush` when the run ends however it ends. A run killed outright loses at most
-        # those seconds' entries: their reports are redone by the next run, never skipped.
-        self._pending: dict[str, dict[str, str | None]] = {}
-        self._saved = time.monotonic()
+        self.journal = out_dir / JOURNAL
+        # A damaged manifest (of another shape, unreadable) says runs wrote here but not what:
+        # an existing output is then not taken for the user's own file (`foreign`).
+        self.entries, self._damaged = _read_entries(self.path)
+        self._seen = self._stamp()  # the files as this object last read or wrote them
+        self._dirty = False  # entries the manifest file itself does not hold yet
         self._names: set[object] | None = None  # output names recorded, for `foreign`
 
     def _reload(self) -> None:
-        """Read the file again if another run wrote it since, keeping this run's unsaved marks."""
-        if self._stamp() not in (None, self._seen):
-            self.entries = {**_read_entries(self.path), **self._pending}
+        """Read the files again if another run wrote them since this object last did."""
+        if self._stamp() != self._seen:
+            self.entries, self._damaged = _read_entries(self.path)
+            self._seen = self._stamp()
             self._names = None
 
-    def _stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return st.st_ino, st.st_size, st.st_mtime_ns
+    def _stamp(self) -> tuple[tuple[int, int, int] | None, ...]:
+        def one(path: Path) -> tuple[int, int, int] | None:
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            return st.st_ino, st.st_size, st.st_mtime_ns
+
+        return one(self.path), one(self.journal)
 
     def _entry(self, source: str, output: Path) -> dict[str, str | None] | None:
         e = self.entries.get(source)
@@ -141,43 +179,60 @@ class Manifest:
         """True when a file is in the output's place that no run on this folder wrote.
 
         A folder given as --out-dir may hold the user's own files; one that happens to have an
-        output's name (notes.md) is not replaced unless asked (--force).
+        output's name (notes.md) is not replaced unless asked (--force). With the manifest
+        damaged, no file can be told apart: each is taken for an earlier run's output.
         """
         if not output.exists() and not output.is_symlink():
             return False
         self._reload()  # another run may have written it since
+        if self._damaged:
+            return False
         if self._names is None:
             self._names = {e.get("output") for e in self.entries.values() if isinstance(e, dict)}
         return output.name not in self._names and output.name not in self.entries
 
+    def refuse_foreign(self, output: Path) -> None:
+        """Stop (UsageError) before a file no run on this folder wrote would be replaced."""
+        if self.foreign(output):
+            raise UsageError(
+                f"{output}: a file this folder's manifest does not record is in the brief's "
+                "place; move it away, or pass --force to replace it"
+            )
+
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
-        """Record a finished output: merged into the manifest as it is now, saved atomically
-        (at once, or with the next marks when the last save was under SAVE_EVERY ago)."""
+        """Record a finished output: one line appended to the journal, in the entries now."""
         self._reload()
-        legacy = self.entries.get(output.name)
-        if isinstance(legacy, dict) and "output" not in legacy:
-            del self.entries[output.name]  # an older version's entry, superseded
         entry: dict[str, str | None] = {
             "output": output.name,
             "input": sha256,
             "settings": fp,
             "output_sha256": file_sha256(output),
         }
-        self.entries[source] = self._pending[source] = entry
+        # A line of its own, whatever is before or after it: one torn by a killed writer
+        # swallows no other.
+        line = "\n" + safe_output(json.dumps([source, entry], ensure_ascii=False)) + "\n"
+        try:
+            with open(self.journal, "a", encoding="utf-8", newline="\n") as f:
+                f.write(line)
+        except OSError as e:
+            raise UsageError(f"{self.journal}: cannot write it ({e.strerror or e})") from None
+        _put(self.entries, source, entry)
+        self._seen = self._stamp()
+        self._dirty = True
         if self._names is not None:
             self._names.add(output.name)
-        if time.monotonic() - self._saved >= SAVE_EVERY:
-            self.flush()
 
     def flush(self) -> None:
-        """Save the marks not saved yet (called when a run ends, however it ends)."""
-        if not self._pending:
+        """Rewrite the manifest with every entry and remove the journal (when a run ends,
+        however it ends)."""
+        if not self._dirty:
             return
         self._reload()
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1) + "\n")
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
         self._seen = self._stamp()
-        self._pending.clear()
-        self._saved = time.monotonic()
+        self._dirty = False
 
 
 LOCK = ".summarizer-manifest.lock"

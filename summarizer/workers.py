@@ -92,6 +92,8 @@ def _summarize(job: _Job) -> _Done:
             job.source, job.output, document.sha256, ctx.fingerprint
         ):
             return _Done("skipped", sha256=document.sha256)
+        if not ctx.force:
+            ctx.manifest.refuse_foreign(job.output)
         report = prepare(document, settings.chunk_chars, settings.place, settings.year)
         chunks = sum(c.section.value != "preamble" for c in report.chunks)
         engine = RulesEngine()

@@ -90,6 +90,8 @@ def test_rules_engine_json_is_schema_valid_and_says_so():
         (["summarize", "x.txt", "--engine", "llm"], "OPENAI_API_KEY or pass --base-url"),
         (["summarize", "a.txt", "b.txt"], "--out-dir"),
         (["summarize", "x.txt", "--concurrency", "0"], "concurrency"),
+        (["summarize", "x.txt", "--place", "\x1b[31m南京市"], "--place"),  # a terminal escape
+        (["summarize", "x.txt", "--place", "南京市" * 20], "--place"),
     ],
 )
 def test_usage_and_input_errors_are_one_line_exit_2(args, message):

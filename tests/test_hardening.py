@@ -559,31 +559,32 @@ def test_the_manifest_is_merged_not_rewritten(tmp_path: Path) -> None:
     assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
 
 
-def test_the_manifest_is_saved_every_so_often_and_when_the_run_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_each_output_is_recorded_at_once_and_the_manifest_rewritten_when_the_run_ends(
+    tmp_path: Path,
 ) -> None:
-    from summarizer import manifest
-    from summarizer.manifest import Manifest
+    from summarizer.manifest import JOURNAL, MANIFEST, Manifest
 
     out = tmp_path / "out"
     out.mkdir()
     for name in "xyz":
         (out / f"{name}.md").write_text(name, encoding="utf-8")
-    path = out / ".summarizer-manifest.json"
     mine = Manifest(out)
     mine.mark("/in/x.txt", out / "x.md", "1" * 64, "fp")
-    assert not path.exists()  # within SAVE_EVERY of the last save: not rewritten yet
+    # A run killed now (no flush) has recorded x: the next run reads it from the journal.
+    assert not (out / MANIFEST).exists()
+    assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "1" * 64, "fp")
+    assert not Manifest(out).foreign(out / "x.md") and Manifest(out).foreign(out / "y.md")
     other = Manifest(out)  # another run recording meanwhile
     other.mark("/in/y.txt", out / "y.md", "2" * 64, "fp")
     other.flush()
     mine.mark("/in/z.txt", out / "z.md", "3" * 64, "fp")
-    mine.flush()  # merged with the other run's entry; its own unsaved marks kept
-    assert sorted(json.loads(path.read_text(encoding="utf-8"))) == [
-        "/in/x.txt", "/in/y.txt", "/in/z.txt"
-    ]  # fmt: skip
-    monkeypatch.setattr(manifest, "SAVE_EVERY", 0.0)
-    mine.mark("/in/x.txt", out / "x.md", "4" * 64, "fp")  # the interval is up: saved at once
+    (out / JOURNAL).open("a", encoding="utf-8").write('["/in/torn.txt", {"outp')  # torn line
+    mine.mark("/in/x.txt", out / "x.md", "4" * 64, "fp")  # x redone: its newer entry counts
     assert Manifest(out).up_to_date("/in/x.txt", out / "x.md", "4" * 64, "fp")
+    mine.flush()
+    entries = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(entries) == ["/in/x.txt", "/in/y.txt", "/in/z.txt"]
+    assert entries["/in/x.txt"]["input"] == "4" * 64 and not (out / JOURNAL).exists()
 
 
 # ---------------------------------------------------------------- writing

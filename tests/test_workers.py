@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import REPORTS
 
@@ -74,6 +75,24 @@ def test_a_second_run_with_jobs_skips_what_is_up_to_date_and_redoes_a_changed_re
     assert third.stderr.count(": done") == 1
     assert third.stderr.count(": skipped") == done - 1
     assert (out / ".summarizer-manifest.json").read_bytes() != manifest
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_of_the_users_in_an_outputs_place_is_kept_unless_forced(tmp_path, jobs):
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in sorted(REPORTS.glob("*.txt"))[:2]:
+        shutil.copy(f, src / f.name)
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / f"{sorted(REPORTS.glob('*.txt'))[0].stem}.md"
+    mine.write_text("我的笔记\n", encoding="utf-8")  # the user's notes, named like a brief
+    r = _cli(["summarize", str(src), "--out-dir", str(out), "--jobs", jobs])
+    assert r.exit_code == 1 and "pass --force to replace it" in r.stderr
+    assert mine.read_text(encoding="utf-8") == "我的笔记\n"
+    assert r.stderr.count(": done") == 1  # the other report is written
+    forced = _cli(["summarize", str(src), "--out-dir", str(out), "--jobs", jobs, "--force"])
+    assert forced.exit_code == 0 and mine.read_text(encoding="utf-8").startswith("#")
 
 
 def test_jobs_must_be_positive(tmp_path):
