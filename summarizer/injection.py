@@ -279,7 +279,7 @@ def _start(text: str, a: int) -> int:
 # A run of base64 long enough to hold an order ("SWdub3Jl…" is "Ignore…"). Leftmost-longest:
 # a match never starts inside a longer run, so no look-behind is needed (which would cost the
 # scan its fast first-character test).
-_B64_RE = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_B64_RE = recache.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _B64_DEPTH = 2  # base64 of base64 is read once more, no deeper
 
 
