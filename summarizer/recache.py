@@ -112,16 +112,21 @@ class PatternStore:
         entry = self.entries.get(key)
         if entry is not None:
             try:
+                # The entry must be this pattern (gated or not) with at least these flags.
+                if entry[0] != pattern and not entry[0].endswith(f"(?:{pattern})"):
+                    raise ValueError("another pattern")
+                if entry[1] & key[2] != key[2]:
+                    raise ValueError("other flags")
                 done: re.Pattern[str] = _sre.compile(*entry)
-            except Exception:  # damaged: the engine refused its codes
+            except Exception:  # damaged: not this pattern, or the engine refused its codes
                 del self.entries[key]
             else:
                 self.used.add(key)
                 return done
         compiled = build(pattern, int(flags))
         self.compiled += 1
-        entry = _arguments(compiled)
-        if entry is not None and self.path is not None:
+        entry = _arguments(compiled) if self.path is not None else None
+        if entry is not None:
             self.entries[key] = entry
             self.used.add(key)
             if not self._dirty:

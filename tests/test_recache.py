@@ -103,6 +103,20 @@ def test_entries_whose_codes_the_engine_refuses_are_compiled_instead(tmp_path):
     assert again.compiled == 1
 
 
+def test_an_entry_that_is_not_the_pattern_asked_for_is_compiled_instead(tmp_path):
+    path = tmp_path / "patterns.bin"
+    store = PatternStore(path)
+    a, b = (r"\d+年", 0), (r"\d+月", 0)
+    store.get("re", *a, re.compile)
+    store.save()
+    stamp, entries = marshal.loads(path.read_bytes())
+    entries[("re", *b)] = entries[("re", *a)]  # b's key holding a's pattern
+    path.write_bytes(marshal.dumps((stamp, entries)))
+    again = PatternStore(path)
+    _same(again.get("re", *b, re.compile), re.compile(*b))
+    assert again.compiled == 1
+
+
 def test_an_unwritable_place_costs_only_the_compile(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
