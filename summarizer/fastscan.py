@@ -119,14 +119,12 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
 def gated(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`pattern` compiled with a first-character lookahead gate (same matches, fewer tries);
     served from the compiled patterns of earlier runs, gate and all (`recache`)."""
-    return recache.remembered("gated", pattern, flags, _gated)
+    return recache.remembered("gated", pattern, flags, gate_texts)
 
 
-def _gated(pattern: str, flags: int) -> re.Pattern[str]:
+def gate_texts(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """What `gated` compiles: the gated pattern, else (global inline flags such as "(?i)…" must
+    open a pattern, so the gate cannot precede them) the plain one; the plain one alone when
+    the first characters cannot be told."""
     cls = first_chars(pattern, flags)
-    if cls is not None:
-        try:
-            return re.compile(f"(?={cls})(?:{pattern})", flags)
-        except re.error:  # global inline flags ("(?i)…") must open the pattern: leave it be
-            pass
-    return re.compile(pattern, flags)
+    return (pattern,) if cls is None else (f"(?={cls})(?:{pattern})", pattern)

@@ -1,7 +1,7 @@
 """Compiled patterns kept between runs: a run pays for compiling the package's patterns once per
 machine and interpreter, as Python pays for compiling its modules once into ``__pycache__``.
 
-Compiling is most of a small report's start-up: the package compiles some 280 patterns at
+Compiling is a quarter of a small report's run: the package compiles some 280 patterns at
 import (long alternations, CJK classes, gazetteer names), about 75 ms, against 10 ms for the
 report's whole analysis. The regular expression engine itself builds a pattern from a list of
 integer codes in microseconds; the cost is the parser and code generator written in Python
@@ -10,13 +10,15 @@ the engine's constructor took, in one file in the user's cache directory, and th
 hands them straight to the constructor.
 
 It is safe by construction:
-* an entry is stored only when the pattern rebuilt from it compares equal to the one
-  ``re.compile`` made (the engine compares pattern text, flags and every code) and has the same
-  groups, so an interpreter that builds patterns differently is simply never served from it;
+* a pattern is compiled by the steps ``re.compile`` takes (parse, generate the codes, index the
+  groups), once; the first a process compiles is also compiled by ``re.compile`` and the two
+  compared (the engine compares pattern text, flags and every code; the groups are compared
+  too), and an interpreter whose ``re.compile`` does otherwise stores nothing;
 * the file is stamped with the interpreter's version and the engine's magic number, code size
   and limits: any other interpreter ignores it (and rewrites it for itself);
-* the engine validates the codes it is given, a damaged or foreign file is ignored, and a file
-  that cannot be written (read-only home, full disk) costs only the compile next time.
+* an entry serves only its own pattern and flags, the engine validates the codes it is given,
+  a damaged or foreign file is ignored, and a file that cannot be written (read-only home, full
+  disk) costs only the compile next time.
 
 Only the package's own fixed patterns go through it (`compile`, `lazyre.lazy`,
 `fastscan.gated`), never a pattern made from a user's input; the file keeps at most
@@ -44,7 +46,8 @@ import _sre  # type: ignore[import-not-found]  # the engine: Pattern's construct
 
 __all__ = ["MAX_ENTRIES", "PatternStore", "compile", "remembered", "store", "use"]
 
-Build = Callable[[str, int], "re.Pattern[str]"]
+# The texts to compile for a pattern, in order of preference (the first that compiles is used).
+Texts = Callable[[str, int], "tuple[str, ...]"]
 Key = tuple[str, str, int]  # (how it is built, the pattern as written, flags)
 # The pattern as compiled (a gate may have been added), then the constructor's arguments:
 # flags, codes, number of groups, group index, index of group names.
@@ -64,28 +67,26 @@ _STAMP = (
 )
 
 
-def _arguments(compiled: re.Pattern[str]) -> Entry | None:
-    """The constructor's arguments that rebuild `compiled` exactly, or None if they cannot be
-    told (the rebuilt pattern is compared with it: text, flags, codes and groups)."""
-    try:
-        flags = compiled.flags
-        parsed = _sre_parse.parse(compiled.pattern, flags)
-        code = [int(c) for c in _sre_compile._code(parsed, flags)]
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup: list[str | None] = [None] * parsed.state.groups
-        for name, i in groupindex.items():
-            indexgroup[i] = name
-        args = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex)
-        again = _sre.compile(compiled.pattern, *args, tuple(indexgroup))
-    except Exception:  # any change in the engine's private parts: compile as usual
-        return None
-    if (
-        again != compiled
-        or again.groups != compiled.groups
-        or dict(again.groupindex) != dict(compiled.groupindex)
-    ):
-        return None
-    return (compiled.pattern, *args, tuple(indexgroup))
+def _arguments(text: str, flags: int) -> Entry:
+    """The constructor's arguments for `text` compiled with `flags`: the steps re.compile
+    takes (parse, generate codes, index the groups), kept rather than handed on."""
+    parsed = _sre_parse.parse(text, flags)
+    code = [int(c) for c in _sre_compile._code(parsed, flags)]
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    state_flags = int(flags | parsed.state.flags)
+    return (text, state_flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _same(a: re.Pattern[str], b: re.Pattern[str]) -> bool:
+    # The engine compares pattern text, flags and every code; the groups are compared here.
+    return a == b and a.groups == b.groups and dict(a.groupindex) == dict(b.groupindex)
+
+
+def _plain(pattern: str, flags: int) -> tuple[str, ...]:
+    return (pattern,)
 
 
 class PatternStore:
@@ -96,6 +97,9 @@ class PatternStore:
         self.entries: dict[Key, Entry] = self._read() if path is not None else {}
         self.used: set[Key] = set()
         self.compiled = 0  # patterns this process had to compile (not served from the file)
+        # Whether this interpreter's re.compile is the steps `_arguments` takes: checked on
+        # the first pattern compiled (None: not yet), every later one is built from them once.
+        self.faithful: bool | None = None
         self._dirty = False
 
     def _read(self) -> dict[Key, Entry]:
@@ -106,8 +110,9 @@ class PatternStore:
             return {}
         return entries if stamp == _STAMP and isinstance(entries, dict) else {}
 
-    def get(self, kind: str, pattern: str, flags: int, build: Build) -> re.Pattern[str]:
-        """The pattern `build(pattern, flags)` makes, rebuilt from the file when it is there."""
+    def get(self, kind: str, pattern: str, flags: int, texts: Texts = _plain) -> re.Pattern[str]:
+        """The first of `texts(pattern, flags)` that compiles, compiled with `flags` (by
+        default `pattern` itself), rebuilt from the file when an earlier run stored it."""
         key = (kind, pattern, int(flags))
         entry = self.entries.get(key)
         if entry is not None:
@@ -123,16 +128,39 @@ class PatternStore:
             else:
                 self.used.add(key)
                 return done
-        compiled = build(pattern, int(flags))
         self.compiled += 1
-        entry = _arguments(compiled) if self.path is not None else None
-        if entry is not None:
-            self.entries[key] = entry
-            self.used.add(key)
-            if not self._dirty:
-                self._dirty = True
-                atexit.register(self.save)
-        return compiled
+        candidates = texts(pattern, int(flags))
+        for text in candidates[:-1]:
+            try:
+                return self._compile(key, text, int(flags))
+            except re.error:
+                pass
+        return self._compile(key, candidates[-1], int(flags))
+
+    def _compile(self, key: Key, text: str, flags: int) -> re.Pattern[str]:
+        """`text` compiled once, and its constructor's arguments stored when they are known to
+        rebuild it exactly (re.error as from re.compile)."""
+        if self.path is None or self.faithful is False:
+            return re.compile(text, flags)
+        try:
+            entry = _arguments(text, flags)
+            built: re.Pattern[str] = _sre.compile(*entry)
+        except re.error:
+            raise
+        except Exception:  # the engine's private parts changed: compile as usual from now on
+            self.faithful = False
+            return re.compile(text, flags)
+        if self.faithful is None:
+            reference = re.compile(text, flags)
+            self.faithful = _same(built, reference)
+            if not self.faithful:
+                return reference
+        self.entries[key] = entry
+        self.used.add(key)
+        if not self._dirty:
+            self._dirty = True
+            atexit.register(self.save)
+        return built
 
     def save(self) -> None:
         """Write the file (this run's patterns first, at most MAX_ENTRIES), atomically; a
@@ -181,12 +209,12 @@ def use(path: Path | None) -> PatternStore:
     return _store
 
 
-def remembered(kind: str, pattern: str, flags: int, build: Build) -> re.Pattern[str]:
-    """`build(pattern, flags)`, served from the file when an earlier run stored it; `kind`
-    names the build (two builds of one pattern are two entries)."""
-    return store().get(kind, pattern, flags, build)
+def remembered(kind: str, pattern: str, flags: int, texts: Texts) -> re.Pattern[str]:
+    """The first of `texts(pattern, flags)` that compiles, served from the file when an earlier
+    run stored it; `kind` names the rewriting (two of one pattern are two entries)."""
+    return store().get(kind, pattern, flags, texts)
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, served from the file when an earlier run stored it."""
-    return store().get("re", pattern, flags, re.compile)
+    return store().get("re", pattern, flags)
