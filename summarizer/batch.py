@@ -105,11 +105,13 @@ class ReportWriter:
         self, report: PreparedReport, engine: Engine, output: EngineOutput, path: Path, source: str
     ) -> Outcome:
         """Write one report's output file; its outcome (summary, flagged before --strict)."""
-        from .formats import render
+        from .formats import render_file
         from .pipeline import assemble
 
         outcome = assemble(report, engine, output, self.strict, self.prices)
-        write_atomic(path, render(outcome.summary, self.fmt, report.document.text, self.detail))
+        write_atomic(
+            path, render_file(outcome.summary, self.fmt, report.document.text, self.detail)
+        )
         if self.manifest is not None:
             self.manifest.mark(source, path, report.document.sha256, self.fingerprint)
         return outcome

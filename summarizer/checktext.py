@@ -20,6 +20,7 @@ from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
 from .numbers import NumberMention, Period, to_base
+from .offsets import match_starts
 from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
@@ -107,10 +108,10 @@ class CheckText:
         self._parts = outline.sections if outline is not None else ()
         self._part_starts = [p.start for p in self._parts]
         self.spam = SpanSet(spam_spans)
-        self._cuts: tuple[list[int], list[int]] | None = None
+        self._cuts: tuple[Sequence[int], Sequence[int]] | None = None
         self._pstarts: list[int] | None = None
         self._values: dict[tuple[str, float], list[tuple[int, int]]] | None = None
-        self._clauses: list[int] | None = None
+        self._clauses: Sequence[int] | None = None
         self._at: dict[tuple[int, int, str, float | None, str], QuoteAt] = {}
 
     # --- where a quote is, and what surrounds it
@@ -200,11 +201,10 @@ class CheckText:
         """True when the span overlaps a span flagged as injected or tampered text."""
         return self.spam.overlaps(span)
 
-    def _boundaries(self) -> tuple[list[int], list[int]]:
+    def _boundaries(self) -> tuple[Sequence[int], Sequence[int]]:
         if self._cuts is None:
             t = self.text
-            self._cuts = ([m.start() for m in _SENTENCE_CUT.finditer(t)],
-                          [m.start() for m in _PARA_CUT.finditer(t)])  # fmt: skip
+            self._cuts = (match_starts(_SENTENCE_CUT, t), match_starts(_PARA_CUT, t))
         return self._cuts
 
     def sentence(self, span: Span) -> tuple[int, int]:

@@ -13,7 +13,7 @@ time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import recache
@@ -32,11 +32,19 @@ class Chunk:
     index: int
     start: int
     end: int
-    text: str
+    # The clean text the chunk is the span [start, end) of, shared by every chunk: copies of
+    # the spans held a second copy of the report for the whole run (7 MB of a 10 MB report)
+    # though the offline engine never reads them.
+    whole: str = field(repr=False)
     section: SectionKind  # the part the chunk starts in
     heading_path: tuple[str, ...]
     context: str
     sections: tuple[SectionKind, ...] = ()  # every part the chunk spans, in order
+
+    @property
+    def text(self) -> str:
+        """The chunk's text (what one prompt quotes)."""
+        return self.whole[self.start : self.end]
 
 
 # ---------------------------------------------------------------- sentences
@@ -232,7 +240,7 @@ def chunk_text(text: str, outline: Outline, budget: int = DEFAULT_CHUNK_CHARS) -
                     len(chunks),
                     a,
                     b,
-                    text[a:b],
+                    text,
                     sec.kind,
                     path,
                     _context(outline, spanned or (sec,), path),

@@ -214,7 +214,7 @@ def _summarize_one(
     console: Messages,
 ) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
-    from .formats import render
+    from .formats import render_file
     from .manifest import write_atomic
     from .pipeline import summarize_file
 
@@ -222,13 +222,14 @@ def _summarize_one(
         outcome = summarize_file(document, settings)
     summary = outcome.summary
     fmt, detail = output_as
-    text = render(summary, fmt, document.text, detail)
+    text = render_file(summary, fmt, document.text, detail)
     if output is not None:
         write_atomic(output, text)
     else:
         from .outputs import safe_output
 
-        sys.stdout.write(safe_output(text))
+        # stdout encodes for its own locale, so it is handed text
+        sys.stdout.write(safe_output(text.decode("utf-8") if isinstance(text, bytes) else text))
         sys.stdout.flush()
     v = summary.validation
     console.print(

@@ -6,9 +6,19 @@ renderer imports the other's user: the dispatch sits above both.
 from __future__ import annotations
 
 from .models import ReportSummary
-from .render import FORMATS, render_json, render_markdown
+from .render import FORMATS, json_bytes, render_json, render_markdown
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "render_file"]
+
+
+def render_file(
+    summary: ReportSummary, fmt: str, source_text: str | None = None, detail: str = "page"
+) -> str | bytes:
+    """`render`'s output for a file (manifest.write_atomic): JSON as the UTF-8 bytes the
+    serializer makes, never decoded to a str that would be encoded back to write it."""
+    if fmt == "json":
+        return json_bytes(summary)
+    return render(summary, fmt, source_text, detail)
 
 
 def render(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from . import recache
 from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
+from .offsets import match_starts
 from .periods import Period, find_periods
 from .structure import RESULT_PARTS, TARGET_PARTS, SectionKind
 
@@ -90,9 +91,9 @@ def _governing(sentence: str, at: int) -> str:
     return governing_at(sentence, 0, len(sentence), at, clause_cuts(sentence))
 
 
-def clause_cuts(text: str) -> list[int]:
+def clause_cuts(text: str) -> Sequence[int]:
     """Where a clause of `text` ends (，；：), for `governing_at`: found once per text."""
-    return [m.start() for m in _CLAUSE_END.finditer(text)]
+    return match_starts(_CLAUSE_END, text)
 
 
 def governing_at(text: str, a: int, b: int, at: int, cuts: Sequence[int]) -> str:

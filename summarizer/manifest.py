@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .outputs import check_destination, safe_output
+from .outputs import check_destination, safe_bytes, safe_output
 from .regular import read_regular_text
 
 __all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
@@ -45,14 +45,14 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
     raise FileExistsError(f"{path.parent}: cannot create a temporary file")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text via a temp file and rename, so a reader never sees half a file.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (or UTF-8 bytes) via a temp file and rename, so a reader never sees half a file.
 
     A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
     regular file is ever replaced (checked again here, at the moment of writing), and a
     failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
     """
-    text = safe_output(text)  # no key an endpoint echoed, no unencodable file-name bytes
+    data = safe_bytes(text)  # no key an endpoint echoed, no unencodable file-name bytes
     check_destination(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +62,8 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, path.stat().st_mode & 0o777)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         check_destination(path)  # the last moment before the rename
         os.replace(tmp, path)
     except OSError as e:

@@ -10,13 +10,20 @@ sequence of offsets (index, slice, iterate, len) and finds a source offset's pla
 from __future__ import annotations
 
 import bisect
+import re
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import overload
 
-__all__ = ["OFFSET_TYPECODE", "OffsetMap"]
+__all__ = ["OFFSET_TYPECODE", "OffsetMap", "match_starts"]
 
 OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in practice
+
+
+def match_starts(pattern: re.Pattern[str], text: str) -> array[int]:
+    """Where each match of `pattern` in `text` starts, in 4 bytes an offset: as a list, a
+    10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run."""
+    return array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
 
 
 class OffsetMap(Sequence[int]):

@@ -18,14 +18,29 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .secrets import scrub
+from .secrets import scrub, scrub_bytes
 
-__all__ = ["check_destination", "check_out_dir", "check_writable", "output_file", "safe_output"]
+__all__ = [
+    "check_destination",
+    "check_out_dir",
+    "check_writable",
+    "output_file",
+    "safe_bytes",
+    "safe_output",
+]
 
 
 def safe_output(text: str) -> str:
     """text fit for any output: no secret, and encodable as UTF-8."""
-    return scrub(text).encode("utf-8", "replace").decode("utf-8")
+    return safe_bytes(text).decode("utf-8")
+
+
+def safe_bytes(text: str | bytes) -> bytes:
+    """The UTF-8 bytes of safe_output(text) (bytes: UTF-8 already, only scrubbed), made without
+    the decoded copy: a 10 MB report's JSON is written without a second copy of its text."""
+    if isinstance(text, bytes):
+        return scrub_bytes(text)
+    return scrub(text).encode("utf-8", "replace")
 
 
 def _same(a: Path, b: Path) -> bool:

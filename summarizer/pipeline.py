@@ -144,6 +144,10 @@ def assemble(
         warnings=[*_input_warnings(report), *output.warnings, *merged.warnings],
     )
     summary = bound(summary)  # bounded work
+    # The engine's answers, every item before the caps (16 MB of a 10 MB report's), are done
+    # with: dropped now, not held through validation, when the caller passed them on
+    # (summarize_report does).
+    del output, merged
     # Standard indicators and bounds for any engine's output, the headline growth target and
     # outcome where the engine missed them, then where each quote is. No link or order a
     # model wrote is printed (redact), and its strings are then the ones validation scans:

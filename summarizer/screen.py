@@ -20,12 +20,23 @@ __all__ = ["ScreenedText", "findings_warnings", "screen"]
 
 
 @dataclass(frozen=True)
+class Located:
+    """Where a finding is: its paragraph (1-based) in the clean text it was found in, and its
+    span in the source text."""
+
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ScreenedText(CleanText):
-    """Clean text with injected spans deleted; `findings` are in the offsets of `unmasked`."""
+    """Clean text with injected spans deleted; `findings` are in the offsets of the clean text
+    before the deletion (not kept: a second copy of the report), `where` says where each is."""
 
     findings: tuple[Finding, ...] = ()
     outside: tuple[Finding, ...] = field(default=(), repr=False)  # in dropped page chrome
-    unmasked: CleanText | None = field(default=None, repr=False)
+    where: tuple[Located, ...] = field(default=(), repr=False)  # one per finding
 
     @property
     def spam_spans(self) -> list[tuple[int, int]]:
@@ -35,9 +46,20 @@ class ScreenedText(CleanText):
     @property
     def source_spans(self) -> list[tuple[int, int]]:
         """Flagged spans in the offsets of the source text, page chrome included."""
-        base = self.unmasked
-        spans = [base.to_source(f.start, f.end) for f in self.findings] if base else []
+        spans = [(w.start, w.end) for w in self.where]
         return sorted([*spans, *((f.start, f.end) for f in self.outside)])
+
+
+def _locate(cleaned: CleanText, findings: tuple[Finding, ...]) -> tuple[Located, ...]:
+    """Each finding's paragraph and source span, the line breaks counted in one pass."""
+    where: list[Located | None] = [None] * len(findings)
+    paragraph, pos = 1, 0
+    for i in sorted(range(len(findings)), key=lambda i: findings[i].start):
+        f = findings[i]
+        paragraph += cleaned.text.count("\n", pos, f.start)
+        pos = f.start
+        where[i] = Located(paragraph, *cleaned.to_source(f.start, f.end))
+    return tuple(w for w in where if w is not None)
 
 
 def _outside_body(cleaned: CleanText) -> list[Finding]:
@@ -78,7 +100,7 @@ def screen(cleaned: CleanText) -> ScreenedText:
         masked.offsets,
         findings=findings,
         outside=outside,
-        unmasked=cleaned,
+        where=_locate(cleaned, findings),
     )
 
 
@@ -107,14 +129,12 @@ def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
     """
     if not screened.findings and not screened.outside:
         return []  # nothing found: no need to index every line break of the text
-    base = screened.unmasked if screened.unmasked is not None else screened
-    paragraph_breaks = [m.start() for m in re.finditer("\n", base.text)]
-    line_breaks = [m.start() for m in re.finditer("\n", base.source)]
+    line_breaks = [m.start() for m in re.finditer("\n", screened.source)]
     where: dict[tuple[str, str, str], tuple[list[int], list[int], list[int]]] = {}
-    for f in screened.findings:
+    for f, at in zip(screened.findings, screened.where, strict=True):
         paragraphs, lines, _ = where.setdefault((f.kind, f.category, f.text), ([], [], []))
-        paragraphs.append(bisect.bisect_left(paragraph_breaks, f.start) + 1)
-        lines.append(bisect.bisect_left(line_breaks, base.to_source(f.start, f.end)[0]) + 1)
+        paragraphs.append(at.paragraph)
+        lines.append(bisect.bisect_left(line_breaks, at.start) + 1)
     for f in screened.outside:
         where.setdefault((f.kind, f.category, f.text), ([], [], []))[2].append(
             bisect.bisect_left(line_breaks, f.start) + 1

@@ -12,7 +12,7 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["MASK", "register", "scrub", "scrub_json"]
+__all__ = ["MASK", "register", "scrub", "scrub_bytes", "scrub_json"]
 
 MASK = "***"
 # Shorter strings are not keys, and replacing them would garble ordinary text.
@@ -52,6 +52,18 @@ def scrub(text: str) -> str:
         if s in text:
             text = text.replace(s, MASK)
     return text
+
+
+def scrub_bytes(data: bytes) -> bytes:
+    """UTF-8 `data` with every registered secret replaced by ***: what `scrub` does to its text.
+
+    A UTF-8 form can only match at a character boundary, so the bytes of a secret occur exactly
+    where the secret occurs in the decoded text."""
+    for s in sorted(_secrets, key=len, reverse=True):
+        form = s.encode("utf-8", "surrogatepass")
+        if form in data:
+            data = data.replace(form, MASK.encode())
+    return data
 
 
 def scrub_json(value: Any) -> Any:

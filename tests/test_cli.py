@@ -188,6 +188,18 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
 
 
+def test_write_atomic_writes_text_and_utf8_bytes_alike(tmp_path, monkeypatch):
+    from summarizer import secrets
+
+    monkeypatch.setattr(secrets, "_secrets", {"sk-秘密key123", "sk-秘密"})
+    text = "增长7%，sk-秘密key123 与 sk-秘密 \udcff\n"  # a file-name byte read as an escape
+    write_atomic(tmp_path / "a.md", text)
+    write_atomic(tmp_path / "b.json", text.encode("utf-8", "replace"))
+    written = (tmp_path / "a.md").read_bytes()
+    assert written == (tmp_path / "b.json").read_bytes()
+    assert written == "增长7%，*** 与 *** ?\n".encode()
+
+
 def test_python_dash_m_and_help_do_not_import_the_sdk():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     r = subprocess.run(

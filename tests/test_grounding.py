@@ -1,3 +1,5 @@
+import pytest
+
 from summarizer.grounding import SourceIndex, Span, normalize
 
 
@@ -49,12 +51,14 @@ def test_index_agrees_with_normalize_on_mixed_text():
         assert ch in normalize(src)
 
 
-def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch):
+@pytest.mark.parametrize("window", [1 << 20, 5])  # 5: quotes across the windows' seams
+def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch, window):
     import random
 
     import summarizer.grounding as grounding
 
     monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)  # as for a long report
+    monkeypatch.setattr(grounding, "_WINDOW", window)
 
     rng = random.Random(3)
     source = "".join(
@@ -70,6 +74,33 @@ def test_prefetched_quotes_are_found_where_a_search_finds_them(monkeypatch):
         assert fetched.contains(q) == plain.contains(q), q
         for start in (0, 5, 50, len(fetched.text)):
             assert fetched.find(q, start) == plain.find(q, start), (q, start)
+
+
+def test_prefetch_finds_quotes_by_character_beyond_the_bmp_too(monkeypatch):
+    import summarizer.grounding as grounding
+
+    monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)
+    monkeypatch.setattr(grounding, "_WINDOW", 3)
+    # "𠀀" takes two UTF-16 units: the one-pass search then reads four bytes a character.
+    source = "𠀀𠀁增长7%，全市𠀀增长7%\n𠀁全市"
+    quotes = ["增长7%，全市", "𠀀增长7%", "𠀁全市", "全市𠀀增长"]
+    plain, fetched = SourceIndex(source), SourceIndex(source)
+    fetched.prefetch(quotes)
+    assert fetched._at
+    for q in quotes:
+        assert fetched.find_all(q) == plain.find_all(q), q
+
+
+def test_prefetch_ignores_a_match_that_straddles_characters(monkeypatch):
+    import summarizer.grounding as grounding
+
+    monkeypatch.setattr(grounding, "_PREFETCH_FROM", 0)
+    # "幎" (U+5E4E) is the bytes 4E 5E: five of them hold the bytes of "乞" (U+4E5E, 5E 4E)
+    # four times over, one byte off each character, where the text has no "乞" at all.
+    index = SourceIndex("幎" * 5)
+    index.prefetch(["乞乞乞乞"])
+    assert index._at == {"乞乞乞乞": []}
+    assert index.find("乞乞乞乞") is None
 
 
 def test_nfkc_maps_the_full_width_forms_to_ascii_one_for_one():

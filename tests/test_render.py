@@ -1,4 +1,4 @@
-from summarizer.formats import render
+from summarizer.formats import render, render_file
 from summarizer.models import (
     Achievement,
     Claim,
@@ -180,6 +180,10 @@ def test_json_is_utf8_and_round_trips():
     assert "地区生产总值" in text and "\\u" not in text
     assert ReportSummary.model_validate_json(text) == s
     assert render(s, "json") == text
+    # A file gets the same text as the serializer's UTF-8 bytes, never decoded and encoded back.
+    assert render_file(s, "json") == text.encode("utf-8")
+    assert text == s.model_dump_json(indent=2) + "\n"
+    assert render_file(s, "md") == render(s, "md")
 
 
 def test_the_largest_reports_get_a_one_page_brief_with_next_years_targets():
