@@ -211,7 +211,7 @@ def _pandas() -> Any:
 
 def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str | None) -> str:
     """Write rows as CSV (stdout when no output), .parquet or .xlsx; return what was written."""
-    from .manifest import write_atomic
+    from .manifest import write_atomic, write_atomic_with
 
     if output is None:
         return _csv_text(rows, columns)
@@ -227,20 +227,17 @@ def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: 
     for col in frame.columns:  # numbers stay numbers; an all-empty column stays a column
         if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, str)).any():
             frame[col] = frame[col].astype("string")
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+
+    def write(tmp: Path) -> None:
         if suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_excel(tmp, index=False, engine="openpyxl")
-        tmp.replace(path)
+
+    try:
+        write_atomic_with(path, write)
     except ImportError as e:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f"{output}: {e}; pip install 'summarizer[tables]'") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return str(path)
 
 
