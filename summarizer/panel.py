@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import recache
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
@@ -33,8 +34,8 @@ __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
 PANEL_COLUMNS = ("place", "level", "report_year", "period", "indicator", "name", "value", "unit",
                  "kind", "bound", "low", "high", "change", "quote", "source", "span_start",
                  "span_end", "status")  # fmt: skip
-_LEVEL_SUFFIX = re.compile(f"{PLACE_SUFFIX}$")
-_YEAR = re.compile(r"^(\d{4})")
+_LEVEL_SUFFIX = recache.compile(f"{PLACE_SUFFIX}$")
+_YEAR = recache.compile(r"^(\d{4})")
 
 
 @dataclass(frozen=True)
