@@ -10,38 +10,40 @@ numerals (百分之五点五) read the same; only the bound words are read here.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import recache
 from .figures import numbers_of
 from .numbers import NumberMention, parse_number, units_compatible
 
 __all__ = ["BoundInfo", "figure_in", "read_bound"]
 
 # Words before a figure (in its clause) and just after it.
-_AT_LEAST_BEFORE = re.compile(
+_AT_LEAST_BEFORE = recache.compile(
     r"(?:不低于|不少于|(?<![不])高于|(?<![不])超过|(?<![不])超|突破|不下于|至少)$"
 )
-_AT_MOST_BEFORE = re.compile(r"(?:不超过|不高于|低于|控制在|控制|以内|降到|降至|压缩到|压减到)$")
-_ABOUT_BEFORE = re.compile(r"(?:约|大约|大体|左右)$")
-_AFTER = re.compile(r"\s*(左右|以上|以下|以内|之内|上下|多一些|或者更多一些|或更多)")
+_AT_MOST_BEFORE = recache.compile(
+    r"(?:不超过|不高于|低于|控制在|控制|以内|降到|降至|压缩到|压减到)$"
+)
+_ABOUT_BEFORE = recache.compile(r"(?:约|大约|大体|左右)$")
+_AFTER = recache.compile(r"\s*(左右|以上|以下|以内|之内|上下|多一些|或者更多一些|或更多)")
 _AFTER_BOUND = {"左右": "about", "上下": "about", "以上": "at_least", "多一些": "at_least",
                 "或者更多一些": "at_least", "或更多": "at_least", "以下": "at_most",
                 "以内": "at_most", "之内": "at_most"}  # fmt: skip
 # A second end written after the figure: 8%—9%, 百分之八至九, 6.5%到7%.
-_SECOND = re.compile(
+_SECOND = recache.compile(
     r"\s*(?:——|—|–|-|－|~|～|至|到)\s*(?:百分之)?"
     r"([0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十点]+)\s*[%％]?"
 )
 # 在实际工作中争取更好结果, 力争更好, 努力实现更好结果: kept as the target's note.
-_NOTE = re.compile(
+_NOTE = recache.compile(
     r"(?:在实际工作中)?(?:力争|争取|努力)[^，。；;,]{0,10}更[好高快多大][^，。；;,]{0,6}"
 )
 # Qualifiers of an actual figure worth keeping; 达/达到/力争 only say the figure was reached.
 _QUALIFIERS = {"近", "余", "多", "超", "超过", "以上", "约", "逾", "突破", "接近", "将近", "左右",
                "之多", "不到", "不少于", "不低于", "不超过", "以下", "以内", "破"}  # fmt: skip
-_CLAUSE_CUT = re.compile(r"[，。；：！？,;:!?\n]")
+_CLAUSE_CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
+from . import recache
 from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
@@ -32,8 +32,8 @@ __all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "num
 
 Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
-_SENTENCE_CUT = re.compile(r"[。！？!?\n]")
-_PARA_CUT = re.compile(r"\n")
+_SENTENCE_CUT = recache.compile(r"[。！？!?\n]")
+_PARA_CUT = recache.compile(r"\n")
 # Characters of a quote's sentence read on either side of it: a "sentence" that no stop ends
 # (lines of figures run together) is read only near the quote, so checking its figures one by
 # one stays linear.

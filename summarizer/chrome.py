@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from . import recache
 from .inline import OPENERS
 from .lazyre import lazy
 from .lexicon import CJK, CLAUSE_END_RE
@@ -40,9 +41,9 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_STRONG_RE = re.compile(rf"(?:{_alternation(_TOOLBAR_STRONG)}|{_alternation(_TOOLBAR_WEAK)})+")
-_WEAK_RE = re.compile(rf"(?:{_alternation(_TOOLBAR_WEAK)})+")
-_SEPARATORS_RE = re.compile(f"[{re.escape(_SEPARATORS)}]+")
+_STRONG_RE = recache.compile(rf"(?:{_alternation(_TOOLBAR_STRONG)}|{_alternation(_TOOLBAR_WEAK)})+")
+_WEAK_RE = recache.compile(rf"(?:{_alternation(_TOOLBAR_WEAK)})+")
+_SEPARATORS_RE = recache.compile(f"[{re.escape(_SEPARATORS)}]+")
 # What a toolbar line can begin with (a quick gate: most lines begin otherwise).
 _TOOLBAR_FIRST = frozenset(_SEPARATORS + "".join(w[0] for w in _TOOLBAR_STRONG + _TOOLBAR_WEAK))
 
@@ -52,7 +53,7 @@ _GOV_FIELDS = (
     "发文字号 发布机构 发文机关 产生日期 发布日期 成文日期 废止日期 有效性 内容概述 关键词 今天 "
     "当前位置 您当前的位置 您的位置 所在位置 浏览次数 点击数"
 ).split()
-_GOV_FIELD_RE = re.compile(rf"(?:{_alternation(_GOV_FIELDS)})\s*[:：]")
+_GOV_FIELD_RE = recache.compile(rf"(?:{_alternation(_GOV_FIELDS)})\s*[:：]")
 _GOV_FIELD_FIRST = frozenset(name[0] for name in _GOV_FIELDS)
 # Labels of news pages: chrome when the line is the label and a short value ("来源：北京日报"),
 # never a clause: a hard-wrapped PDF line may begin "设计：一是…，" after "…加强顶层".
@@ -62,30 +63,30 @@ _NEWS_LABELS = (
     "制作 设计 美编 文字 摄影 摄像 图片 视频 供稿 原标题 主办 承办 "
     "浏览量 阅读量 阅读次数 阅读 访问量 点击量 字号 字体 分享 分享到 上一篇 下一篇 上一条 下一条"
 ).split()
-_NEWS_LABEL_RE = re.compile(
+_NEWS_LABEL_RE = recache.compile(
     rf"[【\[（(]?\s*(?:{_alternation(_NEWS_LABELS)})\s*[:：]\s*(?P<value>[^。！？；，,]{{0,60}}?)"
     r"\s*[】\]）)]?"
 )
 # Footer and toolbar text. Words that a body sentence could also contain ("主办单位") only
 # count at the start of a line, since a hard-wrapped PDF line is short and may lack "。".
-_FOOTER_RE = re.compile(
+_FOOTER_RE = recache.compile(
     r"打印本页|关闭窗口|版权所有|[Ee]-?mail\s*[:：]|邮箱\s*[:：]|ICP备|公网安备|网站标识码|总访问量|"
     r"今日访问量|【字体|Copyright|All [Rr]ights [Rr]eserved|©|免责声明|违法和不良信息举报|"
     r"(?:禁止|不得|严禁)转载|转载请注明|视频加载中|分享让更多人看到|下载客户端"
     r"|^欢迎(?:访问|来到|光临).{0,40}网站"
 )
 # At the start of a line that is no clause: "技术支持：某公司", not "技术支持，推动…".
-_FOOTER_START_RE = re.compile(
+_FOOTER_START_RE = recache.compile(
     r"(?:主办单位|承办单位|协办单位|技术支持|运维单位|联系我们|网站地图|分享到|网站声明)"
 )
 # Words a report's own sentence may hold too ("推行扫码就医", "建设政府门户网站"): chrome only
 # in a short line that is no clause, since a hard-wrapped PDF line rarely ends a sentence.
-_FOOTER_SHORT_RE = re.compile(
+_FOOTER_SHORT_RE = recache.compile(
     r"扫码|扫一扫|二维码|在手机(?:上)?打开|用手机(?:扫|看)|门户网站$|政府网$|举报电话|"
     r"关注(?:我们|微信|公众号)|点击(?:图片|此处|这里)?(?:进入|查看|阅读)"
 )
 # A date stamped by the page ("2026-02-03 09:02:33"), not the report's own 年月日 dateline.
-_STAMP_RE = re.compile(
+_STAMP_RE = recache.compile(
     r"[（(]?\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?)\s*[）)]?"
 )
@@ -98,25 +99,25 @@ _CAPTION_RE = lazy(
 # A caption without a credit names the speaker delivering the report ("省长赵刚作政府工作报告").
 _DELIVERS_RE = lazy(r"(?:长|主席|主任|书记|同志|代表|向大会)[^，。]{0,8}作(?:政府)?工作报告$")
 # A list of links to other pages follows one of these headers at the end of a page.
-_SIDEBAR_RE = re.compile(
+_SIDEBAR_RE = recache.compile(
     r"(?:相关(?:报道|文档|新闻|阅读|链接|稿件|文章|推荐|专题|附件)|延伸阅读|推荐阅读|热点推荐|"
     r"热门推荐|热门文章|最新文章|精彩推荐|往期回顾|猜你喜欢|专题推荐|附件下载|更多(?:报道|新闻|阅读)?)"
     r"\s*[:：]?"
 )
 _BRACKETS = "【】[]《》<>「」»›"
 _STAMP_FIRST = frozenset("0123456789（(")
-_BUTTONS_RE = re.compile(r"(?:[【\[][^】\]]{1,10}[】\]]\s*)+")
+_BUTTONS_RE = recache.compile(r"(?:[【\[][^】\]]{1,10}[】\]]\s*)+")
 _BREADCRUMB_RE = lazy(
     r"(?:首页|主页|网站首页|[^。，；>»›]{1,24}\s*[>»›]+\s*[^。，；>»›]{1,30})"
     r"(?:\s*[>»›]+\s*[^。，；>»›]{1,30})+"
 )
-_SALUTATION_RE = re.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
+_SALUTATION_RE = recache.compile(r"(?:各位代表|同志们|各位委员)[:：！!，,]?")
 _SENTENCE_RE = CLAUSE_END_RE
-_CLAUSE_RE = re.compile(r"[。！？；，、,;!?]")
+_CLAUSE_RE = recache.compile(r"[。！？；，、,;!?]")
 _ENDED = tuple("。！？；：!?;:”’）)")
 
 # Labels whose value may stand on the next line ("来源：" / "陕西省人民政府").
-_VALUE_LABEL_RE = re.compile(
+_VALUE_LABEL_RE = recache.compile(
     r"(?:来源|信息来源|文章来源|稿源|出处|时间|发布时间|更新时间|日期|作者|记者|通讯员|编辑|"
     r"责任编辑|校对|审核|摄影|供稿)\s*[:：]"
 )

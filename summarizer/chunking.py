@@ -13,10 +13,10 @@ time.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from . import recache
 from .lexicon import CJK_RE
 from .structure import PART_LABELS_ZH, Heading, Outline, Section, SectionKind
 
@@ -50,7 +50,7 @@ class Chunk:
 # ---------------------------------------------------------------- sentences
 
 # Characters that can end or protect a sentence; everything else is skipped by the regex.
-_SPECIAL = re.compile(r"[。！？；!?;.\n“”‘’「」『』《》\"]")
+_SPECIAL = recache.compile(r"[。！？；!?;.\n“”‘’「」『』《》\"]")
 _TERMS = frozenset("。！？；!?;")
 _PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
 _CLOSE = {v: k for k, v in _PAIRS.items()}
@@ -128,7 +128,7 @@ def _cjk_after(text: str, i: int, end: int) -> bool:
 # ---------------------------------------------------------------- packing
 
 
-_LINE = re.compile(r"[^\n]+")
+_LINE = recache.compile(r"[^\n]+")
 
 
 class _Unit(NamedTuple):

@@ -17,13 +17,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import recache
 from .models import Claim, Validation
 from .numbers import find_numbers
 from .units import value_text
 
 # An ASCII run (a JSON path breaks after each dot), or one other character; closing
 # punctuation stays with what it closes.
-_UNIT = re.compile(r"[\x21-\x7e]+?(?:\.|(?=[^\x21-\x7e])|$)|\s+|.[，。、；：）」』”！？%]*", re.S)
+_UNIT = recache.compile(
+    r"[\x21-\x7e]+?(?:\.|(?=[^\x21-\x7e])|$)|\s+|.[，。、；：）」』”！？%]*", re.S
+)
 _GAP = 2  # cells between columns
 MIN_TEXT = 12  # narrowest a wrapped column gets (the longest figure fits)
 

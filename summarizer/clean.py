@@ -21,11 +21,11 @@ job of a later stage, which needs to see it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from . import recache
 from .chrome import chrome_flags
 from .inline import OPENERS, clean_line
 from .lazyre import lazy
@@ -89,15 +89,15 @@ class CleanText:
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Numbered headings and numbered lead-in paragraphs; "5.2万吨" is a number, not "5." + text.
-_NUMBERED_RE = re.compile(
+_NUMBERED_RE = recache.compile(
     rf"(?:[{_CN_NUM}]{{1,4}}\s*[、.．]|[（(]\s*[{_CN_NUM}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*[、．]"
     rf"|\d{{1,2}}\s*\.(?!\d)|[①-⑳]|第[{_CN_NUM}\d]{{1,4}}[章节部分篇])"
 )
-_DATELINE_RE = re.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
-_DATELINE_END_RE = re.compile(r"(?:上|讲话|报告)[）)]?$")
+_DATELINE_RE = recache.compile(r"(?:——|—|-{1,4}|－)\s*\d{4}\s*年|[（(]\s*\d{4}\s*年")
+_DATELINE_END_RE = recache.compile(r"(?:上|讲话|报告)[）)]?$")
 _SPEAKER_RE = lazy(rf"(?:代)?(?:[省市州盟县区镇乡旗]长|总理|主任|主席)\s*[{CJK}·]{{2,4}}$")
 _BYLINE_RE = lazy(r"(?:政府|党委|党工委|管委会|委员会|办公室)$")
-_TITLE_CONT_RE = re.compile(r"(?:及|暨|以及|[和与]\d)")
+_TITLE_CONT_RE = recache.compile(r"(?:及|暨|以及|[和与]\d)")
 
 # A run-in lead phrase opening a paragraph ("加速产业转型升级。以壮大…"): a short sentence with
 # no digits, whose first character could not continue a cut-off one (等, 的, 和 …).
@@ -110,15 +110,15 @@ _LEAD_OPEN_RE = lazy(
 # the next one; a lead and a fragment ("筑牢安全发展基石。创建省级") are one cut-off paragraph.
 _WHOLE_PARAGRAPH_ENDS = 2
 # Pieces of a sentence that web layout puts on lines of their own (see `_inline_piece`).
-_SUBSCRIPT_RE = re.compile(r"[\d.]{1,4}")
-_COPULA_RE = re.compile(r"[是为][:：]")
+_SUBSCRIPT_RE = recache.compile(r"[\d.]{1,4}")
+_COPULA_RE = recache.compile(r"[是为][:：]")
 _TERMINAL = frozenset("。！？；：!?;:…")
 _CLOSERS = "”’」』）)》】\"'"
 _COMMA_END = frozenset("，,、")
-_SENTENCE_PUNCT_RE = re.compile(r"[，。；：！？,;:!?]")
+_SENTENCE_PUNCT_RE = recache.compile(r"[，。；：！？,;:!?]")
 _SENTENCE_END_RE = CLAUSE_END_RE
 # Everything outside these ranges is narrow; report text is mostly wide, so count the narrow.
-_NARROW_RE = re.compile(
+_NARROW_RE = recache.compile(
     "[^\u1100-\u115f\u2018-\u201d\u2026\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
     "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )

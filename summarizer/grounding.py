@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import recache
 from .lexicon import CJK
 from .offsets import OFFSET_TYPECODE
 
@@ -29,8 +30,8 @@ __all__ = ["SourceIndex", "Span", "normalize"]
 # through NFKC one character at a time. (tests/test_grounding.py checks both classes.)
 SAFE_CHARS = f"\x21-\x7e{CJK}\u3001-\u3003\u3008-\u3011\u2018\u2019\u201c\u201d\u2014\u00b7"
 FULLWIDTH = "\uff01-\uff5e"
-_SAFE_RUN = re.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
-_FULLWIDTH = re.compile(f"[{FULLWIDTH}]")
+_SAFE_RUN = recache.compile(f"[{SAFE_CHARS}{FULLWIDTH}]+")
+_FULLWIDTH = recache.compile(f"[{FULLWIDTH}]")
 _MIN_PREFETCH = 4  # characters (under N) a quote needs to be looked up in one pass with others
 _PREFETCH_FROM = 100_000  # characters of normalised text from which one pass beats a search each
 _WINDOW = 1 << 18  # characters of text encoded at a time for that pass
@@ -38,7 +39,7 @@ _WINDOW = 1 << 18  # characters of text encoded at a time for that pass
 # so the automaton is small (a dense state costs a word per letter) and a match is checked.
 _FOLD = bytes(i % 32 for i in range(256))
 _PREFIX = 16  # characters of a quote the automaton matches
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
+_ASTRAL = recache.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 
 
 @lru_cache(maxsize=4096)

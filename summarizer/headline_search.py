@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from . import recache
 from .checks import CheckText, check_metric
 from .indicators import (
     _CUT,
@@ -48,7 +49,7 @@ __all__ = ["complete"]
 
 # 比1980年: a base year, not the year a figure is for.
 _BASE_YEAR = lazy(rf"比\s*(?:[0-9０-９]{{4}}|{CN_YEAR})\s*年")
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_SENTENCE = recache.compile(r"[^。！？!?\n]+")
 # A bound or a second end written after a figure found by the search: 7%左右, 百分之八至九.
 _AFTER_FIGURE = lazy(
     r"\s*(?:左右|以上|以内|以下|(?:—|-|–|～|~|至|到)\s*(?:百分之)?"
@@ -92,7 +93,7 @@ HEADLINES = (("gdp", GDP_GROWTH), ("gross_output", "gross_output_growth"))
 
 def _names_of(family: tuple[str, ...]) -> re.Pattern[str]:
     names = [n for n, iid in _registry().synonyms if iid in family]
-    return re.compile("|".join(map(re.escape, names)))
+    return recache.compile("|".join(map(re.escape, names)))
 
 
 @dataclass(frozen=True)

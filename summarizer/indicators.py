@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from . import recache
 from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .checks import CheckText
 from .grounding import Span, normalize
@@ -49,7 +50,7 @@ GDP_GROWTH = "gdp_growth"
 FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
 _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
-_CUT = re.compile(r"[，。；：！？,;:!?\n]")
+_CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _registry() -> _Registry:
     data = tomllib.loads((files("summarizer") / "data" / "indicators.toml").read_text("utf-8"))
     by_id: dict[str, Indicator] = {}
     for raw in data["indicator"]:
-        pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
+        pattern = recache.compile(raw["pattern"]) if raw.get("pattern") else None
         names = tuple(normalize(n) for n in raw.get("names", []))
         fields = {
             k: raw.get(k)
@@ -110,7 +111,7 @@ def _registry() -> _Registry:
         ((n, i.id) for i in by_id.values() for n in i.names), key=lambda s: -len(s[0])
     )
     rules = data["rules"]
-    multi = re.compile("|".join(map(re.escape, rules["multi_year_words"])))
+    multi = recache.compile("|".join(map(re.escape, rules["multi_year_words"])))
     import ahocorasick_rs  # loaded with the registry, on the first metric to classify
 
     finder = ahocorasick_rs.AhoCorasick(

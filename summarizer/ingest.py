@@ -39,9 +39,7 @@ from .readers.corpus import (
     sniff,
     text_rows,
 )
-from .readers.docx import docx_text
 from .readers.html import html_to_text, is_html
-from .readers.pdf import pdf_text
 from .readers.text import PDF_MAGIC, ZIP_MAGIC, decode_bytes, normalise_newlines
 from .recognize import check_report, looks_like_report
 from .regular import read_capped
@@ -275,8 +273,12 @@ def _load(name: str, raw: bytes) -> list[Document | InputError]:
         raise InputError(f"{name}: the file is empty")
     try:
         if raw.startswith(PDF_MAGIC):
+            from .readers.pdf import pdf_text  # only for a PDF
+
             return [_single(name, raw, normalise_newlines(pdf_text(raw)), "pdf", "pdf")]
         if raw.startswith(ZIP_MAGIC):
+            from .readers.docx import docx_text  # the XML parser, only for a .docx
+
             text = normalise_newlines(docx_text(raw))
             if not text or text.isspace():  # strip() would copy a 10 MB text
                 raise InputError("the document has no text")

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from . import recache
 from .fastscan import gated
 
 __all__ = ["find_injections", "normalise"]
@@ -60,8 +61,7 @@ def _tra2sim() -> dict[str, str]:
 
 
 # Where compatibility forms, look-alikes and invisible characters live (the CJK ideographs
-# themselves only need the traditional -> simplified look-up): scanning only these keeps the
-# table's one-off cost small.
+# themselves only need the traditional -> simplified look-up): only these are mapped.
 _BLOCKS = (
     (0x80, 0x3400),  # Latin, Greek, Cyrillic, punctuation, letter-like, enclosed, CJK symbols
     (0xF900, 0x10000),  # CJK compatibility ideographs, presentation forms, full/half width
@@ -73,30 +73,42 @@ _BLOCKS = (
 )
 
 
-@cache
-def _table() -> dict[int, str | int]:
-    """One str.translate table: NFKC, then traditional -> simplified, then look-alikes."""
-    t2s = _tra2sim()
-    out: dict[int, str | int] = {}
-    codes = [code for lo, hi in _BLOCKS for code in range(lo, hi)]
-    for code in [*codes, *map(ord, t2s)]:
+class _Table(dict[int, "str | int"]):
+    """One str.translate table: NFKC, then traditional -> simplified, then look-alikes.
+
+    Filled on demand, one entry per character a text holds: building it for every character
+    of the blocks up front cost 20 ms of each run's start-up, against well under one for the
+    few thousand distinct characters of a report. Every character looked up gets an entry
+    (an int maps a character to itself, the key's own object: no string per entry), as
+    str.translate raises and swallows a KeyError for every character its table lacks, which
+    made the unchanged ones (nearly all of a report) cost more than the changed.
+    """
+
+    def __init__(self, t2s: dict[str, str]) -> None:
+        super().__init__()
+        self._t2s = t2s
+
+    def __missing__(self, code: int) -> str | int:
+        self[code] = out = self._mapped(code)
+        return out
+
+    def _mapped(self, code: int) -> str | int:
         c = chr(code)
+        if c not in self._t2s and not any(lo <= code < hi for lo, hi in _BLOCKS):
+            return code
         if unicodedata.category(c) == "Cf" or 0x1F300 <= code < 0x1FB00:
-            out[code] = " "  # zero-width and direction marks, emoji: hidden inside words
-            continue
+            return " "  # zero-width and direction marks, emoji: hidden inside words
         n = unicodedata.normalize("NFKC", c)
         x = n if len(n) == 1 else c  # one character for one, so offsets stay exact
-        x = t2s.get(x, x)
+        x = self._t2s.get(x, x)
         x = _LOOKALIKES.get(x, x)
-        if x != c:
-            out[code] = x
-    # Characters that stay as they are, listed too: str.translate raises and swallows a
-    # KeyError for every character its table lacks, which made the unchanged ones (nearly
-    # all of a report) cost more than the changed.
-    # An int maps a character to itself (the key's own object: no string per entry).
-    for code in [*range(0x80), *range(0x4E00, 0xA000)]:
-        out.setdefault(code, code)
-    return out
+        return x if x != c else code
+
+
+@cache
+def _table() -> _Table:
+    """The process's one table (it fills as texts are read)."""
+    return _Table(_tra2sim())
 
 
 def normalise(text: str) -> str:
@@ -226,9 +238,9 @@ _PAYLOAD = (
 # the regex engine would otherwise try in full at every character of the report.
 _ORDER_RE = gated(f"{_ZH}|{_EN}|{_KO}", re.I)
 _LINE_RE = gated(_ROLE, re.I | re.M)
-_PAYLOAD_RE = re.compile(_PAYLOAD, re.I)
-_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
-_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_PAYLOAD_RE = recache.compile(_PAYLOAD, re.I)
+_SENTENCE_END_RE = recache.compile(r"[。！？!?\n]")
+_HAN_RE = recache.compile(r"[\u3400-\u9fff]")
 MAX_PAYLOAD = 4000  # characters a JSON payload is followed for its closing brace
 
 
@@ -267,7 +279,7 @@ def _start(text: str, a: int) -> int:
 # A run of base64 long enough to hold an order ("SWdub3Jl…" is "Ignore…"). Leftmost-longest:
 # a match never starts inside a longer run, so no look-behind is needed (which would cost the
 # scan its fast first-character test).
-_B64_RE = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_B64_RE = recache.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _B64_DEPTH = 2  # base64 of base64 is read once more, no deeper
 
 

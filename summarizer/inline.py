@@ -9,9 +9,9 @@ digit tokens stays ("Made in China 2025", "3.6 : 48"), runs of them collapse to 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from . import recache
 from .lexicon import CN_DIGITS
 
 __all__ = ["OPENERS", "clean_line", "letter_spaced"]
@@ -27,7 +27,7 @@ _SPACES = " \t\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000\ufeff" + "".join(
 _LEAD_CHARS = _SPACES + "#*" + _MARKS
 _TRAIL_CHARS = _SPACES + "*" + _MARKS
 # Inside a line: docx bookmark markers, Markdown bold marks, and runs of spaces.
-_INNER_RE = re.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
+_INNER_RE = recache.compile(rf"\[bookmark:[^\]\n]*\]|\*\*|[{_SPACES}]+")
 
 _SPACED_MIN = 12
 

@@ -19,10 +19,10 @@ model is never pushed toward a kind the evidence does not support.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from . import recache
 from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
 from .offsets import match_starts
 from .periods import Period, find_periods
@@ -31,7 +31,7 @@ from .structure import RESULT_PARTS, TARGET_PARTS, SectionKind
 __all__ = ["KindEvidence", "check_kind", "clause_cuts", "governing_at", "kind_evidence", "weigh"]
 
 TARGET, RESULT = "target", "result"
-_CLAUSE_END = re.compile(r"[，,；;：:]")
+_CLAUSE_END = recache.compile(r"[，,；;：:]")
 
 
 @dataclass(frozen=True)

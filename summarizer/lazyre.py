@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import recache
+
 __all__ = ["LazyPattern", "lazy"]
 
 Compile = Callable[[str, int], "re.Pattern[str]"]
@@ -27,9 +29,10 @@ _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn"
 
 
 class LazyPattern:
-    """A regular expression compiled on first use (by `compile`: re.compile or fastscan.gated)."""
+    """A regular expression compiled on first use (by `compile`: recache.compile, the stored
+    re.compile, or fastscan.gated)."""
 
-    def __init__(self, pattern: str, flags: int = 0, compile: Compile = re.compile) -> None:
+    def __init__(self, pattern: str, flags: int = 0, compile: Compile = recache.compile) -> None:
         self.pattern = pattern
         self._flags = flags
         self._compile = compile
@@ -90,6 +93,6 @@ class LazyPattern:
         return f"lazy({self.pattern!r}, {self._flags})"
 
 
-def lazy(pattern: str, flags: int = 0, compile: Compile = re.compile) -> LazyPattern:
+def lazy(pattern: str, flags: int = 0, compile: Compile = recache.compile) -> LazyPattern:
     """`pattern` (with `flags`), compiled by `compile` when first used."""
     return LazyPattern(pattern, flags, compile)

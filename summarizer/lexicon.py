@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 
+from . import recache
+
 # --- characters ---------------------------------------------------------------------------
 
 CJK = "\u4e00-\u9fff"  # the CJK Unified Ideographs block, for use inside [...]
-CJK_RE = re.compile(f"[{CJK}]")
+CJK_RE = recache.compile(f"[{CJK}]")
 CN_DIGITS = "一二三四五六七八九十"  # the numerals of outline numbering (一、 （二） 第三部分)
 SENTENCE_END = "。！？!?"
-SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
-CLAUSE_END_RE = re.compile(r"[。！？；;!?]")
+SENTENCE_END_RE = recache.compile(f"[{SENTENCE_END}]")
+CLAUSE_END_RE = recache.compile(r"[。！？；;!?]")
 # A year as reports write it, ASCII or full-width (２００２年): int() reads both.
 YEAR = r"(?<![0-9０-９])(?:19|20|１９|２０)[0-9０-９]{2}(?![0-9０-９])"
-YEAR_RE = re.compile(YEAR)
+YEAR_RE = recache.compile(YEAR)
 # A year written in Chinese digits (一九五八, 二〇一九, 一九八○: ○ stands in for 〇 in older
 # typesetting); numerals.year_digits reads it.
 CN_YEAR = "[一二][九〇○零一二三四五六七八]{3}"
@@ -84,16 +86,16 @@ DONE_WORDING = (
     r"完成了|实现了|达到了|增长了|提高了|下降了|取得了|比上年|较上年|同比|比去年|比前一年|"
     r"已(?:完成|实现|建成|达到)|建成了|累计完成|全年完成|顺利完成|超额完成"
 )
-PLAN_WORDING_RE = re.compile(PLAN_WORDING)
-DONE_WORDING_RE = re.compile(DONE_WORDING)
+PLAN_WORDING_RE = recache.compile(PLAN_WORDING)
+DONE_WORDING_RE = recache.compile(DONE_WORDING)
 
 # The year's headline growth figure (GDP growth: indicators, headline_search) is judged by the
 # clauses before it, not by its own sentence, so its cues differ on purpose from the two above:
 # 今年/明年/安排/定为/要求 name the coming year's goal in a national report's plan part (and
 # would wrongly make a target of "今年以来…增长" in a kind check), while 实际/略低于/预定/
 # 年初确定 measure an outcome against that goal.
-GOAL_CUE_RE = re.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
-RESULT_CUE_RE = re.compile(
+GOAL_CUE_RE = recache.compile(r"今年|明年|计划|预期|目标|要求|安排|定为|力争|争取|确保|预计增长")
+RESULT_CUE_RE = recache.compile(
     r"实际|略低于|超过了|完成了|实现了|达到了|预定|年初确定|预计可以达到|今年以来|比去年|过去一年"
     r"|比上年增长[^，；]*$"
 )
@@ -101,12 +103,12 @@ RESULT_CUE_RE = re.compile(
 # introduces the result: the outcome is the figure after it. Unlike RESULT_CUE_RE it reads the
 # clause after a figure, where 预计…增长 reports a result, while before a plan figure 预计增长 sets
 # a goal (GOAL_CUE_RE).
-RESULT_AFTER_PLAN_RE = re.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
+RESULT_AFTER_PLAN_RE = recache.compile(r"(?:实际|预计|结果)[^，；。]{0,6}?(?:达到|为|完成|增长)")
 # A paragraph that opens on last year ("过去一年，…", "去年，…", "一年来，…") recalls that year's
 # results: at the start of a plan part (structure/overlays) and inside a review of several years.
-LAST_YEAR_OPENER_RE = re.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
+LAST_YEAR_OPENER_RE = recache.compile(r"\s*(?:过去(?:的)?一年|去年|一年来)[，,里中]")
 # A figure stated as the year's goal ("主要目标是：经济增长速度8%", "调控目标定为8%").
-GOAL_STATEMENT_RE = re.compile(
+GOAL_STATEMENT_RE = recache.compile(
     r"预期目标|调控目标|主要目标|目标(?:是|为|定为)|计划(?:要求|增长)|预期(?:为|增长)|定为"
 )
 
@@ -147,20 +149,20 @@ FIGURE_VERBS = (
     "完成了|完成|力争|争取|确保|约为"
 )
 # A word that makes a percentage a rate of change (a growth), for the headline figures.
-GROWTH_WORD_RE = re.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
+GROWTH_WORD_RE = recache.compile(r"增长|增速|增幅|递增|增加|提高|下降|降低|回落|减少|负增长")
 # "由A…到B": a figure moved from one value to another. Between two levels (由3480亿元增加到
 # 9380亿元) it compares two years and is no annual growth, so a % inside does not match; between
 # two rates (由今年预计的3%提高到4%) the second is the goal, so the rate pattern spans a %.
-FROM_TO_LEVEL_RE = re.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
-FROM_TO_RATE_RE = re.compile(r"[由从][^，。；]{0,12}?(?:提高|增加|上升|降低|下降)[到至]")
+FROM_TO_LEVEL_RE = recache.compile(r"[由从][^，。；%％]{1,20}?(?:增加|增长|提高|上升|扩大)[到至]")
+FROM_TO_RATE_RE = recache.compile(r"[由从][^，。；]{0,12}?(?:提高|增加|上升|降低|下降)[到至]")
 
 # The tense of running prose, for text that no heading or cue divides: future and duty
 # (要, 将, 必须, 力争) against completion (了, 已经, 比上年, 以来). Too common to decide one
 # sentence, they tell a stretch of plans from a stretch of results.
-FUTURE_MARKERS_RE = re.compile(
+FUTURE_MARKERS_RE = recache.compile(
     r"(?<![主重需只])要(?![求素点闻害])|将(?![近军])|必须|应当|力争|确保|争取|努力|着力"
 )
-PAST_MARKERS_RE = re.compile(
+PAST_MARKERS_RE = recache.compile(
     f"(?<![为除])了(?![解])|已经|已(?=[{CJK}])|比上年|同比|比去年|较上年|过去|以来"
 )
 
@@ -188,7 +190,7 @@ GAMBLING_HUBS = (
     r"拉斯维加斯|拉斯維加斯"
 )
 SPAM_BRAND_END = r"现金|現金|娱乐|娛樂|真人|棋牌|彩票|赌|賭|博彩|开户|注册|官网|网址"
-SPAM_HINT_RE = re.compile(
+SPAM_HINT_RE = recache.compile(
     r"赌|博彩|彩票|娱乐|澳门|亚冠|现金|真人|百家乐|棋牌|投注|下注|老虎机|葡京|威尼斯人|太阳城|皇冠|"
     r"开户|注册送|http|www\.|\.com",
     re.IGNORECASE,
@@ -235,7 +237,7 @@ def cn_small(s: str) -> int:
 
 
 # 十三五, “十五”, 十四五规划; not 十五届, 十五年, 第十五次.
-FIVE_YEAR_RE = re.compile(
+FIVE_YEAR_RE = recache.compile(
     rf"十([{CN_DIGITS[:9]}])五(?![届个年次项条名家人万亿千百天日月%])|[“\"]十()五[”\"]"
     r"|第([一二三四五六七八九十]{1,3})个五年(?:计划|规划)|[“\"]?([一二三四五六七八九])五[”\"]?(?:计划|时期|期间|规划)"
 )

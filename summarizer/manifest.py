@@ -25,7 +25,15 @@ from .errors import UsageError
 from .outputs import check_destination, safe_bytes, safe_output
 from .regular import read_regular_text
 
-__all__ = ["LOCK", "MANIFEST", "Manifest", "file_sha256", "out_dir_lock", "write_atomic"]
+__all__ = [
+    "LOCK",
+    "MANIFEST",
+    "Manifest",
+    "file_sha256",
+    "out_dir_lock",
+    "write_atomic",
+    "write_atomic_with",
+]
 
 MANIFEST = ".summarizer-manifest.json"
 JOURNAL = ".summarizer-manifest.journal"  # entries recorded since the manifest was written
@@ -48,22 +56,32 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write text (or UTF-8 bytes) via a temp file and rename, so a reader never sees half a file.
 
+    The text is scrubbed first (no key an endpoint echoed, no unencodable file-name bytes);
+    the rest is `write_atomic_with`'s.
+    """
+    data = safe_bytes(text)
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Have `write` fill a temp file beside `path`, then rename it there: a reader never sees
+    half a file. For a library that writes a file itself (a table, a chart).
+
     A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
     regular file is ever replaced (checked again here, at the moment of writing), and a
     failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
     """
-    data = safe_bytes(text)  # no key an endpoint echoed, no unencodable file-name bytes
     check_destination(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _temp_beside(path)
+        os.close(fd)
     except OSError as e:
         raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, path.stat().st_mode & 0o777)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        write(tmp)
         check_destination(path)  # the last moment before the rename
         os.replace(tmp, path)
     except OSError as e:

@@ -45,6 +45,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
+from . import recache
 from .lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, DOWN_WORDS, QUAL_FAR, QUAL_NEAR
 from .numerals import (
     ARABIC_START,
@@ -120,7 +121,7 @@ _CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{SEP}\s*{_CN_START}"
 # scan is linear: an ASCII word is consumed whole whether or not a digit follows it (ident),
 # and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end); the lookahead
 # after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
-_CORE = re.compile(
+_CORE = recache.compile(
     rf"""(?=[0-9０-９A-Za-z\-－−{CN_DIGITS}十百千万亿])(?:
     (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
              |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
@@ -133,37 +134,39 @@ _CORE = re.compile(
     )""",
     re.X,
 )
-_CN_NEXT_RE = re.compile(_CN_NEXT)
-_ACORE = re.compile(_ANUM)
-_PARSE_ARABIC = re.compile(rf"(-?{_ANUM})({_SCALE})?")
-_CCORE = re.compile(_CNUM)
-_TAIL = re.compile(
+_CN_NEXT_RE = recache.compile(_CN_NEXT)
+_ACORE = recache.compile(_ANUM)
+_PARSE_ARABIC = recache.compile(rf"(-?{_ANUM})({_SCALE})?")
+_CCORE = recache.compile(_CNUM)
+_TAIL = recache.compile(
     rf"(?:\s*(?P<q1>[余多])(?=\s*(?:{_SCALE}|{_UNIT})))?(?:\s*(?P<scale>{_SCALE}))?"
     rf"(?:\s*(?P<q2>[余多])(?=\s*{_UNIT}))?(?:\s*(?P<unit>{_UNIT}))?"
 )
-_RANGE = re.compile(rf"\s*{SEP}\s*(?=[0-9０-９{CN_DIGITS}十])")
-_PCT_RANGE = re.compile(rf"\s*{SEP}\s*(?:百分之)?(?={_CN_START}|{D})")
-_QUOTED = re.compile(r"“[^“”\n]{1,12}”|\"[^\"\n]{1,12}\"|「[^」\n]{1,12}」|‘[^‘’\n]{1,12}’")
-_SLOGAN = re.compile(
+_RANGE = recache.compile(rf"\s*{SEP}\s*(?=[0-9０-９{CN_DIGITS}十])")
+_PCT_RANGE = recache.compile(rf"\s*{SEP}\s*(?:百分之)?(?={_CN_START}|{D})")
+_QUOTED = recache.compile(r"“[^“”\n]{1,12}”|\"[^\"\n]{1,12}\"|「[^」\n]{1,12}」|‘[^‘’\n]{1,12}’")
+_SLOGAN = recache.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
     "|三次产业"
 )
-_LAST_BOUNDARY = re.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
-_WS = re.compile(r"\s+")
+_LAST_BOUNDARY = recache.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
+_WS = recache.compile(r"\s+")
 
-_CHANGE = re.compile(CHANGE_WORDS)
-_DOWN_RE = re.compile(DOWN_WORDS)
-_PRE_CHANGE = re.compile(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$")
-_PRE_QUAL = re.compile(rf"(?:{QUAL_NEAR})$")
-_FAR_QUAL = re.compile(QUAL_FAR)
-_POST_QUAL = re.compile(rf"\s*({AFTER_FIGURE})")
-_LISTED = re.compile(rf"\s*(?:{AFTER_FIGURE})?\s*[、和及与]?\s*")  # "分别增长6.5%左右和8.5%左右"
+_CHANGE = recache.compile(CHANGE_WORDS)
+_DOWN_RE = recache.compile(DOWN_WORDS)
+_PRE_CHANGE = recache.compile(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$")
+_PRE_QUAL = recache.compile(rf"(?:{QUAL_NEAR})$")
+_FAR_QUAL = recache.compile(QUAL_FAR)
+_POST_QUAL = recache.compile(rf"\s*({AFTER_FIGURE})")
+_LISTED = recache.compile(
+    rf"\s*(?:{AFTER_FIGURE})?\s*[、和及与]?\s*"
+)  # "分别增长6.5%左右和8.5%左右"
 _CALENDAR = {"年", "月", "日"}
 _IDENT_NEXT = set("号期级届代版型路")
 # "十一届十次、十一次全会": a plenary session's number, wherever the 届 before it stands.
-_SESSION = re.compile(r"\s*(?:全会|全体会议)")
+_SESSION = recache.compile(r"\s*(?:全会|全体会议)")
 # "把安全放在第一位", "摆在第二位": where a thing is put among priorities, not a ranking.
-_PLACED = re.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
+_PLACED = recache.compile(r"(?:放|摆|置)(?:在|到|于)了?第$")
 
 
 # ------------------------------------------------------------------------------------ values

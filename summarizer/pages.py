@@ -11,9 +11,9 @@ Offsets are relative to the line; nothing here builds text.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
+from . import recache
 from .lazyre import lazy
 from .lexicon import CN_DIGITS, SENTENCE_END
 
@@ -31,7 +31,7 @@ __all__ = [
 
 _DASH = "—–－~～-"  # "-" last: it stays literal inside a character class
 # A page number alone on a line (after stripping): "- 6 -", "第6页 共20页", "12/30", "— 23".
-PAGE_LINE_RE = re.compile(
+PAGE_LINE_RE = recache.compile(
     rf"(?:\d{{1,3}}|[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
     rf"|\d{{1,4}}\s*/\s*\d{{1,4}}|[{_DASH}]\s*[ivxlcIVXLC]{{1,6}}\s*[{_DASH}]"
     # half a footer, the other dash lost at the end of the text ("— 23")
@@ -44,14 +44,14 @@ INDENT_CHARS = _WS
 # line (the last footer, half lost: "新局面！— 23", while "50—100" is a range); or a number
 # between two hyphens that no Latin letter or digit touches (2026-02-09 is a date, G-3-X a
 # name). The whitespace around a footer came with it and goes with it.
-_FOOTER_RE = re.compile(
+_FOOTER_RE = recache.compile(
     rf"[{_DASH}][{_WS}]+\d{{1,3}}[{_WS}]+[{_DASH}]"
     rf"|[—–－]\d{{1,3}}[—–－]|[—–－][{_WS}]+\d{{1,3}}$"
     rf"|[-~～](?<![0-9A-Za-z{_DASH}].)\d{{1,3}}[-~～](?![0-9A-Za-z{_DASH}])"
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
     rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?"
 )
-_FOOTER_HINT_RE = re.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
+_FOOTER_HINT_RE = recache.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
 # Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
 # indentation or a tab (`is_indent`), or a sentence end before a numbered heading
 # ("一、二、三产业" is a list, not heading 一; "五一、端午" a holiday; "。(2)" mostly continues

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import recache
 from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
@@ -33,8 +34,8 @@ __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",
 PANEL_COLUMNS = ("place", "level", "report_year", "period", "indicator", "name", "value", "unit",
                  "kind", "bound", "low", "high", "change", "quote", "source", "span_start",
                  "span_end", "status")  # fmt: skip
-_LEVEL_SUFFIX = re.compile(f"{PLACE_SUFFIX}$")
-_YEAR = re.compile(r"^(\d{4})")
+_LEVEL_SUFFIX = recache.compile(f"{PLACE_SUFFIX}$")
+_YEAR = recache.compile(r"^(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def _pandas() -> Any:
 
 def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str | None) -> str:
     """Write rows as CSV (stdout when no output), .parquet or .xlsx; return what was written."""
-    from .manifest import write_atomic
+    from .manifest import write_atomic, write_atomic_with
 
     if output is None:
         return _csv_text(rows, columns)
@@ -227,20 +228,17 @@ def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: 
     for col in frame.columns:  # numbers stay numbers; an all-empty column stays a column
         if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, str)).any():
             frame[col] = frame[col].astype("string")
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+
+    def write(tmp: Path) -> None:
         if suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_excel(tmp, index=False, engine="openpyxl")
-        tmp.replace(path)
+
+    try:
+        write_atomic_with(path, write)
     except ImportError as e:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f"{output}: {e}; pip install 'summarizer[tables]'") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return str(path)
 
 

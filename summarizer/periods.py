@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import recache
 from .lazyre import lazy
 from .numerals import ARABIC_START, CN_DIGITS, FW, SEP, D, arabic, cn_value, year_digits
 
@@ -53,7 +54,7 @@ _TO = rf"(?:(?P<ty>{D}{{4}})\s*年\s*(?:底|末)?)?(?:(?P<tm>{D}{{1,2}})\s*月\s
 # Every branch starts with a digit or a fixed word; a year prefix ("2019年1-10月") is merged
 # afterwards, which keeps the scan fast. A run of digits is tried at its start only, and only
 # when a 年, 月 or range separator follows it (nothing else makes a period of it).
-_PERIOD = re.compile(
+_PERIOD = recache.compile(
     rf"""(?=[0-9０-９今年截至上下前第过近未全预“"{CN_DIGITS}十])(?:
     (?P<since>今年以来|年初以来|截至目前|截止目前|截至当前|至今)
     |(?P<todate>(?:截至|截止到|截止至|截止)\s*{_TO})
@@ -70,25 +71,27 @@ _PERIOD = re.compile(
     )""",
     re.X,
 )
-_YEAR_SEP = re.compile(rf"\s*{SEP}\s*")
+_YEAR_SEP = recache.compile(rf"\s*{SEP}\s*")
 _QUARTERS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "前两个季度": (1, 6)}
 _SIMPLE_KINDS = {"since": "to_date", "full": "full_year", "estimate": "estimate"}
 
 # Comparison bases and deadlines, read from the few characters around a period (whitespace
 # removed, the text before cut at the clause's start).
-_CUT = re.compile(r"[，。；：！？,;:!?、（）()《》“”\"\n]")
-_BASE_BEFORE = re.compile(r"(?:比|较|较之|相比|对比|相对于|相较于|相当于|等于)$")
-_BASE_PAIR_BEFORE = re.compile(r"(?:与|同|和|跟)$")
-_BASE_PAIR_AFTER = re.compile(r"(?:底|末)?(?:同期)?(?:相比|比较|相较|对比|比)")
-_FROM_BEFORE = re.compile(r"(?:从|由)$")
-_BASE_AFTER = re.compile(r"(?:底|末)?(?:同期)?(?:的?水平|的[^，。；,;]{0,8}倍)")
+_CUT = recache.compile(r"[，。；：！？,;:!?、（）()《》“”\"\n]")
+_BASE_BEFORE = recache.compile(r"(?:比|较|较之|相比|对比|相对于|相较于|相当于|等于)$")
+_BASE_PAIR_BEFORE = recache.compile(r"(?:与|同|和|跟)$")
+_BASE_PAIR_AFTER = recache.compile(r"(?:底|末)?(?:同期)?(?:相比|比较|相较|对比|比)")
+_FROM_BEFORE = recache.compile(r"(?:从|由)$")
+_BASE_AFTER = recache.compile(r"(?:底|末)?(?:同期)?(?:的?水平|的[^，。；,;]{0,8}倍)")
 _OF_AFTER = lazy(rf"(?:底|末)?的.{{0,3}}?(?:{D}|[{CN_DIGITS}十])")  # 由2021年的30.3亿元
-_PRICE = re.compile(r"(?:不变|可比)?价格?")  # 按1980年不变价格计算: a price base
-_DUE_AFTER = re.compile(r"(?:底|末)?(?:以前|之前|前)(?![后三两一二四五六七八九十0-9０-９个季])")
+_PRICE = recache.compile(r"(?:不变|可比)?价格?")  # 按1980年不变价格计算: a price base
+_DUE_AFTER = recache.compile(
+    r"(?:底|末)?(?:以前|之前|前)(?![后三两一二四五六七八九十0-9０-９个季])"
+)
 # "增加到1956年的…", "恢复至…", "达到…": 到 after a verb of change names the year a level was
 # reached, not a deadline; after 年/月/日 it closes a span of time.
 _LEVEL_TO = lazy(r"(?:[加长升高降低少大小达复回减扩提展延缩年月日底末\d]|季度)[到至]$")
-_WS = re.compile(r"\s+")
+_WS = recache.compile(r"\s+")
 
 
 def _int(s: str | None) -> int | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from . import recache
 from .chunking import DEFAULT_CHUNK_CHARS, chunk_text
 from .clean import clean
 from .config import Settings
@@ -340,7 +341,7 @@ def with_spans(summary: ReportSummary, src: Source) -> ReportSummary:
     )
 
 
-_TARGET_PATH = re.compile(r"^plans\[(\d+)\]\.targets\[(\d+)\]$")
+_TARGET_PATH = recache.compile(r"^plans\[(\d+)\]\.targets\[(\d+)\]$")
 
 
 def validate_all(summary: ReportSummary, src: Source) -> Validation:

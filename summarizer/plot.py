@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import UsageError
 from .lexicon import NATIONAL_ISSUER
+from .manifest import write_atomic_with
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip
@@ -71,13 +72,16 @@ def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
     fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp{suffix}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a missing CJK glyph must not flood stderr
-        fig.savefig(tmp, format=suffix[1:], dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a missing CJK glyph must not flood stderr
+            fig.savefig(tmp, format=suffix[1:], dpi=120)
+
+    try:
+        write_atomic_with(Path(path), write)
+    finally:
+        plt.close(fig)
 
 
 def _draw_target(ax: Any, r: dict[str, Any]) -> None:

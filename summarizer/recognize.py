@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from . import recache
 from .errors import InputError
 from .lazyre import lazy
 from .lexicon import CJK_RE, CN_DIGITS
@@ -18,7 +19,7 @@ __all__ = ["check_report", "looks_like_report"]
 
 # Words that every work report uses and recipes, stories or manuals hardly ever do. A report
 # states several of them in its first pages; other Chinese text rarely states two.
-_REPORT_CUES_RE = re.compile(
+_REPORT_CUES_RE = recache.compile(
     r"政府|人民代表大会|各位代表|报告工作|工作(?:报告|总结|计划|思路|安排|要点|回顾)|同比|增长|百分点|[亿万]元|"
     r"生产总值|GDP|财政|预算|固定资产|投资|项目|产业|招商|乡村振兴|民生|党建|党委|党工委|十[一二三四五]五|"
     r"全年|年度|目标任务|高质量发展|改革|营商环境|基础设施|公共服务|城乡|生态|安全生产|社会治理|就业"

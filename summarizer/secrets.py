@@ -9,7 +9,6 @@ registered once, when the settings are loaded.
 from __future__ import annotations
 
 import base64
-import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -86,6 +85,8 @@ def _install_log_scrubber() -> None:
     global _factory_installed
     if _factory_installed:
         return
+    import logging  # only once a key is registered: an offline run logs nothing
+
     make = logging.getLogRecordFactory()
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from . import recache
 from .fastscan import gated
 from .injection import find_injections
 from .lazyre import lazy
@@ -73,15 +74,15 @@ _ENFORCEMENT = lazy(
 # Patterns whose every branch opens with a literal let the regex engine skip ahead fast; the
 # Latin ones cannot, so they run only when a cheap substring test says they may match
 # (10 MB of report text is screened in well under a second).
-_GAMBLING_ZH_RE = re.compile(GAMBLING_ZH)
-_GAMBLING_LATIN_RE = re.compile(GAMBLING_LATIN, re.I)
+_GAMBLING_ZH_RE = recache.compile(GAMBLING_ZH)
+_GAMBLING_LATIN_RE = recache.compile(GAMBLING_LATIN, re.I)
 _GAMBLING_LATIN_HINTS = ("casino", "bet", "sportsbook", "poker", "pk10")
-_CRIME_AFTER = re.compile(r"犯罪|案|团伙|窝点|人员")
-_HUB_RE = re.compile(
+_CRIME_AFTER = recache.compile(r"犯罪|案|团伙|窝点|人员")
+_HUB_RE = recache.compile(
     rf"(?:{GAMBLING_HUBS})[{CJK}A-Za-z0-9]{{0,4}}?(?:{GAMBLING}|(?:{SPAM_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
     re.I,
 )
-CUE_RE = re.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
+CUE_RE = recache.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
 
 # Official phrases around the issuer's name; x is what the name should be.
 _NUM = r"[一二三四五六七八九十百零〇\d]{1,4}"
@@ -91,7 +92,7 @@ def _x(n: int) -> str:
     return rf"(?P<x{n}>[^\s，。,;；:：、“”\"'《》在日]{{1,24}}?)"
 
 
-OFFICIAL_RE = re.compile(
+OFFICIAL_RE = recache.compile(
     rf"在{_x(1)}第{_NUM}届人民代表大会"
     rf"|代表{_x(2)}人民政府"
     rf"|欢迎(?:访问|来到|光临){_x(3)}(?:人民)?政府(?:门户)?网站?"
@@ -100,7 +101,7 @@ OFFICIAL_RE = re.compile(
 # A chain of place names: a name of up to four characters (a bare 镇 or 区 too) and its
 # administrative unit, optionally with a parenthesised alias ("空港产业园（罗溪镇）").
 _UNIT = rf"(?:{PLACE_SUFFIX}|园区|新区|开发区|管委会)"  # and the parks' administrations
-_PLACE_RE = re.compile(
+_PLACE_RE = recache.compile(
     rf"(?:(?:[{CJK}]{{0,4}}{_UNIT}|[{CJK}]{{2,8}}(?:园|区))(?:[（(][{CJK}]{{1,8}}[）)])?)+"
 )
 _ADMIN_END_RE = lazy(rf"{_UNIT}(?:[（(][^）)]*[）)])?$")
@@ -111,7 +112,7 @@ _URL_RE = lazy(
     r"(?:com|net|cc|vip|top|xyz|info|me|tv|bet|club|win|app|io|co)(?![A-Za-z0-9])",
     re.I,
 )
-_OFFICIAL_HOST_RE = re.compile(r"\.(?:gov|gov\.cn|edu\.cn|org\.cn)(?:/|$)|12371\.cn", re.I)
+_OFFICIAL_HOST_RE = recache.compile(r"\.(?:gov|gov\.cn|edu\.cn|org\.cn)(?:/|$)|12371\.cn", re.I)
 # "1(?<!\d1)": a mobile number not inside a longer number, written so that the pattern opens
 # with a literal (fast to scan for).
 _CONTACT_RE = gated(  # a first-character gate: the alternation opens with a group

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import indicators
+from . import indicators, recache
 from .bounds import figure_in
 from .lexicon import NATIONAL_ISSUER
 from .numbers import direction_of, find_periods
@@ -29,8 +29,8 @@ TRACK_COLUMNS = ("place", "indicator", "year", "target_bound", "target_low", "ta
                  "target_unit", "target_quote", "target_source", "outcome", "outcome_unit",
                  "outcome_quote", "outcome_source", "status", "gap")  # fmt: skip
 # A clause that states a goal, not a result: its figure is never an outcome.
-_GOAL_CLAUSE = re.compile(r"目标|计划|预期|要求|力争|争取|定为|调控")
-_CUT = re.compile(r"[，。；：！？,;:!?\n]")
+_GOAL_CLAUSE = recache.compile(r"目标|计划|预期|要求|力争|争取|定为|调控")
+_CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 _OK = {"verified", None}
 
 

@@ -13,6 +13,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from . import recache
+
 __all__ = ["SCALE", "SCALE_CH", "UNIT", "UNIT_WORDS", "same_quantity", "scale_of", "scaled",
            "to_base", "units_compatible", "value_text"]  # fmt: skip
 
@@ -43,7 +45,7 @@ SCALE = r"(?:[百千]?万亿|[百千]?[万亿]|千(?![瓦米克])|百(?!分))"
 _CANON = {"％": "%", "百分点": "个百分点", "千克": "公斤", "千米": "公里", "平方千米": "平方公里",
           "港币": "港元", "公尺": "米", "平方公尺": "平方米", "立方公尺": "立方米",
           "千瓦小时": "千瓦时"}  # fmt: skip
-_WS = re.compile(r"\s+")
+_WS = recache.compile(r"\s+")
 
 
 def value_text(value: float | None) -> str:

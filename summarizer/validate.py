@@ -17,11 +17,11 @@ quote is in the source.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import recache
 from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
 from .checktext import numbers_of
@@ -35,7 +35,7 @@ from .screen import ScreenedText
 from .structure import Outline
 from .units import value_text
 
-_LINE_END = re.compile("\n")
+_LINE_END = recache.compile("\n")
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
 

@@ -14,13 +14,21 @@ SAMPLES = sorted(p.name for p in REPORTS.glob("*.txt"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# The tests' own process neither reads nor writes the user's compiled patterns (the package's
+# modules are imported after this file, so none was compiled yet).
+from summarizer import recache  # noqa: E402
+
+recache.use(None)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZER_MODEL", "SUMMARIZER_CONCURRENCY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # Beside the test's folder, not in it: any run writes its compiled patterns there (recache),
+    # and tests check what a run left in its folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.with_name(tmp_path.name + ".xdg-cache")))
 
 
 def pytest_addoption(parser):

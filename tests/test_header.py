@@ -138,7 +138,7 @@ def test_names_by_level_reads_only_those_rows_and_finds_the_same_names() -> None
     assert fast["county"] == {"恩施市", "恩施", "长阳土家族自治县", "长阳", "长阳县"}
 
 
-def test_gazetteer_round_trips_through_its_cache_text() -> None:
+def test_gazetteer_round_trips_through_its_cache_bytes() -> None:
     nanjing = Place("南京市", "南京", "city", "江苏省", "320100")
     places = [
         Place("江苏省", "江苏", "province", None, "320000"),
@@ -155,8 +155,15 @@ def test_gazetteer_round_trips_through_its_cache_text() -> None:
         assert not g.is_place("") and not g.is_place("南京\t")
         assert g.names_where(lambda p: p.level == "county") == {"恩施市", "恩施"}
         assert "江苏" in g.names() and "罗溪镇" in g.names()
-    with pytest.raises(ValueError):
-        Gazetteer.loads("南京市\t南京\tcity\t\t")  # an older cache's format: rebuilt
+    data = Gazetteer.of(places).dumps()
+    for bad in (
+        "南京市\t南京\tcity\t\t\n\n\n南京市\t0\n".encode(),  # an older cache's format: rebuilt
+        data[:-1],  # cut short
+        data.replace(b"gazetteer3 ", b"gazetteer3 x"),
+        b"",
+    ):
+        with pytest.raises(ValueError):
+            Gazetteer.loads(bad)
 
 
 def test_the_issuer_search_names_equal_a_scan_of_every_division() -> None:

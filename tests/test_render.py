@@ -217,3 +217,32 @@ def test_a_result_whose_year_is_not_known_says_so_and_a_target_keeps_its_plan_ye
     assert "未注明" not in md.split("目标")[1].split("##")[0]  # targets are of the plan year
     html = render(s, "html")
     assert "未注明" in html
+
+
+def test_the_brief_templates_are_compiled_once_then_read_from_the_user_cache(monkeypatch):
+    from jinja2 import Environment
+
+    from summarizer import render as r
+
+    compiled: list[str | None] = []
+    compile_ = Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+
+    def fresh_render() -> str:  # as a new process would: no environment, no template yet
+        r._env.cache_clear()
+        r._template.cache_clear()
+        return render_markdown(_summary())
+
+    try:
+        first = fresh_render()
+        assert compiled == ["brief.md.j2"]
+        assert fresh_render() == first
+        assert compiled == ["brief.md.j2"], "the second process reads the compiled template"
+    finally:
+        r._env.cache_clear()
+        r._template.cache_clear()

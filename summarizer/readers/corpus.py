@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import recache
 from ..errors import InputError
 from ..lazyre import lazy
 from ..lexicon import YEAR_RE
@@ -88,8 +89,8 @@ _KNOWN = {_norm(n): role for role, names in COLUMNS.items() for n in names}
 
 # ---------------------------------------------------------------- flattened TSV text
 
-_YEAR_LINE_RE = re.compile(r" *(\d{4})\t")
-_FLAT_SPACE_RE = re.compile(r"[ \t\xa0\u3000]+")
+_YEAR_LINE_RE = recache.compile(r" *(\d{4})\t")
+_FLAT_SPACE_RE = recache.compile(r"[ \t\xa0\u3000]+")
 _TITLE_MAX = 40  # a field this short, with no sentence in it, is a title, not the text
 # A sentence, or the dash that opens the delivery line (——2001年3月5日在…): text, not a title.
 _NOT_TITLE_RE = lazy(r"[。！？；：:;!?—－]")
@@ -263,7 +264,7 @@ def _header_delimiter(first_line: str) -> str | None:
     return None
 
 
-_JSON_ARRAY_RE = re.compile(r"\s*\[\s*\{")
+_JSON_ARRAY_RE = recache.compile(r"\s*\[\s*\{")
 
 
 def sniff(text: str, name: str = "") -> str | None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .. import recache
+
 if TYPE_CHECKING:
     # A stub-only protocol (types-lxml): it types the parser target for mypy. At run time the
     # collector stays a plain object, so libxml2 finds no comment/pi methods and drops those.
@@ -34,9 +36,9 @@ _SKIP_TAGS = frozenset(
 )
 _VOID_TAGS = frozenset("br hr img input meta link area base col embed source wbr".split())
 # HTML collapses ASCII whitespace only; a &nbsp; survives as U+00A0.
-_WS_RE = re.compile(r"[ \t\n\r\f]+")
-_HTML_START_RE = re.compile(r"\[?\s*<")
-_HTML_TAG_RE = re.compile(
+_WS_RE = recache.compile(r"[ \t\n\r\f]+")
+_HTML_START_RE = recache.compile(r"\[?\s*<")
+_HTML_TAG_RE = recache.compile(
     r"<\s*(?:!doctype|html|head|body|p|div|span|br|h[1-6]|table|meta|title|section)\b", re.I
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from .. import recache
 from ..errors import InputError
 from ..lexicon import CJK_RE
 
@@ -53,9 +54,9 @@ _CODEC_ALIASES = {
     "ascii": "utf-8",
 }
 
-_LINE_END_RE = re.compile(r"\r\n?|[\f\v\x85\u2028\u2029]")
+_LINE_END_RE = recache.compile(r"\r\n?|[\f\v\x85\u2028\u2029]")
 # C0 controls other than tab/newline/carriage return mark binary content.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_RE = recache.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _META_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 

@@ -6,8 +6,7 @@ to plans (a guess the outline marks as such).
 
 from __future__ import annotations
 
-import re
-
+from .. import recache
 from ..lazyre import lazy
 from ..lexicon import CN_YEAR, DONE_WORDING_RE, YEAR
 from ..numerals import year_digits
@@ -16,7 +15,7 @@ from .overlays import TERM, first_sentence, problem_start, tense
 from .types import Heading, SectionKind
 
 _K = SectionKind
-_REVIEW_CUE = re.compile(
+_REVIEW_CUE = recache.compile(
     rf"(?:\[[^\]]*\])?(?:今年以来|过去的?一年|一年来|五年来|过去五年|回顾|回眸|({YEAR})年(?:是|，|,)"
     r"|本届政府)"
 )
@@ -39,10 +38,10 @@ _AGENDA = lazy(
 _ADDRESS = lazy(rf"^{_ADDRESS_WORDS}\s*")
 _ADDRESS_LINE = lazy(rf"^(?:{_ADDRESS_WORDS}|各位代表)$")
 # A cue that opens the goals of the coming five (or more) years rather than the annual plan.
-FIVE_CUE = re.compile(rf"(?:{_ADDRESS_WORDS}\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
+FIVE_CUE = recache.compile(rf"(?:{_ADDRESS_WORDS}\s*)?(?:今后|未来)(?:五|十|十五)年|展望")
 _PLAN_VERB = lazy(r"将|要|计划|重点|围绕|着力|力争|目标|总体要求|主要任务|预期")
-_YEAR_AT = re.compile(rf"({YEAR})年")
-_CN_YEAR_AT = re.compile(rf"({CN_YEAR})年")  # 一九五八年
+_YEAR_AT = recache.compile(rf"({YEAR})年")
+_CN_YEAR_AT = recache.compile(rf"({CN_YEAR})年")  # 一九五八年
 
 
 def _year(written: str) -> int:
@@ -93,7 +92,7 @@ def _cue_opens_plan(s: str, ry: int | None, py: int | None) -> bool:
     return year is None or not ((py is not None and year < py) or (ry and year <= ry))
 
 
-_FIRST = re.compile(r"[（(]?(?:一|1|１)(?![0-9０-９十])")
+_FIRST = recache.compile(r"[（(]?(?:一|1|１)(?![0-9０-９十])")
 
 
 def unnamed_plan_heading(

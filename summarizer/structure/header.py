@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, partial
 
+from .. import recache
 from ..lexicon import (
     CJK,
     CN_DIGITS,
@@ -39,22 +40,24 @@ __all__ = [
     "years_from_hints",
 ]
 
-_TITLE_KW = re.compile(r"工作报告|工作总结|工作思路|工作计划|工作安排|工作回顾|汇报\d{4}年")
+_TITLE_KW = recache.compile(r"工作报告|工作总结|工作思路|工作计划|工作安排|工作回顾|汇报\d{4}年")
 _PLACE = rf"[{CJK}]{{2,10}}?{PLACE_SUFFIX}"
-_ORG_LINE = re.compile(rf"[{CJK}（）()]{{2,30}}(?:[镇乡区县市州省园）)]|政府|管委会)")
-_PARK_TOWN = re.compile(rf"[{CJK}]{{2,12}}园[（(]([{CJK}]{{2,6}}(?:镇|乡|街道))[)）]")
+_ORG_LINE = recache.compile(rf"[{CJK}（）()]{{2,30}}(?:[镇乡区县市州省园）)]|政府|管委会)")
+_PARK_TOWN = recache.compile(rf"[{CJK}]{{2,12}}园[（(]([{CJK}]{{2,6}}(?:镇|乡|街道))[)）]")
 _HEADS = "|".join(HEAD_TITLE_LEVEL)
-_SPEAKER = re.compile(
+_SPEAKER = recache.compile(
     rf"^[^{CJK}]{{0,3}}在?([{CJK}（）()]{{0,16}}?)(?:人民政府)?(?<!副)代?({_HEADS})"
     rf"[\s\u3000\xa0]*[{CJK}·]{{2,4}}",
     re.M,
 )
-_DATE = re.compile(
+_DATE = recache.compile(
     rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*\d{{1,2}}\s*日(?:[和至、](?:\d{{1,2}}月)?\d{{1,2}}日)?\s*在"
 )
-_CONGRESS = re.compile(rf"在({_PLACE}|[{CJK}]{{2,12}})第[{CN_DIGITS}]+届人民代表大会")
-_NATIONAL_CONGRESS = re.compile(r"在(?:中华人民共和国)?第[一二三四五六七八九十]+届全国人民代表大会")
-_I_REPRESENT = re.compile(rf"我代表(国务院|中央人民政府|[{CJK}（）()]{{0,14}}?)(?:人民)?政府")
+_CONGRESS = recache.compile(rf"在({_PLACE}|[{CJK}]{{2,12}})第[{CN_DIGITS}]+届人民代表大会")
+_NATIONAL_CONGRESS = recache.compile(
+    r"在(?:中华人民共和国)?第[一二三四五六七八九十]+届全国人民代表大会"
+)
+_I_REPRESENT = recache.compile(rf"我代表(国务院|中央人民政府|[{CJK}（）()]{{0,14}}?)(?:人民)?政府")
 _LEVEL_WORD = {"镇": "town", "乡": "town", "区": "district", "县": "county", "市": "city",
                "州": "prefecture", "盟": "prefecture", "省": "province", "自治区": "province",
                "旗": "county"}  # fmt: skip
@@ -72,12 +75,22 @@ class Hints:
     year: int | None = None  # --year: the plan year, overrides everything
 
 
+# A title set with a space between every character, and spaces inside one (PDF, letter-spacing).
+_SPACED = recache.compile(rf"(?:[{CJK}][\s\u3000]+)+[{CJK}]")
+_SPACES = recache.compile(r"[\s\u3000]+")
+_INNER_SPACE = recache.compile(rf"(?<=[{CJK}\d])[\s\u3000]+(?=[{CJK}\d])|^[-—]+")
+_CJK_RUN = recache.compile(f"[{CJK}]{{2,}}")
+_TITLE_ISSUER = recache.compile(
+    rf"(?:\d{{4}}年度?)?([{CJK}（）()]{{2,20}}?)(?:\d{{4}}年|政府工作|人民政府)"
+)
+
+
 def tidy(s: str) -> str:
     """Drop decoration and the spaces a PDF or letter-spacing put inside a title."""
     s = s.replace("**", "").strip(" \u3000\xa0\t#■")
-    if re.fullmatch(rf"(?:[{CJK}][\s\u3000]+)+[{CJK}]", s):
-        return re.sub(r"[\s\u3000]+", "", s)
-    return re.sub(rf"(?<=[{CJK}\d])[\s\u3000]+(?=[{CJK}\d])|^[-—]+", "", s)
+    if _SPACED.fullmatch(s):
+        return _SPACES.sub("", s)
+    return _INNER_SPACE.sub("", s)
 
 
 def find_title(lines: list[str]) -> str:
@@ -97,7 +110,7 @@ def find_title(lines: list[str]) -> str:
             s = (org[0] if org else "") + s
         return s
     # No title keyword: a headline ("抓转型促发展…"), but not a date, speaker or issuer line.
-    skip = re.compile(rf"\d|[（(]|.*人民代表大会|.*(?:{_HEADS})|{_ORG_LINE.pattern}$")
+    skip = recache.compile(rf"\d|[（(]|.*人民代表大会|.*(?:{_HEADS})|{_ORG_LINE.pattern}$")
     return next((s for s in lines if not SPAM_HINT_RE.search(s) and not skip.match(s)), "")
 
 
@@ -180,7 +193,7 @@ def _most_named(text: str, levels: tuple[str, ...], city: bool = False) -> Place
 
 def place_in(name: str) -> str | None:
     """The first run of Chinese in a file name that the gazetteer knows ("2026_上海市_政府…")."""
-    for m in re.finditer(f"[{CJK}]{{2,}}", name):
+    for m in _CJK_RUN.finditer(name):
         if _known(m.group()) is not None:
             return m.group()
     return None
@@ -214,9 +227,7 @@ def read_issuer(
     if national:
         return NATIONAL_ISSUER, NATIONAL_ISSUER, "national", "text"
     cands: list[str] = []
-    if m := re.match(
-        rf"(?:\d{{4}}年度?)?([{CJK}（）()]{{2,20}}?)(?:\d{{4}}年|政府工作|人民政府)", title
-    ):
+    if m := _TITLE_ISSUER.match(title):
         cands.append(m.group(1))
     cands += [m.group() for m in _PARK_TOWN.finditer(head)]
     if speaker and speaker.group(1):

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
+from .. import recache
 from ..lexicon import (
     CN_DIGITS,
     FIVE_YEAR_RE,
@@ -39,31 +40,35 @@ __all__ = [
     "title_zone_end",
 ]  # fmt: skip
 
-L1 = re.compile(rf"(?:[{CN_DIGITS}]{{1,3}}\s*[、.．]|第[{CN_DIGITS}]{{1,3}}部分[、：:\s]?)\s*")
-L2 = re.compile(rf"[（(]\s*([{CN_DIGITS}]{{1,3}})\s*[）)]\s*[、.．]?\s*")
-_L3 = re.compile(r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(\d{1,2})\s*[）)]|\d{1,2}[）)]|[①-⑳])\s*")
+L1 = recache.compile(rf"(?:[{CN_DIGITS}]{{1,3}}\s*[、.．]|第[{CN_DIGITS}]{{1,3}}部分[、：:\s]?)\s*")
+L2 = recache.compile(rf"[（(]\s*([{CN_DIGITS}]{{1,3}})\s*[）)]\s*[、.．]?\s*")
+_L3 = recache.compile(
+    r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(\d{1,2})\s*[）)]|\d{1,2}[）)]|[①-⑳])\s*"
+)
 _NUM_FIRST = frozenset(CN_DIGITS + "第（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 # A run-in lead phrase; a short quoted name inside it counts as one word ("夯实“农业强”基础。").
 _LEAD_CH = r"[^，,、：:；;。！？!?“”\"（）()《》\s\d]"
-_LEAD = re.compile(rf"(——|\*\*)?((?:{_LEAD_CH}|“{_LEAD_CH}{{1,8}}”){{2,16}}?)(?:\*\*)?[。.](?=\S)")
-_TERM = re.compile(r"[。！？；;!?]")
-META = re.compile(r"[^\s:：，,。]{1,8}\s*[:：]")  # "信息名称:…", the fields of a web page
-_REVIEW_KW = re.compile(REVIEW_WORDS)
-_PLAN_KW = re.compile(PLAN_WORDS)
-_PROBLEM_KW = re.compile(PROBLEM_WORDS)
-_GOVERNMENT_KW = re.compile(GOVERNMENT_WORDS)
-_YEAR_WORK = re.compile(r"\d{4}年度?的?(?:政府)?工作$")
+_LEAD = recache.compile(
+    rf"(——|\*\*)?((?:{_LEAD_CH}|“{_LEAD_CH}{{1,8}}”){{2,16}}?)(?:\*\*)?[。.](?=\S)"
+)
+_TERM = recache.compile(r"[。！？；;!?]")
+META = recache.compile(r"[^\s:：，,。]{1,8}\s*[:：]")  # "信息名称:…", the fields of a web page
+_REVIEW_KW = recache.compile(REVIEW_WORDS)
+_PLAN_KW = recache.compile(PLAN_WORDS)
+_PROBLEM_KW = recache.compile(PROBLEM_WORDS)
+_GOVERNMENT_KW = recache.compile(GOVERNMENT_WORDS)
+_YEAR_WORK = recache.compile(r"\d{4}年度?的?(?:政府)?工作$")
 _YEAR = YEAR_RE
 # A bare title opening a part: "2023年工作回顾", "2024年主要目标任务和重点工作".
-_YEAR_PART = re.compile(
+_YEAR_PART = recache.compile(
     rf"^(?:{YEAR}|今|明)年(?:度)?.{{0,16}}(?:工作|任务|目标|安排|建议|回顾|要点)"
 )
 _LSTRIP, _RSTRIP = SPACES.replace("\r", "") + "#*■●◆▲", SPACES.replace("\r", "") + "*■"
 # "维护世界和平是我国对外政策的主要目标，…": a heading that states something (a copula in its
 # first clause) is a topic sentence run into its paragraph, not the name of a part.
-_STATEMENT = re.compile(r"^[^，,。；]+?(?<![于还就总])是(?!否)")
+_STATEMENT = recache.compile(r"^[^，,。；]+?(?<![于还就总])是(?!否)")
 _REVIEW_ONLY = frozenset({"回顾", "总结", "回眸", "完成情况", "执行情况"})
-_FUTURE = re.compile(r"今年|明年|新的一年|今后|下一步|未来")
+_FUTURE = recache.compile(r"今年|明年|新的一年|今后|下一步|未来")
 
 
 class Para(NamedTuple):

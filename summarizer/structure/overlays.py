@@ -8,9 +8,9 @@ tense of running text (future and duty against completion).
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import replace
 
+from .. import recache
 from ..fastscan import gated
 from ..lazyre import lazy
 from ..lexicon import (
@@ -25,22 +25,22 @@ from .headings import Para, classify
 from .types import Heading, Section, SectionKind
 
 _K = SectionKind
-TERM = re.compile(r"[。！？；;!?]")
+TERM = recache.compile(r"[。！？；;!?]")
 _LIST_ITEM = lazy(
     r"[一二三四五六七八九十]是|\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]|——|[①-⑳]"
 )
-_APPEAL = re.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
+_APPEAL = recache.compile(r"让我们|团结在|不懈奋斗|努力奋斗|奋勇前进")
 # The heading of notes printed after a speech: a glossary, annotations (an attachment, 附件,
 # often lists the year's 民生实事: plans, not back matter).
-_BACK = re.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词解释)\s*[:：]?\s*$")
+_BACK = recache.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词解释)\s*[:：]?\s*$")
 # Tried on every paragraph of a report: a first-character gate makes the scan of the paragraphs
 # that admit nothing (most of them) five times faster, with the same matches.
 _PROBLEM_CUE = gated(PROBLEM_CUE)
 _PROBLEM_WORD = gated(PROBLEM_NOUNS)
 _FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
 _PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
-_CONCEDE = re.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
-_TURN = re.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
+_CONCEDE = recache.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
+_TURN = recache.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
 _AHEAD = lazy(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
 
 
