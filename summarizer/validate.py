@@ -55,7 +55,8 @@ class Source:
     `clean_text` may be the pipeline's CleanText, whose offset map lets a claim point at the
     source text; `outline` tells which part (review, plan) a quote sits in; `spam_spans` are
     clean-text ranges flagged as injected or tampered text; `figures` is the clean text's
-    figure table when the caller has it (the engine's), so the report is parsed once.
+    figure table when the caller has it (the engine's), so the report is parsed once; `index`
+    the clean text's N-index when the caller built it already (before the engine, off the peak).
     """
 
     text: str
