@@ -98,9 +98,9 @@ def default_cache_dir(env: Mapping[str, str]) -> Path:
     """Where responses are cached: $SUMMARIZER_CACHE_DIR, else the user's cache directory."""
     if env.get("SUMMARIZER_CACHE_DIR"):
         return Path(env["SUMMARIZER_CACHE_DIR"])
-    from platformdirs import user_cache_dir
+    from .cachedir import user_cache
 
-    return Path(user_cache_dir("summarizer")) / "responses"
+    return user_cache("responses")
 
 
 def _positive_int(raw: str, name: str) -> int:

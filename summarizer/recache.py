@@ -186,9 +186,9 @@ class PatternStore:
 
 
 def _default_path() -> Path:
-    from platformdirs import user_cache_dir
+    from .cachedir import user_cache
 
-    return Path(user_cache_dir("summarizer")) / f"patterns-{sys.implementation.cache_tag}.bin"
+    return user_cache(f"patterns-{sys.implementation.cache_tag}.bin")
 
 
 _store: PatternStore | None = None

@@ -10,21 +10,14 @@ size; `detail="full"` lists every item. The HTML page is in `render_html`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .lexicon import AFTER_FIGURE, LEVEL_ZH
 from .merge import KEY_INDICATORS, headline_rank, stated_target
 from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
+from .templating import template
 from .units import value_text
-
-if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment, Template
-    from jinja2.bccache import Bucket
 
 FORMATS = ("md", "json", "html")
 DETAILS = ("page", "full")
@@ -63,53 +56,6 @@ PAGE_PROBLEM_CHARS = 90
 _AFTER = tuple(AFTER_FIGURE.split("|"))
 _NOT_BOUNDS = ("达", "达到", "高达", "余", "多")
 Row = tuple[Metric, "Claim | None", str]  # a metric, its claim and its area
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    # Imported here: the JSON output needs no template engine, and start-up is paid per run.
-    from jinja2 import Environment, FunctionLoader, StrictUndefined
-
-    return Environment(
-        loader=FunctionLoader(_template_source),
-        bytecode_cache=_bytecode_cache(),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-        autoescape=False,
-    )
-
-
-def _template_source(name: str) -> tuple[str, None, Callable[[], bool]]:
-    text = files("summarizer").joinpath(f"templates/{name}").read_text(encoding="utf-8")
-    return text, None, lambda: True
-
-
-def _bytecode_cache() -> BytecodeCache | None:
-    """Compiled templates kept in the user cache (jinja2 checks each against its template's
-    text and the Python version): compiling the brief's template is a third of a small
-    report's Markdown rendering. None when the folder cannot be made."""
-    from jinja2 import FileSystemBytecodeCache
-    from platformdirs import user_cache_dir
-
-    class Quiet(FileSystemBytecodeCache):
-        def dump_bytecode(self, bucket: Bucket) -> None:
-            try:  # best effort: an unwritable cache only costs the compile next time
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass
-
-    folder = Path(user_cache_dir("summarizer")) / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Quiet(str(folder))
-
-
-@lru_cache(maxsize=4)
-def _template(name: str) -> Template:
-    return _env().get_template(name)
 
 
 class ClaimIndex:
@@ -275,9 +221,11 @@ def render_markdown(summary: ReportSummary, detail: str = "page") -> str:
         "total_targets": len(targets),
     }
     if detail == "full":
-        text = _template("brief_full.md.j2").render(**common, **_full(summary, claims, rows))
+        fields = _full(summary, claims, rows)
+        text = template("brief_full.md.j2", autoescape=False).render(**common, **fields)
     else:
-        text = _template("brief.md.j2").render(**common, **_page(summary, claims, rows, targets))
+        fields = _page(summary, claims, rows, targets)
+        text = template("brief.md.j2", autoescape=False).render(**common, **fields)
     return _tidy(text)
 
 

@@ -18,14 +18,14 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Template
 from markupsafe import Markup, escape
 
 from .grounding import SourceIndex, normalize
 from .models import Claim, Metric, ReportSummary
 from .render import INJECTED, NO_PERIOD, ClaimIndex, as_written, byline_and_footer, reason
+from .templating import source, template
 
 _ASSETS = ("brief.css", "brief.js")
 _OK = Markup('<span class="ck">✓</span>')
@@ -279,13 +279,8 @@ def _context(summary: ReportSummary, source: str) -> dict[str, object]:
 
 @lru_cache(maxsize=1)
 def _page() -> tuple[Template, dict[str, str]]:
-    env = Environment(
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
-    )
-    folder = files("summarizer").joinpath("templates")
-    assets = {name: folder.joinpath(name).read_text(encoding="utf-8") for name in _ASSETS}
-    template = env.from_string(folder.joinpath("brief.html.j2").read_text(encoding="utf-8"))
-    return template, assets
+    assets = {name: source(name) for name in _ASSETS}
+    return template("brief.html.j2", autoescape=True), assets
 
 
 def _csp_hash(text: str) -> str:

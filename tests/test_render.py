@@ -222,7 +222,7 @@ def test_a_result_whose_year_is_not_known_says_so_and_a_target_keeps_its_plan_ye
 def test_the_brief_templates_are_compiled_once_then_read_from_the_user_cache(monkeypatch):
     from jinja2 import Environment
 
-    from summarizer import render as r
+    from summarizer import templating as t
 
     compiled: list[str | None] = []
     compile_ = Environment.compile
@@ -234,8 +234,8 @@ def test_the_brief_templates_are_compiled_once_then_read_from_the_user_cache(mon
     monkeypatch.setattr(Environment, "compile", counting)
 
     def fresh_render() -> str:  # as a new process would: no environment, no template yet
-        r._env.cache_clear()
-        r._template.cache_clear()
+        t._env.cache_clear()
+        t._template.cache_clear()
         return render_markdown(_summary())
 
     try:
@@ -244,5 +244,5 @@ def test_the_brief_templates_are_compiled_once_then_read_from_the_user_cache(mon
         assert fresh_render() == first
         assert compiled == ["brief.md.j2"], "the second process reads the compiled template"
     finally:
-        r._env.cache_clear()
-        r._template.cache_clear()
+        t._env.cache_clear()
+        t._template.cache_clear()

@@ -253,11 +253,10 @@ def _parse(raw: str) -> list[Place]:
 
 
 def _cache_file(data: Path) -> Path:
-    from platformdirs import user_cache_dir
+    from ..cachedir import user_cache
 
     st = data.stat()
-    name = f"gazetteer3-{st.st_size}-{int(st.st_mtime)}.bin"
-    return Path(user_cache_dir("summarizer")) / name
+    return user_cache(f"gazetteer3-{st.st_size}-{int(st.st_mtime)}.bin")
 
 
 def _load(data: Path) -> Gazetteer:
