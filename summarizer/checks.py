@@ -141,7 +141,9 @@ def check_figure(
     `nums` is find_numbers(quote) when the caller has it from the report's table, `matching`
     those of them that state the value (checktext.stating) when it has that too.
     """
-    key = (name, value, unit, quote)
+    # The figures read are part of the question: a quote is read from the report's table
+    # (engine and validation alike) or, without one, parsed here (nums None).
+    key = (name, value, unit, quote, None if nums is None else tuple(nums))
     if key in _FIGURE_CHECKED:
         return _FIGURE_CHECKED[key]
     if len(_FIGURE_CHECKED) >= _MAX_CHECKED:
@@ -150,9 +152,9 @@ def check_figure(
     return found
 
 
-# The answers of check_figure, a pure function of name, value, unit and quote: the rules
-# engine checks every figure it states before stating it, and validation checks it again.
-_FIGURE_CHECKED: dict[tuple[str, float, str, str], Finding | None] = {}
+# The answers of check_figure, a pure function of its question (`matching` follows from the
+# rest): the rules engine checks every figure it states before stating it, validation again.
+_FIGURE_CHECKED: dict[tuple[object, ...], Finding | None] = {}
 _MAX_CHECKED = 50_000
 
 
