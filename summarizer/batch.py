@@ -280,12 +280,10 @@ async def run_batch(
                     run.document = None  # a row's text is held only until it is prepared
                     assert run.output is not None
                     source = source_key(run)
-                    if not force and manifest.up_to_date(source, run.output, document.sha256, fp):
+                    if manifest.settled(source, run.output, document.sha256, fp, force):
                         run.status = "skipped"
                         notify(run)
                         return
-                    if not force:
-                        manifest.refuse_foreign(run.output)
                     run.status = "running"
                     size = len(document.text)
                     report = await cpu(

@@ -188,15 +188,14 @@ class BatchRun:
             document = run.document or read_report(run.path)
             assert run.output is not None
             if (
-                first
-                and not self.opt.force
-                and self.manifest.up_to_date(source_key(run), run.output, document.sha256, self.fp)
+                first  # before any paid request
+                and self.manifest.settled(
+                    source_key(run), run.output, document.sha256, self.fp, self.opt.force
+                )
             ):
                 run.status, run.document = "skipped", None
                 self.notify(run)
                 return []
-            if first and not self.opt.force:
-                self.manifest.refuse_foreign(run.output)  # before any paid request
             s = self.settings
             report = prepare(document, s.chunk_chars, s.place, s.year)
             chunks = asked_chunks(report)

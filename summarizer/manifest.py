@@ -209,13 +209,23 @@ class Manifest:
             self._names = {e.get("output") for e in self.entries.values() if isinstance(e, dict)}
         return output.name not in self._names and output.name not in self.entries
 
-    def refuse_foreign(self, output: Path) -> None:
-        """Stop (UsageError) before a file no run on this folder wrote would be replaced."""
+    def settled(self, source: str, output: Path, sha256: str, fp: str, force: bool) -> bool:
+        """Whether a report is done already (its output `up_to_date`: skip it), asked by
+        every runner before any work on it; never with --force.
+
+        A file no run on this folder wrote, in the output's place, stops the report
+        (UsageError) unless forced.
+        """
+        if force:
+            return False
+        if self.up_to_date(source, output, sha256, fp):
+            return True
         if self.foreign(output):
             raise UsageError(
                 f"{output}: a file this folder's manifest does not record is in the brief's "
                 "place; move it away, or pass --force to replace it"
             )
+        return False
 
     def mark(self, source: str, output: Path, sha256: str, fp: str) -> None:
         """Record a finished output: one line appended to the journal, in the entries now."""

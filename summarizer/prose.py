@@ -159,7 +159,11 @@ def unsupported_clause(
     `norm` is the source under N when the caller has it already (validation's index);
     `support`, when given, is what to check against instead of the whole source.
     """
-    vocabulary = support or _vocabulary(normalize(source) if norm is None else norm, source)
+    vocabulary = (
+        support
+        if support is not None
+        else _vocabulary(normalize(source) if norm is None else norm, source)
+    )
     novel = total = 0
     for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
         units = _units(clause)

@@ -88,12 +88,10 @@ def _summarize(job: _Job) -> _Done:
     settings = ctx.settings
     try:
         document = job.document or read_report(job.path)
-        if not ctx.force and ctx.manifest.up_to_date(
-            job.source, job.output, document.sha256, ctx.fingerprint
+        if ctx.manifest.settled(
+            job.source, job.output, document.sha256, ctx.fingerprint, ctx.force
         ):
             return _Done("skipped", sha256=document.sha256)
-        if not ctx.force:
-            ctx.manifest.refuse_foreign(job.output)
         report = prepare(document, settings.chunk_chars, settings.place, settings.year)
         chunks = sum(c.section.value != "preamble" for c in report.chunks)
         engine = RulesEngine()
