@@ -2,6 +2,9 @@
 
 import sys
 
+from .collector import tune
+
+tune()  # before the imports below: they are the start-up's allocations
 try:
     from .cli import main
 except KeyboardInterrupt:  # Ctrl-C while the modules load: no traceback, the usual status

@@ -17,6 +17,7 @@ from .cli_panel import panel, track
 from .cli_shared import DEBUG, REPORT_SUFFIXES
 from .cli_summarize import output_format, summarize
 from .cli_validate import schema, validate
+from .collector import tune
 from .errors import SummarizerError
 
 # Kept importable from here: what a folder is scanned for, and the output format of -o FILE.
@@ -81,6 +82,7 @@ def _on_sigterm_interrupt() -> Any:
 @click.version_option(package_name="summarizer")
 def main() -> None:
     """Summarise Chinese government work reports into checked, typed briefs."""
+    tune()  # the `summarizer` script's entry (python -m summarizer has set it already)
 
 
 for command in (summarize, validate, schema, panel, track):

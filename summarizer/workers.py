@@ -27,6 +27,7 @@ from .batch import (
     fingerprint,
     source_key,
 )
+from .collector import tune
 from .config import Settings
 from .errors import SummarizerError
 from .ingest import Document
@@ -73,6 +74,7 @@ _context: _Context | None = None  # one per worker process, set by _init
 
 def _init(context: _Context) -> None:
     global _context
+    tune()  # a spawned worker starts with the default thresholds
     _context = context
 
 
