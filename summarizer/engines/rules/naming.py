@@ -58,12 +58,13 @@ _FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
 
 def _clip(name: str) -> str:
     if len(name) > _NAME_MAX:  # a long list of items: keep its last items whole
-        cuts = [k + 1 for k, ch in enumerate(name) if ch == "、" and len(name) - k - 1 <= _NAME_MAX]
-        if not cuts:  # else after a preposition, not inside a word ("中央财政已按全国…": 全国…)
+        # after the first list mark that leaves at most _NAME_MAX characters
+        cut = name.find("、", len(name) - 1 - _NAME_MAX) + 1
+        if not cut:  # else after a preposition, not inside a word ("中央财政已按全国…": 全国…)
             tail = len(name) - _NAME_MAX
-            cuts = [k + 1 for k in range(tail, len(name) - 4)
-                    if name[k] in _NAME_CUTS and name[k + 1] != "的"]  # fmt: skip
-        name = name[cuts[0] :] if cuts else name[-_NAME_MAX:]
+            cut = next((k + 1 for k in range(tail, len(name) - 4)
+                        if name[k] in _NAME_CUTS and name[k + 1] != "的"), 0)  # fmt: skip
+        name = name[cut:] if cut else name[-_NAME_MAX:]
     name = name.lstrip("”\"'）)、，,").rstrip("“\"'（(、，,")
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
