@@ -14,6 +14,7 @@ character, or match the empty string) the plain pattern is returned.
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
@@ -128,3 +129,83 @@ def gate_texts(pattern: str, flags: int = 0) -> tuple[str, ...]:
     the first characters cannot be told."""
     cls = first_chars(pattern, flags)
     return (pattern,) if cls is None else (f"(?={cls})(?:{pattern})", pattern)
+
+
+# --- a yes/no test: does the pattern match anywhere?
+
+# Characters whose simple lower case is another character's that none of that character's own
+# case forms reach (Kelvin sign -> k, Ohm sign -> ω, ...): IGNORECASE matches them too.
+_ODD_CASES = "\u0130\u03f4\u1e9e\u2126\u212a\u212b"
+# The engine's code generator's table of further case forms (ſ for s, ı for i …): private,
+# named so since Python 3.11 (re._compiler, loaded with re), and in sre_compile before.
+_GENERATOR: Any = getattr(re, "_compiler", None) or importlib.import_module("sre_compile")
+_EXTRA_CASES: dict[int, tuple[int, ...]] = getattr(
+    _GENERATOR, "_EXTRA_CASES", getattr(_GENERATOR, "_ignorecase_fixes", {})
+)
+
+
+def _case_forms(c: str) -> set[str]:
+    """Every character IGNORECASE may match `c` with (a superset: the caller filters)."""
+    forms = {c}
+    for _ in range(2):
+        forms |= {f for x in forms for f in (x.lower(), x.upper(), x.title(), x.casefold())
+                  if len(f) == 1}  # fmt: skip
+    forms |= {chr(e) for x in forms for e in _EXTRA_CASES.get(ord(x), ())}
+    return forms | set(_ODD_CASES)
+
+
+def _explicit_class(items: set[str], flags: int) -> str | None:
+    """The class of `items` under `flags` written out without IGNORECASE (its case forms
+    listed), or None when it has a range (not expanded)."""
+    if not flags & re.I:
+        return "[" + "".join(sorted(items)) + "]"
+    chars: set[str] = set()
+    kept = [x for x in items if x in _CATEGORIES.values()]  # \d, \s, \w: not case-dependent
+    for x in items:
+        if x in kept:
+            continue
+        c = x[1:] if len(x) == 2 and x[0] == "\\" else x
+        if len(c) != 1:
+            return None  # a range
+        chars |= _case_forms(c)
+    under = re.compile("[" + "".join(sorted(items)) + "]", flags)  # what the gate reads
+    chars = {c for c in chars if under.fullmatch(c)}
+    return "[" + "".join(sorted(kept)) + "".join(sorted(map(_char_of, chars))) + "]"
+
+
+def _char_of(c: str) -> str:
+    return _char(ord(c))
+
+
+def presence(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern that finds something exactly when `pattern` matches somewhere: for a yes/no
+    test before a scan of a long text, where a match is rare (orders to a model, contacts).
+
+    It opens with the first characters as a plain character class (their case forms written
+    out, IGNORECASE moved onto the pattern's own group), which the engine skips to in C, and
+    checks `pattern` there in a lookbehind, ``[…](?<=(?=(?:PATTERN)).)``: 3-4x faster over
+    report text than the lookahead gate, which is entered at every position. Its match is one
+    character long, where a match of `pattern` starts; only whether it finds one is meant.
+    The plain gated pattern when the first characters cannot be written so.
+    """
+    scoped = f"(?i:{pattern})" if flags & re.I else pattern
+    return recache.remembered("presence", scoped, flags & ~re.I, presence_texts)
+
+
+def presence_texts(scoped: str, flags: int) -> tuple[str, ...]:
+    """What `presence` compiles, `scoped` being the pattern with its IGNORECASE, if any, as
+    a group's flag: the test, else the gated pattern."""
+    ignore = scoped.startswith("(?i:") and scoped.endswith(")")
+    pattern, full = (scoped[4:-1], flags | re.I) if ignore else (scoped, flags)
+    try:
+        items, empty = _first(_sre_parse.parse(pattern, full))
+        cls = None if empty or not items else _explicit_class(items, full)
+    except (_Unknown, re.error, TypeError, ValueError):
+        cls = None
+    gate = first_chars(pattern, full)
+    if gate and ignore:
+        gate = f"(?i:{gate})"  # read as the pattern reads its first characters
+    fallback = (f"(?={gate})(?:{scoped})" if gate else scoped,)
+    if cls is None:
+        return fallback
+    return (f"{cls}(?<=(?=(?:{scoped}))(?s:.))", *fallback)

@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from . import recache
-from .fastscan import gated
+from .fastscan import gated, presence
 
 __all__ = ["find_injections", "normalise"]
 
@@ -236,8 +236,13 @@ _PAYLOAD = (
 
 # Gated (summarizer/fastscan.py): these alternations open with groups and lookbehinds, which
 # the regex engine would otherwise try in full at every character of the report.
-_ORDER_RE = gated(f"{_ZH}|{_EN}|{_KO}", re.I)
+_ORDER = f"{_ZH}|{_EN}|{_KO}"
+_ORDER_RE = gated(_ORDER, re.I)
 _LINE_RE = gated(_ROLE, re.I | re.M)
+# Whether either is anywhere at all, asked first: a report holds none, and the test skips in C
+# to each possible first character (3x faster than the gated scan, which enters every one).
+_ORDER_ANY = presence(_ORDER, re.I)
+_LINE_ANY = presence(_ROLE, re.I | re.M)
 _PAYLOAD_RE = recache.compile(_PAYLOAD, re.I)
 _SENTENCE_END_RE = recache.compile(r"[。！？!?\n]")
 _HAN_RE = recache.compile(r"[\u3400-\u9fff]")
@@ -299,7 +304,7 @@ def find_injections(text: str, _depth: int = 0) -> Iterator[tuple[int, int]]:
     # A trigger inside the span of the one before adds nothing; skipping it keeps the work
     # linear however many triggers a hostile text repeats.
     end = 0
-    for m in _ORDER_RE.finditer(norm):
+    for m in _ORDER_RE.finditer(norm) if _ORDER_ANY.search(norm) else ():
         if m.start() >= end:
             end = _sentence_end(norm, m.end())
             if not _HAN_RE.search(m.group()):
@@ -309,7 +314,7 @@ def find_injections(text: str, _depth: int = 0) -> Iterator[tuple[int, int]]:
                 end = han.start() if han else end
             yield _start(text, m.start()), end
     end = 0
-    for m in _LINE_RE.finditer(norm):
+    for m in _LINE_RE.finditer(norm) if _LINE_ANY.search(norm) else ():
         if m.start() >= end:
             end = max(m.end(), _line_end(norm, m.end()))
             yield m.start(), end

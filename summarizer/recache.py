@@ -117,8 +117,9 @@ class PatternStore:
         entry = self.entries.get(key)
         if entry is not None:
             try:
-                # The entry must be this pattern (gated or not) with at least these flags.
-                if entry[0] != pattern and not entry[0].endswith(f"(?:{pattern})"):
+                # The entry must be this pattern (as it is, or a group of a rewriting of it:
+                # gated, a presence test) with at least these flags.
+                if entry[0] != pattern and f"(?:{pattern})" not in entry[0]:
                     raise ValueError("another pattern")
                 if entry[1] & key[2] != key[2]:
                     raise ValueError("other flags")

@@ -8,7 +8,7 @@ from array import array
 
 from ...chunking import split_sentences
 from ...figures import FigureTable
-from ...offsets import OFFSET_TYPECODE
+from ...offsets import OFFSET_TYPECODE, match_starts
 
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
 # Written to open with one character set, which the regex engine scans for in C.
@@ -35,8 +35,7 @@ class _Text:
         self.figures = figures if figures is not None else FigureTable(text)
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
         self._cuts = tuple(
-            array(OFFSET_TYPECODE, [m.start() for m in rx.finditer(text)])
-            for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
+            match_starts(rx, text) for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
         )
         self._pieces: dict[int, array[int]] = {}  # a long clause's start -> its pieces' starts
 
