@@ -70,7 +70,7 @@ def normalize(text: str) -> str:
     return _normalize_short(text) if len(text) <= _SHORT else _normalize(text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _normalize_short(text: str) -> str:
     return _normalize(text)
 

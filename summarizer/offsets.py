@@ -22,23 +22,8 @@ OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in
 
 def match_starts(pattern: re.Pattern[str], text: str) -> array[int]:
     """Where each match of `pattern` in `text` starts, in 4 bytes an offset: as a list, a
-    10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run.
-
-    The engine and the checks cut the same clean text at the same marks (sentence ends, line
-    breaks): the last text's answer is kept per pattern, so a report is scanned once for
-    each. The arrays are shared: callers only read them.
-    """
-    key = (pattern.pattern, pattern.flags)
-    last = _LAST.get(key)
-    if last is not None and (last[0] is text or last[0] == text):
-        return last[1]
-    found = array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
-    _LAST[key] = (text, found)
-    return found
-
-
-# pattern (source, flags) -> the last text it cut and where (one text each: the report's)
-_LAST: dict[tuple[str, int], tuple[str, array[int]]] = {}
+    10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run."""
+    return array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
 
 
 class OffsetMap(Sequence[int]):
