@@ -45,7 +45,7 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     """
     tx = _Text(text, figures)
     mentions = tx.figures.mentions
-    mstarts = [m.start for m in mentions]
+    mstarts = mentions.starts
     periods = tx.figures.periods
     ps = (periods, [p.start for p in periods])
     known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
