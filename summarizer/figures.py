@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
@@ -243,26 +243,26 @@ class Mentions(Sequence[NumberMention]):
 
     __slots__ = ("_kinds", "_payloads", "ends", "starts")
 
-    def __init__(self, mentions: Iterable[NumberMention] = ()) -> None:
-        self.starts = array(OFFSET_TYPECODE)
-        self.ends = array(OFFSET_TYPECODE)
-        self._kinds = array(OFFSET_TYPECODE)  # each mention's payload, by index
+    def __init__(self, mentions: Sequence[NumberMention] = ()) -> None:
+        self.starts = array(OFFSET_TYPECODE, [m[0] for m in mentions])
+        self.ends = array(OFFSET_TYPECODE, [m[1] for m in mentions])
         self._payloads: list[tuple[Any, ...]] = []
         index: dict[object, int] = {}
         shared: dict[object, object] = {}
+        kinds: list[int] = []
         for m in mentions:
-            self.starts.append(m.start)
-            self.ends.append(m.end)
-            payload = m[2:]
-            # 0.0 and -0.0 are equal keys but print apart: a payload with a zero is keyed on
-            # its zeros' signs too (None is no zero: `in` compares with ==).
-            zeros = (m.value, m.base_value, m.low, m.high)
-            key: object = payload if 0 not in zeros else (payload, repr(zeros))
+            payload = m[2:]  # text, value, unit, base_value, base_unit, low, high, ...
+            # 0.0 and -0.0 are equal keys but print apart: a payload with a zero value, base
+            # value, low or high (None is none) is keyed on how it prints too.
+            key: object = payload
+            if not (payload[1] and payload[3]) or payload[5] == 0 or payload[6] == 0:
+                key = (payload, repr(payload))
             k = index.get(key)
             if k is None:
                 k = index[key] = len(self._payloads)
-                self._payloads.append(tuple(_share(x, shared) for x in payload))
-            self._kinds.append(k)
+                self._payloads.append(tuple([_share(x, shared) for x in payload]))
+            kinds.append(k)
+        self._kinds = array(OFFSET_TYPECODE, kinds)  # each mention's payload, by index
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -285,6 +285,17 @@ class Mentions(Sequence[NumberMention]):
         payloads = self._payloads
         for start, end, k in zip(self.starts, self.ends, self._kinds, strict=True):
             yield tuple.__new__(NumberMention, (start, end, *payloads[k]))
+
+    def distinct(self) -> list[NumberMention]:
+        """One mention of each distinct figure (all its fields but the offsets), where it
+        first appears: what a question about the figures a text states, not where, reads."""
+        seen = bytearray(len(self._payloads))
+        out: list[NumberMention] = []
+        for i, k in enumerate(self._kinds):
+            if not seen[k]:
+                seen[k] = 1
+                out.append(self[i])
+        return out
 
     def moved(self, i: int, j: int, a: int) -> list[NumberMention]:
         """Mentions i to j (not past the last), their offsets moved back by a."""

@@ -177,3 +177,5 @@ def test_the_mentions_read_back_as_the_parsed_list() -> None:
     assert [str(m.value) for m in ms if "0.0" in m.text] == ["-0.0", "0.0"]
     # Equal figures are held once: the second 7亿元 is the first one's payload
     assert ms[3].unit is ms[4].unit and ms[3][2:] == ms[4][2:]
+    # distinct: each figure once, where it first appears (the second 7亿元 is left out)
+    assert ms.distinct() == [m for k, m in enumerate(parsed) if k != 4]
