@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
-from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers
+from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers, iter_numbers
 from .offsets import OFFSET_TYPECODE
 from .periods import Period, find_periods, resolve_period, scan_periods
 
@@ -71,17 +71,18 @@ class FigureTable:
 
     def __init__(self, text: str, mentions: Sequence[NumberMention] | None = None) -> None:
         self.text = text
-        self.mentions = Mentions(mentions if mentions is not None else find_numbers(text))
+        self.mentions = Mentions(mentions if mentions is not None else iter_numbers(text))
         self._mstarts = self.mentions.starts
         self._raw_periods = scan_periods(text)
-        self._pstarts = [p.start for p in self._raw_periods]
+        self._pstarts = array(OFFSET_TYPECODE, [p.start for p in self._raw_periods])
         self._resolved = [resolve_period(text, p) for p in self._raw_periods]
         # find_periods(text): the comparison bases left out, deadlines marked
         self.periods: list[Period] = [p for p in self._resolved if p is not None]
-        quoted = [q.span() for q in _QUOTED.finditer(text)]
-        self._qstarts = array(OFFSET_TYPECODE, [a for a, _ in quoted])
-        self._qends = array(OFFSET_TYPECODE, [b for _, b in quoted])
-        del quoted
+        self._qstarts = array(OFFSET_TYPECODE)
+        self._qends = array(OFFSET_TYPECODE)
+        for q in _QUOTED.finditer(text):
+            self._qstarts.append(q.start())
+            self._qends.append(q.end())
         self._numbers: dict[tuple[int, int], tuple[NumberMention, ...]] = {}
         self._periods: dict[tuple[int, int], tuple[Period, ...]] = {}
 
@@ -243,26 +244,29 @@ class Mentions(Sequence[NumberMention]):
 
     __slots__ = ("_kinds", "_payloads", "ends", "starts")
 
-    def __init__(self, mentions: Sequence[NumberMention] = ()) -> None:
-        self.starts = array(OFFSET_TYPECODE, [m[0] for m in mentions])
-        self.ends = array(OFFSET_TYPECODE, [m[1] for m in mentions])
+    def __init__(self, mentions: Iterable[NumberMention] = ()) -> None:
+        self.starts = array(OFFSET_TYPECODE)
+        self.ends = array(OFFSET_TYPECODE)
+        self._kinds = array(OFFSET_TYPECODE)  # each mention's payload, by index
         self._payloads: list[tuple[Any, ...]] = []
+        # Keyed on the payloads kept (equal to the mentions' own): a mention read is garbage
+        # at once, not held by the index to the end of the build.
         index: dict[object, int] = {}
         shared: dict[object, object] = {}
-        kinds: list[int] = []
         for m in mentions:
+            self.starts.append(m[0])
+            self.ends.append(m[1])
             payload = m[2:]  # text, value, unit, base_value, base_unit, low, high, ...
             # 0.0 and -0.0 are equal keys but print apart: a payload with a zero value, base
             # value, low or high (None is none) is keyed on how it prints too.
-            key: object = payload
-            if not (payload[1] and payload[3]) or payload[5] == 0 or payload[6] == 0:
-                key = (payload, repr(payload))
-            k = index.get(key)
+            signed = not (payload[1] and payload[3]) or payload[5] == 0 or payload[6] == 0
+            k = index.get((payload, repr(payload)) if signed else payload)
             if k is None:
-                k = index[key] = len(self._payloads)
-                self._payloads.append(tuple([_share(x, shared) for x in payload]))
-            kinds.append(k)
-        self._kinds = array(OFFSET_TYPECODE, kinds)  # each mention's payload, by index
+                k = len(self._payloads)
+                kept = tuple([_share(x, shared) for x in payload])
+                self._payloads.append(kept)
+                index[(kept, repr(kept)) if signed else kept] = k
+            self._kinds.append(k)
 
     def __len__(self) -> int:
         return len(self.starts)
