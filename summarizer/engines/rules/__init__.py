@@ -24,7 +24,7 @@ import bisect
 import re
 
 from ...figures import FigureTable
-from ...models import Achievement, ChunkSummary, Plan
+from ...records import Achievement, ChunkSummary, Plan
 from ...structure import Outline, SectionKind
 from .. import ChunkResult, EngineOutput, PreparedReport
 from .items import _blocks

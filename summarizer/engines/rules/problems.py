@@ -6,7 +6,7 @@ import re
 
 from ...chunking import split_sentences
 from ...lexicon import PROBLEM_FRAME
-from ...models import Problem
+from ...records import Problem
 from ...structure import Section
 from .text import _strip_span
 
