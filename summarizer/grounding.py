@@ -60,22 +60,8 @@ def _fold(m: re.Match[str]) -> str:
     return chr(ord(m.group()) - 0xFEE0)
 
 
-_SHORT = 200  # characters: names, periods and quotes, normalised again by several passes
-
-
 def normalize(text: str) -> str:
     """Apply N: NFKC per character, then drop every whitespace character."""
-    # A name or a period is normalised by the engine, the merge and the annotation in turn
-    # (30,000 distinct strings of 90,000 on the corpus); a whole text is never kept.
-    return _normalize_short(text) if len(text) <= _SHORT else _normalize(text)
-
-
-@lru_cache(maxsize=4096)
-def _normalize_short(text: str) -> str:
-    return _normalize(text)
-
-
-def _normalize(text: str) -> str:
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         # Each character of an NFKC-normal text is its own NFKC form (the C-speed check is
         # ~20x cheaper than the per-character loop); str.split drops exactly what isspace() is.
