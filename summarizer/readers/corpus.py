@@ -81,8 +81,11 @@ class Row:
     problem: str | None = None
 
 
+_HEADER_FILL = recache.compile(r"[\s_\-]+")  # compared without spaces, _ and -
+
+
 def _norm(header: object) -> str:
-    return re.sub(r"[\s_\-]+", "", str(header)).lower()
+    return _HEADER_FILL.sub("", str(header)).lower()
 
 
 _KNOWN = {_norm(n): role for role, names in COLUMNS.items() for n in names}

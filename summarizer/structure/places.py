@@ -17,7 +17,6 @@ import importlib.util
 import io
 import os
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -269,6 +268,8 @@ def _load(data: Path) -> Gazetteer:
         return Gazetteer.loads(cached.read_bytes())
     except (OSError, ValueError):
         pass
+    import zipfile  # the table itself only when the cache has no copy: a millisecond to import
+
     with zipfile.ZipFile(data) as zf, zf.open("china_location.txt") as fh:
         found = Gazetteer.of(_parse(io.TextIOWrapper(fh, encoding="utf-8").read()))
     try:  # best effort: a read-only cache only costs the parse next time
