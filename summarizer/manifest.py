@@ -14,15 +14,13 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .outputs import check_destination, safe_bytes, safe_output
+from .outputs import check_destination, safe_bytes, safe_output, temp_beside
 from .regular import read_regular_text
 
 __all__ = [
@@ -38,19 +36,6 @@ __all__ = [
 MANIFEST = ".summarizer-manifest.json"
 JOURNAL = ".summarizer-manifest.journal"  # entries recorded since the manifest was written
 MAX_MANIFEST = 256 * 1024 * 1024  # bytes; an entry is ~300, so about a million reports
-
-
-def _temp_beside(path: Path) -> tuple[int, Path]:
-    """A new, empty temporary file next to `path`, opened for writing."""
-    for _ in range(100):
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            # Mode 0666 less the user's umask, applied by the system as for any new file
-            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -74,7 +59,7 @@ def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
     check_destination(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _temp_beside(path)
+        fd, tmp = temp_beside(path)
         os.close(fd)
     except OSError as e:
         raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
@@ -306,6 +291,8 @@ def out_dir_lock(out_dir: Path, say: Callable[[str], None] | None = None) -> Ite
         os.close(fd)  # the holder removed this file as it ended: lock the one there now
     try:
         os.ftruncate(fd, 0)
+        import socket  # for the batch lock only: a one-report run writes no lock
+
         os.pwrite(fd, f"run pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
         yield
     finally:
