@@ -68,16 +68,16 @@ def test_offline_markdown_run_loads_no_sdk_transport_or_event_loop(tmp_path):
     assert not loaded & (OFFLINE_NEVER | {"rich"}), sorted(loaded & OFFLINE_NEVER)
 
 
-def _patterns_compiled(tmp_path, seed: str) -> int:
-    """How many of the package's patterns an offline JSON run of SMALL compiled (rather than
-    rebuilt from the compiled patterns an earlier run stored), with this hash seed."""
+def _compiled(tmp_path, seed: str) -> tuple[int, int]:
+    """How many of the package's patterns and dataclass method texts an offline JSON run of
+    SMALL compiled (rather than served from what an earlier run stored), with this hash seed."""
     code = (
         "import runpy, sys\n"
         "sys.argv = ['summarizer', 'summarize', *sys.argv[1:], '--engine', 'rules']\n"
         "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
         "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "from summarizer import recache\n"
-        "print(recache.store().compiled)\n"
+        "from summarizer import classcache, recache\n"
+        "print(recache.store().compiled, classcache.store().compiled)\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": seed}
     r = subprocess.run(
@@ -88,14 +88,16 @@ def _patterns_compiled(tmp_path, seed: str) -> int:
         check=False,
     )
     assert r.returncode == 0, r.stderr
-    return int(r.stdout)
+    patterns, methods = r.stdout.split()
+    return int(patterns), int(methods)
 
 
-def test_a_second_run_compiles_none_of_the_packages_patterns(tmp_path):
+def test_a_second_run_compiles_none_of_the_packages_patterns_or_dataclass_methods(tmp_path):
     # Each run has its own hash seed: a pattern built from a set's order would differ between
     # them, miss the store and be compiled (and stored) again on every run.
-    assert _patterns_compiled(tmp_path, "1") > 100
-    assert _patterns_compiled(tmp_path, "2") == 0
+    patterns, methods = _compiled(tmp_path, "1")
+    assert patterns > 100 and methods > 100
+    assert _compiled(tmp_path, "2") == (0, 0)
     assert (tmp_path / "1.json").read_bytes() == (tmp_path / "2.json").read_bytes()
 
 
