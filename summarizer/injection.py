@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from . import recache
+from .cachedir import derived
 from .fastscan import gated
 
 __all__ = ["find_injections", "normalise"]
@@ -52,12 +53,18 @@ def _tra2sim() -> dict[str, str]:
     if spec is None or not spec.submodule_search_locations:
         return {}
     path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "tra2sim_char.txt"
-    table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        t, _, s = line.partition("\t")
-        if len(t) == 1 and len(s) == 1:
-            table[t] = s
-    return table
+
+    def read() -> dict[str, str]:
+        table: dict[str, str] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            t, _, s = line.partition("\t")
+            if len(t) == 1 and len(s) == 1:
+                table[t] = s
+        return table
+
+    # Every run reads it (a report's screening): kept as read, 2 ms less of a small run.
+    found: dict[str, str] = derived("tra2sim", path, read)
+    return found
 
 
 # Where compatibility forms, look-alikes and invisible characters live (the CJK ideographs
