@@ -46,6 +46,7 @@ GDP_GROWTH = "gdp_growth"
 FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
 _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
+# Beside this module (the package is installed as files), not through importlib.resources.
 _REGISTRY_FILE = Path(__file__).parent / "data" / "indicators.toml"
 _CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 

@@ -28,8 +28,8 @@ import operator
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 from . import recache
@@ -93,7 +93,9 @@ def _genre() -> frozenset[str]:
     """Bigrams at least half of all work reports write (民生, 保障, 运行 …): the words a summary
     labels its items with may be the genre's, not this report's. Built from the corpus by
     bench/prose_support.py --write."""
-    text = (files("summarizer") / "data" / "report_bigrams.txt").read_text("utf-8")
+    # Beside this module, not through importlib.resources (whose readers' import is a
+    # millisecond of a small run): the package is installed as files.
+    text = (Path(__file__).parent / "data" / "report_bigrams.txt").read_text("utf-8")
     return frozenset(text.split())
 
 
