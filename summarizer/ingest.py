@@ -20,7 +20,6 @@ cannot be a Chinese work report raises `InputError` with a one-line message nami
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import sys
@@ -246,6 +245,8 @@ def _rows(name: str, rows: list[Row], encoding: str, fmt: str) -> list[Document 
         except InputError as exc:
             out.append(RowError(row_name, str(exc)))
             continue
+        import json  # corpus rows only: a text file's run never needs it
+
         meta = [row.text, row.place, row.year, row.title, row.url, row.published]
         digest = hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         out.append(

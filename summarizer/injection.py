@@ -24,7 +24,6 @@ was glued after stays in the report.
 
 from __future__ import annotations
 
-import base64
 import importlib.util
 import re
 import unicodedata
@@ -292,6 +291,8 @@ _B64_DEPTH = 2  # base64 of base64 is read once more, no deeper
 
 def _decoded(run: str) -> str | None:
     """The UTF-8 text a base64 run encodes, or None when it encodes no text."""
+    import base64  # for the rare run of base64 letters: not every start-up
+
     try:
         return base64.b64decode(run + "=" * (-len(run) % 4), validate=True).decode("utf-8")
     except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError

@@ -16,9 +16,7 @@ with the most text. A row that cannot be read carries its `problem` instead of f
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,6 +184,8 @@ def _table_rows(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> list
 
 
 def _csv_rows(text: str, delimiter: str) -> list[Row]:
+    import csv  # this reader's modules when a corpus file is read, not at every start-up
+
     # A cell may hold a whole report: lift the csv module's 128 KB field limit.
     csv.field_size_limit(2**31 - 1)
     try:
@@ -213,6 +213,8 @@ def _record_rows(records: Sequence[object]) -> list[Row]:
 
 
 def _jsonl_rows(text: str) -> list[Row]:
+    import json
+
     records: list[object] = []
     for line in text.split("\n"):
         if line.strip():
@@ -224,6 +226,8 @@ def _jsonl_rows(text: str) -> list[Row]:
 
 
 def _json_rows(text: str) -> list[Row]:
+    import json
+
     try:
         records = json.loads(text)
     except RecursionError:
@@ -285,6 +289,8 @@ def sniff(text: str, name: str = "") -> str | None:
         return "tsv"
     first = text.lstrip().split("\n", 1)[0]
     if first.startswith("{"):
+        import json
+
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
