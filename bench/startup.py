@@ -92,9 +92,8 @@ def main() -> None:
                 selfs[name.strip()] = min(selfs[name.strip()], int(own))
     out.unlink(missing_ok=True)
 
-    print(
-        f"one small report ({SMALL.name}, {SMALL.stat().st_size / 1024:.0f} KB), best of {args.runs}:"
-    )
+    size = SMALL.stat().st_size / 1024
+    print(f"one small report ({SMALL.name}, {size:.0f} KB), best of {args.runs}:")
     print(f"  run  {small[0] * 1e3:6.1f} ms wall, {small[1] * 1e3:6.1f} ms CPU")
     print(f"  bare {bare[0] * 1e3:6.1f} ms wall, {bare[1] * 1e3:6.1f} ms CPU (`python -c pass`)")
     print(f"  ratio {small[0] / bare[0]:.1f}x wall, {small[1] / bare[1]:.1f}x CPU (target 15x)")
