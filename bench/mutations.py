@@ -40,16 +40,18 @@ from summarizer.engines import ChunkResult  # noqa: E402
 from summarizer.grounding import normalize  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
 from summarizer.merge import merge  # noqa: E402
-from summarizer.models import (  # noqa: E402
+from summarizer.models import ChunkSummary, chunk_record  # noqa: E402
+from summarizer.numbers import direction_of, find_numbers, find_periods  # noqa: E402
+from summarizer.pipeline import prepare, summarize_file  # noqa: E402
+from summarizer.records import (  # noqa: E402
     Achievement,
-    ChunkSummary,
     Claim,
+    Meta,
     Metric,
     Plan,
     ReportSummary,
+    replace,
 )
-from summarizer.numbers import direction_of, find_numbers, find_periods  # noqa: E402
-from summarizer.pipeline import prepare, summarize_file  # noqa: E402
 from summarizer.units import value_text as fmt  # noqa: E402
 from summarizer.validate import (  # noqa: E402
     Source,
@@ -144,14 +146,14 @@ def answer_case(folder: Path) -> Case:
     for f in sorted(folder.glob("*.json")):
         if f.stem.isdigit() and int(f.stem) < len(report.chunks):
             chunk = report.chunks[int(f.stem)]
-            answer = ChunkSummary.model_validate_json(f.read_text(encoding="utf-8"))
+            answer = chunk_record(ChunkSummary.model_validate_json(f.read_text(encoding="utf-8")))
             results.append(ChunkResult(chunk.start, chunk.end, answer))
     merged = merge(results, report.clean.text)
-    meta = {"source": folder.name, "source_sha256": report.document.sha256, "engine": "llm"}
+    meta = Meta(source=folder.name, source_sha256=report.document.sha256, engine="llm")
     summary = ReportSummary(meta=meta, achievements=merged.achievements,
                             problems=merged.problems, plans=merged.plans)  # fmt: skip
     src = Source(report.document.text, report.clean, report.outline)
-    summary = summary.model_copy(update={"validation": validate_summary(summary, src)})
+    summary = replace(summary, validation=validate_summary(summary, src))
     return Case(f"{folder.name} (answers)", summary, src)
 
 
@@ -182,7 +184,7 @@ def answer_cases() -> list[Case]:
         c = answer_case(d)
         if c.summary.validation.flagged:
             kept = drop_flagged(c.summary)
-            kept = kept.model_copy(update={"validation": validate_summary(kept, c.source)})
+            kept = replace(kept, validation=validate_summary(kept, c.source))
             c = Case(c.name, kept, c.source, dropped=c.summary.validation.flagged)
         out.append(c)
     return _checked(out)
@@ -277,9 +279,9 @@ def _edit_metric(s: ReportSummary, where: str, **update: object) -> ReportSummar
     lst, i, field_, j = m[1], int(m[2]), m[3], int(m[4])
     items = list(getattr(s, lst))
     metrics = list(getattr(items[i], field_))
-    metrics[j] = metrics[j].model_copy(update=update)
-    items[i] = items[i].model_copy(update={field_: metrics})
-    return s.model_copy(update={lst: items})
+    metrics[j] = replace(metrics[j], **update)
+    items[i] = replace(items[i], **{field_: metrics})
+    return replace(s, **{lst: items})
 
 
 def _metrics(s: ReportSummary) -> Iterator[tuple[str, Metric, bool]]:
@@ -296,17 +298,17 @@ def _move(s: ReportSummary, where: str, m: Metric, is_target: bool) -> Mutation:
     lst, i, field_, j = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)\[(\d+)\]", where).groups()  # type: ignore[union-attr]
     items = list(getattr(s, lst))
     kept = [x for k, x in enumerate(getattr(items[int(i)], field_)) if k != int(j)]
-    items[int(i)] = items[int(i)].model_copy(update={field_: kept})
-    s = s.model_copy(update={lst: items})
+    items[int(i)] = replace(items[int(i)], **{field_: kept})
+    s = replace(s, **{lst: items})
     if is_target:  # a plan target reported as this year's achievement
-        moved = m.model_copy(update={"kind": "actual"})
+        moved = replace(m, kind="actual")
         new = [*s.achievements, Achievement(area=m.name, text="", metrics=[moved])]
         return Mutation("kind", f"achievements[{len(new) - 1}].metrics[0]",
-                        s.model_copy(update={"achievements": new}))  # fmt: skip
-    moved = m.model_copy(update={"kind": "target"})
+                        replace(s, achievements=new))  # fmt: skip
+    moved = replace(m, kind="target")
     new_plans = [*s.plans, Plan(area=m.name, text="", targets=[moved])]
     return Mutation("kind", f"plans[{len(new_plans) - 1}].targets[0]",
-                    s.model_copy(update={"plans": new_plans}))  # fmt: skip
+                    replace(s, plans=new_plans))  # fmt: skip
 
 
 def _texts(s: ReportSummary) -> Iterator[tuple[str, str, str]]:
@@ -319,11 +321,11 @@ def _texts(s: ReportSummary) -> Iterator[tuple[str, str, str]]:
 
 def _edit_text(s: ReportSummary, path: str, text: str) -> ReportSummary:
     if path == "overview":
-        return s.model_copy(update={"overview": text})
+        return replace(s, overview=text)
     name, i = re.fullmatch(r"(\w+)\[(\d+)\]", path).groups()  # type: ignore[union-attr]
     items = list(getattr(s, name))
-    items[int(i)] = items[int(i)].model_copy(update={"text": text})
-    return s.model_copy(update={name: items})
+    items[int(i)] = replace(items[int(i)], text=text)
+    return replace(s, **{name: items})
 
 
 def _evidence(s: ReportSummary) -> Iterator[tuple[str, str]]:
@@ -338,8 +340,8 @@ def _edit_evidence(s: ReportSummary, where: str, quote: str) -> ReportSummary:
     items = list(getattr(s, name))
     ev = list(items[int(i)].evidence)
     ev[int(j)] = quote
-    items[int(i)] = items[int(i)].model_copy(update={"evidence": ev})
-    return s.model_copy(update={name: items})
+    items[int(i)] = replace(items[int(i)], evidence=ev)
+    return replace(s, **{name: items})
 
 
 def mutations(s: ReportSummary) -> Iterator[Mutation]:

@@ -34,8 +34,8 @@ from summarizer.engines import make_engine  # noqa: E402
 from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
-from summarizer.models import Achievement, ReportSummary  # noqa: E402
 from summarizer.pipeline import prepare, summarize_report  # noqa: E402
+from summarizer.records import Achievement, Meta, ReportSummary  # noqa: E402
 from summarizer.validate import Source, locate_in_clean  # noqa: E402
 
 GENRE_SHARE = 0.5  # a bigram is the genre's when at least this share of reports write it
@@ -143,7 +143,7 @@ def _in_a_long_report(texts: list[str], size: int = 4_000_000, places: int = 60)
         if 10 <= b - a <= 120 and "\n" not in big[a:b]:
             quotes.append(big[a:b])
     items = [Achievement(area="", text=s, evidence=[q]) for q in quotes for s in INVENTED]
-    summary = ReportSummary(meta={"source": "big", "source_sha256": "0" * 64, "engine": "llm"},
+    summary = ReportSummary(meta=Meta(source="big", source_sha256="0" * 64, engine="llm"),
                             achievements=items)  # fmt: skip
     locate = locate_in_clean(Source(big))
     flagged = {c.where for c in prose.check_prose(summary, big, None, locate)}

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.grounding import normalize  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
-from summarizer.models import Metric, ReportSummary  # noqa: E402
 from summarizer.numbers import find_numbers, same_quantity  # noqa: E402
 from summarizer.pipeline import prepare, summarize_report  # noqa: E402
+from summarizer.records import Metric, ReportSummary  # noqa: E402
 
 REPORTS = ROOT / "fixtures" / "reports"
 EXPECTED = ROOT / "fixtures" / "expected"

@@ -31,8 +31,8 @@ from summarizer.clean import clean  # noqa: E402
 from summarizer.engines.rules import extract  # noqa: E402
 from summarizer.ingest import read_report  # noqa: E402
 from summarizer.merge import merge  # noqa: E402
-from summarizer.models import Achievement, Plan, Problem, ReportSummary  # noqa: E402
 from summarizer.numbers import find_numbers  # noqa: E402
+from summarizer.records import Achievement, Meta, Plan, Problem, ReportSummary, replace  # noqa: E402
 from summarizer.structure import Outline, outline  # noqa: E402
 from summarizer.validate import Source, validate_summary  # noqa: E402
 
@@ -116,10 +116,10 @@ def summary_of(clean_text: str, out: Outline) -> ReportSummary:
             left, c = CLAIMS - total, _count(x)
             if left > 0 and c - len(x.evidence) <= left and all(x is not y for y in kept[name]):
                 # The last one keeps part of its evidence, so the count comes out exact.
-                x = x.model_copy(update={"evidence": x.evidence[: left - c + len(x.evidence)]})
+                x = replace(x, evidence=x.evidence[: left - c + len(x.evidence)])
                 kept[name].append(x)
                 total += _count(x)
-    meta = {"source": "big.txt", "source_sha256": "0" * 64, "engine": "rules"}
+    meta = Meta(source="big.txt", source_sha256="0" * 64, engine="rules")
     return ReportSummary(meta=meta, **kept)
 
 

@@ -40,7 +40,8 @@ from .structure import PART_LABELS_ZH, SectionKind
 from .units import value_text
 
 if TYPE_CHECKING:
-    from .models import ClaimStatus, Metric
+    from .checktext import AnyMetric as Metric
+    from .records import ClaimStatus
 
 __all__ = ["CheckText", "Finding", "SpanSet", "check_direction", "check_figure", "check_metric",
            "check_metric_kind", "check_period", "part_label", "section_kind"]  # fmt: skip

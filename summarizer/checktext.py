@@ -25,7 +25,10 @@ from .offsets import OFFSET_TYPECODE, match_starts
 from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
-    from .models import Metric
+    from . import models, records
+
+    # A summary's metric, or the model's answer's: the re-ask validators check it with this code.
+    AnyMetric = records.Metric | models.Metric
 
 __all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "numbers_of",
            "periods_of", "quantities", "section_kind", "states", "stating"]  # fmt: skip
@@ -174,7 +177,7 @@ class CheckText:
         return got
 
     def kind_evidence(
-        self, span: Span, metric: Metric, nums: Nums | None = None, at: QuoteAt | None = None,
+        self, span: Span, metric: AnyMetric, nums: Nums | None = None, at: QuoteAt | None = None,
         listed: str | None = None,
     ) -> KindEvidence:  # fmt: skip
         """The witnesses for target vs result of a metric whose quote is at `span`.

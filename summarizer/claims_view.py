@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import recache
-from .models import Claim, Validation
 from .numbers import find_numbers
+from .records import Claim, Validation
 from .units import value_text
 
 # An ASCII run (a JSON path breaks after each dot), or one other character; closing

@@ -32,8 +32,9 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> No
     from pydantic import ValidationError
 
     from .claims_view import print_table, to_csv
-    from .models import ReportSummary
+    from .models import read_summary
     from .pipeline import check_summary
+    from .records import json_bytes, replace
 
     try:
         # Only a regular file, read to a limit: a FIFO would block, /dev/zero never end.
@@ -43,7 +44,7 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> No
     except UnicodeDecodeError:
         raise InputError(f"{summary_path}: not a summary JSON (not UTF-8 text)") from None
     try:
-        summary = ReportSummary.model_validate_json(raw)
+        summary = read_summary(raw)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
@@ -53,7 +54,7 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> No
     shown = [c for c in v.claims if not flagged_only or c.status != "verified"]
     if fmt == "json":
         # The counts stay those of the whole summary; --flagged-only trims the list.
-        sys.stdout.write(v.model_copy(update={"claims": shown}).model_dump_json(indent=2) + "\n")
+        sys.stdout.write(json_bytes(replace(v, claims=shown)).decode())
     elif fmt == "csv":
         sys.stdout.write(to_csv(shown))
     elif fmt == "html":

@@ -5,8 +5,8 @@ renderer imports the other's user: the dispatch sits above both.
 
 from __future__ import annotations
 
-from .models import ReportSummary
-from .render import FORMATS, json_bytes, render_json, render_markdown
+from .records import ReportSummary, json_bytes
+from .render import FORMATS, render_json, render_markdown
 
 __all__ = ["FORMATS", "render", "render_file"]
 

@@ -41,8 +41,8 @@ from .lexicon import (
     RESULT_AFTER_PLAN_RE,
     RESULT_CUE_RE,
 )
-from .models import Achievement, Metric, MetricKind, Plan, ReportSummary
 from .numbers import NumberMention, find_periods, numbers_in
+from .records import Achievement, Metric, MetricKind, Plan, ReportSummary, replace
 from .structure import SectionKind
 
 __all__ = ["complete"]
@@ -277,7 +277,7 @@ def complete(summary: ReportSummary, text: CheckText) -> ReportSummary:
     """An annotated summary with a no-target statement, or the headline growth target and
     outcome, added where the engine missed them."""
     plans, achievements = _completed(summary, text, summary.plans, summary.achievements)
-    return summary.model_copy(update={"plans": plans, "achievements": achievements})
+    return replace(summary, plans=plans, achievements=achievements)
 
 
 def _completed(

@@ -33,8 +33,8 @@ from .cachedir import derived
 from .checks import CheckText
 from .grounding import Span, normalize
 from .lexicon import FROM_TO_LEVEL_RE, GOAL_CUE_RE, GOAL_STATEMENT_RE, GROWTH_WORD_RE, RESULT_CUE_RE
-from .models import Metric, ReportSummary
 from .numbers import NumberMention, Period, direction_of, find_periods, to_base
+from .records import Metric, ReportSummary, replace
 
 if TYPE_CHECKING:
     from ahocorasick_rs import AhoCorasick
@@ -303,7 +303,7 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
     update: dict[str, object] = {"indicator": iid, "qualifier": info.qualifier}
     if target:
         update.update(bound=info.bound, low=info.low, high=info.high, note=info.note)
-    return m.model_copy(update=update)
+    return replace(m, **update)
 
 
 def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSummary:
@@ -312,10 +312,10 @@ def annotate(summary: ReportSummary, text: CheckText | None = None) -> ReportSum
     The report's clean text, when given, lets a bound be read where the quote stands;
     `headline_search.complete` then adds what the engine missed.
     """
-    plans = [p.model_copy(update={"targets": [_annotated(m, True, text) for m in p.targets]})
+    plans = [replace(p, targets=[_annotated(m, True, text) for m in p.targets])
              for p in summary.plans]  # fmt: skip
     achievements = [
-        a.model_copy(update={"metrics": [_annotated(m, False, text) for m in a.metrics]})
+        replace(a, metrics=[_annotated(m, False, text) for m in a.metrics])
         for a in summary.achievements
     ]
-    return summary.model_copy(update={"plans": plans, "achievements": achievements})
+    return replace(summary, plans=plans, achievements=achievements)

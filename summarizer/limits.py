@@ -10,7 +10,7 @@ over one is left out with a warning that says so.
 
 from __future__ import annotations
 
-from .models import ReportSummary, ReportWarning
+from .records import ReportSummary, ReportWarning, replace
 
 __all__ = ["MAX_FIGURES", "MAX_ITEMS", "MAX_QUOTE", "bound"]
 
@@ -38,7 +38,7 @@ def bound(summary: ReportSummary) -> ReportSummary:
                 figures += max(0, len(short) - MAX_FIGURES)
                 if len(short) < len(values) or len(short) > MAX_FIGURES:
                     change[name] = short[:MAX_FIGURES]
-            kept.append(item.model_copy(update=change) if change else item)
+            kept.append(replace(item, **change) if change else item)
         update[section] = kept
     said = [
         (long_quotes, f"{long_quotes} 处引文超过 {MAX_QUOTE} 字，不是逐字摘录的一句话，已略去"),
@@ -48,4 +48,4 @@ def bound(summary: ReportSummary) -> ReportSummary:
     warnings = [ReportWarning(kind="limit", message=m) for n, m in said if n]
     if not warnings:
         return summary
-    return summary.model_copy(update={**update, "warnings": [*summary.warnings, *warnings]})
+    return replace(summary, **{**update, "warnings": [*summary.warnings, *warnings]})

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .engines import ChunkResult
 from .grounding import SourceIndex, normalize
-from .models import Achievement, Metric, Plan, Problem, ReportWarning
+from .records import Achievement, Metric, Plan, Problem, ReportWarning, replace
 from .units import value_text
 
 
@@ -123,7 +123,7 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
     for _, a in sorted(ach, key=lambda t: t[0]):
         metrics = _dedupe_metrics(a.metrics, seen)
         if a.text.strip() or metrics:
-            achievements.append(a.model_copy(update={"metrics": metrics}))
+            achievements.append(replace(a, metrics=metrics))
     area_order: dict[str, int] = {}
     for a in achievements:
         area_order.setdefault(a.area.strip(), len(area_order))
@@ -133,7 +133,7 @@ def merge(results: Sequence[ChunkResult], clean: str | SourceIndex) -> Merged:
     for _, p in sorted(plans, key=lambda t: t[0]):
         targets = _dedupe_metrics(p.targets, seen)
         if p.text.strip() or targets:
-            plan_list.append(p.model_copy(update={"targets": targets}))
+            plan_list.append(replace(p, targets=targets))
 
     problems: list[Problem] = []
     seen_text: set[str] = set()

@@ -1,5 +1,9 @@
 """The summary contract (schema_version "2") and the model's per-chunk answer, as pydantic models.
 
+The pipeline holds a summary as plain records (records.py: the same fields, order and
+defaults, held to these by tests/test_records.py); these models are the contract at its edges:
+the JSON Schema, what `summarizer validate`, panel and track read, what the model answers.
+
 `ReportSummary` is what `--format json` writes and `summarizer validate` reads; its JSON Schema
 is committed under schemas/. `ChunkSummary` is what the model returns for one chunk. This module
 is plain data and imports none of the checking code: the validators that check a model's answer
@@ -9,46 +13,23 @@ Field descriptions are written for the model, in Chinese.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-# Schema 2 only added fields (Metric's annotations), so a schema-1 summary still reads.
-SchemaVersion = Literal["1", "2"]
-SCHEMA_VERSION: SchemaVersion = "2"
+from . import records
+from .records import (
+    ANNOTATION_FIELDS,
+    SCHEMA_VERSION,
+    Bound,
+    ClaimStatus,
+    MetricKind,
+    PeriodSource,
+    SchemaVersion,
+    plain_number,
+)
 
-MetricKind = Literal["actual", "estimate", "cumulative", "target"]
-# How a target bounds its indicator: 8%左右 about, 6%以上 at_least, 3%以内 at_most, 6.5%—7%
-# range, plain exact; none is an explicit statement that no target is set (value null).
-Bound = Literal["exact", "about", "at_least", "at_most", "range", "none"]
-# Metric fields the deterministic annotation pass (indicators.annotate, pipeline.assemble) fills.
-# The model is never asked for them: ChunkSummary's schema leaves them out.
-ANNOTATION_FIELDS = (
-    "indicator", "bound", "low", "high", "qualifier", "note", "span", "period_source",
-)  # fmt: skip
-ClaimStatus = Literal[
-    "verified",
-    "quote_not_found",
-    "number_not_found",
-    "value_mismatch",
-    "unit_mismatch",
-    "period_mismatch",
-    "direction_mismatch",
-    "kind_mismatch",
-    "spam",
-    # schema 2: item prose (text, area) whose words the report does not support (prose.py)
-    "unsupported",
-]
-
-
-def _plain_number(v: float) -> float | int:
-    # 69 reads better than 69.0 in a summary, and JSON readers treat both as numbers.
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-        return int(v)
-    return v
-
-
-Number = Annotated[float, PlainSerializer(_plain_number, return_type=Any)]
+Number = Annotated[float, PlainSerializer(plain_number, return_type=Any)]
 
 
 def _no_items() -> list[Any]:
@@ -93,7 +74,7 @@ class Metric(_Model):
     span: list[int] | None = Field(
         default=None, description="[start, end) of the quote in the text as read"
     )
-    period_source: Literal["text", "part"] | None = Field(
+    period_source: PeriodSource | None = Field(
         default=None,
         description="text: the period is written with the figure; part: the figure states "
         "none and takes the year of the report part it sits in (review or plan year)",
@@ -226,3 +207,24 @@ def summary_json_schema() -> dict[str, Any]:
     schema = ReportSummary.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def read_summary(raw: str | bytes) -> records.ReportSummary:
+    """A summary JSON, validated against the contract (pydantic's ValidationError if it is
+    not one), as the pipeline's record."""
+    return summary_record(ReportSummary.model_validate_json(raw))
+
+
+def summary_record(summary: ReportSummary) -> records.ReportSummary:
+    """The pipeline's record of a contract summary (one read from JSON, say)."""
+    return records.from_data(records.ReportSummary, summary.model_dump())
+
+
+def chunk_record(answer: ChunkSummary) -> records.ChunkSummary:
+    """The pipeline's record of the model's answer for a chunk."""
+    return records.from_data(records.ChunkSummary, answer.model_dump())
+
+
+def summary_model(summary: records.ReportSummary) -> ReportSummary:
+    """The contract model of a pipeline summary, validated (for callers that want pydantic)."""
+    return ReportSummary.model_validate(records.as_data(summary))

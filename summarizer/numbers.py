@@ -41,6 +41,7 @@ Semantics (the contract other modules rely on):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
@@ -66,7 +67,7 @@ from .units import scale_of as _scale_of
 from .units import scaled as _scaled
 
 __all__ = ["Direction", "NumberMention", "Period", "direction_of", "find_numbers",
-           "find_periods", "numbers_in", "parse_number", "same_quantity", "to_base",
+           "find_periods", "iter_numbers", "numbers_in", "parse_number", "same_quantity", "to_base",
            "units_compatible"]  # fmt: skip
 
 
@@ -361,9 +362,17 @@ def find_numbers(text: str) -> list[NumberMention]:
     """Every numeric mention in order, non-overlapping; years and months have is_year=True."""
     if (known := KNOWN.get(text)) is not None:
         return list(known)
-    out: list[NumberMention] = []
-    last_end = qi = pos = 0
-    quotes = [q.span() for q in _QUOTED.finditer(text)]
+    return list(iter_numbers(text))
+
+
+def iter_numbers(text: str) -> Iterator[NumberMention]:
+    """find_numbers(text) one mention at a time (KNOWN aside): a whole report's mentions are
+    read into columns (figures.Mentions) without a list of them all first."""
+    prev: NumberMention | None = None
+    last_end = pos = 0
+    # The quoted names in order, read as the scan passes them (a report's are 2 MB as a list).
+    quotes = _QUOTED.finditer(text)
+    quote = next(quotes, None)
     while (m := _CORE.search(text, pos)) is not None:
         kind, start, pos = m.lastgroup or "", m.start(), m.end()
         if kind == "c":
@@ -376,16 +385,15 @@ def find_numbers(text: str) -> list[NumberMention]:
             pos = cut
         if start < last_end or kind == "ident":
             continue
-        while qi < len(quotes) and quotes[qi][1] <= start:
-            qi += 1
-        if qi < len(quotes) and quotes[qi][0] <= start:
+        while quote is not None and quote.end() <= start:
+            quote = next(quotes, None)
+        if quote is not None and quote.start() <= start:
             continue  # a name or slogan in quotes: “十三五”, “1231”项目
         core = text[start:pos] if kind in ("c", "date") else m.group(kind)
-        mention = _mention(text, kind, start, pos, core, out[-1] if out else None)
+        mention = _mention(text, kind, start, pos, core, prev)
         if mention is not None:
-            out.append(mention)
-            last_end = mention.end
-    return out
+            yield mention
+            prev, last_end = mention, mention.end
 
 
 def _cn_end(text: str, start: int, end: int) -> int | None:

@@ -25,7 +25,7 @@ from .errors import InputError, SummarizerError, UsageError
 from .indicators import growth_in_change
 from .ingest import Document, read_documents
 from .lexicon import CJK, NATIONAL_ISSUER, PLACE_SUFFIX
-from .models import Metric, ReportSummary
+from .records import Metric, ReportSummary
 from .units import value_text
 
 __all__ = ["PANEL_COLUMNS", "Summarized", "panel_rows", "place_of",

@@ -24,9 +24,9 @@ from .ingest import Document, read_report
 from .lexicon import LAST_YEAR_OPENER_RE
 from .limits import bound
 from .merge import compose_overview, merge
-from .models import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation
 from .pricing import Prices, cost, load_prices
 from .prose import redact
+from .records import Meta, Metric, ReportSummary, ReportWarning, Usage, Validation, replace
 from .screen import ScreenedText, findings_warnings, screen
 from .structure import Hints, SectionKind, place_in
 from .structure import outline as make_outline
@@ -165,14 +165,14 @@ def assemble(
     body = validate_all(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.
-    verified = drop_flagged(summary.model_copy(update={"validation": body}))
+    verified = drop_flagged(replace(summary, validation=body))
     overview = compose_overview(
         header.issuer, header.review_period, verified.achievements, verified.plans
     )
     claims = [*check_text_numbers(overview, "overview", src), *body.claims]
     ok = sum(c.status == "verified" for c in claims)
     validation = Validation(claims=claims, verified=ok, flagged=len(claims) - ok)
-    summary = summary.model_copy(update={"overview": overview, "validation": validation})
+    summary = replace(summary, overview=overview, validation=validation)
     return _strictly(summary, src, strict)
 
 
@@ -192,7 +192,7 @@ def _quotes(output: EngineOutput) -> Iterator[str]:
 
 def finish(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
     """Attach the validation report; with strict, drop flagged claims."""
-    summary = summary.model_copy(update={"validation": validate_all(summary, src)})
+    summary = replace(summary, validation=validate_all(summary, src))
     return _strictly(summary, src, strict)
 
 
@@ -205,11 +205,8 @@ def _strictly(summary: ReportSummary, src: Source, strict: bool) -> Outcome:
             kind="strict",
             message=f"--strict：已删除 {flagged} 项未通过核对的内容",
         )
-        summary = pruned.model_copy(
-            update={
-                "validation": validate_all(pruned, src),
-                "warnings": [*pruned.warnings, warning],
-            }
+        summary = replace(
+            pruned, validation=validate_all(pruned, src), warnings=[*pruned.warnings, warning]
         )
     return Outcome(summary, flagged)
 
@@ -279,7 +276,7 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     report = prepare(document, DEFAULT_CHUNK_CHARS)
     src = Source(document.text, report.clean, report.outline, figures=report.figures)
     validation = validate_all(summary, src)
-    return summary.model_copy(update={"validation": validation})
+    return replace(summary, validation=validation)
 
 
 def _place_for(m: Metric, src: Source) -> Place | None:
@@ -329,15 +326,12 @@ def with_spans(summary: ReportSummary, src: Source) -> ReportSummary:
     sure = src.clean.outline is not None and src.clean.outline.confident
 
     def spanned(ms: list[Metric]) -> list[Metric]:
-        return [m.model_copy(update=_located(m, src, sure)) for m in ms]
+        return [replace(m, **_located(m, src, sure)) for m in ms]
 
-    return summary.model_copy(
-        update={
-            "achievements": [
-                a.model_copy(update={"metrics": spanned(a.metrics)}) for a in summary.achievements
-            ],
-            "plans": [p.model_copy(update={"targets": spanned(p.targets)}) for p in summary.plans],
-        }
+    return replace(
+        summary,
+        achievements=[replace(a, metrics=spanned(a.metrics)) for a in summary.achievements],
+        plans=[replace(p, targets=spanned(p.targets)) for p in summary.plans],
     )
 
 
@@ -356,14 +350,14 @@ def validate_all(summary: ReportSummary, src: Source) -> Validation:
         return validate_summary(summary, src)
     kept = {i: [j for j in range(len(p.targets)) if (i, j) not in none_at]
             for i, p in enumerate(summary.plans)}  # fmt: skip
-    stripped = summary.model_copy(update={"plans": [
-        p.model_copy(update={"targets": [p.targets[j] for j in kept[i]]})
-        for i, p in enumerate(summary.plans)]})  # fmt: skip
+    stripped = replace(summary, plans=[
+        replace(p, targets=[p.targets[j] for j in kept[i]])
+        for i, p in enumerate(summary.plans)])  # fmt: skip
     claims = []
     for c in validate_summary(stripped, src).claims:
         if m := _TARGET_PATH.match(c.where):
             i, k = int(m.group(1)), int(m.group(2))
-            c = c.model_copy(update={"where": f"plans[{i}].targets[{kept[i][k]}]"})
+            c = replace(c, where=f"plans[{i}].targets[{kept[i][k]}]")
         claims.append(c)
     for i, j in sorted(none_at):
         unset = summary.plans[i].targets[j]

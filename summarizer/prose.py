@@ -30,14 +30,20 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import recache
 from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
-from .models import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary
+from .records import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary, replace
 from .tamper import scan
+
+if TYPE_CHECKING:
+    from . import models
+
+    # What the prose checks read: a summary, or an engine's answer (the model's, at a re-ask).
+    Items = ReportSummary | ChunkSummary | models.ChunkSummary
 
 __all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
 
@@ -234,17 +240,14 @@ _METRIC_TEXT = ("name", "unit", "period", "change")
 
 
 def _field(x: object, name: str, default: Any) -> Any:
-    """A field of an item, or `default` when its kind has none (a problem has no targets).
-
-    Read from the model's fields directly: getattr with a default goes through pydantic's
-    __getattr__, which raises and catches an AttributeError each time."""
-    return x.__dict__.get(name, default)
+    """A field of an item, or `default` when its kind has none (a problem has no targets)."""
+    return getattr(x, name, default)
 
 
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
-def _strings(summary: ReportSummary | ChunkSummary) -> Iterator[str]:
+def _strings(summary: Items) -> Iterator[str]:
     """Every string an engine wrote into the items of a summary."""
     for section in ("achievements", "problems", "plans"):
         for x in getattr(summary, section):
@@ -270,7 +273,7 @@ def redact(summary: ReportSummary) -> ReportSummary:
     def metric(m: Metric) -> Metric:
         update = {f: clean(v) for f in _METRIC_TEXT
                   if isinstance(v := getattr(m, f), str) and unsafe.get(v)}  # fmt: skip
-        return m.model_copy(update=update) if update else m
+        return replace(m, **update) if update else m
 
     def item(x: Item) -> Item:
         update: dict[str, object] = {
@@ -279,15 +282,13 @@ def redact(summary: ReportSummary) -> ReportSummary:
         for name in ("metrics", "targets"):
             if hasattr(x, name):
                 update[name] = [metric(m) for m in getattr(x, name)]
-        return x.model_copy(update=update)
+        return replace(x, **update)
 
     sections = ("achievements", "problems", "plans")
-    return summary.model_copy(update={s: [item(x) for x in getattr(summary, s)] for s in sections})
+    return replace(summary, **{s: [item(x) for x in getattr(summary, s)] for s in sections})
 
 
-def _fields(
-    summary: ReportSummary | ChunkSummary, unsafe: dict[str, list[tuple[int, int]]]
-) -> Iterator[tuple[str, str]]:
+def _fields(summary: Items, unsafe: dict[str, list[tuple[int, int]]]) -> Iterator[tuple[str, str]]:
     """(JSON path, text) of every prose field (items' text and area), and of each metric field
     holding unsafe content."""
     for section in ("achievements", "problems", "plans"):
@@ -323,9 +324,7 @@ def _item_quotes(x: object) -> list[str]:
     return quotes
 
 
-def _support(
-    summary: ReportSummary | ChunkSummary, item: str, index: SourceIndex, locate: Locate
-) -> Support | None:
+def _support(summary: Items, item: str, index: SourceIndex, locate: Locate) -> Support | None:
     """What the prose of an item ("plans[3]") may draw on: the report near the item's quotes;
     None when no quote of it is found and the report is too long to read whole."""
     section, _, rest = item.partition("[")
@@ -339,7 +338,7 @@ def _support(
 
 
 def check_prose(
-    summary: ReportSummary | ChunkSummary,
+    summary: Items,
     source: str,
     norm: str | None = None,
     locate: Locate | None = None,

@@ -14,8 +14,8 @@ from typing import Any
 
 from .lexicon import AFTER_FIGURE, LEVEL_ZH
 from .merge import KEY_INDICATORS, headline_rank, stated_target
-from .models import Claim, Metric, ReportSummary, ReportWarning, Validation
 from .numbers import find_numbers
+from .records import Claim, Metric, ReportSummary, ReportWarning, Validation, json_bytes, replace
 from .templating import template
 from .units import value_text
 
@@ -341,7 +341,7 @@ def _shown(w: ReportWarning) -> ReportWarning:
     # published must not carry the spam (or the injected instructions) it warns about. The
     # JSON keeps the evidence for whoever investigates.
     if w.kind in INJECTED:
-        return w.model_copy(update={"evidence": None})
+        return replace(w, evidence=None)
     return w
 
 
@@ -373,9 +373,3 @@ def _pick_rows(rows: list[Row], limit: int) -> list[Row]:
 def render_json(summary: ReportSummary) -> str:
     """The contract JSON of a summary (UTF-8, not ASCII-escaped)."""
     return json_bytes(summary).decode("utf-8")
-
-
-def json_bytes(summary: ReportSummary) -> bytes:
-    """render_json's text as UTF-8, as the serializer makes it (model_dump_json decodes these
-    bytes): a file gets them with no str copy (a 10 MB report's JSON is an 8 MB str)."""
-    return summary.__pydantic_serializer__.to_json(summary, indent=2) + b"\n"

@@ -23,7 +23,7 @@ from jinja2 import Template
 from markupsafe import Markup, escape
 
 from .grounding import SourceIndex, normalize
-from .models import Claim, Metric, ReportSummary
+from .records import Claim, Metric, ReportSummary
 from .render import INJECTED, NO_PERIOD, ClaimIndex, as_written, byline_and_footer, reason
 from .templating import source, template
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import CleanText, OffsetMap
-from .models import ReportWarning
+from .records import ReportWarning
 from .tamper import CUE_RE, LABELS, MAX_WARNINGS, OFFICIAL_RE, Finding, scan
 
 __all__ = ["ScreenedText", "findings_warnings", "screen"]

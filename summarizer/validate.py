@@ -28,9 +28,9 @@ from .checktext import numbers_of
 from .clean import CleanText
 from .figures import FigureTable
 from .grounding import SourceIndex, Span
-from .models import Claim, Metric, ReportSummary, Validation
 from .offsets import match_starts
 from .prose import check_prose
+from .records import Claim, ClaimStatus, Metric, ReportSummary, Validation, replace
 from .screen import ScreenedText
 from .structure import Outline
 from .units import value_text
@@ -155,32 +155,13 @@ def _span(span: Span | None) -> list[int] | None:
     return None if span is None else [span.start, span.end]
 
 
-@dataclass(slots=True)
-class _Rec:
-    """A claim while a summary is checked: plain data in the loop, a pydantic Claim once at
-    the end (validated for the whole list in one call)."""
-
-    where: str
-    text: str
-    value: float | None
-    unit: str | None
-    status: str
-    detail: str
-    span: list[int] | None = None
-
-    def fields(self) -> dict[str, Any]:
-        return {"where": self.where, "text": self.text, "value": self.value, "unit": self.unit,
-                "status": self.status, "detail": self.detail, "span": self.span}  # fmt: skip
-
-    def claim(self) -> Claim:
-        claim = Claim.model_validate(self.fields())
-        # Every field is given: all claims share one set of field names as model_fields_set,
-        # not a 730-byte set each (6,400 claims of a 10 MB report: 4.5 MB at the run's peak).
-        object.__setattr__(claim, "__pydantic_fields_set__", _CLAIM_FIELDS)
-        return claim
-
-
-_CLAIM_FIELDS = set(Claim.model_fields)
+def _claim(
+    where: str, text: str, value: float | None, unit: str | None, status: ClaimStatus,
+    detail: str, span: list[int] | None = None,
+) -> Claim:  # fmt: skip
+    """A claim, its fields in the contract's order."""
+    return Claim(where=where, text=text, value=value, unit=unit, status=status, detail=detail,
+                 span=span)  # fmt: skip
 
 
 def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) -> Finding | None:
@@ -189,12 +170,13 @@ def _claim_at(metric: Metric, expect_target: bool, src: Source, place: Place) ->
     return _check_metric(metric, expect_target, src.clean if place.clean else None, place.clean)
 
 
-def _metric_rec(metric: Metric, where: str, src: Source, expect_target: bool) -> _Rec:
+def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
+    """Check one metric (or target) against its quote, the quote's context and its place."""
     text = f"{metric.name}：{value_text(metric.value)}{metric.unit}"
     first = src.place(metric.quote)
     if first is None:
         detail = f"引文不在原文中：{metric.quote[:60]}"
-        return _Rec(where, text, metric.value, metric.unit, "quote_not_found", detail)
+        return _claim(where, text, metric.value, metric.unit, "quote_not_found", detail)
     finding = _claim_at(metric, expect_target, src, first)
     if finding is not None and first.clean is not None:
         # A short quote may occur more than once; one place where every check holds suffices.
@@ -204,78 +186,64 @@ def _metric_rec(metric: Metric, where: str, src: Source, expect_target: bool) ->
                 break
     span = _span(first.source)
     if finding is not None:
-        return _Rec(where, text, metric.value, metric.unit, finding.status, finding.detail, span)
-    return _Rec(where, text, metric.value, metric.unit, "verified", src.where(first), span)
-
-
-def check_metric(metric: Metric, where: str, src: Source, expect_target: bool) -> Claim:
-    """Check one metric (or target) against its quote, the quote's context and its place."""
-    return _metric_rec(metric, where, src, expect_target).claim()
-
-
-def _quote_rec(quote: str, where: str, src: Source) -> _Rec:
-    place = src.place(quote)
-    if place is None:
-        return _Rec(where, quote, None, None, "quote_not_found", "原文中找不到该引文")
-    if src.is_spam(place):
-        clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
-        if clean is None:
-            detail = "引文出自被标记为注入/篡改的文字"
-            return _Rec(where, quote, None, None, "spam", detail, _span(place.source))
-        place = clean
-    return _Rec(where, quote, None, None, "verified", src.where(place), _span(place.source))
+        return _claim(where, text, metric.value, metric.unit, finding.status, finding.detail, span)
+    return _claim(where, text, metric.value, metric.unit, "verified", src.where(first), span)
 
 
 def check_quote(quote: str, where: str, src: Source) -> Claim:
     """Check that an evidence quote is in the source and not in a flagged span."""
-    return _quote_rec(quote, where, src).claim()
+    place = src.place(quote)
+    if place is None:
+        return _claim(where, quote, None, None, "quote_not_found", "原文中找不到该引文")
+    if src.is_spam(place):
+        clean = next((p for p in src.places(quote) if not src.is_spam(p)), None)
+        if clean is None:
+            detail = "引文出自被标记为注入/篡改的文字"
+            return _claim(where, quote, None, None, "spam", detail, _span(place.source))
+        place = clean
+    return _claim(where, quote, None, None, "verified", src.where(place), _span(place.source))
 
 
-def _text_number_recs(text: str, where: str, src: Source) -> Iterator[_Rec]:
+def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
+    """One claim per number stated in a free-text field: it must be stated in the source."""
     for m in numbers_of(text):
         if m.is_year:
             continue
         spans = src.clean.number_places(m)
         if not spans:
             detail = f"原文中没有“{m.text}”这个数"
-            yield _Rec(where, m.text, m.value, m.unit, "number_not_found", detail)
+            yield _claim(where, m.text, m.value, m.unit, "number_not_found", detail)
             continue
         ok = next((s for s in spans if not src.clean.spam.overlaps(Span(*s))), None)
         if ok is None:
             span = _span(src.source_span(Span(*spans[0])))
             detail = "原文只在被标记为注入/篡改的文字中有此数"
-            yield _Rec(where, m.text, m.value, m.unit, "spam", detail, span)
+            yield _claim(where, m.text, m.value, m.unit, "spam", detail, span)
         else:
             place = Place(Span(*ok), src.source_span(Span(*ok)))
-            yield _Rec(where, m.text, m.value, m.unit, "verified", src.where(place),
+            yield _claim(where, m.text, m.value, m.unit, "verified", src.where(place),
                        _span(place.source))  # fmt: skip
 
 
-def check_text_numbers(text: str, where: str, src: Source) -> Iterator[Claim]:
-    """One claim per number stated in a free-text field: it must be stated in the source."""
-    for rec in _text_number_recs(text, where, src):
-        yield rec.claim()
-
-
-def _recs(summary: ReportSummary, src: Source) -> Iterator[_Rec]:
+def _recs(summary: ReportSummary, src: Source) -> Iterator[Claim]:
     """Every claim of a summary but its prose, in the contract's order."""
-    yield from _text_number_recs(summary.overview, "overview", src)
+    yield from check_text_numbers(summary.overview, "overview", src)
     for i, a in enumerate(summary.achievements):
-        yield from _text_number_recs(a.text, f"achievements[{i}].text", src)
+        yield from check_text_numbers(a.text, f"achievements[{i}].text", src)
         for j, m in enumerate(a.metrics):
-            yield _metric_rec(m, f"achievements[{i}].metrics[{j}]", src, False)
+            yield check_metric(m, f"achievements[{i}].metrics[{j}]", src, False)
         for j, q in enumerate(a.evidence):
-            yield _quote_rec(q, f"achievements[{i}].evidence[{j}]", src)
+            yield check_quote(q, f"achievements[{i}].evidence[{j}]", src)
     for i, problem in enumerate(summary.problems):
-        yield from _text_number_recs(problem.text, f"problems[{i}].text", src)
+        yield from check_text_numbers(problem.text, f"problems[{i}].text", src)
         for j, q in enumerate(problem.evidence):
-            yield _quote_rec(q, f"problems[{i}].evidence[{j}]", src)
+            yield check_quote(q, f"problems[{i}].evidence[{j}]", src)
     for i, p in enumerate(summary.plans):
-        yield from _text_number_recs(p.text, f"plans[{i}].text", src)
+        yield from check_text_numbers(p.text, f"plans[{i}].text", src)
         for j, m in enumerate(p.targets):
-            yield _metric_rec(m, f"plans[{i}].targets[{j}]", src, True)
+            yield check_metric(m, f"plans[{i}].targets[{j}]", src, True)
         for j, q in enumerate(p.evidence):
-            yield _quote_rec(q, f"plans[{i}].evidence[{j}]", src)
+            yield check_quote(q, f"plans[{i}].evidence[{j}]", src)
 
 
 def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
@@ -291,7 +259,7 @@ def locate_in_clean(src: Source) -> Callable[[str], tuple[int, int] | None]:
 
 def validate_summary(summary: ReportSummary, src: Source) -> Validation:
     """Check every claim of a summary; return the full ValidationReport."""
-    claims = [r.claim() for r in _recs(summary, src)]
+    claims = list(_recs(summary, src))
     # Words with no figure to check: item prose against the report's own words.
     index = src.clean.index
     claims.extend(check_prose(summary, index.source, index.text, locate_in_clean(src), index))
@@ -329,9 +297,9 @@ def drop_flagged(summary: ReportSummary) -> ReportSummary:
                 ]
                 for name in _CLAIM_LISTS[section]
             }
-            kept.append(item.model_copy(update=lists))
+            kept.append(replace(item, **lists))
         return kept
 
     update: dict[str, object] = {section: prune(section) for section in _CLAIM_LISTS}
     update["overview"] = "" if "overview" in bad else summary.overview
-    return summary.model_copy(update=update)
+    return replace(summary, **update)

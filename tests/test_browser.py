@@ -20,7 +20,7 @@ from conftest import REPORTS, ROOT, SAMPLES
 from summarizer.cli import main
 from summarizer.grounding import normalize
 from summarizer.ingest import read_report
-from summarizer.models import ReportSummary
+from summarizer.models import read_summary
 from summarizer.pipeline import check_summary
 from summarizer.render_html import render_html
 
@@ -68,7 +68,7 @@ def page(tmp_path_factory) -> Path:
     report = REPORTS / "zhenglu-2020.txt"
     folder = tmp_path_factory.mktemp("html")
     _replayed(report.name, "json", folder / "s.json")
-    summary = ReportSummary.model_validate_json((folder / "s.json").read_text(encoding="utf-8"))
+    summary = read_summary((folder / "s.json").read_text(encoding="utf-8"))
     summary.achievements[0].metrics[0].value += 1  # a misquoted figure, as a model might give
     checked = check_summary(summary, str(report))
     out = folder / "zhenglu-2020.html"

@@ -215,16 +215,16 @@ def test_since_a_year_covers_every_year_after_it():
 
 
 def test_check_metric_runs_figure_then_direction_then_period():
-    from summarizer.models import Metric
+    from summarizer.records import Metric, replace
 
     quote = "1-9月，工业增加值增长6%"
     good = Metric(name="工业增加值", value=6, unit="%", period="1-9月", change="增长6%",
                   kind="actual", quote=quote)  # fmt: skip
     assert check_metric(good, None, None, None) is None
     statuses = {
-        "value": good.model_copy(update={"value": 7}),
-        "direction": good.model_copy(update={"change": "下降6%"}),
-        "period": good.model_copy(update={"period": "全年"}),
+        "value": replace(good, value=7),
+        "direction": replace(good, change="下降6%"),
+        "period": replace(good, period="全年"),
     }
     found = {k: check_metric(m, None, None, None) for k, m in statuses.items()}
     assert {k: f.status if f else None for k, f in found.items()} == {
@@ -266,7 +266,7 @@ def test_spanset_agrees_with_a_brute_force_scan():
 
 
 def test_a_statement_that_no_target_is_set_has_no_figure_to_check():
-    from summarizer.models import Metric
+    from summarizer.records import Metric
 
     quote = "今年不设经济增长具体目标"
     none = Metric(name="经济增长", value=None, unit="%", bound="none", kind="target", quote=quote)

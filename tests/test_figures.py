@@ -59,7 +59,7 @@ def test_every_clause_of_a_real_report_reads_as_parsed_alone(name: str) -> None:
     rng = random.Random(name)
     for doc in read_documents(str(CORPUS / name), []):
         table = FigureTable(screen(clean(doc.text)).text)
-        assert table.mentions == find_numbers(table.text)
+        assert list(table.mentions) == find_numbers(table.text)
         assert table.periods == find_periods(table.text)
         for a, b in _spans(table.text, rng):
             _same(table, a, b)
@@ -158,3 +158,24 @@ def test_cuts_before_a_figure_where_context_matters(text: str, x: int) -> None:
     table = FigureTable(text)
     a = text.index("\n") + 1 if "\n" in text else 0
     assert table.periods_before(a, x) == tuple(find_periods(text[a:x]))
+
+
+def test_the_mentions_read_back_as_the_parsed_list() -> None:
+    from summarizer.figures import Mentions
+
+    text = "增长7%，增长-0.0%，增长0.0%，投资7亿元，投资7亿元，第2位。产值5—10万元"
+    parsed = find_numbers(text)
+    ms = Mentions(parsed)
+    assert len(ms) == len(parsed)
+    assert list(ms) == parsed
+    assert [ms[k] for k in range(-len(ms), len(ms))] == parsed + parsed
+    assert ms[1:4] == parsed[1:4] and ms[::2] == parsed[::2] and ms[5:2] == []
+    assert ms.moved(1, 3, 2) == [m._replace(start=m.start - 2, end=m.end - 2) for m in parsed[1:3]]
+    assert list(ms.starts) == [m.start for m in parsed]
+    assert list(ms.ends) == [m.end for m in parsed]
+    # -0.0 and 0.0 are equal but print apart: each keeps its own
+    assert [str(m.value) for m in ms if "0.0" in m.text] == ["-0.0", "0.0"]
+    # Equal figures are held once: the second 7亿元 is the first one's payload
+    assert ms[3].unit is ms[4].unit and ms[3][2:] == ms[4][2:]
+    # distinct: each figure once, where it first appears (the second 7亿元 is left out)
+    assert ms.distinct() == [m for k, m in enumerate(parsed) if k != 4]

@@ -9,12 +9,12 @@ from importlib.resources import files
 import pytest
 from conftest import CORPUS, REPORTS
 
-from summarizer import indicators
+from summarizer import indicators, models
 from summarizer.config import Settings
 from summarizer.grounding import normalize
 from summarizer.ingest import Document, read_documents, read_report
-from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import summarize_file
+from summarizer.records import Metric, ReportSummary, replace
 
 TOWN = """罗溪镇2023年工作总结和2024年工作计划
 一、2023年工作回顾
@@ -71,15 +71,13 @@ def test_classify(name, value, unit, change, expected):
 def test_a_growth_in_the_change_of_a_level_is_its_growth_indicator():
     m = _metric("地区生产总值", 69, "亿元", "同比增长7%", kind="actual",
                 quote="地区生产总值69亿元，同比增长7%")  # fmt: skip
-    m = m.model_copy(update={"indicator": indicators.classify(m)})
+    m = replace(m, indicator=indicators.classify(m))
     g = indicators.growth_in_change(m)
     assert m.indicator == "gdp" and g is not None
     assert (g.indicator, g.value, g.unit, g.down) == ("gdp_growth", 7, "%", False)
-    fall = m.model_copy(
-        update={"change": "同比下降2.3%", "quote": "地区生产总值69亿元，同比下降2.3%"}
-    )
+    fall = replace(m, change="同比下降2.3%", quote="地区生产总值69亿元，同比下降2.3%")
     assert indicators.growth_in_change(fall).down
-    aside = m.model_copy(update={"change": "同比增长（以下简称增长）8%"})  # 绵阳's wording
+    aside = replace(m, change="同比增长（以下简称增长）8%")  # 绵阳's wording
     assert indicators.growth_in_change(aside).value == 8
 
 
@@ -176,17 +174,19 @@ def test_a_provincial_five_year_goal_is_not_the_annual_target():
 
 
 def test_the_model_is_never_asked_for_the_annotations():
-    props = ChunkSummary.model_json_schema()["$defs"]["Metric"]["properties"]
+    props = models.ChunkSummary.model_json_schema()["$defs"]["Metric"]["properties"]
     assert not set(props) & set(indicators_fields())
     assert props["value"]["type"] == "number"  # null is only for "no target set"
     with pytest.raises(ValueError, match="value"):
-        Metric(name="地区生产总值", value=None, unit="%", kind="target", quote="x")
-    ok = Metric(name="经济增速", value=None, unit="%", kind="target", quote="x", bound="none")
+        models.Metric(name="地区生产总值", value=None, unit="%", kind="target", quote="x")
+    ok = models.Metric(
+        name="经济增速", value=None, unit="%", kind="target", quote="x", bound="none"
+    )
     assert json.loads(ok.model_dump_json())["value"] is None
 
 
 def indicators_fields() -> tuple[str, ...]:
-    from summarizer.models import ANNOTATION_FIELDS
+    from summarizer.records import ANNOTATION_FIELDS
 
     return ANNOTATION_FIELDS
 

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.checks import CheckText, check_metric_kind
 from summarizer.kinds import RESULT, TARGET, kind_evidence
-from summarizer.models import Metric
+from summarizer.records import Metric
 from summarizer.structure import SectionKind, outline
 
 PLAN, REVIEW = SectionKind.PLAN, SectionKind.REVIEW

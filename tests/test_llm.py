@@ -25,6 +25,7 @@ from summarizer.errors import EndpointError
 from summarizer.indicators import FOUND_OUTCOME_AREA
 from summarizer.ingest import Document
 from summarizer.pipeline import prepare, summarize_report
+from summarizer.records import json_bytes
 from summarizer.transport import RetryPolicy
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
@@ -232,7 +233,7 @@ def test_invented_item_text_is_reasked_and_the_grounded_answer_kept():
     reask = json.dumps(srv.requests[1].body["messages"], ensure_ascii=False)
     assert "找不到依据" in reask and "achievements[0].text" in reask and "破产" in reask
     s = outcome.summary
-    assert INVENTED not in json.dumps(s.model_dump(), ensure_ascii=False)
+    assert INVENTED not in json_bytes(s).decode()
     assert s.validation.flagged == 0
     assert not any(w.kind == "unverified" for w in s.warnings)
 
@@ -254,6 +255,6 @@ def test_a_link_in_item_text_is_reasked_and_never_printed():
     assert len(srv.requests) == 2
     assert "链接" in json.dumps(srv.requests[1].body["messages"], ensure_ascii=False)
     s = outcome.summary
-    dumped = json.dumps(s.model_dump(), ensure_ascii=False)
+    dumped = json_bytes(s).decode()
     assert "evil.example" not in dumped and "abc12345" not in dumped
     assert "spam" in {c.status for c in s.validation.claims if c.where == "achievements[0].text"}

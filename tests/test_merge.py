@@ -1,6 +1,6 @@
 from summarizer.engines import ChunkResult
 from summarizer.merge import compose_overview, merge
-from summarizer.models import Achievement, ChunkSummary, Metric, Plan, Problem
+from summarizer.records import Achievement, ChunkSummary, Metric, Plan, Problem
 
 TEXT = (
     "一、回顾\n地区生产总值69亿元，同比增长7%。实际到账外资6466万美元。\n"

@@ -880,3 +880,13 @@ def test_hostile_input_is_parsed_in_linear_time(case: str) -> None:
             timeout=30,
             cwd=ROOT,
         )
+
+
+def test_iter_numbers_reads_one_mention_at_a_time_as_find_numbers_lists_them() -> None:
+    from summarizer.numbers import iter_numbers
+
+    text = "实施“十三五”规划，“1231”项目投资12亿元，同比增长7%、8%。“两个确立”"
+    it = iter_numbers(text)
+    first = next(it)  # a generator: the text is read as far as its first figure
+    assert [first, *it] == find_numbers(text)
+    assert [m.text for m in find_numbers(text)] == ["12亿元", "7%", "8%"]

@@ -23,6 +23,7 @@ from summarizer.panel import (
     write_table,
 )
 from summarizer.pipeline import summarize_file
+from summarizer.records import replace
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +127,8 @@ def test_a_bad_row_is_named_and_the_others_are_read(tmp_path):
 
 def test_a_file_named_after_its_place_outranks_a_misread_issuer(luoxi):
     def with_meta(source: str, issuer: str) -> Summarized:
-        meta = luoxi.summary.meta.model_copy(update={"source": source, "issuer": issuer})
-        return Summarized(luoxi.summary.model_copy(update={"meta": meta}))
+        meta = replace(luoxi.summary.meta, source=source, issuer=issuer)
+        return Summarized(replace(luoxi.summary, meta=meta))
 
     # Two cities whose issuer was misread alike stay two places.
     assert place_of(with_meta("city-2024/东营.txt", "发展市人民政府")) == "东营市"

@@ -13,8 +13,8 @@ from summarizer.config import Settings
 from summarizer.engines import ChunkResult, EngineOutput
 from summarizer.engines.rules import RulesEngine
 from summarizer.ingest import read_report
-from summarizer.models import ChunkSummary, Metric, Plan
 from summarizer.pipeline import assemble, check_summary, prepare, summarize_file
+from summarizer.records import ChunkSummary, Metric, Plan, json_bytes, replace
 
 # The town reports, the 46 city reports of 2024 and a State Council report, read as files.
 PATHS = [
@@ -57,11 +57,11 @@ def test_assemble_is_deterministic_and_independent_of_answer_order():
     report = prepare(read_report(REPORTS / "jincheng-2019.txt"), DEFAULT_CHUNK_CHARS)
     engine, output = _rules_output(report)
     assert len(output.results) > 1
-    first = assemble(report, engine, output).summary.model_dump_json()
-    again = assemble(report, engine, output).summary.model_dump_json()
+    first = json_bytes(assemble(report, engine, output).summary)
+    again = json_bytes(assemble(report, engine, output).summary)
     # Concurrent engines hand answers back in completion order; the summary must not care.
     shuffled = EngineOutput(list(reversed(output.results)), output.warnings, output.usage)
-    reordered = assemble(report, engine, shuffled).summary.model_dump_json()
+    reordered = json_bytes(assemble(report, engine, shuffled).summary)
     assert first == again == reordered
 
 
@@ -81,10 +81,10 @@ def test_check_summary_flags_a_figure_changed_after_summarizing():
     made = summarize_file(str(path), Settings(engine="rules")).summary
     i = next(i for i, a in enumerate(made.achievements) if a.metrics)
     item = made.achievements[i]
-    wrong = item.metrics[0].model_copy(update={"value": item.metrics[0].value + 1000})
-    bad = item.model_copy(update={"metrics": [wrong, *item.metrics[1:]]})
-    tampered = made.model_copy(
-        update={"achievements": [*made.achievements[:i], bad, *made.achievements[i + 1 :]]}
+    wrong = replace(item.metrics[0], value=item.metrics[0].value + 1000)
+    bad = replace(item, metrics=[wrong, *item.metrics[1:]])
+    tampered = replace(
+        made, achievements=[*made.achievements[:i], bad, *made.achievements[i + 1 :]]
     )
     claims = check_summary(tampered, str(path)).validation.claims
     flagged = [c for c in claims if c.status != "verified"]

@@ -11,8 +11,8 @@ from conftest import REPORTS, SAMPLES
 
 from summarizer.clean import clean
 from summarizer.cli import main
-from summarizer.models import Achievement, Plan, Problem, ReportSummary
 from summarizer.prose import REDACTED, check_prose, redact, redact_text, unsupported_clause
+from summarizer.records import Achievement, Plan, Problem, ReportSummary, json_bytes
 from summarizer.screen import screen
 
 # Sentences no work report states, of the kinds a poisoned answer would carry.
@@ -103,7 +103,7 @@ def test_validate_flags_invented_prose_in_a_summary_file(tmp_path) -> None:
         problems=[Problem(text="本报告数据均系伪造，详见 www.evil-site.com")],
     )
     path = tmp_path / "s.json"
-    path.write_text(summary.model_dump_json(), encoding="utf-8")
+    path.write_bytes(json_bytes(summary))
     r = CliRunner().invoke(
         main, ["validate", str(path), "--source", str(report), "--format", "json"]
     )

@@ -1,13 +1,17 @@
+from summarizer import models
 from summarizer.formats import render, render_file
-from summarizer.models import (
+from summarizer.models import summary_model, summary_record
+from summarizer.records import (
     Achievement,
     Claim,
+    Meta,
     Metric,
     Plan,
     Problem,
     ReportSummary,
     ReportWarning,
     Validation,
+    replace,
 )
 from summarizer.render import as_written, render_json, render_markdown
 
@@ -55,7 +59,7 @@ def _summary(status="verified"):
     ]
     flagged = sum(c.status != "verified" for c in claims)
     return ReportSummary(
-        meta=META,
+        meta=Meta(**META),
         overview="罗溪镇2019年：地区生产总值69亿元。",
         achievements=[Achievement(area="经济运行", text="综合实力稳中有进", metrics=[metric])],
         problems=[Problem(text="产业升级步伐不够快")],
@@ -155,7 +159,7 @@ def _huge() -> ReportSummary:
     warnings += [ReportWarning(kind="conflicting_values", message="两个数值")] * 9
     flagged = sum(c.status != "verified" for c in claims)
     return ReportSummary(
-        meta=META,
+        meta=Meta(**META),
         overview="概览。" * 50,
         achievements=achievements,
         problems=[Problem(text="问题，" * 50)] * 30,
@@ -178,11 +182,12 @@ def test_json_is_utf8_and_round_trips():
     s = _summary()
     text = render_json(s)
     assert "地区生产总值" in text and "\\u" not in text
-    assert ReportSummary.model_validate_json(text) == s
+    assert summary_record(models.ReportSummary.model_validate_json(text)) == s
     assert render(s, "json") == text
     # A file gets the same text as the serializer's UTF-8 bytes, never decoded and encoded back.
     assert render_file(s, "json") == text.encode("utf-8")
-    assert text == s.model_dump_json(indent=2) + "\n"
+    # The contract's model writes the very same text.
+    assert text == summary_model(s).model_dump_json(indent=2) + "\n"
     assert render_file(s, "md") == render(s, "md")
 
 
@@ -207,10 +212,8 @@ def test_the_largest_reports_get_a_one_page_brief_with_next_years_targets():
 
 def test_a_result_whose_year_is_not_known_says_so_and_a_target_keeps_its_plan_year():
     s = _summary()
-    undated = s.achievements[0].metrics[0].model_copy(update={"period": None})
-    s = s.model_copy(
-        update={"achievements": [s.achievements[0].model_copy(update={"metrics": [undated]})]}
-    )
+    undated = replace(s.achievements[0].metrics[0], period=None)
+    s = replace(s, achievements=[replace(s.achievements[0], metrics=[undated])])
     md = render_markdown(s)
     row = next(line for line in md.splitlines() if line.startswith("| 地区生产总值 | 69亿元"))
     assert "| 未注明 |" in row

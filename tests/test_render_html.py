@@ -14,7 +14,7 @@ from htmlcheck import Page
 
 from summarizer.cli import main
 from summarizer.ingest import read_report
-from summarizer.models import ReportSummary
+from summarizer.models import read_summary
 from summarizer.pipeline import check_summary
 from summarizer.render_html import Mark, render_html, tokens
 
@@ -64,7 +64,7 @@ def test_report_text_is_escaped_never_run(tmp_path):
     report = REPORTS / "luoxi-2019.txt"
     out = tmp_path / "s.json"
     CliRunner().invoke(main, ["summarize", str(report), "--format", "json", "-o", str(out)])
-    summary = ReportSummary.model_validate_json(out.read_text(encoding="utf-8"))
+    summary = read_summary(out.read_text(encoding="utf-8"))
     hostile = '\n<script>alert("x")</script><img src=x onerror=alert(1)>"\'&amp;\n'
     summary.problems[0].text += "<script>alert(2)</script>"
     summary.problems[0].evidence.append('"><script>alert(3)</script>')  # into attributes too
@@ -99,7 +99,7 @@ def test_spam_is_shown_marked_never_as_plain_text(tmp_path):
 
 def test_flagged_figures_are_red_with_the_reason_and_still_link(tmp_path):
     report = REPORTS / "luoxi-2021.txt"
-    summary = ReportSummary.model_validate_json(_replayed("luoxi-2021.txt", tmp_path, "json"))
+    summary = read_summary(_replayed("luoxi-2021.txt", tmp_path, "json"))
     summary.achievements[0].metrics[0].value += 1
     checked = check_summary(summary, str(report))
     assert checked.validation.claims and checked.validation.flagged == 1
@@ -111,7 +111,7 @@ def test_flagged_figures_are_red_with_the_reason_and_still_link(tmp_path):
 def test_a_summary_without_spans_is_located_by_its_quotes(tmp_path):
     # Summaries written before claims carried spans, or by another tool.
     report = REPORTS / "jincheng-2019.txt"
-    summary = ReportSummary.model_validate_json(_replayed("jincheng-2019.txt", tmp_path, "json"))
+    summary = read_summary(_replayed("jincheng-2019.txt", tmp_path, "json"))
     for c in summary.validation.claims:
         c.span = None
     page = Page(render_html(summary, read_report(report).text))

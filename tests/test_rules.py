@@ -19,10 +19,10 @@ from summarizer.config import Settings
 from summarizer.engines import ChunkResult, make_engine
 from summarizer.engines.rules import RulesEngine, extract
 from summarizer.ingest import read_report
-from summarizer.models import ChunkSummary, Metric, ReportSummary
 from summarizer.pipeline import prepare, summarize_report
 from summarizer.reask import ChunkSummary as GroundedChunkSummary
 from summarizer.reask import ReaskContext
+from summarizer.records import ChunkSummary, Metric, ReportSummary, as_data
 from summarizer.screen import screen
 from summarizer.structure import outline
 
@@ -331,7 +331,7 @@ def test_results_are_ordered_spans_that_pass_the_grounding_validators() -> None:
     for r in results:
         assert 0 <= r.start < r.end <= len(cleaned)
         # With the text as context the models check every quote and every value in its quote.
-        data = r.summary.model_dump()
+        data = as_data(r.summary)
         context = ReaskContext(cleaned, None, None, None, False)
         GroundedChunkSummary.model_validate(data, context=context)
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import CORPUS
 
 from summarizer.cli import main
-from summarizer.models import Achievement, Meta, Metric, Plan, ReportSummary
 from summarizer.panel import Summarized
+from summarizer.records import Achievement, Meta, Metric, Plan, ReportSummary, replace
 from summarizer.track import TRACK_COLUMNS, render_markdown, target_text, track_rows, write_plot
 
 
@@ -129,7 +129,7 @@ def test_a_national_series_is_named_as_the_state_council_names_it():
         engine="rules",
     )
     a = _report(2018, [_t("gdp_growth", "about", 6.5, 6.5)])
-    a = Summarized(a.summary.model_copy(update={"meta": national}), a.place_hint)
+    a = Summarized(replace(a.summary, meta=national), a.place_hint)
     md = render_markdown(track_rows([a], ["gdp_growth"]))
     assert "| 国务院 | 国内生产总值增速 | 2018 |" in md
 
@@ -208,8 +208,7 @@ def test_the_verb_of_the_figure_decides_its_sign():
 def test_a_period_taken_from_the_part_does_not_move_the_year():
     # A figure that states no period takes its part's years (period_source "part"); the part
     # of a misread report may span years, which must not make the figure several years' own.
-    outcome = _a("gdp_growth", 7.8).model_copy(update={"period": "1998-1999",
-                                                       "period_source": "part"})  # fmt: skip
+    outcome = replace(_a("gdp_growth", 7.8), period="1998-1999", period_source="part")  # fmt: skip
     reports = [_report(1998, [_t("gdp_growth", "exact", 8, 8)]), _report(1999, [], [outcome])]
     (row,) = track_rows(reports, ["gdp_growth"])
     assert (row["year"], row["outcome"], row["status"]) == (1998, 7.8, "missed")

@@ -11,8 +11,16 @@ from summarizer.cli import main as cli_main
 from summarizer.config import Settings
 from summarizer.engines.llm import LLMEngine
 from summarizer.ingest import Document
-from summarizer.models import Achievement, Metric, Plan, Problem, ReportSummary
 from summarizer.pipeline import check_summary, finish, prepare, summarize_report
+from summarizer.records import (
+    Achievement,
+    Metric,
+    Plan,
+    Problem,
+    ReportSummary,
+    json_bytes,
+    replace,
+)
 from summarizer.screen import screen
 from summarizer.structure import outline
 from summarizer.validate import Source, check_metric, check_quote, drop_flagged, validate_summary
@@ -107,7 +115,7 @@ def test_drop_flagged_removes_exactly_the_flagged_claims():
         name="地区生产总值", value=70, unit="亿元", kind="actual", quote="实现地区生产总值69亿元"
     )
     s = _summary(metric=bad_metric, evidence=["不在原文的句子"])
-    s = s.model_copy(update={"validation": validate_summary(s, Source(SOURCE, CLEAN))})
+    s = replace(s, validation=validate_summary(s, Source(SOURCE, CLEAN)))
     pruned = drop_flagged(s)
     assert pruned.achievements[0].metrics == [] and pruned.achievements[0].evidence == []
     assert pruned.plans[0].targets  # untouched
@@ -200,8 +208,8 @@ def test_year_of_a_quote_comes_from_its_paragraph_or_its_part():
     assert _one(_m(period="2019年"))[ACH].status == "verified"
     assert _one(_m(period="2018年"))[ACH].status == "period_mismatch"
     t = _m(name="高新技术企业", value=5, unit="家", kind="target", quote="新增高新技术企业5家")
-    assert _one(target=t.model_copy(update={"period": "2020年"}))[TGT].status == "verified"
-    assert _one(target=t.model_copy(update={"period": "2021年"}))[TGT].status == "period_mismatch"
+    assert _one(target=replace(t, period="2020年"))[TGT].status == "verified"
+    assert _one(target=replace(t, period="2021年"))[TGT].status == "period_mismatch"
 
 
 def test_part_of_the_report_decides_target_or_achievement():
@@ -209,7 +217,7 @@ def test_part_of_the_report_decides_target_or_achievement():
     # A plan-part figure reported as this year's achievement, kind consistent with its list.
     claim = _one(metric=target)[ACH]
     assert claim.status == "kind_mismatch" and "计划" in claim.detail
-    assert _one(target=target.model_copy(update={"kind": "target"}))[TGT].status == "verified"
+    assert _one(target=replace(target, kind="target"))[TGT].status == "verified"
     # A review figure reported as a plan target.
     assert _one(target=_m(kind="target"))[TGT].status == "kind_mismatch"
     # Without an outline the part is silent, but the figure's own sentence still speaks:
@@ -273,7 +281,7 @@ def test_check_summary_reads_the_parts_of_the_source(tmp_path):
     checked = check_summary(s, str(path))
     assert [c.status for c in checked.validation.claims] == ["kind_mismatch"]
     out = tmp_path / "s.json"
-    out.write_text(s.model_dump_json(), encoding="utf-8")
+    out.write_bytes(json_bytes(s))
     r = CliRunner().invoke(cli_main, ["validate", str(out), "--source", str(path)])
     assert r.exit_code == 1 and "kind_mismatch" in r.output
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import ChunkSummary, ReportWarning
+from ..records import ChunkSummary, ReportWarning
 from ..usage import UsageMeter
 
 if TYPE_CHECKING:

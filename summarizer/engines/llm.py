@@ -24,13 +24,15 @@ from instructor.core.exceptions import InstructorRetryException
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
+from .. import records
 from ..cassette import CassetteStore, CassetteTransport, Recording
 from ..config import Settings
 from ..errors import CassetteError, EndpointError, EngineError
-from ..models import ChunkSummary, ReportWarning
+from ..models import ChunkSummary, chunk_record
 from ..prompting import load_prompt, prompt_hash
 from ..reask import ChunkSummary as GroundedChunkSummary
 from ..reask import ReaskContext
+from ..records import ReportWarning
 from ..transport import LimitTransport, MeteringTransport, RetryPolicy, RetryTransport
 from ..usage import UsageMeter, current_meter
 from . import ChunkResult, EngineOutput, PreparedReport
@@ -145,7 +147,7 @@ class LLMEngine:
 
     async def extract_chunk(
         self, report: PreparedReport, chunk: Any
-    ) -> tuple[ChunkSummary, ReportWarning | None]:
+    ) -> tuple[records.ChunkSummary, ReportWarning | None]:
         """One chunk's answer: instructor's request, parsing, grounding validators and re-asks."""
         context = ReaskContext.of(chunk, report.outline)
         try:
@@ -163,7 +165,8 @@ class LLMEngine:
         meter = current_meter.get()
         if meter is not None:
             meter.chunks_done += 1
-        return summary, warning
+        # The answer leaves the engine as the pipeline's plain record.
+        return chunk_record(summary), warning
 
     async def _ask(
         self, context: ReaskContext, chunk: Any

@@ -24,7 +24,7 @@ import bisect
 
 from ... import recache
 from ...figures import FigureTable
-from ...models import Achievement, ChunkSummary, Plan
+from ...records import Achievement, ChunkSummary, Plan
 from ...structure import Outline, SectionKind
 from .. import ChunkResult, EngineOutput, PreparedReport
 from .items import _blocks
@@ -45,10 +45,10 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     """
     tx = _Text(text, figures)
     mentions = tx.figures.mentions
-    mstarts = [m.start for m in mentions]
+    mstarts = mentions.starts
     periods = tx.figures.periods
     ps = (periods, [p.start for p in periods])
-    known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions if not m.is_year}
+    known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions.distinct() if not m.is_year}
     seen = _Seen()
     results = [
         ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))

@@ -17,10 +17,10 @@ from ...checks import check_figure
 from ...grounding import normalize
 from ...lazyre import lazy
 from ...lexicon import AFTER_FIGURE, CJK_RE, LEVEL_VERB
-from ...models import Metric, MetricKind
 from ...numbers import NumberMention, Period, to_base
 from ...numbers import units_compatible as _compatible
 from ...numerals import D
+from ...records import Metric, MetricKind, replace
 from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
 from .text import _CLAUSE_CUT, _Text
 
@@ -158,7 +158,7 @@ def _metrics(
             # "地区生产总值69亿元，同比增长7%": the change belongs to the figure before it.
             for idx, m in zip(prev.indices, g, strict=True):
                 update = {"change": _change_of(pre, m, text), "quote": text[prev.c0 : c1]}
-                out[idx] = out[idx].model_copy(update=update)
+                out[idx] = replace(out[idx], **update)
             prev.changed = True
             continue
         if target and _PRESENT.search(text, max(c0, since), first.start):
@@ -204,7 +204,7 @@ def _metrics(
             ):
                 # "首破4亿美元，达4.4亿美元": the later figure is the indicator's value.
                 idx = prev.indices[0]
-                out[idx] = metric.model_copy(update={"quote": text[prev.c0 : c1]})
+                out[idx] = replace(metric, quote=text[prev.c0 : c1])
             else:
                 out.append(metric)
                 idx = len(out) - 1
@@ -257,5 +257,5 @@ def _distinct(metrics: list[Metric], area: str, seen: _Seen) -> Iterator[Metric]
             # merge keys indicators by name and period under N; NFKC of the whole name is N here.
             key = (normalize(name), normalize(m.period or ""), m.kind == "target", unit)
             if seen.values.setdefault(key, f"{value:.9g}") == f"{value:.9g}":
-                yield m if name == m.name else m.model_copy(update={"name": name})
+                yield m if name == m.name else replace(m, name=name)
                 break

@@ -7,7 +7,7 @@ import re
 from ... import recache
 from ...chunking import split_sentences
 from ...lexicon import PROBLEM_FRAME
-from ...models import Problem
+from ...records import Problem
 from ...structure import Section
 from .text import _strip_span
 

@@ -61,12 +61,12 @@ class _Text:
         """Where the pieces of the long clause text[a:b] start: each piece ends where the last
         figure wholly inside its _CLAUSE_MAX characters ends (at the limit if none does)."""
         mentions = self.figures.mentions
-        ends = [m.end for m in mentions]  # the mentions do not overlap: their ends are sorted
+        ends = mentions.ends  # the mentions do not overlap: their ends are sorted
         starts = array(OFFSET_TYPECODE, [a])
         while b - starts[-1] > _CLAUSE_MAX:
             p = starts[-1]
             k = bisect.bisect_right(ends, p + _CLAUSE_MAX) - 1
-            cut = ends[k] if k >= 0 and mentions[k].start >= p and ends[k] > p else 0
+            cut = ends[k] if k >= 0 and mentions.starts[k] >= p and ends[k] > p else 0
             starts.append(cut or p + _CLAUSE_MAX)
         return starts
 
