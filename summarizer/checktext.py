@@ -153,13 +153,13 @@ class CheckText:
 
     def quote_numbers(self, quote: str, span: Span | None) -> Nums:
         """find_numbers(quote): from the table when the quote is the text at `span`."""
-        if span is not None and self.text[span.start : span.end] == quote:
-            return self.figures.numbers(span.start, span.end)
+        if span is not None and self.figures.is_at(quote, span.start, span.end):
+            return self.figures.numbers(span.start, span.end, quote)
         return numbers_of(quote)
 
     def quote_periods(self, quote: str, span: Span | None) -> Sequence[Period]:
         """find_periods(quote): from the table when the quote is the text at `span`."""
-        if span is not None and self.text[span.start : span.end] == quote:
+        if span is not None and self.figures.is_at(quote, span.start, span.end):
             return self.figures.periods_in(span.start, span.end)
         return periods_of(quote)
 

@@ -130,16 +130,26 @@ class FigureTable:
         return a << 32 | b
 
     # --- numbers
-    def numbers(self, a: int, b: int) -> tuple[NumberMention, ...]:
-        """find_numbers(text[a:b]), offsets relative to a."""
+    def numbers(self, a: int, b: int, quote: str | None = None) -> tuple[NumberMention, ...]:
+        """find_numbers(text[a:b]), offsets relative to a.
+
+        `quote`: the caller's own string of text[a:b] (a claim's quote), which numbers.KNOWN
+        then keys on rather than on a copy of it (a 10 MB report's 9,300: 1.2 MB).
+        """
         key = self._window(a, b)
         got = self._numbers.get(key)
         if got is None:
             got = self._numbers[key] = self._numbers_view(a, b)
             if len(KNOWN) >= _KNOWN_MAX:
                 KNOWN.clear()
-            KNOWN[self.text[a:b]] = got  # the same quote's string is parsed from the table
+            if quote is None or not self.is_at(quote, a, b):
+                quote = self.text[a:b]
+            KNOWN[quote] = got  # the same quote's string is parsed from the table
         return got
+
+    def is_at(self, quote: str, a: int, b: int) -> bool:
+        """True when text[a:b] is `quote` (compared in place, no copy of the text made)."""
+        return len(quote) == b - a and 0 <= a and self.text.startswith(quote, a)
 
     def _numbers_view(self, a: int, b: int) -> tuple[NumberMention, ...]:
         ms = self.mentions

@@ -179,3 +179,23 @@ def test_the_mentions_read_back_as_the_parsed_list() -> None:
     assert ms[3].unit is ms[4].unit and ms[3][2:] == ms[4][2:]
     # distinct: each figure once, where it first appears (the second 7亿元 is left out)
     assert ms.distinct() == [m for k, m in enumerate(parsed) if k != 4]
+
+
+def test_a_quote_handed_in_is_the_string_a_pass_without_the_table_finds() -> None:
+    text = "一、工作回顾\n全年地区生产总值增长7%，投资12亿元。"
+    table = FigureTable(text)
+    a = text.index("全年")
+    b = text.index("，")
+    quote = "".join(["全年地区生产总值", "增长7%"])  # an equal string, not the text's slice
+    KNOWN.clear()
+    got = table.numbers(a, b, quote)
+    assert [k for k in KNOWN if k is quote] == [quote]  # held once, as the caller's string
+    assert find_numbers(quote) == list(got)
+    assert table.is_at(quote, a, b)
+    assert not table.is_at(quote, a + 1, b + 1) and not table.is_at(quote, a, b + 1)
+    assert not table.is_at("", len(text) + 1, len(text) + 1)
+    # A string that is not the text there is not taken for it: KNOWN keys the text's own.
+    KNOWN.clear()
+    other = FigureTable(text)
+    assert other.numbers(a, b, "增长8%") == got
+    assert "增长8%" not in KNOWN and text[a:b] in KNOWN

@@ -128,6 +128,7 @@ def test_a_report_is_parsed_for_figures_once_for_the_engine_and_validation(monke
     tables: list[int] = []
     whole: list[int] = []
     real_init, real_find = figures.FigureTable.__init__, numbers.find_numbers
+    real_iter = numbers.iter_numbers
 
     def init(self, text, *args, **kwargs):
         tables.append(len(text))
@@ -138,8 +139,14 @@ def test_a_report_is_parsed_for_figures_once_for_the_engine_and_validation(monke
             whole.append(len(text))
         return real_find(text)
 
+    def iterate(text):  # the table reads the report's mentions one at a time
+        if len(text) > 2000:
+            whole.append(len(text))
+        return real_iter(text)
+
     monkeypatch.setattr(figures.FigureTable, "__init__", init)
     monkeypatch.setattr(figures, "find_numbers", find)
+    monkeypatch.setattr(figures, "iter_numbers", iterate)
     outcome = summarize_file(str(CORPUS / "chongzuo-2024.txt"), Settings(engine="rules"))
     assert outcome.summary.validation.verified > 50  # the engine and the checks did run
     assert len(tables) == 1 and len(whole) == 1  # one table, one parse of the whole text

@@ -186,7 +186,7 @@ def _metrics(
                 name = name.removeprefix("新增") + "（累计）"  # "新增农田1000亩、累计达2.2万亩"
             name = _clip(name or "")
             # The engine states only what validation will find: the check it makes.
-            figures = tx.figures.numbers(q0, c1)  # the quote's figures, from the report's table
+            figures = tx.figures.numbers(q0, c1, quote)  # the quote's, from the report's table
             if len(name) < 2 or check_figure(name, m.value, m.unit, quote, figures) is not None:
                 continue
             change = _change_of(pre, m, text) if m.is_change and not inherited else None
