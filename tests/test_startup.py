@@ -67,13 +67,16 @@ def test_offline_json_run_loads_no_sdk_transport_event_loop_templates_or_termina
 
 def test_a_run_on_filled_caches_parses_none_of_the_packages_data_files(tmp_path):
     # The first run on a machine fills the user cache (patterns, dataclass methods, the
-    # registry, the gazetteer); the next reads those copies: no TOML parser, and on Linux the
-    # cache folder is found without platformdirs.
+    # registry, the gazetteer); the next reads those copies: no TOML parser nor zip reader, and
+    # on Linux the cache folder is found without platformdirs. Nor are the modules of what a
+    # text file's JSON run never does loaded: tempfile (the output's temp file is named by
+    # outputs.temp_beside), csv (corpus files), socket (the batch lock).
     first, _ = _modules_after_run(tmp_path, "json")
     loaded, summary = _modules_after_run(tmp_path, "json")
     assert isinstance(summary, dict) and summary["achievements"]
     assert "tomllib" in first, "the first run read the registry itself"
-    never = {"tomllib", "tomli"} | ({"platformdirs"} if sys.platform == "linux" else set())
+    never = {"tomllib", "tomli", "zipfile", "tempfile", "csv", "socket"}
+    never |= {"platformdirs"} if sys.platform == "linux" else set()
     assert not loaded & never, sorted(loaded & never)
 
 
