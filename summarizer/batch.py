@@ -28,8 +28,8 @@ from .config import Settings
 from .engines import Engine, make_engine
 from .errors import InputError, SummarizerError
 from .ingest import Document, RowError, may_hold_many, printable, read_documents, read_report
-from .manifest import Manifest, out_dir_lock, write_atomic
-from .outputs import check_out_dir, safe_output
+from .manifest import Manifest, out_dir_lock
+from .outputs import check_out_dir, safe_output, write_atomic
 from .pricing import Prices, load_prices
 from .prompting import prompt_hash
 from .records import ReportSummary

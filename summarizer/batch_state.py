@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .errors import UsageError
-from .manifest import write_atomic
+from .outputs import write_atomic
 from .pricing import Prices, cost
 from .regular import read_regular_text
 

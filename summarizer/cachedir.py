@@ -8,14 +8,74 @@ says where it is.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["user_cache"]
+__all__ = ["derived", "user_cache"]
+
+
+def _linux_cache_home() -> str | None:
+    """The XDG cache home as platformdirs reads it on Linux ($XDG_CACHE_HOME when absolute,
+    else ~/.cache of an absolute $HOME), or None for the cases it resolves otherwise."""
+    if (
+        sys.platform != "linux"
+        or "ANDROID_DATA" in os.environ
+        or hasattr(sys, "getandroidapilevel")
+    ):
+        return None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return xdg
+    home = os.environ.get("HOME", "")
+    return (home.rstrip("/") + "/.cache") if os.path.isabs(home) else None
 
 
 def user_cache(*parts: str) -> Path:
     """The platform's user cache folder for summarizer, joined with `parts` (on Linux
     ~/.cache/summarizer, or under $XDG_CACHE_HOME)."""
-    from platformdirs import user_cache_dir  # on first use: every run's start-up counts
+    # Every run asks (the compiled patterns): on Linux the answer is read from the environment
+    # as platformdirs reads it, without importing it (with tempfile, shutil, random: ~4 ms).
+    home = _linux_cache_home()
+    if home is not None:
+        return Path(home, "summarizer", *parts)
+    from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("summarizer")).joinpath(*parts)
+
+
+def derived(kind: str, source: Path, build: Callable[[], Any]) -> Any:
+    """`build()`, the plain data (dicts, lists, strings, numbers) a run reads out of a file of
+    the package, kept in the user cache beside the source's size and modification time: the
+    next run reads it back with marshal instead of importing a parser and parsing again.
+
+    A copy of another source, interpreter or shape is never served (the stamp is checked); one
+    that cannot be read or written costs only the build.
+    """
+    try:
+        st = source.stat()
+    except OSError:
+        return build()
+    stamp = (kind, str(source), st.st_size, st.st_mtime_ns, sys.version_info[:2])
+    path = user_cache(f"{kind}-{st.st_size}-{st.st_mtime_ns}.marshal")
+    try:
+        kept_stamp, value = marshal.loads(path.read_bytes())
+        if kept_stamp == stamp:
+            return value
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = build()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        data = marshal.dumps((stamp, value))  # ValueError: not plain data, kept nowhere
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    return value

@@ -12,12 +12,12 @@ N-index and its figure table, read by offset wherever a quote's place is known.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from . import recache
 from .checktext import (
     CheckText,
     Nums,
@@ -52,9 +52,9 @@ Parsed = tuple[Nums, Callable[[], Nums], Callable[[], Nums]]
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
 BIND_NAMES = True
-_SEGMENT_CUT = re.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
+_SEGMENT_CUT = recache.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
-_FILLER = re.compile(
+_FILLER = recache.compile(
     f"{FIGURE_VERBS}|其中|同比|比上年|较上年|{CHANGE_WORDS}|{AFTER_FIGURE}|{QUAL_NEAR}|为|是|至|到|了|共|"
     "和|及|与|并|有|年|月"
 )

@@ -118,7 +118,7 @@ def track(
     PATH may be a report file, a folder, or a corpus file (CSV/TSV/JSONL, one report a row).
     """
     from . import indicators
-    from .manifest import write_atomic
+    from .outputs import write_atomic
     from .panel import write_table
     from .track import TRACK_COLUMNS, render_markdown, to_json, track_rows, write_plot
 

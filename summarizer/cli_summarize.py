@@ -215,7 +215,7 @@ def _summarize_one(
 ) -> int:
     """Summarise one report already read; write it to -o FILE or stdout."""
     from .formats import render_file
-    from .manifest import write_atomic
+    from .outputs import write_atomic
     from .pipeline import summarize_file
 
     with console.status(_status_line(document.name, console)):

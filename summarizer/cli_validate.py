@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -71,6 +70,8 @@ def validate(summary_path: str, source: str, fmt: str, flagged_only: bool) -> No
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of the summary."""
+    import json
+
     from .models import summary_json_schema
 
     sys.stdout.write(json.dumps(summary_json_schema(), ensure_ascii=False, indent=2) + "\n")

@@ -24,11 +24,12 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import recache
 from .bounds import BoundInfo, figure_in, mentions_in, read_bound
+from .cachedir import derived
 from .checks import CheckText
 from .grounding import Span, normalize
 from .lexicon import FROM_TO_LEVEL_RE, GOAL_CUE_RE, GOAL_STATEMENT_RE, GROWTH_WORD_RE, RESULT_CUE_RE
@@ -38,11 +39,6 @@ from .records import Metric, ReportSummary, replace
 if TYPE_CHECKING:
     from ahocorasick_rs import AhoCorasick
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 __all__ = ["Indicator", "annotate", "classify", "get", "growth_in_change", "indicator_ids"]
 
 GDP_GROWTH = "gdp_growth"
@@ -50,6 +46,8 @@ GDP_GROWTH = "gdp_growth"
 FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
 _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
+# Beside this module (the package is installed as files), not through importlib.resources.
+_REGISTRY_FILE = Path(__file__).parent / "data" / "indicators.toml"
 _CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 
 
@@ -85,9 +83,20 @@ class _Registry:
     finder: AhoCorasick
 
 
+def _read_registry() -> dict[str, Any]:
+    # Only when the user cache has no copy: tomllib's import and the parse are 3 ms of a run.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
+    data: dict[str, Any] = tomllib.loads(_REGISTRY_FILE.read_text("utf-8"))
+    return data
+
+
 @lru_cache(maxsize=1)
 def _registry() -> _Registry:
-    data = tomllib.loads((files("summarizer") / "data" / "indicators.toml").read_text("utf-8"))
+    data = derived("indicators", _REGISTRY_FILE, _read_registry)
     by_id: dict[str, Indicator] = {}
     for raw in data["indicator"]:
         pattern = recache.compile(raw["pattern"]) if raw.get("pattern") else None

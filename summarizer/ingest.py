@@ -20,15 +20,14 @@ cannot be a Chinese work report raises `InputError` with a one-line message nami
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import recache
 from .errors import InputError
 from .readers.corpus import (
     CORPUS_SUFFIXES,
@@ -59,6 +58,8 @@ __all__ = [
 
 # The biggest yearly reports are a few MB of text; a PDF with images may be tens of MB.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
+_UNSAFE_IN_STEM = recache.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_FOUR_DIGITS = recache.compile(r"\d{4}")
 _STEM_MAX = 80  # characters of an output file stem
 
 
@@ -78,7 +79,7 @@ def printable(path: str) -> str:
 
 def safe_stem(text: str) -> str:
     """`text` made safe as a file name stem: no separators, controls or leading dots."""
-    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", text).strip(" ._")
+    stem = _UNSAFE_IN_STEM.sub("_", text).strip(" ._")
     return stem[:_STEM_MAX].rstrip(" ._") or "report"
 
 
@@ -221,7 +222,7 @@ def _row_keys(rows: list[Row]) -> list[str]:
 def _row_stems(rows: list[Row], file_stem: str) -> list[str]:
     stems = []
     for row in rows:
-        own = row.year is not None and str(row.year) in re.findall(r"\d{4}", file_stem)
+        own = row.year is not None and str(row.year) in _FOUR_DIGITS.findall(file_stem)
         if len(rows) == 1 and not row.place and own:
             stems.append(file_stem)  # national-2011.txt stays national-2011
         else:
@@ -244,6 +245,8 @@ def _rows(name: str, rows: list[Row], encoding: str, fmt: str) -> list[Document 
         except InputError as exc:
             out.append(RowError(row_name, str(exc)))
             continue
+        import json  # corpus rows only: a text file's run never needs it
+
         meta = [row.text, row.place, row.year, row.title, row.url, row.published]
         digest = hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         out.append(

@@ -1,8 +1,7 @@
-"""The output folder's state: atomic writes, the manifest of up-to-date outputs, and the lock
-that makes runs on one folder take turns.
+"""The output folder's state: the manifest of up-to-date outputs, and the lock that makes runs
+on one folder take turns (and, from `outputs`, the atomic writes every output goes through).
 
-`write_atomic` writes through a temp file and a rename, replacing only a regular file and
-checking that again at the moment of writing. The manifest (out_dir/.summarizer-manifest.json)
+The manifest (out_dir/.summarizer-manifest.json)
 maps each source (path, or path#row) to its output's name, input hash, settings fingerprint
 and the output's own hash; each output is recorded in a journal beside it as it is written,
 and the manifest rewritten from both when the run ends.
@@ -14,15 +13,13 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .outputs import check_destination, safe_bytes, safe_output
+from .outputs import safe_output, write_atomic
 from .regular import read_regular_text
 
 __all__ = [
@@ -31,65 +28,11 @@ __all__ = [
     "Manifest",
     "file_sha256",
     "out_dir_lock",
-    "write_atomic",
-    "write_atomic_with",
 ]
 
 MANIFEST = ".summarizer-manifest.json"
 JOURNAL = ".summarizer-manifest.journal"  # entries recorded since the manifest was written
 MAX_MANIFEST = 256 * 1024 * 1024  # bytes; an entry is ~300, so about a million reports
-
-
-def _temp_beside(path: Path) -> tuple[int, Path]:
-    """A new, empty temporary file next to `path`, opened for writing."""
-    for _ in range(100):
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            # Mode 0666 less the user's umask, applied by the system as for any new file
-            # (mkstemp's private 0600 would hide a brief from the user's colleagues).
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write text (or UTF-8 bytes) via a temp file and rename, so a reader never sees half a file.
-
-    The text is scrubbed first (no key an endpoint echoed, no unencodable file-name bytes);
-    the rest is `write_atomic_with`'s.
-    """
-    data = safe_bytes(text)
-    write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
-
-
-def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
-    """Have `write` fill a temp file beside `path`, then rename it there: a reader never sees
-    half a file. For a library that writes a file itself (a table, a chart).
-
-    A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
-    regular file is ever replaced (checked again here, at the moment of writing), and a
-    failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
-    """
-    check_destination(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _temp_beside(path)
-        os.close(fd)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        write(tmp)
-        check_destination(path)  # the last moment before the rename
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _read_entries(path: Path) -> tuple[dict[str, dict[str, str | None]], bool]:
@@ -306,6 +249,8 @@ def out_dir_lock(out_dir: Path, say: Callable[[str], None] | None = None) -> Ite
         os.close(fd)  # the holder removed this file as it ended: lock the one there now
     try:
         os.ftruncate(fd, 0)
+        import socket  # for the batch lock only: a one-report run writes no lock
+
         os.pwrite(fd, f"run pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
         yield
     finally:

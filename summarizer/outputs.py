@@ -3,6 +3,8 @@
 An output is only ever a regular file: `-o` onto the input, a device, a FIFO or a folder is
 refused with one line (exit 2), and so is an --out-dir whose briefs would replace an input or
 be read back as reports; the folder is checked writable before any paid work. `-o -` is stdout.
+`write_atomic` writes through a temp file and a rename, replacing only a regular file and
+checking that again at the moment of writing.
 
 Every text the tool writes (a brief, a summary JSON, stdout) passes `safe_output`: the API key is
 scrubbed from it, and characters no UTF-8 file can hold (a GBK file name read as surrogate
@@ -11,10 +13,10 @@ escapes) become U+FFFD instead of failing the write after all the work is done.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .errors import UsageError
@@ -27,6 +29,9 @@ __all__ = [
     "output_file",
     "safe_bytes",
     "safe_output",
+    "temp_beside",
+    "write_atomic",
+    "write_atomic_with",
 ]
 
 
@@ -79,11 +84,27 @@ def check_destination(path: Path) -> None:
     _refuse_non_regular(path, "output")
 
 
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file next to `path` (hidden, named after it), opened for writing.
+
+    Mode 0666 less the user's umask, applied by the system as for any new file (mkstemp's
+    private 0600 would hide a brief from the user's colleagues); and no tempfile, whose import
+    (shutil, random, bz2, lzma) is a few milliseconds of every run's start-up.
+    """
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file")
+
+
 def check_writable(folder: Path, flag: str) -> None:
     """Fail now, naming the folder and why, if no file can be created in it (before paid work)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".summarizer.", suffix=".tmp", dir=folder)
+        fd, probe = temp_beside(folder / "summarizer")
         os.close(fd)
         os.unlink(probe)
     except OSError as e:
@@ -136,3 +157,42 @@ def check_out_dir(
             )
         _refuse_non_regular(out, "--out-dir")
     check_writable(out_dir, "--out-dir")
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (or UTF-8 bytes) via a temp file and rename, so a reader never sees half a file.
+
+    The text is scrubbed first (no key an endpoint echoed, no unencodable file-name bytes);
+    the rest is `write_atomic_with`'s.
+    """
+    data = safe_bytes(text)
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Have `write` fill a temp file beside `path`, then rename it there: a reader never sees
+    half a file. For a library that writes a file itself (a table, a chart).
+
+    A new file gets the user's umask like any other; a replaced file keeps its mode. Only a
+    regular file is ever replaced (checked again here, at the moment of writing), and a
+    failure (a full disk, a folder made read-only meanwhile) is one line naming the file.
+    """
+    check_destination(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temp_beside(path)
+        os.close(fd)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        write(tmp)
+        check_destination(path)  # the last moment before the rename
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -212,7 +212,7 @@ def _pandas() -> Any:
 
 def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str | None) -> str:
     """Write rows as CSV (stdout when no output), .parquet or .xlsx; return what was written."""
-    from .manifest import write_atomic, write_atomic_with
+    from .outputs import write_atomic, write_atomic_with
 
     if output is None:
         return _csv_text(rows, columns)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import UsageError
 from .lexicon import NATIONAL_ISSUER
-from .manifest import write_atomic_with
+from .outputs import write_atomic_with
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import bisect
 import operator
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import recache
 from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
@@ -50,7 +50,9 @@ __all__ = ["REDACTED", "check_prose", "redact", "unsupported_clause"]
 REDACTED = "〔已删除可疑内容〕"  # what a link, contact or order in model output becomes
 # E-mail addresses: tamper's contact detector covers QQ / WeChat / phone, a report never
 # hides an address in its body, but a model's answer can carry one.
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
+_EMAIL_RE = recache.compile(
+    r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+"
+)
 
 # A clause of the brief is unsupported when at least this many of its bigrams, and more than
 # this share of them, are nowhere in the report; a whole text when its clauses together are.
@@ -58,9 +60,9 @@ _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z
 # (3/7 = 0.43 at most), one of fewer has at most 2 ("经济运行": 2 of 3).
 _CLAUSE_NOVEL, _CLAUSE_SHARE = 3, 0.5
 _TEXT_NOVEL, _TEXT_SHARE = 4, 0.4
-_CLAUSE_SPLIT = re.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
-_CJK_RUN = re.compile(f"[{CJK}]+")
-_LATIN_WORD = re.compile(r"[a-z]{3,}")
+_CLAUSE_SPLIT = recache.compile(r"[，。；！？、,;!?：:（）()“”\"'《》\[\]【】…—·\n]+")
+_CJK_RUN = recache.compile(f"[{CJK}]+")
+_LATIN_WORD = recache.compile(r"[a-z]{3,}")
 # Support is local: an item's words must be near its own quotes (evidence, figures), this many
 # characters either side of each, since in a report of megabytes nearly every bigram occurs
 # somewhere. An item with no quote found is checked against the whole report when that is
@@ -97,7 +99,9 @@ def _genre() -> frozenset[str]:
     """Bigrams at least half of all work reports write (民生, 保障, 运行 …): the words a summary
     labels its items with may be the genre's, not this report's. Built from the corpus by
     bench/prose_support.py --write."""
-    text = (files("summarizer") / "data" / "report_bigrams.txt").read_text("utf-8")
+    # Beside this module, not through importlib.resources (whose readers' import is a
+    # millisecond of a small run): the package is installed as files.
+    text = (Path(__file__).parent / "data" / "report_bigrams.txt").read_text("utf-8")
     return frozenset(text.split())
 
 

@@ -8,7 +8,6 @@ registered once, when the settings are loaded.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +35,8 @@ def _base64_forms(secret: str) -> set[str]:
     the characters that encode the key's bits alone (not its neighbours'), standard and
     URL-safe alphabets.
     """
+    import base64  # only when a key is registered (the live engine): not every start-up
+
     raw = secret.encode("utf-8")
     forms = set()
     for pad in range(3):

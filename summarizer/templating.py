@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 __all__ = ["source", "template"]
 
+_TEMPLATES = Path(__file__).parent / "templates"
+
 
 def source(name: str) -> str:
     """The text of templates/<name> (a template, or an asset a page embeds)."""
-    return files("summarizer").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+    # Beside this module (the package is installed as files), not through importlib.resources,
+    # whose import (tempfile, shutil, random) every run's start-up paid for, JSON's too.
+    return (_TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def template(name: str, *, autoescape: bool) -> Template:

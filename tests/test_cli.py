@@ -13,8 +13,8 @@ from conftest import REPORTS, ROOT, SAMPLES, live
 from loopback import LoopbackServer, answer_with, grounded_answer, meaningless_answer
 
 from summarizer.cli import main
-from summarizer.manifest import write_atomic
 from summarizer.models import ReportSummary
+from summarizer.outputs import write_atomic
 
 SECRET = "sk-test-NEVER-SHOW-ME-0987654321"
 

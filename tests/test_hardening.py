@@ -593,7 +593,7 @@ def test_each_output_is_recorded_at_once_and_the_manifest_rewritten_when_the_run
 @pytest.mark.parametrize("kind", ["fifo", "link-to-dev-null", "folder", "link-to-folder"])
 def test_write_atomic_replaces_only_a_regular_file(tmp_path: Path, kind: str) -> None:
     from summarizer.errors import UsageError
-    from summarizer.manifest import write_atomic
+    from summarizer.outputs import write_atomic
 
     target = tmp_path / "brief.md"
     if kind == "fifo":
@@ -614,7 +614,7 @@ def test_write_atomic_replaces_only_a_regular_file(tmp_path: Path, kind: str) ->
 
 
 def test_write_atomic_honours_the_umask_and_keeps_a_replaced_files_mode(tmp_path: Path) -> None:
-    from summarizer.manifest import write_atomic
+    from summarizer.outputs import write_atomic
 
     old = os.umask(0o027)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import re
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from summarizer.clean import clean
 from summarizer.screen import screen
 from summarizer.structure import Hints, outline, place_in
-from summarizer.structure.places import Gazetteer, NameFinder, Place
+from summarizer.structure.places import _CACHE_MAGIC, Gazetteer, NameFinder, Place, _find16
 
 SPEECH = (
     "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
@@ -159,11 +160,53 @@ def test_gazetteer_round_trips_through_its_cache_bytes() -> None:
     for bad in (
         "南京市\t南京\tcity\t\t\n\n\n南京市\t0\n".encode(),  # an older cache's format: rebuilt
         data[:-1],  # cut short
-        data.replace(b"gazetteer3 ", b"gazetteer3 x"),
+        data.replace(_CACHE_MAGIC, _CACHE_MAGIC + b"x"),
+        data.replace(_CACHE_MAGIC, b"gazetteer3 "),  # the previous format: rebuilt
         b"",
     ):
         with pytest.raises(ValueError):
             Gazetteer.loads(bad)
+
+
+def test_a_gazetteer_read_from_its_cache_finds_names_in_the_bytes_as_in_the_strings(
+    tmp_path,
+) -> None:
+    places = [
+        Place("江苏省", "江苏", "province", None, "320000"),
+        Place("南京市", "南京", "city", "江苏省", "320100"),
+        Place("ਅ一市", "ਅ一", "city", "江苏省", None),  # U+0A05: a byte 0x0A not at a unit
+        Place("一镇", "一", "town", "ਅ一市", None),
+        Place("恩施市", "恩施", "county", "恩施土家族苗族自治州", "422801"),
+    ]
+    names = ["南京", "南京市", "江苏", "ਅ一", "ਅ一市", "一镇", "一", "恩施", "市", "京市", "镇"]
+    plain = Gazetteer.of(places)
+    cache = tmp_path / "gazetteer.bin"
+    cache.write_bytes(plain.dumps())
+    with cache.open("rb") as f:  # as the run reads it: mapped
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    for lazy in (Gazetteer.loads(plain.dumps()), Gazetteer.loads(mapped)):
+        assert lazy._raw is not None, "nothing decoded on reading"
+        assert [lazy.lookup(n) for n in names] == [plain.lookup(n) for n in names]
+        assert lazy._raw is not None, "nor by a look-up"
+        assert lazy.names() == plain.names() and lazy._raw is None  # every name: decoded
+    # A division named outside the BMP: offsets in characters are not half those in bytes.
+    wide = [
+        *places,
+        Place("𠀋村", "𠀋", "town", "南京市", None),
+        Place("后镇", "后", "town", None, None),
+    ]
+    plain = Gazetteer.of(wide)
+    lazy = Gazetteer.loads(plain.dumps())
+    assert [lazy.lookup(n) for n in (*names, "𠀋村", "后镇")] == [
+        plain.lookup(n) for n in (*names, "𠀋村", "后镇")
+    ]
+    assert lazy.lookup("后镇")[0].name == "后镇"
+
+
+def test_a_search_in_utf16_bytes_only_matches_whole_units() -> None:
+    data = "ਅ一\n".encode("utf-16-le")  # 05 0A 00 4E 0A 00: b"\n\x00" first at byte 1
+    assert _find16(data, "\n".encode("utf-16-le"), 0) == 4
+    assert _find16(data, "\n".encode("utf-16-le"), 0, 4) == -1
 
 
 def test_the_issuer_search_names_equal_a_scan_of_every_division() -> None:

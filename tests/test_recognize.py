@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from inputs import REPORTS, input_error, summarize_bounded
 
-from summarizer.recognize import looks_like_report
+from summarizer.recognize import looks_like_report, mostly_latin
 
 FIXTURES = sorted(REPORTS.glob("*.txt"))
 RECIPE = (
@@ -52,3 +52,22 @@ def test_runs_of_blank_lines_cost_linear_time(tmp_path: Path, blank: str) -> Non
 def test_numbered_lines_count_only_at_line_starts() -> None:
     assert looks_like_report("\u3000\u3000一、回顾\n全年增长。\n  （二）计划\n继续。")
     assert not looks_like_report("全年增长。一、回顾（二）计划")
+
+
+def test_a_readme_about_reports_is_no_report(tmp_path: Path) -> None:
+    # The corpus's own README quotes report words (国务院, 政府工作报告, GDP) in English prose.
+    readme = (REPORTS.parent / "corpus" / "README.md").read_text(encoding="utf-8")
+    assert looks_like_report(readme), "its cue words alone would let it through"
+    assert mostly_latin(readme)
+    path = tmp_path / "README.md"
+    path.write_text(readme, "utf-8")
+    assert "mostly text in Latin letters" in input_error(path)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_a_report_with_english_inside_is_still_chinese(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not mostly_latin(text)
+    # Beside a full English translation (about 3.5 letters a character), it is still read.
+    chinese = sum(1 for c in text if not c.isascii())
+    assert not mostly_latin(text + "\n" + "Translation " * (chinese * 3 // 11))

@@ -16,9 +16,7 @@ with the most text. A row that cannot be read carries its `problem` instead of f
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,8 +79,11 @@ class Row:
     problem: str | None = None
 
 
+_HEADER_FILL = recache.compile(r"[\s_\-]+")  # compared without spaces, _ and -
+
+
 def _norm(header: object) -> str:
-    return re.sub(r"[\s_\-]+", "", str(header)).lower()
+    return _HEADER_FILL.sub("", str(header)).lower()
 
 
 _KNOWN = {_norm(n): role for role, names in COLUMNS.items() for n in names}
@@ -183,6 +184,8 @@ def _table_rows(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> list
 
 
 def _csv_rows(text: str, delimiter: str) -> list[Row]:
+    import csv  # this reader's modules when a corpus file is read, not at every start-up
+
     # A cell may hold a whole report: lift the csv module's 128 KB field limit.
     csv.field_size_limit(2**31 - 1)
     try:
@@ -210,6 +213,8 @@ def _record_rows(records: Sequence[object]) -> list[Row]:
 
 
 def _jsonl_rows(text: str) -> list[Row]:
+    import json
+
     records: list[object] = []
     for line in text.split("\n"):
         if line.strip():
@@ -221,6 +226,8 @@ def _jsonl_rows(text: str) -> list[Row]:
 
 
 def _json_rows(text: str) -> list[Row]:
+    import json
+
     try:
         records = json.loads(text)
     except RecursionError:
@@ -282,6 +289,8 @@ def sniff(text: str, name: str = "") -> str | None:
         return "tsv"
     first = text.lstrip().split("\n", 1)[0]
     if first.startswith("{"):
+        import json
+
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"

@@ -57,7 +57,8 @@ _CODEC_ALIASES = {
 _LINE_END_RE = recache.compile(r"\r\n?|[\f\v\x85\u2028\u2029]")
 # C0 controls other than tab/newline/carriage return mark binary content.
 _CONTROL_RE = recache.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_META_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# Read only for a file that is not UTF-8: compiled then (re's own cache), not at every start-up.
+_META_CHARSET = rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)"""
 
 
 def _codec_name(name: str) -> str:
@@ -136,7 +137,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
             raise InputError("is a binary file (control characters), not a text report")
         return normalise_newlines(text), "utf-8"
     found = None
-    meta = _META_CHARSET_RE.search(raw[:4096])
+    meta = re.search(_META_CHARSET, raw[:4096], re.I)
     if meta:
         try:
             codec = _codec_name(meta.group(1).decode("ascii"))

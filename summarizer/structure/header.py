@@ -58,6 +58,19 @@ _NATIONAL_CONGRESS = recache.compile(
     r"在(?:中华人民共和国)?第[一二三四五六七八九十]+届全国人民代表大会"
 )
 _I_REPRESENT = recache.compile(rf"我代表(国务院|中央人民政府|[{CJK}（）()]{{0,14}}?)(?:人民)?政府")
+# The title's own years: a summary of one year, a plan of one, a report delivered in one.
+_TITLE_REVIEW_YEAR = recache.compile(r"(\d{4})年度?工作(?:总结|回顾)")
+_TITLE_PLAN_YEAR = recache.compile(r"(\d{4})年度?工作(?:思路|计划|安排|要点|打算)")
+_TITLE_REPORT_YEAR = recache.compile(rf"({YEAR})年(?:度)?(?:[^\d年]{{0,12}})?政府工作报告")
+_YEAR_TITLE = recache.compile(r"\d{4}年.{2,12}?(?:政府|人民政府)?工作报告")
+# "2024年是…" opening a paragraph that sets this year's goals.
+_YEAR_IS = recache.compile(rf"({YEAR})年是")
+_PLAN_OPENER = recache.compile(r"今年|总体要求|主要(?:预期)?目标")
+_I_REPRESENT_STATE = recache.compile(r"我代表(?:国务院|中央人民政府)")
+_I_REPRESENT_LEVEL = recache.compile(r"我代表本?(自治区|[省市州区县镇乡旗盟])(?:人民)?政府")
+_GOVERNMENT_END = recache.compile(r"(?:人民)?政府$|管委会$")
+_LEVEL_END = recache.compile(rf"({PLACE_SUFFIX})[）)]?(?:人民政府|政府)?$")
+_PLACE_END = recache.compile(f"{PLACE_SUFFIX}$")
 _LEVEL_WORD = {"镇": "town", "乡": "town", "区": "district", "县": "county", "市": "city",
                "州": "prefecture", "盟": "prefecture", "省": "province", "自治区": "province",
                "旗": "county"}  # fmt: skip
@@ -104,7 +117,7 @@ def find_title(lines: list[str]) -> str:
             s = run.group() if run else m.group()
         if i + 1 < len(lines) and lines[i + 1][0] in "及和与暨并":
             s += lines[i + 1]  # "…2021年工作总结" / "及2022年工作计划" on two lines
-        if s[0].isdigit() and not re.match(r"\d{4}年.{2,12}?(?:政府|人民政府)?工作报告", s):
+        if s[0].isdigit() and not _YEAR_TITLE.match(s):
             # "2019年工作总结和2020年工作思路" under or over its issuer line
             org = [o for o in lines[max(0, i - 1) : i + 3] if _ORG_LINE.fullmatch(o)]
             s = (org[0] if org else "") + s
@@ -119,7 +132,7 @@ def find_title(lines: list[str]) -> str:
 
 def _known(name: str) -> Place | None:
     """The division a name (or its longest known tail: 江苏省南京市 -> 南京市) stands for."""
-    name = re.sub(r"(?:人民)?政府$|管委会$", "", name)
+    name = _GOVERNMENT_END.sub("", name)
     g = gazetteer()
     for k in range(len(name) - 1):
         tail = name[k:]
@@ -130,7 +143,7 @@ def _known(name: str) -> Place | None:
 
 
 def _level_of(name: str) -> str:
-    m = re.search(rf"({PLACE_SUFFIX})[）)]?(?:人民政府|政府)?$", name)
+    m = _LEVEL_END.search(name)
     return _SUFFIX_LEVEL[m.group(1)] if m else "unknown"
 
 
@@ -220,7 +233,7 @@ def read_issuer(
     speaker = _SPEAKER.search("\n".join(lines)) or _SPEAKER.search(head)
     sp_level = HEAD_TITLE_LEVEL[speaker.group(2)] if speaker else "unknown"
     national = (
-        re.search(r"我代表(?:国务院|中央人民政府)", head)
+        _I_REPRESENT_STATE.search(head)
         or _NATIONAL_CONGRESS.search(head)
         or (speaker is not None and speaker.group(2) == "总理")
     )
@@ -245,10 +258,10 @@ def read_issuer(
         if place is None:
             continue
         written = c if park else _written_name(c, place)
-        body = _government(written) if re.search(f"{PLACE_SUFFIX}$", written) else written
+        body = _government(written) if _PLACE_END.search(written) else written
         return body, place.name, place.level, "text"
     # Every cue lacks the name (我代表市人民政府, 代区长…): the place the report keeps naming.
-    m = re.search(r"我代表本?(自治区|[省市州区县镇乡旗盟])(?:人民)?政府", head)
+    m = _I_REPRESENT_LEVEL.search(head)
     level = _LEVEL_WORD[m.group(1)] if m else sp_level
     # A 市 may be a prefecture-level city, a municipality or a county-level city; a 州 an
     # autonomous prefecture.
@@ -281,7 +294,7 @@ def _written_name(c: str, place: Place) -> str:
     for k in range(len(c) - 1):
         if _known(c[k:]) == place:
             tail = c[k:]
-            return tail if re.search(f"{PLACE_SUFFIX}$", tail) else place.name
+            return tail if _PLACE_END.search(tail) else place.name
     return place.name
 
 
@@ -294,8 +307,8 @@ def read_years(
     """(review year, plan year, where they were read from), before the parts are known."""
     if hints.year:
         return hints.year - 1, hints.year, "override"
-    tr = re.search(r"(\d{4})年度?工作(?:总结|回顾)", title)
-    tp = re.search(r"(\d{4})年度?工作(?:思路|计划|安排|要点|打算)", title)
+    tr = _TITLE_REVIEW_YEAR.search(title)
+    tp = _TITLE_PLAN_YEAR.search(title)
     if tr or tp:
         r = int(tr.group(1)) if tr else int(tp.group(1)) - 1  # type: ignore[union-attr]
         return r, int(tp.group(1)) if tp else r + 1, "text"
@@ -303,7 +316,7 @@ def read_years(
     if d:  # spring congresses review last year; a December one reviews the current year
         y, month = int(d.group(1)), int(d.group(2))
         return (y - 1, y, "text") if month <= 6 else (y, y + 1, "text")
-    t = re.search(rf"({YEAR})年(?:度)?(?:[^\d年]{{0,12}})?政府工作报告", title)
+    t = _TITLE_REPORT_YEAR.search(title)
     if t:
         return int(t.group(1)) - 1, int(t.group(1)), "text"
     # A heading naming the plan of one year ("二、2024年主要工作安排") says it before any
@@ -316,8 +329,8 @@ def read_years(
                 return y - 1, y, "text"
     # "2024年是…关键之年，做好今年工作…" opens the plan of 2024.
     for p in paras:
-        m = re.match(rf"({YEAR})年是", p.s)
-        if m and re.search(r"今年|总体要求|主要(?:预期)?目标", p.s[:200]):
+        m = _YEAR_IS.match(p.s)
+        if m and _PLAN_OPENER.search(p.s[:200]):
             y = int(m.group(1))
             return y - 1, y, "text"
     return None, None, ""

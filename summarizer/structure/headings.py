@@ -9,7 +9,6 @@ of the report, and every pass is linear.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -67,6 +66,12 @@ _LSTRIP, _RSTRIP = SPACES.replace("\r", "") + "#*■●◆▲", SPACES.replace("
 # "维护世界和平是我国对外政策的主要目标，…": a heading that states something (a copula in its
 # first clause) is a topic sentence run into its paragraph, not the name of a part.
 _STATEMENT = recache.compile(r"^[^，,。；]+?(?<![于还就总])是(?!否)")
+_COMMA = recache.compile(r"[，,]")
+_CLAUSE_MARK = recache.compile(r"[，,：:]")
+_NOT_BARE = recache.compile(r"[:：，,]|工作报告|报告$|^[-—]")  # a sentence, a title, a dash
+_LONG_TERM = recache.compile(r"(?:今后|未来)(?:五|十|十五)年|远景目标|中长期")
+_TASK_WORD = recache.compile(r"工作|任务|目标")
+_PAREN_ARABIC = recache.compile(r"[（(]\s*(\d{1,2})\s*[）)]")
 _REVIEW_ONLY = frozenset({"回顾", "总结", "回眸", "完成情况", "执行情况"})
 _FUTURE = recache.compile(r"今年|明年|新的一年|今后|下一步|未来")
 
@@ -110,7 +115,7 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
     words = FIVE_YEAR_RE.sub("", text)  # the 计划 of "第二个五年计划" names no plan part
     r, p = _REVIEW_KW.search(words), _PLAN_KW.search(words)
     years = heading_years(text)
-    if _STATEMENT.match(words) or (re.search(r"[，,]", words) and not years):
+    if _STATEMENT.match(words) or (_COMMA.search(words) and not years):
         # A topic sentence ("…，按计划监督使用", "…，实施计划收购和计划供应的政策") names no
         # part unless it names its year ("以提高经济效益为中心，全面完成1991年计划").
         r = p = None
@@ -130,7 +135,7 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
         # "第一个五年计划概要" in a report on the plan under way: its goals, not a review.
         if any(a <= ahead <= b for _, _, a, b in plans):
             return SectionKind.FIVE_YEAR
-    if re.search(r"(?:今后|未来)(?:五|十|十五)年|远景目标|中长期", text) and p:
+    if _LONG_TERM.search(text) and p:
         return SectionKind.FIVE_YEAR
     if r and p:
         # Years settle "2024年主要工作安排" against "2023年主要工作回顾"; then the words that
@@ -148,7 +153,7 @@ def classify(text: str, review: int | None = None, plan: int | None = None) -> S
             return SectionKind.REVIEW
     if _GOVERNMENT_KW.search(text):
         return SectionKind.GOVERNMENT
-    if _FUTURE.search(text) and re.search(r"工作|任务|目标", text):
+    if _FUTURE.search(text) and _TASK_WORD.search(text):
         return SectionKind.PLAN
     return None
 
@@ -182,7 +187,7 @@ def title_zone_end(paras: list[Para], n: int) -> int:
 def bare_title(s: str) -> str | None:
     """The line as a bare part title ("2021年主要工作安排"), or None if it is not one."""
     # "关于…计划执行情况与…计划草案的报告" is a report's title, not one of its parts.
-    if len(s) > 44 or _TERM.search(s) or re.search(r"[:：，,]|工作报告|报告$|^[-—]", s):
+    if len(s) > 44 or _TERM.search(s) or _NOT_BARE.search(s):
         return None
     s = s.replace("**", "").strip()
     if len(s) < 2:
@@ -201,7 +206,7 @@ def _numbered(p: Para) -> Heading | None:
         t = _TERM.search(rest)
         head = rest[: t.start()] if t else rest
         if len(head) > 60:  # a numbered paragraph with no short lead: keep its first clause
-            c = re.search(r"[，,：:]", head)
+            c = _CLAUSE_MARK.search(head)
             head = head[: c.start()] if c and c.start() <= 60 else head[:60]
         if not head.strip():
             return None
@@ -237,7 +242,7 @@ def headings(paras: list[Para], zone: int) -> list[Heading]:
     nxt: Heading | None = None
     for i in range(len(out) - 1, -1, -1):
         h = out[i]
-        m = re.fullmatch(r"[（(]\s*(\d{1,2})\s*[）)]", h.numbering)
+        m = _PAREN_ARABIC.fullmatch(h.numbering)
         n2 = L2.fullmatch(nxt.numbering) if nxt and nxt.level == 2 else None
         if h.level == 3 and m and n2 and cn_small(n2.group(1)) == int(m.group(1)) + 1:
             out[i] = h = replace(h, level=2)

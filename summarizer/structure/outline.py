@@ -10,9 +10,9 @@ the tool never presents such a guess as a reading of the report.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from .. import recache
 from ..lexicon import SPAM_HINT_RE
 from ..numerals import FW
 from .cues import (
@@ -46,6 +46,12 @@ from .types import Heading, Outline, ReportHeader, Section, SectionKind
 __all__ = ["outline", "period_of", "read_header"]
 
 _K = SectionKind
+# Which year a part's words look at: this one (its plan), the last five, the last one.
+_THIS_YEAR = recache.compile(r"今年|明年|新的一年")
+_PAST_FIVE = recache.compile(r"过去五年|五年来|五年工作")
+_PAST_YEAR = recache.compile(r"去年|过去一年|一年来")
+_YEARS_WORK = recache.compile(r"\d{4}年度?的?工作$")
+_NAMES_YEARS = recache.compile(r"\d{4}|十.?五")
 
 
 def period_of(text: str, kind: SectionKind, ref: int | None = None) -> str | None:
@@ -57,11 +63,11 @@ def period_of(text: str, kind: SectionKind, ref: int | None = None) -> str | Non
     """
     spans = heading_years(text)
     if ref is not None and not spans:
-        if kind in (_K.PLAN, _K.FIVE_YEAR) and re.search(r"今年|明年|新的一年", text):
+        if kind in (_K.PLAN, _K.FIVE_YEAR) and _THIS_YEAR.search(text):
             spans.append((ref, ref))
-        elif kind is _K.REVIEW and re.search(r"过去五年|五年来|五年工作", text):
+        elif kind is _K.REVIEW and _PAST_FIVE.search(text):
             spans.append((ref - 5, ref - 1))
-        elif kind is _K.REVIEW and re.search(r"去年|过去一年|一年来", text):
+        elif kind is _K.REVIEW and _PAST_YEAR.search(text):
             spans.append((ref - 1, ref - 1))
     if not spans:
         return None
@@ -90,7 +96,7 @@ def _parts(hs: list[Heading], ry: int | None, py: int | None) -> list[tuple[Head
         if h.level != 1:
             continue
         k = classify(h.text, ry, py)
-        if k is None and re.search(r"\d{4}年度?的?工作$", h.text):
+        if k is None and _YEARS_WORK.search(h.text):
             k = _K.PLAN if any(x is _K.REVIEW for _, x in out) else _K.REVIEW
         if h.numbering and seen_bare and k not in (_K.PROBLEMS, _K.GOVERNMENT):
             k = None
@@ -99,7 +105,7 @@ def _parts(hs: list[Heading], ry: int | None, py: int | None) -> list[tuple[Head
                 continue  # "主要目标" inside the five-year goals is one of its topics
         if k is None and not out and h.numbering:
             k = _K.REVIEW  # an unnamed first part of a work report is its review
-        if out and k is out[-1][1] and h.numbering and not re.search(r"\d{4}|十.?五", h.text):
+        if out and k is out[-1][1] and h.numbering and not _NAMES_YEARS.search(h.text):
             k = None
         seen_bare |= not h.numbering and k not in (_K.GOVERNMENT, None)
         if k is not None:

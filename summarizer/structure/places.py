@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import mmap
 import os
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -31,7 +31,11 @@ __all__ = ["Gazetteer", "NameFinder", "Place", "gazetteer"]
 # 直辖市 report to the State Council like provinces do.
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 _PREFECTURE_END = ("州", "地区", "盟")
-_CACHE_MAGIC = b"gazetteer3 "  # the user cache's copy: this header, the rows' length in bytes
+# The user cache's copy: this header, the rows' length in bytes, and 1 when each character is
+# one UTF-16 unit (a row's offset in characters is then half its offset in bytes).
+_CACHE_MAGIC = b"gazetteer4 "
+_NL16 = "\n".encode("utf-16-le")
+Bytes = bytes | mmap.mmap
 
 
 class Place(NamedTuple):
@@ -69,12 +73,35 @@ class Gazetteer:
     `rows`, one division a line ("name\tshort\tlevel\tparent\tcode"), and `index`, one name
     a line ("\nname\toffset,offset"), the offsets being where its divisions' rows start. A
     look-up finds its name's line and builds those divisions (and remembers them).
+
+    Read from the user cache, both stay UTF-16 bytes until a pass over every name needs them
+    as strings: a run looks up a handful of names, and decoding the 3 MB took longer than the
+    rest of a small report's structure reading. A look-up then finds its name in the bytes.
     """
 
     def __init__(self, rows: str, index: str) -> None:
-        self._rows = rows
-        self._index = index if index.startswith("\n") else "\n" + index
+        index = index if index.startswith("\n") else "\n" + index
+        self._text: tuple[str, str] | None = (rows, index)
+        # Or, read from the cache: its bytes, and where the rows and the index start in them.
+        self._raw: tuple[Bytes, int, int] | None = None
         self._found: dict[str, list[Place]] = {}
+
+    @property
+    def _rows(self) -> str:
+        return self._strings()[0]
+
+    @property
+    def _index(self) -> str:
+        return self._strings()[1]
+
+    def _strings(self) -> tuple[str, str]:
+        if self._text is None:
+            assert self._raw is not None
+            data, r, i = self._raw
+            view = memoryview(data)  # each part decoded where it lies, not copied out first
+            self._text = (str(view[r:i], "utf-16-le"), str(view[i:], "utf-16-le"))
+            self._raw = None
+        return self._text
 
     @classmethod
     def of(cls, places: list[Place]) -> Gazetteer:
@@ -96,21 +123,27 @@ class Gazetteer:
         rows and index in UTF-16, which reads back in a fifth of UTF-8's time (no decoding of
         multi-byte sequences, no split of one string into two)."""
         rows = self._rows.encode("utf-16-le")
-        return b"%s%d\n" % (_CACHE_MAGIC, len(rows)) + rows + self._index.encode("utf-16-le")
+        units = int(len(rows) == 2 * len(self._rows))  # no character outside the BMP
+        head = b"%s%d %d\n" % (_CACHE_MAGIC, len(rows), units)
+        return head + rows + self._index.encode("utf-16-le")
 
     @classmethod
-    def loads(cls, data: bytes) -> Gazetteer:
+    def loads(cls, data: Bytes) -> Gazetteer:
         head, sep, _ = data[:64].partition(b"\n")
-        size = head.removeprefix(_CACHE_MAGIC)
-        if not sep or size == head or not size.isdigit():
+        size, _, units = head.removeprefix(_CACHE_MAGIC).partition(b" ")
+        if not sep or not head.startswith(_CACHE_MAGIC) or not size.isdigit():
             raise ValueError("not a gazetteer cache")
-        start = len(head) + 1
-        view = memoryview(data)  # each part decoded where it lies, not copied out first
-        rows = str(view[start : start + int(size)], "utf-16-le")
-        index = str(view[start + int(size) :], "utf-16-le")
-        if not index.startswith("\n") or not index.endswith("\n"):
+        r = len(head) + 1
+        i = r + int(size)
+        if (len(data) - r) % 2 or int(size) % 2 or data[i : i + 2] != _NL16:
             raise ValueError("not a gazetteer cache")
-        return cls(rows, index)
+        if data[-2:] != _NL16 or units not in (b"0", b"1"):
+            raise ValueError("not a gazetteer cache")
+        g = cls("", "")
+        g._text, g._raw = None, (data, r, i)
+        if units == b"0":
+            g._strings()  # offsets in characters are not half those in bytes: read as strings
+        return g
 
     @staticmethod
     def _keys(p: Place) -> list[str]:
@@ -124,8 +157,15 @@ class Gazetteer:
         return list(keys)
 
     def _row(self, offset: int) -> Place:
-        end = self._rows.find("\n", offset)
-        n, s, lv, parent, code = self._rows[offset : end if end >= 0 else None].split("\t")
+        if self._raw is None:
+            end = self._rows.find("\n", offset)
+            line = self._rows[offset : end if end >= 0 else None]
+        else:  # every character one UTF-16 unit (loads): the row is at twice its offset
+            data, r, i = self._raw
+            a = r + 2 * offset
+            end = _find16(data, _NL16, a, i)
+            line = data[a : end if end >= 0 else i].decode("utf-16-le")
+        n, s, lv, parent, code = line.split("\t")
         return Place(n, s, lv, parent or None, code or None)
 
     def _places(self, name: str) -> list[Place]:
@@ -133,13 +173,27 @@ class Gazetteer:
         if found is None:
             found = []
             if name and "\t" not in name and "\n" not in name:
-                k = self._index.find(f"\n{name}\t")
-                if k >= 0:
-                    k += len(name) + 2
-                    offsets = self._index[k : self._index.index("\n", k)]
+                offsets = self._offsets(name)
+                if offsets is not None:
                     found = [self._row(int(o)) for o in offsets.split(",")]
             self._found[name] = found
         return found
+
+    def _offsets(self, name: str) -> str | None:
+        """The offsets of the rows of the divisions known by `name` ("12,345"), or None."""
+        if self._raw is None:
+            k = self._index.find(f"\n{name}\t")
+            if k < 0:
+                return None
+            k += len(name) + 2
+            return self._index[k : self._index.index("\n", k)]
+        data, _, i = self._raw
+        key = f"\n{name}\t".encode("utf-16-le")
+        k = _find16(data, key, i)
+        if k < 0:
+            return None
+        k += len(key)
+        return data[k : _find16(data, _NL16, k)].decode("utf-16-le")
 
     def lookup(self, name: str) -> list[Place]:
         """Divisions known by this full or short name, highest level first."""
@@ -190,6 +244,16 @@ class Gazetteer:
                 if any(map(test, places)):
                     out[k].add(key)
         return out
+
+
+def _find16(data: Bytes, key: bytes, start: int, end: int | None = None) -> int:
+    """The first place of UTF-16 units `key` in `data` at or after `start` (before `end`) that
+    lies on a unit's boundary counted from `start` (a byte match may straddle two units)."""
+    stop = len(data) if end is None else end  # mmap.find takes no None
+    k = data.find(key, start, stop)
+    while k >= 0 and (k - start) % 2:
+        k = data.find(key, k + 1, stop)
+    return k
 
 
 @cache
@@ -256,7 +320,7 @@ def _cache_file(data: Path) -> Path:
     from ..cachedir import user_cache
 
     st = data.stat()
-    return user_cache(f"gazetteer3-{st.st_size}-{int(st.st_mtime)}.bin")
+    return user_cache(f"gazetteer4-{st.st_size}-{int(st.st_mtime)}.bin")
 
 
 def _load(data: Path) -> Gazetteer:
@@ -266,9 +330,14 @@ def _load(data: Path) -> Gazetteer:
     """
     cached = _cache_file(data)
     try:
-        return Gazetteer.loads(cached.read_bytes())
-    except (OSError, ValueError):
+        # Mapped, not read: a run looks at a few pages of the 3 MB (the file is replaced by a
+        # rename, never rewritten in place, so the mapping stays what was read).
+        with cached.open("rb") as f:
+            return Gazetteer.loads(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # ValueError: empty, or not a gazetteer cache
         pass
+    import zipfile  # the table itself only when the cache has no copy: a millisecond to import
+
     with zipfile.ZipFile(data) as zf, zf.open("china_location.txt") as fh:
         found = Gazetteer.of(_parse(io.TextIOWrapper(fh, encoding="utf-8").read()))
     try:  # best effort: a read-only cache only costs the parse next time

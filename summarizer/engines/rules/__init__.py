@@ -21,8 +21,8 @@ about gambling ("查处涉赌案件12起") are figures like any other.
 from __future__ import annotations
 
 import bisect
-import re
 
+from ... import recache
 from ...figures import FigureTable
 from ...records import Achievement, ChunkSummary, Plan
 from ...structure import Outline, SectionKind
@@ -34,7 +34,7 @@ from .text import _Text
 
 __all__ = ["RulesEngine", "extract"]
 
-_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_NUMERAL = recache.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
 def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> list[ChunkResult]:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ... import recache
 from ...numerals import D
 from ...structure import Outline, SectionKind
 from .text import _area, _lead, _strip_span
 
-_GOALS = re.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
-_DIGIT = re.compile(D)
-_LINE = re.compile(r"[^\n]+")
+_GOALS = recache.compile(r"预期目标(?:是|为)?[:：]|主要目标(?:是|为)[:：]|\A力争到?\d{4}年")
+_DIGIT = recache.compile(D)
+_LINE = recache.compile(r"[^\n]+")
+_SENTENCE_END = recache.compile(r"[。！]")
+_COMMA = recache.compile(r"[，,]")
+_WE = recache.compile(r"^我们的?")
 # Areas the engine names itself when a paragraph has no heading of its own (prose checks
 # know them as the tool's labels, not the report's words).
 REVIEW_AREA, PLAN_AREA, GOALS_AREA = "总体情况", "其他安排", "主要预期目标"
@@ -33,7 +36,7 @@ class _Block:
 
 def _soft_lead(text: str, a: int, b: int) -> str | None:
     """A short opening sentence that heads an unnumbered paragraph ("坚持创新驱动,…成效。")."""
-    m = re.search(r"[。！]", text[a : min(b, a + 32)])
+    m = _SENTENCE_END.search(text[a : min(b, a + 32)])
     if (
         not m
         or m.start() < 4
@@ -41,7 +44,7 @@ def _soft_lead(text: str, a: int, b: int) -> str | None:
         or _DIGIT.search(text, a, a + m.start())
     ):
         return None
-    topic = re.sub(r"^我们的?", "", re.split(r"[，,]", text[a : a + m.start()])[-1])
+    topic = _WE.sub("", _COMMA.split(text[a : a + m.start()])[-1])
     # "过去一年，是…奋力往前赶的重要一年。" says what the year was: a statement, no topic.
     return None if topic.startswith("是") else topic
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ... import recache
 from ...checks import check_figure
 from ...grounding import normalize
 from ...lazyre import lazy
@@ -23,20 +24,24 @@ from ...records import Metric, MetricKind, replace
 from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
 from .text import _CLAUSE_CUT, _Text
 
-_POST_QUAL = re.compile(rf"\s*(?:{AFTER_FIGURE})")
-_SKIP_AFTER = re.compile(r"\s*(?:个)?(?:方面|主线|大类)")  # "五个方面工作": structure, not a figure
+_POST_QUAL = recache.compile(rf"\s*(?:{AFTER_FIGURE})")
+_SKIP_AFTER = recache.compile(
+    r"\s*(?:个)?(?:方面|主线|大类)"
+)  # "五个方面工作": structure, not a figure
 _MONEY_OR_AREA = frozenset(
     {"元", "美元", "欧元", "港元", "亩", "平方米", "平方公里", "度", "千瓦时", "吨"}
 )
 _THRESHOLD = frozenset({"突破", "首破", "破", "超", "超过"})
-_LIST_GLUE = re.compile(rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?")
-_LEVEL_VERB = re.compile(LEVEL_VERB)
+_LIST_GLUE = recache.compile(
+    rf"(?:\s*(?:{AFTER_FIGURE}))?\s*(?:[、和及与]|以及)\s*(?:近|约|超|逾)?"
+)
+_LEVEL_VERB = recache.compile(LEVEL_VERB)
 # A figure named again as "the growth" or "the level" it stands for: stated elsewhere as such.
-_RESTATED = re.compile(r"的(?:增速|增长速度|增长目标|增长|目标|水平)")
+_RESTATED = recache.compile(r"的(?:增速|增长速度|增长目标|增长|目标|水平)")
 # In a plan part, the present state a plan starts from ("现行16%的税率", "60岁以上人口已达2.5亿").
-_PRESENT = re.compile(r"现行|现有|目前|已经|已达|已有|已超")
-_DIGIT = re.compile(D)
-_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_PRESENT = recache.compile(r"现行|现有|目前|已经|已达|已有|已超")
+_DIGIT = recache.compile(D)
+_NUMERAL = recache.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _QUOTE = lazy(r"[“”\"「」‘’]")
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ... import recache
 from ...fastscan import gated
 from ...lexicon import AFTER_FIGURE, CHANGE_FILL, CHANGE_WORDS, FIGURE_VERBS, INDICATOR_HEADS
 from ...numbers import NumberMention
@@ -20,40 +20,40 @@ _CHANGE_TAIL = gated(
     rf"(?:规模|总量)?(?:同比|(?:较|比)(?:上年度?|去年|上年同期)|年均|平均)?再?(?:{CHANGE_WORDS})"
     rf"(?:{CHANGE_FILL})*$"
 )
-_NAME_HEAD = re.compile(
+_NAME_HEAD = recache.compile(
     r"^(?:其中|另外|此外|同时|并且|以及|尤其是|特别是|还|并|也|又|共|全镇|全区|全市|全县|全州|全省|"
     r"园镇|我镇|我区|我市|我县|我州|我省|首个|累计|同比|力争|争取|确保|计划|[、和及与])+"
 )
 _TIME_WORDS = gated(  # the metric's period, not part of its name ("由2010年的" -> "由")
     r"\d{1,4}\s*(?:[-—–~～至到]\s*\d{1,4}\s*)?[年月](?:度|份|底|末|以来)?的?|全年|今年|当年|预计|截至"
 )
-_SUBJECT_VERB = re.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
+_SUBJECT_VERB = recache.compile(r"(?:实现|完成)(?!率|值|度|情况)了?")  # "园镇实现…": drop the body
 # A name that is only an action takes its noun from after the figure ("加快推进21个…项目"),
 # which ends at the next verb or list mark.
-_ACTION = re.compile(
+_ACTION = recache.compile(
     r"(?:推进|实施|开展|组织|引进|建成|新建|打造|培育|创建|治理|整治|申报|盘活|聚焦|建设|改造|签约|"
     r"落实|排查|支持|引导|帮助|提供|组建|建强|做好|推动|保障|为|对|向|有|新增|全力|努力|着力|大力)$"
 )
-_POST_CUT = re.compile(
+_POST_CUT = recache.compile(
     r"[的，,。；;0-9０-９和及与]|全部|实现|提供|开展|进行|落实|获评|完成|达到|参加|入驻|竣工|投产|开工|"
     r"签约|顺利"
 )
-_AGE = re.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
-_POST_QUAL = re.compile(rf"^(?:{AFTER_FIGURE})?的?")
+_AGE = recache.compile(r"^[0-9０-９]+(?:[-—–~～至到][0-9０-９]+)?周?岁(?:以上|以下)?")
+_POST_QUAL = recache.compile(rf"^(?:{AFTER_FIGURE})?的?")
 _NAME_CUTS = frozenset("按占对在把将从由向")
 # Where the words a list shares begin ("刑事、治安案件": 案件): they go to every entry only
 # where the last entry's own word surely ends ("新能源、汽车零部件产业产值" keeps its names).
-_SHARED_HEAD = re.compile(INDICATOR_HEADS)
+_SHARED_HEAD = recache.compile(INDICATOR_HEADS)
 # Words naming several things at once, spelt out when a list gives one figure each.
 _COLLECTIVE = {"城乡": ("城镇", "农村"), "三次产业": ("第一产业", "第二产业", "第三产业"),
                "一二三产业": ("第一产业", "第二产业", "第三产业")}  # fmt: skip
-_FIGURE_ONLY = re.compile(r"[0-9０-９.]+\S{0,2}")
+_FIGURE_ONLY = recache.compile(r"[0-9０-９.]+\S{0,2}")
 # Compiled once: these run for every figure of a report.
-_SPACES = re.compile(r"\s+")
-_LIST_AND_END = re.compile(r"[和及与]$")
-_ETC = re.compile(r"等(?![奖级次])")
-_LIST_SPLITS = (re.compile(r"[、和与]"), re.compile(r"[、和及与]"))
-_FILLER_END = re.compile(rf"(?:{CHANGE_FILL})+$")
+_SPACES = recache.compile(r"\s+")
+_LIST_AND_END = recache.compile(r"[和及与]$")
+_ETC = recache.compile(r"等(?![奖级次])")
+_LIST_SPLITS = (recache.compile(r"[、和与]"), recache.compile(r"[、和及与]"))
+_FILLER_END = recache.compile(rf"(?:{CHANGE_FILL})+$")
 
 
 def _clip(name: str) -> str:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 
+from ... import recache
 from ...chunking import split_sentences
 from ...lexicon import PROBLEM_FRAME
 from ...records import Problem
 from ...structure import Section
 from .text import _strip_span
 
-_PROBLEM_INTRO = re.compile(
+_PROBLEM_INTRO = recache.compile(
     r"(?:主要表现在|主要表现为|表现在|主要是|主要有|具体是)[:：]|(?:比如|例如)[，,]"
 )
-_PROBLEM_FRAME = re.compile(PROBLEM_FRAME)
-_REMEDY = re.compile(r"对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须")
-_REMEDY_CLAUSE = re.compile(r"[，,；;]\s*(?:对此|对于这些|针对这些)")
-_CLAUSE_END = re.compile(r"[，,：:]")
-_ORDINAL = re.compile(r"[一二三四五六七八九十]是")
+_PROBLEM_FRAME = recache.compile(PROBLEM_FRAME)
+_REMEDY = recache.compile(r"对此|对于这些|针对|这些问题|我们(?:一定|将|必须|要)|必须")
+_REMEDY_CLAUSE = recache.compile(r"[，,；;]\s*(?:对此|对于这些|针对这些)")
+_CLAUSE_END = recache.compile(r"[，,：:]")
+_ORDINAL = recache.compile(r"[一二三四五六七八九十]是")
 
 
 def _problems(text: str, sec: Section) -> list[Problem]:

@@ -6,16 +6,17 @@ import bisect
 import re
 from array import array
 
+from ... import recache
 from ...chunking import split_sentences
 from ...figures import FigureTable
 from ...offsets import OFFSET_TYPECODE, match_starts
 
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
 # Written to open with one character set, which the regex engine scans for in C.
-_CLAUSE_CUT = re.compile(r"[，。；：！？;!?\n,:](?:(?<![0-9][,:])|(?![0-9]))")
-_SCOPE_CUT = re.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
-_LINE_CUT = re.compile(r"\n")
-_ESTIMATE = re.compile(r"预计")  # looked up by offset: a sentence may be a whole long report
+_CLAUSE_CUT = recache.compile(r"[，。；：！？;!?\n,:](?:(?<![0-9][,:])|(?![0-9]))")
+_SCOPE_CUT = recache.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
+_LINE_CUT = recache.compile(r"\n")
+_ESTIMATE = recache.compile(r"预计")  # looked up by offset: a sentence may be a whole long report
 _LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
 # A clause longer than this (lines with no punctuation, joined by cleaning) is read in pieces of
 # at most this length: each figure's quote is checked by reading all its figures, so an

@@ -1,0 +1,100 @@
+"""cachedir.user_cache: the user cache folder, read on Linux without importing platformdirs,
+and the very folder platformdirs names."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from platformdirs import user_cache_dir
+
+from summarizer.cachedir import derived, user_cache
+
+linux = pytest.mark.skipif(sys.platform != "linux", reason="the Linux reading of XDG")
+
+
+@linux
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        (None, "/home/ana"),
+        ("/var/tmp/cache", "/home/ana"),
+        ("/var/tmp/cache/", "/home/ana/"),
+        ("relative/cache", "/home/ana"),  # not absolute: ignored, as the XDG spec says
+        ("", "/home/ana"),
+        (None, "/"),
+    ],
+)
+def test_the_user_cache_is_the_folder_platformdirs_names(monkeypatch, xdg, home):
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.setenv("HOME", home)
+    assert user_cache() == Path(user_cache_dir("summarizer"))
+    assert user_cache("patterns.bin") == Path(user_cache_dir("summarizer"), "patterns.bin")
+
+
+@linux
+def test_a_home_it_cannot_read_is_left_to_platformdirs(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "not/absolute")
+    assert user_cache("x") == Path(user_cache_dir("summarizer"), "x")
+
+
+# ---------------------------------------------------------------- derived
+
+
+def _counting(value):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return value
+
+    return build, calls
+
+
+def test_derived_data_is_built_once_then_read_back(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "table.toml"
+    source.write_text("x = 1\n", encoding="utf-8")
+    value = {"indicator": [{"id": "gdp", "names": ["地区生产总值"], "share": 0.5}], "n": 3}
+    build, calls = _counting(value)
+    assert derived("t", source, build) == value
+    assert derived("t", source, build) == value
+    assert calls == [1], "the second run read the copy"
+    source.write_text("x = 22\n", encoding="utf-8")  # another source: built again
+    assert derived("t", source, build) == value and calls == [1, 1]
+
+
+def test_a_damaged_or_foreign_copy_is_never_served(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "table.toml"
+    source.write_text("x = 1\n", encoding="utf-8")
+    build, calls = _counting({"a": 1})
+    derived("t", source, build)
+    (copy,) = (tmp_path / "cache" / "summarizer").iterdir()
+    copy.write_bytes(copy.read_bytes()[:-3])  # torn
+    assert derived("t", source, build) == {"a": 1} and len(calls) == 2
+    other, _ = _counting({"b": 2})
+    assert derived("u", source, other) == {"b": 2}, "another kind is another copy"
+    assert derived("t", source, build) == {"a": 1}
+
+
+def test_data_marshal_cannot_keep_and_an_unwritable_cache_cost_only_the_build(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "table.toml"
+    source.write_text("x = 1\n", encoding="utf-8")
+    odd = {"when": object()}
+    build, calls = _counting(odd)
+    assert derived("t", source, build) is odd and derived("t", source, build) is odd
+    assert len(calls) == 2 and not list((tmp_path / "cache").rglob("*.marshal"))
+    (tmp_path / "ro").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro"))
+    build, calls = _counting([1, 2])
+    assert derived("t", source, build) == [1, 2] == derived("t", source, build)
+    assert derived("t", tmp_path / "missing.toml", build) == [1, 2]
