@@ -209,8 +209,7 @@ class CheckText:
     def _boundaries(self) -> tuple[Sequence[int], Sequence[int]]:
         if self._cuts is None:
             t = self.text
-            # shared with the engine's reading of the same text (engines/rules/text.py)
-            self._cuts = (match_starts(_SENTENCE_CUT, t, True), match_starts(_PARA_CUT, t, True))
+            self._cuts = (match_starts(_SENTENCE_CUT, t), match_starts(_PARA_CUT, t))
         return self._cuts
 
     def sentence(self, span: Span) -> tuple[int, int]:

@@ -20,26 +20,10 @@ __all__ = ["OFFSET_TYPECODE", "OffsetMap", "match_starts"]
 OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in practice
 
 
-def match_starts(pattern: re.Pattern[str], text: str, shared: bool = False) -> array[int]:
+def match_starts(pattern: re.Pattern[str], text: str) -> array[int]:
     """Where each match of `pattern` in `text` starts, in 4 bytes an offset: as a list, a
-    10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run.
-
-    `shared`: the engine and the checks both cut the clean text at its sentence and line ends;
-    the last text's cuts by such a pattern are kept (one array each, read only), so a report
-    is scanned for them once.
-    """
-    key = (pattern.pattern, pattern.flags)
-    last = _SHARED.get(key) if shared else None
-    if last is not None and (last[0] is text or last[0] == text):
-        return last[1]
-    found = array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
-    if shared:
-        _SHARED[key] = (text, found)
-    return found
-
-
-# (pattern, flags) -> the last text cut by it and the cuts, for the `shared` ones only
-_SHARED: dict[tuple[str, int], tuple[str, array[int]]] = {}
+    10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run."""
+    return array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
 
 
 class OffsetMap(Sequence[int]):

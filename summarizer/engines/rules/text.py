@@ -36,8 +36,7 @@ class _Text:
         self.figures = figures if figures is not None else FigureTable(text)
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
         self._cuts = tuple(
-            match_starts(rx, text, rx in (_SCOPE_CUT, _LINE_CUT))  # shared with the checks
-            for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
+            match_starts(rx, text) for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
         )
         self._pieces: dict[int, array[int]] = {}  # a long clause's start -> its pieces' starts
 
