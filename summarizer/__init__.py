@@ -5,8 +5,3 @@ The library entry points live in `summarizer.pipeline`; the contract models in
 """
 
 __version__ = "0.1.0"
-
-# Before any of the package's dataclasses is defined: their methods' code from the user cache.
-from . import classcache
-
-classcache.install()

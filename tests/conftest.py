@@ -14,12 +14,11 @@ SAMPLES = sorted(p.name for p in REPORTS.glob("*.txt"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# The tests' own process neither reads nor writes the user's compiled patterns or dataclass
-# methods (the package's modules are imported after this file, so none was compiled yet).
-from summarizer import classcache, recache  # noqa: E402
+# The tests' own process neither reads nor writes the user's compiled patterns (the package's
+# modules are imported after this file, so none was compiled yet).
+from summarizer import recache  # noqa: E402
 
 recache.use(None)
-classcache.use(None)
 
 
 @pytest.fixture(autouse=True)

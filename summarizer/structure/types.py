@@ -36,7 +36,7 @@ TARGET_PARTS = frozenset({SectionKind.PLAN})
 RESULT_PARTS = frozenset({SectionKind.REVIEW})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a 10 MB report holds ~10,000
 class Heading:
     """A heading line, or the run-in lead ("1.综合实力稳中有进。") of a paragraph."""
 
