@@ -143,26 +143,19 @@ def check_figure(
     those of them that state the value (checktext.stating) when it has that too.
     """
     # The figures read are part of the question: a quote is read from the report's table
-    # (engine and validation alike) or, without one, parsed here (nums None). The table gives
-    # one tuple per window, known here by its identity (hashing its figures cost more than
-    # most checks); the entry holds the tuple, so no other object can take its id meanwhile.
-    if nums is not None and type(nums) is not tuple:
-        nums = tuple(nums)
-    figures: object = None if nums is None else id(nums)
-    key = (name, value, unit, quote, figures)
-    got = _FIGURE_CHECKED.get(key)
-    if got is not None:
-        return got[1]
+    # (engine and validation alike) or, without one, parsed here (nums None).
+    key = (name, value, unit, quote, None if nums is None else tuple(nums))
+    if key in _FIGURE_CHECKED:
+        return _FIGURE_CHECKED[key]
     if len(_FIGURE_CHECKED) >= _MAX_CHECKED:
         _FIGURE_CHECKED.clear()
-    found = _check_figure(name, value, unit, quote, nums, matching)
-    _FIGURE_CHECKED[key] = (nums, found)
+    found = _FIGURE_CHECKED[key] = _check_figure(name, value, unit, quote, nums, matching)
     return found
 
 
 # The answers of check_figure, a pure function of its question (`matching` follows from the
 # rest): the rules engine checks every figure it states before stating it, validation again.
-_FIGURE_CHECKED: dict[tuple[object, ...], tuple[Nums | None, Finding | None]] = {}
+_FIGURE_CHECKED: dict[tuple[object, ...], Finding | None] = {}
 _MAX_CHECKED = 50_000
 
 
