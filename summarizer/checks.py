@@ -52,7 +52,11 @@ Parsed = tuple[Nums, Callable[[], Nums], Callable[[], Nums]]
 # Bind a metric's figure to the name written next to it in a list quote (see _named_elsewhere):
 # "完成农村公厕改造14座、新建7座" named 新建 = 14座 is flagged.
 BIND_NAMES = True
-_SEGMENT_CUT = recache.compile(r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])")
+# "[、，；;。：！？]|(?<![0-9]),|,(?![0-9])" written to open with one character class (the
+# engine's C skip to a candidate, not an alternation tried at every position of each quote).
+_SEGMENT_CUT = recache.compile(
+    r"[、，；;。：！？,](?:(?<=[、，；;。：！？])|(?<![0-9],)|(?![0-9]))"
+)
 # Verbs, qualifiers and fillers around a figure: what is left of a stretch names something.
 _FILLER = recache.compile(
     f"{FIGURE_VERBS}|其中|同比|比上年|较上年|{CHANGE_WORDS}|{AFTER_FIGURE}|{QUAL_NEAR}|为|是|至|到|了|共|"

@@ -51,7 +51,9 @@ _FOOTER_RE = recache.compile(
     rf"|第[{_WS}]*\d{{1,3}}[{_WS}]*页[{_WS}]*[,，/]?[{_WS}]*共[{_WS}]*\d{{1,3}}[{_WS}]*页"
     rf"|第[{_WS}]+\d{{1,3}}[{_WS}]+页|Page[{_WS}]+\d{{1,3}}(?:[{_WS}]+of[{_WS}]+\d{{1,3}})?"
 )
-_FOOTER_HINT_RE = recache.compile(rf"[{_DASH}][{_WS}]*\d|页|Page")
+# "[dash][ws]*\d|页|Page", written to open with one character class: a line is skipped to its
+# candidates in C (an alternation would be tried at every position of every line).
+_FOOTER_HINT_RE = recache.compile(rf"[页P{_DASH}](?:(?<=[{_DASH}])[{_WS}]*\d|(?<=页)|(?<=P)age)")
 # Paragraph-break evidence in a flattened line: a run of whitespace holding full-width
 # indentation or a tab (`is_indent`), or a sentence end before a numbered heading
 # ("一、二、三产业" is a list, not heading 一; "五一、端午" a holiday; "。(2)" mostly continues
