@@ -11,7 +11,7 @@ import bisect
 from dataclasses import replace
 
 from .. import recache
-from ..fastscan import gated
+from ..fastscan import gated, presence
 from ..lazyre import lazy
 from ..lexicon import (
     DONE_WORDING_RE,
@@ -36,6 +36,7 @@ _BACK = recache.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词�
 # Tried on every paragraph of a report: a first-character gate makes the scan of the paragraphs
 # that admit nothing (most of them) five times faster, with the same matches.
 _PROBLEM_CUE = gated(PROBLEM_CUE)
+_ANY_PROBLEM_CUE = presence(PROBLEM_CUE)  # whether a paragraph has one at all: most have none
 _PROBLEM_WORD = gated(PROBLEM_NOUNS)
 _FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
 _PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
@@ -121,7 +122,7 @@ def problem_start(p: Para, in_plan: bool) -> int | None:
     # A cue found in a sentence's window is found in the whole paragraph too (the pattern has
     # no negative lookahead, end anchor or word boundary: tests/test_sections.py checks), so
     # a paragraph with no cue anywhere has none in any window: most paragraphs stop here.
-    if not _PROBLEM_CUE.search(p.s):
+    if not _ANY_PROBLEM_CUE.search(p.s):
         return None
     sentences = [0, *(m.end() for m in TERM.finditer(p.s))]
     # A clause that turns ("…获得了重大的成绩，同时也存在着…") counts as its sentence's start.
