@@ -338,3 +338,27 @@ def test_a_corpus_file_is_recognised_from_its_first_bytes_whatever_its_name(
     assert may_hold_many(str(path))
     assert not may_hold_many(str(REPORTS / "jincheng-2019.txt"))
     assert [d.stem for d in read_documents(path)] == ["甲省-2019", "乙省-2019"]
+
+
+def test_a_json_row_with_half_a_surrogate_pair_is_read_and_summarised(tmp_path: Path) -> None:
+    # json.loads keeps "\ud800" as a lone surrogate, which no UTF-8 output can hold: it once
+    # ended the run with an internal error. A pair still makes its character.
+    text = (REPORTS / "luoxi-2021.txt").read_text(encoding="utf-8")
+    text = text.replace("。", "。\ud800", 2) + "\ud83d\ude00"
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"title": "罗溪镇\udfff工作总结", "text": text}) + "\n", "utf-8")
+    (doc,) = read_documents(str(path), [])
+    assert isinstance(doc, Document)
+    assert doc.text.count("\ufffd") == 2 and doc.text.endswith("😀")
+    assert doc.title_hint == "罗溪镇\ufffd工作总结"
+    doc.text.encode("utf-8")  # writable
+    from click.testing import CliRunner
+
+    from summarizer.cli import main
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["summarize", str(path), "--engine", "rules", "--format",
+                                  "json", "--out-dir", str(out)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (written,) = (p for p in out.glob("*.json") if not p.name.startswith("."))
+    assert json.loads(written.read_text(encoding="utf-8"))["achievements"]

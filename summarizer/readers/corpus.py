@@ -122,8 +122,17 @@ def _year_line(number: int, line: str) -> Row:
 # ---------------------------------------------------------------- tables
 
 
+# Half of a UTF-16 surrogate pair: a JSON file may write one alone ("\ud800"), which json.loads
+# keeps, and no text holding one can be written as UTF-8 (the summary, the brief, the hash).
+_SURROGATE = lazy(r"[\ud800-\udfff]")
+
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    if _SURROGATE.search(text):
+        # A pair makes its character; a lone half becomes U+FFFD, as a decoding error does.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _year(value: str) -> int | None:
