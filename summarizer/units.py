@@ -29,10 +29,30 @@ UNIT_WORDS = (
     "剂次 家 个月 个 件 只 起 场 名 宗 条 处 座 所 批 次 倍 番 枚 笔 份 套 户 人 辆 台 张 篇 "
     "本 针 剂 株 棵 头 间 栋 幢 支 艘 块 轮 层 例 种 类 小时 分钟 天 周年 周岁 岁 年 月 日"
 ).split()
-# OCR and line wraps split units too ("7.2亿美 元"), so whitespace may sit between characters.
-_UNIT_ALTS = "|".join(
-    r"\s*".join(map(re.escape, u)) for u in sorted(UNIT_WORDS, key=len, reverse=True)
-)
+
+
+def _alternation(words: list[str]) -> str:
+    """The words as one alternation, longest first, whitespace allowed between characters
+    (OCR and line wraps split units too: "7.2亿美 元").
+
+    The words are grouped by their first character, "个(?:\\s*百\\s*分\\s*点|\\s*月|)|…": the
+    engine rejects an alternative that opens with another character in one step, so a unit is
+    looked for among ~50 groups rather than ~110 words (the figures' tail, read after every
+    number). The same matches: words with different first characters never both match at one
+    place, and within a group the words keep their longest-first order."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        re.escape(first)
+        + "(?:"
+        + "|".join("".join(r"\s*" + re.escape(c) for c in rest) for rest in rests)
+        + ")"
+        for first, rests in groups.items()
+    )
+
+
+_UNIT_ALTS = _alternation(UNIT_WORDS)
 _PER = "平方米|立方米|千瓦时|公斤|人次|小时|亩|人|户|年|月|天|日|吨|斤|台|辆"
 UNIT = (
     rf"(?:(?:{_UNIT_ALTS}|项(?!目)|位(?!数)|方(?![面式案向法针位便])|度(?!假)|字(?![方总要诀经])"
