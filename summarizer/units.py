@@ -120,7 +120,8 @@ def _split_unit(unit: str) -> tuple[int, str]:
 def to_base(value: float, unit: str) -> tuple[float, str]:
     """Rescale to the base unit: (6.25, "亿元") -> (6.25e8, "元")."""
     factor, base = _split_unit(unit)
-    return scaled(value, factor), base
+    # Most units carry no scale (%, 人, 年): no call to scaled for them (~180,000 calls a corpus).
+    return (value if factor == 1 else scaled(value, factor)), base
 
 
 def units_compatible(a_unit: str, b_unit: str) -> bool:
