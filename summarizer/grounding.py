@@ -126,7 +126,8 @@ class SourceIndex:
         self._norm: dict[str, str] = {}  # quote -> N(quote), for quotes looked up repeatedly
         # N(quote) -> every normalised offset it occurs at, for the quotes of `prefetch`
         self._at: dict[str, list[int]] = {}
-        self._first_at: dict[str, int] = {}  # N(quote) -> its first offset (-1: none), the rest
+        # N(quote) -> its first offset (-1: none), for the quotes not prefetched
+        self._first_at: dict[str, int] = {}
 
     def prefetch(self, quotes: Iterable[str]) -> None:
         """Find every occurrence of many quotes at once, in one pass over the text.
@@ -197,13 +198,12 @@ class SourceIndex:
         """The first normalised offset >= start where q occurs, or -1."""
         at = self._at.get(q)
         if at is None:
-            if start:
-                return self.text.find(q, start)
-            # merge, the spans and the checks each ask where a quote is first: searched once
+            # merge, the spans and the checks each ask where a quote is: its first place is
+            # searched once, and answers every later ask it is the answer to (or none is)
             k = self._first_at.get(q)
             if k is None:
                 k = self._first_at[q] = self.text.find(q)
-            return k
+            return k if k < 0 or k >= start else self.text.find(q, start)
         i = bisect.bisect_left(at, start)
         return at[i] if i < len(at) else -1
 
