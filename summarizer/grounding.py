@@ -198,12 +198,13 @@ class SourceIndex:
         """The first normalised offset >= start where q occurs, or -1."""
         at = self._at.get(q)
         if at is None:
-            # merge, the spans and the checks each ask where a quote is: its first place is
-            # searched once, and answers every later ask it is the answer to (or none is)
+            if start:
+                return self.text.find(q, start)
+            # merge, the spans and the checks each ask where a quote is first: searched once
             k = self._first_at.get(q)
             if k is None:
                 k = self._first_at[q] = self.text.find(q)
-            return k if k < 0 or k >= start else self.text.find(q, start)
+            return k
         i = bisect.bisect_left(at, start)
         return at[i] if i < len(at) else -1
 
