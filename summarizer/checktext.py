@@ -16,12 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
-from . import recache
 from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
 from .kinds import KindEvidence, clause_cuts, governing_at, weigh
 from .numbers import NumberMention, Period, to_base
-from .offsets import OFFSET_TYPECODE, match_starts
+from .offsets import OFFSET_TYPECODE
 from .structure import Outline, Section, SectionKind
 
 if TYPE_CHECKING:
@@ -35,8 +34,6 @@ __all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "num
 
 Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
-_SENTENCE_CUT = recache.compile(r"[。！？!?\n]")
-_PARA_CUT = recache.compile(r"\n")
 # Characters of a quote's sentence read on either side of it: a "sentence" that no stop ends
 # (lines of figures run together) is read only near the quote, so checking its figures one by
 # one stays linear.
@@ -207,9 +204,9 @@ class CheckText:
         return self.spam.overlaps(span)
 
     def _boundaries(self) -> tuple[Sequence[int], Sequence[int]]:
-        if self._cuts is None:
-            t = self.text
-            self._cuts = (match_starts(_SENTENCE_CUT, t), match_starts(_PARA_CUT, t))
+        if self._cuts is None:  # the report's table has them when the engine cut it already
+            table = self.figures
+            self._cuts = (table.sentence_cuts(), table.line_cuts())
         return self._cuts
 
     def sentence(self, span: Span) -> tuple[int, int]:

@@ -25,8 +25,10 @@ from .errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .batch import ReportRun
     from .config import Settings
     from .ingest import Document
+    from .progress import BatchProgress
 
 
 @click.command()
@@ -250,6 +252,28 @@ def _status_line(name: str, console: Messages) -> str:
     return f"summarising {escape(name)} …"
 
 
+def _one_process(
+    planned: list[ReportRun],
+    settings: Settings,
+    out_dir: Path,
+    output_as: tuple[str, str],
+    force: bool,
+    progress: BatchProgress,
+) -> list[ReportRun]:
+    """The batch in this process: the live engine (its event loop overlaps every report's
+    requests), or the offline engine on one core."""
+    import asyncio
+
+    from .batch import run_batch
+
+    fmt, detail = output_as
+    return asyncio.run(
+        run_batch(
+            planned, settings, out_dir, fmt, force=force, on_change=progress.update, detail=detail
+        )
+    )
+
+
 def _run_batch(
     inputs: list[str],
     settings: Settings,
@@ -264,41 +288,35 @@ def _run_batch(
     The offline engine runs the reports in `jobs` worker processes (default: one per core);
     the live engine in one process, whose event loop overlaps the requests of every report.
     """
-    import asyncio
-
-    from .batch import plan_runs, run_batch
+    from .batch import plan_runs
+    from .ingest import may_hold_many
     from .progress import BatchProgress
-    from .workers import default_jobs, max_jobs, run_parallel
+    from .workers import Workers, default_jobs, max_jobs
 
     if jobs is not None and jobs > max_jobs():
         raise UsageError(f"--jobs {jobs}: at most {max_jobs()} worker processes (four per core)")
     fmt, detail = output_as
-    planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
-    jobs = min(jobs or default_jobs(), sum(r.status != "failed" for r in planned))
-    with BatchProgress(console, len(planned)) as progress:
-        if settings.resolved_engine() == "rules" and jobs > 1:
-            runs = run_parallel(
-                planned,
-                settings,
-                out_dir,
-                fmt,
-                jobs,
-                force=force,
-                on_change=progress.update,
-                detail=detail,
-            )
-        else:
-            runs = asyncio.run(
-                run_batch(
-                    planned,
-                    settings,
-                    out_dir,
-                    fmt,
-                    force=force,
-                    on_change=progress.update,
-                    detail=detail,
-                )
-            )
+    jobs = jobs or default_jobs()
+    # The offline engine's workers start before the batch is planned (reading a corpus file's
+    # rows), so the two overlap: as many as there may be reports, up to `jobs`.
+    many = any(p == "-" or may_hold_many(p) for p in inputs)
+    workers = None
+    if settings.resolved_engine() == "rules" and min(jobs, 2 if many else len(inputs)) > 1:
+        workers = Workers(settings, out_dir, fmt, jobs if many else min(jobs, len(inputs)),
+                          force, detail)  # fmt: skip
+    try:
+        planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
+        if workers is not None and sum(r.status != "failed" for r in planned) < 2:
+            workers.close()  # one report after all: one process, as below
+            workers = None
+        with BatchProgress(console, len(planned)) as progress:
+            if workers is not None:
+                runs = workers.run(planned, progress.update)
+            else:
+                runs = _one_process(planned, settings, out_dir, output_as, force, progress)
+    finally:
+        if workers is not None:
+            workers.close()
     progress.closing_table(runs)
     failed = any(r.status == "failed" for r in runs)
     flagged = settings.strict and any(r.flagged for r in runs)

@@ -27,8 +27,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
+from . import recache
 from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers, iter_numbers
-from .offsets import OFFSET_TYPECODE
+from .offsets import OFFSET_TYPECODE, match_starts
 from .periods import Period, find_periods, resolve_period, scan_periods
 
 __all__ = ["FigureTable", "Mentions", "numbers_of", "periods_of"]
@@ -43,6 +44,10 @@ _ROLE_BEFORE = 10  # characters before a period that periods._role reads (blanks
 # A sentence starts after one of these (checktext's sentence cut); the before-context a period's
 # role is read from is cut there, except that a line break is a blank to that reading.
 _SENTENCE_START = frozenset("。！？!?\n")
+# Where a sentence ends (； does not end one: a period governs across it) and where a line does.
+# The engine and the checks both cut a report there: its table finds the cuts once for both.
+_SENTENCE_CUT = recache.compile(r"[。！？!?\n]")
+_LINE_CUT = recache.compile(r"\n")
 # A period pattern may look at the next character after a figure's start ("2019" + "年"): such
 # a cut is parsed rather than read from the table.
 _PEEKED = frozenset("——–-－~～〜至到年月")
@@ -87,6 +92,21 @@ class FigureTable:
         # windows held 1 MB more as (a, b) tuples.
         self._numbers: dict[int, tuple[NumberMention, ...]] = {}
         self._periods: dict[int, tuple[Period, ...]] = {}
+        self._sentence_cuts: array[int] | None = None
+        self._line_cuts: array[int] | None = None
+
+    # --- sentence and line ends
+    def sentence_cuts(self) -> array[int]:
+        """Where each sentence of the text ends (。！？!? or a line end), found once."""
+        if self._sentence_cuts is None:
+            self._sentence_cuts = match_starts(_SENTENCE_CUT, self.text)
+        return self._sentence_cuts
+
+    def line_cuts(self) -> array[int]:
+        """Where each line of the text ends, found once."""
+        if self._line_cuts is None:
+            self._line_cuts = match_starts(_LINE_CUT, self.text)
+        return self._line_cuts
 
     # --- boundaries
     def _is_cut(self, p: int) -> bool:

@@ -126,6 +126,8 @@ class SourceIndex:
         self._norm: dict[str, str] = {}  # quote -> N(quote), for quotes looked up repeatedly
         # N(quote) -> every normalised offset it occurs at, for the quotes of `prefetch`
         self._at: dict[str, list[int]] = {}
+        # N(quote) -> its first offset (-1: none), for the quotes not prefetched
+        self._first_at: dict[str, int] = {}
 
     def prefetch(self, quotes: Iterable[str]) -> None:
         """Find every occurrence of many quotes at once, in one pass over the text.
@@ -196,7 +198,13 @@ class SourceIndex:
         """The first normalised offset >= start where q occurs, or -1."""
         at = self._at.get(q)
         if at is None:
-            return self.text.find(q, start)
+            if start:
+                return self.text.find(q, start)
+            # merge, the spans and the checks each ask where a quote is first: searched once
+            k = self._first_at.get(q)
+            if k is None:
+                k = self._first_at[q] = self.text.find(q)
+            return k
         i = bisect.bisect_left(at, start)
         return at[i] if i < len(at) else -1
 

@@ -160,8 +160,10 @@ def assemble(
     # Standard indicators and bounds for any engine's output, the headline growth target and
     # outcome where the engine missed them, then where each quote is. No link or order a
     # model wrote is printed (redact), and its strings are then the ones validation scans:
-    # the scan is done once (prose caches it).
-    summary = with_spans(redact(complete(annotate(summary, src.clean), src.clean)), src)
+    # the scan is done once (prose caches it). Redacted last, after with_spans has written
+    # the periods it takes from the part (it reads only whether a metric has a period): the
+    # scan of the strings before them missed that cache every time.
+    summary = redact(with_spans(complete(annotate(summary, src.clean), src.clean), src))
     body = validate_all(summary, src)
     # The overview restates figures, so it is built only from what has already been verified;
     # its own numbers are then checked like any other text field.

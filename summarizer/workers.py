@@ -140,6 +140,65 @@ def max_jobs() -> int:
     return 4 * default_jobs()
 
 
+def _warm() -> None:
+    """A worker's first task: the pipeline imported while the parent still plans the batch."""
+    from .engines.rules import RulesEngine  # noqa: F401
+    from .pipeline import prepare  # noqa: F401
+
+
+class Workers:
+    """A batch's worker processes, started before the batch is planned.
+
+    Starting a worker (a fresh interpreter importing the pipeline) takes about as long as the
+    parent's planning of a corpus file's rows: started first, the two overlap. The output
+    folder is locked, and its manifest read, from the start; `close` ends both.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        fmt: str,
+        jobs: int,
+        force: bool = False,
+        detail: str = "page",
+    ) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = contextlib.ExitStack()
+        self._lock.enter_context(out_dir_lock(out_dir))  # another run here finishes first
+        self.manifest = Manifest(out_dir)
+        self.fingerprint = fingerprint(settings, fmt, detail)
+        self.jobs = jobs
+        context = _Context(settings, fmt, detail, force, self.fingerprint, self.manifest)
+        self._pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init,
+            initargs=(context,),
+        )
+        # The pool starts a process per task it cannot hand to an idle one: one each.
+        for _ in range(jobs):
+            self._pool.submit(_warm)
+
+    def close(self) -> None:
+        """Stop the workers (cancelling what they have not begun), save the manifest, unlock."""
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.manifest.flush()
+        finally:
+            self._lock.close()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, runs: Sequence[ReportRun], on_change: Listener | None = None) -> list[ReportRun]:
+        """Summarise planned runs in the workers; the runs, as a one-process batch leaves them."""
+        return _run(self._pool, self.manifest, self.fingerprint, self.jobs, runs, on_change)
+
+
 def run_parallel(
     runs: Sequence[ReportRun],
     settings: Settings,
@@ -151,11 +210,18 @@ def run_parallel(
     detail: str = "page",
 ) -> list[ReportRun]:
     """Summarise planned runs with the offline engine in `jobs` worker processes."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = contextlib.ExitStack()
-    lock.enter_context(out_dir_lock(out_dir))  # another run on this folder finishes first
-    manifest = Manifest(out_dir)
-    fp = fingerprint(settings, fmt, detail)
+    with Workers(settings, out_dir, fmt, jobs, force, detail) as workers:
+        return workers.run(runs, on_change)
+
+
+def _run(
+    pool: ProcessPoolExecutor,
+    manifest: Manifest,
+    fp: str,
+    jobs: int,
+    runs: Sequence[ReportRun],
+    on_change: Listener | None,
+) -> list[ReportRun]:
     notify = on_change or (lambda run: None)
     runs = list(runs)
     for run in runs:
@@ -180,42 +246,30 @@ def run_parallel(
                 manifest.mark(source_key(run), run.output, result.sha256, fp)
             recorded += 1
 
-    context = _Context(settings, fmt, detail, force, fp, manifest)
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init,
-        initargs=(context,),
-    )
     flying: dict[Future[_Done], int] = {}
-    try:
-        while waiting or flying:
-            # A few reports queued per worker: busy cores, and few corpus rows held in memory.
-            while waiting and len(flying) < 2 * jobs:
-                i = waiting.pop()
-                run = runs[i]
-                assert run.output is not None
-                job = _Job(run.path, run.output, source_key(run), run.document)
-                run.document = None  # a row's text is held only until it is handed over
-                run.status = "running"
-                flying[pool.submit(_summarize, job)] = i
-                notify(run)
-            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
-            for future in finished:
-                i = flying.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool as e:  # a worker died (killed, out of memory)
-                    result = _Done("failed", f"internal error: worker process died ({e})")
-                run = runs[i]
-                run.status, run.reason = result.status, result.reason
-                run.verified, run.flagged = result.verified, result.flagged
-                run.chunks, run.cost = result.chunks, result.cost
-                done[i] = result
-                notify(run)
-            record()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        manifest.flush()
-        lock.close()
+    while waiting or flying:
+        # A few reports queued per worker: busy cores, and few corpus rows held in memory.
+        while waiting and len(flying) < 2 * jobs:
+            i = waiting.pop()
+            run = runs[i]
+            assert run.output is not None
+            job = _Job(run.path, run.output, source_key(run), run.document)
+            run.document = None  # a row's text is held only until it is handed over
+            run.status = "running"
+            flying[pool.submit(_summarize, job)] = i
+            notify(run)
+        finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+        for future in finished:
+            i = flying.pop(future)
+            try:
+                result = future.result()
+            except BrokenProcessPool as e:  # a worker died (killed, out of memory)
+                result = _Done("failed", f"internal error: worker process died ({e})")
+            run = runs[i]
+            run.status, run.reason = result.status, result.reason
+            run.verified, run.flagged = result.verified, result.flagged
+            run.chunks, run.cost = result.chunks, result.cost
+            done[i] = result
+            notify(run)
+        record()
     return runs

@@ -199,3 +199,12 @@ def test_a_quote_handed_in_is_the_string_a_pass_without_the_table_finds() -> Non
     other = FigureTable(text)
     assert other.numbers(a, b, "增长8%") == got
     assert "增长8%" not in KNOWN and text[a:b] in KNOWN
+
+
+def test_the_sentence_and_line_ends_are_found_once_for_every_reader() -> None:
+    text = "一、工作回顾\n全年增长7%；投资12亿元。预计增长5%！下一年?\n二、计划"
+    table = FigureTable(text)
+    sentences = table.sentence_cuts()
+    assert list(sentences) == [i for i, c in enumerate(text) if c in "。！？!?\n"]  # not ；
+    assert list(table.line_cuts()) == [i for i, c in enumerate(text) if c == "\n"]
+    assert table.sentence_cuts() is sentences  # the engine's and the checks' one copy

@@ -175,3 +175,13 @@ def test_full_width_forms_become_the_ascii_nfkc_makes_of_them():
     forms = "".join(chr(c) for c in range(0xFF01, 0xFF5F))  # ！ to ～
     assert _ascii(forms) == unicodedata.normalize("NFKC", forms)
     assert _ascii("增长７．５％") == "增长7.5%"
+
+
+def test_find_from_an_offset_after_the_first_place_finds_the_next_one() -> None:
+    index = SourceIndex("增长6%，其中增长6%，再增长6%")
+    first = index.find("增长6%")
+    assert first is not None and first.start == 0
+    later = index.find("增长6%", 1)  # after the first look-up, which is remembered
+    assert later is not None and later.start == 7
+    assert index.find("增长6%", 0) == first and index.find("增长6%", 100) is None
+    assert index.find("下降6%") is None and index.find("下降6%", 3) is None

@@ -101,3 +101,11 @@ def test_replace_copies_and_leaves_the_record_as_it_was():
     moved = replace(m, span=[3, 9])
     assert moved.span == [3, 9] and m.span is None and moved.name == m.name
     assert replace(m) is m
+
+
+def test_replace_copies_every_field_and_refuses_one_the_record_lacks():
+    m = records.Metric(name="GDP", value=69.0, unit="亿元", kind="actual", quote="GDP69亿元")
+    moved = replace(m, span=[3, 9], period="2024年")
+    assert moved == dataclasses.replace(m, span=[3, 9], period="2024年")
+    with pytest.raises(TypeError):
+        replace(m, spam=1)

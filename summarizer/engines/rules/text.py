@@ -14,8 +14,6 @@ from ...offsets import OFFSET_TYPECODE, match_starts
 # A clause ends at Chinese punctuation; "," and ":" only when not between digits (1,820).
 # Written to open with one character set, which the regex engine scans for in C.
 _CLAUSE_CUT = recache.compile(r"[，。；：！？;!?\n,:](?:(?<![0-9][,:])|(?![0-9]))")
-_SCOPE_CUT = recache.compile(r"[。！？!?\n]")  # a period or 预计 governs its sentence across ；
-_LINE_CUT = recache.compile(r"\n")
 _ESTIMATE = recache.compile(r"预计")  # looked up by offset: a sentence may be a whole long report
 _LEAD_MAX, _AREA_MAX, _NAME_MAX = 100, 24, 24
 # A clause longer than this (lines with no punctuation, joined by cleaning) is read in pieces of
@@ -35,9 +33,12 @@ class _Text:
         # Its numbers and periods, parsed once; a clause's figures are read from this table.
         self.figures = figures if figures is not None else FigureTable(text)
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
-        self._cuts = tuple(
-            match_starts(rx, text) for rx in (_CLAUSE_CUT, _SCOPE_CUT, _LINE_CUT, _ESTIMATE)
-        )
+        # The sentence and line ends from the report's table, which validation reads them from.
+        f = self.figures
+        self._cuts = (
+            match_starts(_CLAUSE_CUT, text), f.sentence_cuts(), f.line_cuts(),
+            match_starts(_ESTIMATE, text),
+        )  # fmt: skip
         self._pieces: dict[int, array[int]] = {}  # a long clause's start -> its pieces' starts
 
     def _around(self, which: int, pos: int) -> tuple[int, int]:
