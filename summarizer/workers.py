@@ -166,16 +166,20 @@ class Workers:
         out_dir.mkdir(parents=True, exist_ok=True)
         self._lock = contextlib.ExitStack()
         self._lock.enter_context(out_dir_lock(out_dir))  # another run here finishes first
-        self.manifest = Manifest(out_dir)
-        self.fingerprint = fingerprint(settings, fmt, detail)
-        self.jobs = jobs
-        context = _Context(settings, fmt, detail, force, self.fingerprint, self.manifest)
-        self._pool = ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init,
-            initargs=(context,),
-        )
+        try:
+            self.manifest = Manifest(out_dir)
+            self.fingerprint = fingerprint(settings, fmt, detail)
+            self.jobs = jobs
+            context = _Context(settings, fmt, detail, force, self.fingerprint, self.manifest)
+            self._pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init,
+                initargs=(context,),
+            )
+        except BaseException:
+            self._lock.close()  # no workers: the folder is not held either
+            raise
         # The pool starts a process per task it cannot hand to an idle one: one each.
         for _ in range(jobs):
             self._pool.submit(_warm)
