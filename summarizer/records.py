@@ -16,7 +16,6 @@ records from the contract's plain data (a validated model's model_dump()).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -57,10 +56,6 @@ _R = TypeVar("_R")
 # holds ~100,000 of them); the pipeline copies records (`replace`), it never changes one.
 
 
-def _items() -> list[Any]:
-    return []
-
-
 @dataclass(slots=True, kw_only=True)
 class Metric:
     name: str
@@ -84,29 +79,29 @@ class Metric:
 class Achievement:
     area: str
     text: str
-    metrics: list[Metric] = field(default_factory=_items)
-    evidence: list[str] = field(default_factory=_items)
+    metrics: list[Metric] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
 class Problem:
     text: str
-    evidence: list[str] = field(default_factory=_items)
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
 class Plan:
     area: str
     text: str
-    targets: list[Metric] = field(default_factory=_items)
-    evidence: list[str] = field(default_factory=_items)
+    targets: list[Metric] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
 class ChunkSummary:
-    achievements: list[Achievement] = field(default_factory=_items)
-    problems: list[Problem] = field(default_factory=_items)
-    plans: list[Plan] = field(default_factory=_items)
+    achievements: list[Achievement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -153,7 +148,7 @@ class Claim:
 
 @dataclass(slots=True, kw_only=True)
 class Validation:
-    claims: list[Claim] = field(default_factory=_items)
+    claims: list[Claim] = field(default_factory=list)
     verified: int = 0
     flagged: int = 0
 
@@ -163,10 +158,10 @@ class ReportSummary:
     schema_version: SchemaVersion = SCHEMA_VERSION
     meta: Meta
     overview: str = ""
-    achievements: list[Achievement] = field(default_factory=_items)
-    problems: list[Problem] = field(default_factory=_items)
-    plans: list[Plan] = field(default_factory=_items)
-    warnings: list[ReportWarning] = field(default_factory=_items)
+    achievements: list[Achievement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
     validation: Validation = field(default_factory=Validation)
 
 
@@ -206,8 +201,8 @@ _COPIERS: dict[type, Any] = {}
 
 
 def _copier(cls: type) -> Any:
-    if cls not in RECORDS:  # a frozen or __post_init__ dataclass needs its __init__
-        return lambda record, changes: dataclasses.replace(record, **changes)
+    if cls not in RECORDS:  # a frozen or __post_init__ dataclass needs dataclasses.replace
+        raise TypeError(f"records.replace copies the summary's records, not a {cls.__name__}")
     names = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
     known = frozenset(names)
     lines = [

@@ -109,3 +109,8 @@ def test_replace_copies_every_field_and_refuses_one_the_record_lacks():
     assert moved == dataclasses.replace(m, span=[3, 9], period="2024年")
     with pytest.raises(TypeError):
         replace(m, spam=1)
+    # Only the summary's records: a frozen dataclass (a period, a heading) is not one.
+    from summarizer.periods import Period
+
+    with pytest.raises(TypeError, match="not a Period"):
+        replace(Period(0, 5, "2024年", "year", 2024, None), start=1)
