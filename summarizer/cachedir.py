@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["derived", "user_cache"]
+__all__ = ["derived", "keep", "user_cache"]
 
 
 def _linux_cache_home() -> str | None:
@@ -69,13 +69,20 @@ def derived(kind: str, source: Path, build: Callable[[], Any]) -> Any:
     except (OSError, ValueError, EOFError, TypeError):
         pass
     value = build()
+    with contextlib.suppress(ValueError):  # not plain data: kept nowhere
+        keep(path, marshal.dumps((stamp, value)))
+    return value
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Write `data` to a file of the user cache through a temp file and a rename (a reader sees
+    the old file or the new one, never half), at best: a cache that cannot be written costs only
+    the work of rebuilding what it would have held next time."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        data = marshal.dumps((stamp, value))  # ValueError: not plain data, kept nowhere
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    except (OSError, ValueError):
+    except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-    return value

@@ -28,8 +28,8 @@ Only the package's own fixed patterns go through it (`compile`, `lazyre.lazy`,
 from __future__ import annotations
 
 import atexit
+import contextlib
 import marshal
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -173,16 +173,10 @@ class PatternStore:
             if len(keep) >= MAX_ENTRIES:
                 break
             keep.setdefault(k, v)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(marshal.dumps((_STAMP, keep)))
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
+        from .cachedir import keep as keep_file
+
+        with contextlib.suppress(ValueError):  # a pattern marshal cannot hold: kept nowhere
+            keep_file(self.path, marshal.dumps((_STAMP, keep)))
         self._dirty = False
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from platformdirs import user_cache_dir
 
-from summarizer.cachedir import derived, user_cache
+from summarizer.cachedir import derived, keep, user_cache
 
 linux = pytest.mark.skipif(sys.platform != "linux", reason="the Linux reading of XDG")
 
@@ -98,3 +98,15 @@ def test_data_marshal_cannot_keep_and_an_unwritable_cache_cost_only_the_build(
     build, calls = _counting([1, 2])
     assert derived("t", source, build) == [1, 2] == derived("t", source, build)
     assert derived("t", tmp_path / "missing.toml", build) == [1, 2]
+
+
+def test_keep_writes_whole_files_and_fails_quietly_leaving_no_temp_file(tmp_path):
+    target = tmp_path / "cache" / "x.bin"
+    keep(target, b"one")
+    keep(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["x.bin"]
+    blocked = tmp_path / "file"
+    blocked.write_bytes(b"")
+    keep(blocked / "x.bin", b"data")  # its folder is a file: nothing written, nothing raised
+    assert blocked.read_bytes() == b""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import mmap
-import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import recache
+from ..cachedir import keep
 from ..lexicon import CJK
 
 __all__ = ["Gazetteer", "NameFinder", "Place", "gazetteer"]
@@ -340,13 +340,7 @@ def _load(data: Path) -> Gazetteer:
 
     with zipfile.ZipFile(data) as zf, zf.open("china_location.txt") as fh:
         found = Gazetteer.of(_parse(io.TextIOWrapper(fh, encoding="utf-8").read()))
-    try:  # best effort: a read-only cache only costs the parse next time
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(found.dumps())
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    keep(cached, found.dumps())  # best effort: a read-only cache only costs the parse next time
     return found
 
 
