@@ -29,7 +29,7 @@ from typing import Any, TypeVar, overload
 
 from . import recache
 from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers, iter_numbers
-from .offsets import OFFSET_TYPECODE, match_starts
+from .offsets import OFFSET_TYPECODE, line_ends, match_starts
 from .periods import Period, find_periods, resolve_period, scan_periods
 
 __all__ = ["FigureTable", "Mentions", "numbers_of", "periods_of"]
@@ -47,7 +47,6 @@ _SENTENCE_START = frozenset("。！？!?\n")
 # Where a sentence ends (； does not end one: a period governs across it) and where a line does.
 # The engine and the checks both cut a report there: its table finds the cuts once for both.
 _SENTENCE_CUT = recache.compile(r"[。！？!?\n]")
-_LINE_CUT = recache.compile(r"\n")
 # A period pattern may look at the next character after a figure's start ("2019" + "年"): such
 # a cut is parsed rather than read from the table.
 _PEEKED = frozenset("——–-－~～〜至到年月")
@@ -105,7 +104,7 @@ class FigureTable:
     def line_cuts(self) -> array[int]:
         """Where each line of the text ends, found once."""
         if self._line_cuts is None:
-            self._line_cuts = match_starts(_LINE_CUT, self.text)
+            self._line_cuts = line_ends(self.text)
         return self._line_cuts
 
     # --- boundaries

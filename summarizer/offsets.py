@@ -15,7 +15,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import overload
 
-__all__ = ["OFFSET_TYPECODE", "OffsetMap", "match_starts"]
+from . import recache
+
+__all__ = ["OFFSET_TYPECODE", "OffsetMap", "line_ends", "line_number", "match_starts"]
 
 OFFSET_TYPECODE = "l" if array("i").itemsize < 4 else "i"  # C int is 4 bytes in practice
 
@@ -24,6 +26,19 @@ def match_starts(pattern: re.Pattern[str], text: str) -> array[int]:
     """Where each match of `pattern` in `text` starts, in 4 bytes an offset: as a list, a
     10 MB report's clause ends were 149,000 int objects (5 MB) held to the end of the run."""
     return array(OFFSET_TYPECODE, [m.start() for m in pattern.finditer(text)])
+
+
+_LINE_END = recache.compile("\n")
+
+
+def line_ends(text: str) -> array[int]:
+    """Where each line of `text` ends (its line breaks), for line_number."""
+    return match_starts(_LINE_END, text)
+
+
+def line_number(ends: Sequence[int], offset: int) -> int:
+    """The line (from 1) that `offset` is on, given its text's line_ends."""
+    return bisect.bisect_left(ends, offset) + 1
 
 
 class OffsetMap(Sequence[int]):

@@ -9,10 +9,10 @@ flagged string once, with its paragraphs in the clean text and its lines in the 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 from .clean import CleanText, OffsetMap
+from .offsets import line_ends, line_number
 from .records import ReportWarning
 from .tamper import CUE_RE, LABELS, MAX_WARNINGS, OFFICIAL_RE, Finding, scan
 
@@ -129,15 +129,15 @@ def findings_warnings(screened: ScreenedText) -> list[ReportWarning]:
     """
     if not screened.findings and not screened.outside:
         return []  # nothing found: no need to index every line break of the text
-    line_breaks = [m.start() for m in re.finditer("\n", screened.source)]
+    line_breaks = line_ends(screened.source)
     where: dict[tuple[str, str, str], tuple[list[int], list[int], list[int]]] = {}
     for f, at in zip(screened.findings, screened.where, strict=True):
         paragraphs, lines, _ = where.setdefault((f.kind, f.category, f.text), ([], [], []))
         paragraphs.append(at.paragraph)
-        lines.append(bisect.bisect_left(line_breaks, at.start) + 1)
+        lines.append(line_number(line_breaks, at.start))
     for f in screened.outside:
         where.setdefault((f.kind, f.category, f.text), ([], [], []))[2].append(
-            bisect.bisect_left(line_breaks, f.start) + 1
+            line_number(line_breaks, f.start)
         )
     warnings = []
     for (kind, category, flagged), found in list(where.items())[:MAX_WARNINGS]:

@@ -21,21 +21,19 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import recache
 from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
 from .checktext import numbers_of
 from .clean import CleanText
 from .figures import FigureTable
 from .grounding import SourceIndex, Span
-from .offsets import match_starts
+from .offsets import line_ends, line_number
 from .prose import check_prose
 from .records import Claim, ClaimStatus, Metric, ReportSummary, Validation, replace
 from .screen import ScreenedText
 from .structure import Outline
 from .units import value_text
 
-_LINE_END = recache.compile("\n")
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
 
@@ -145,8 +143,8 @@ class Source:
         if place.source is None:
             return f"清理后文本第{place.clean.start if place.clean else 0}字{part}"
         if self._lines is None:
-            self._lines = match_starts(_LINE_END, self.text)  # 4 bytes a line, not an int
-        line = bisect.bisect_left(self._lines, place.source.start) + 1
+            self._lines = line_ends(self.text)
+        line = line_number(self._lines, place.source.start)
         return f"原文第{line}行（第{place.source.start}字{part}）"
 
 

@@ -65,3 +65,12 @@ def test_clean_text_maps_every_character_with_few_runs() -> None:
         if ch != "\n":
             assert source[result.offsets[i]] == ch
     assert len(result.offsets._starts) < len(result.text) // 4
+
+
+def test_line_numbers_count_from_one_and_a_break_belongs_to_its_line():
+    from summarizer.offsets import line_ends, line_number
+
+    text = "一\n二二\n\n四"
+    ends = line_ends(text)
+    assert list(ends) == [1, 4, 5]
+    assert [line_number(ends, i) for i in range(len(text))] == [1, 1, 2, 2, 2, 3, 4]
