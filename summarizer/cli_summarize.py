@@ -298,12 +298,14 @@ def _run_batch(
     fmt, detail = output_as
     jobs = jobs or default_jobs()
     # The offline engine's workers start before the batch is planned (reading a corpus file's
-    # rows), so the two overlap: as many as there may be reports, up to `jobs`.
-    many = any(p == "-" or may_hold_many(p) for p in inputs)
+    # rows), so the two overlap: as many as there may be reports, up to `jobs`. Files are
+    # sniffed for rows (as planning does again) only when they are fewer than `jobs`.
+    may_be = len(inputs)
+    if may_be < jobs and any(p == "-" or may_hold_many(p) for p in inputs):
+        may_be = jobs
     workers = None
-    if settings.resolved_engine() == "rules" and min(jobs, 2 if many else len(inputs)) > 1:
-        workers = Workers(settings, out_dir, fmt, jobs if many else min(jobs, len(inputs)),
-                          force, detail)  # fmt: skip
+    if settings.resolved_engine() == "rules" and min(jobs, may_be) > 1:
+        workers = Workers(settings, out_dir, fmt, min(jobs, may_be), force, detail)
     try:
         planned = plan_runs(inputs, out_dir, fmt)  # a corpus file holds one report a row
         if workers is not None and sum(r.status != "failed" for r in planned) < 2:
