@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from . import COMPILED
 from .cli_panel import panel, track
 from .cli_shared import DEBUG, REPORT_SUFFIXES
 from .cli_summarize import output_format, summarize
@@ -79,7 +80,11 @@ def _on_sigterm_interrupt() -> Any:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="summarizer")
+@click.version_option(
+    package_name="summarizer",
+    # Which build runs: the compiled hot modules (setup.py) or every module from its source.
+    message="%(prog)s %(version)s (" + ("compiled" if COMPILED else "pure Python") + ")",
+)
 def main() -> None:
     """Summarise Chinese government work reports into checked, typed briefs."""
     tune()  # the `summarizer` script's entry (python -m summarizer has set it already)

@@ -25,9 +25,9 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from . import recache
+from . import DATA_DIR, recache
 from .bounds import BoundInfo, figure_in, mentions_in, read_bound
 from .cachedir import derived
 from .checks import CheckText
@@ -36,9 +36,6 @@ from .lexicon import FROM_TO_LEVEL_RE, GOAL_CUE_RE, GOAL_STATEMENT_RE, GROWTH_WO
 from .numbers import NumberMention, Period, direction_of, find_periods, to_base
 from .records import Metric, ReportSummary, replace
 
-if TYPE_CHECKING:
-    from ahocorasick_rs import AhoCorasick
-
 __all__ = ["Indicator", "annotate", "classify", "get", "growth_in_change", "indicator_ids"]
 
 GDP_GROWTH = "gdp_growth"
@@ -46,8 +43,8 @@ GDP_GROWTH = "gdp_growth"
 FOUND_TARGET_AREA, FOUND_OUTCOME_AREA = "主要预期目标", "主要指标"
 _MONEY = {"元", "美元", "欧元", "港元", "日元", "英镑", ""}
 _MASS = {"吨", "公斤", "斤", "克"}
-# Beside this module (the package is installed as files), not through importlib.resources.
-_REGISTRY_FILE = Path(__file__).parent / "data" / "indicators.toml"
+# Beside the modules (the package is installed as files), not through importlib.resources.
+_REGISTRY_FILE = Path(DATA_DIR) / "indicators.toml"
 _CUT = recache.compile(r"[，。；：！？,;:!?\n]")
 
 
@@ -72,6 +69,15 @@ class Indicator:
         return (self.zh_national or self.zh) if national else self.zh
 
 
+class _Finder(Protocol):
+    """What the registry asks of ahocorasick_rs.AhoCorasick (imported with the registry only:
+    a compiled module resolves its dataclasses' field types when it loads)."""
+
+    def find_matches_as_indexes(
+        self, haystack: str, overlapping: bool = False
+    ) -> list[tuple[int, int, int]]: ...
+
+
 @dataclass(frozen=True)
 class _Registry:
     by_id: dict[str, Indicator]
@@ -80,7 +86,7 @@ class _Registry:
     multi_year: re.Pattern[str]
     # Every synonym a name holds, found in one pass (overlapping matches; the index is the
     # synonym's place in `synonyms`) rather than by trying the 115 synonyms one by one.
-    finder: AhoCorasick
+    finder: _Finder
 
 
 def _read_registry() -> dict[str, Any]:

@@ -32,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import recache
+from . import DATA_DIR, recache
 from .grounding import SourceIndex, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
@@ -99,9 +99,9 @@ def _genre() -> frozenset[str]:
     """Bigrams at least half of all work reports write (民生, 保障, 运行 …): the words a summary
     labels its items with may be the genre's, not this report's. Built from the corpus by
     bench/prose_support.py --write."""
-    # Beside this module, not through importlib.resources (whose readers' import is a
+    # Beside the modules, not through importlib.resources (whose readers' import is a
     # millisecond of a small run): the package is installed as files.
-    text = (Path(__file__).parent / "data" / "report_bigrams.txt").read_text("utf-8")
+    text = (Path(DATA_DIR) / "report_bigrams.txt").read_text("utf-8")
     return frozenset(text.split())
 
 

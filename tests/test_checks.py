@@ -48,6 +48,7 @@ def test_a_value_rounded_by_one_digit_is_not_the_written_value():
     assert found is not None and found.status == "value_mismatch"
 
 
+@pytest.mark.from_source
 def test_a_figure_checked_again_gets_the_same_answer_as_a_fresh_check(monkeypatch):
     from summarizer import checks
     from summarizer.figures import numbers_of

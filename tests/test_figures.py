@@ -92,6 +92,7 @@ def test_cuts_where_context_matters_read_as_parsed_alone(text: str, a: int, b: i
     _same(FigureTable(text), a, b)
 
 
+@pytest.mark.from_source
 def test_a_clause_is_read_from_the_table_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "全市生产总值69亿元，同比增长7%；财政收入5.2亿元。"
     table = FigureTable(text)

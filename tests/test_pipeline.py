@@ -121,6 +121,7 @@ def test_strict_drops_the_flagged_claims_and_says_so():
     assert strict.summary.validation.verified == lax.summary.validation.verified
 
 
+@pytest.mark.from_source
 def test_a_report_is_parsed_for_figures_once_for_the_engine_and_validation(monkeypatch):
     import summarizer.figures as figures
     import summarizer.numbers as numbers
