@@ -5,7 +5,8 @@ structure, engine, merge, validate, render, write, start-up included):
 
 1. the whole corpus: every real report in fixtures/ (reports/, corpus/ and its city and
    province folders, the State Council TSV), linked into one folder and run as one batch with
-   --jobs 1: MB of UTF-8 input per CPU-second and per wall-second;
+   --jobs 1: MB of UTF-8 input per CPU-second and per wall-second (when the package runs its
+   compiled modules, setup.py, the same again with SUMMARIZER_PURE_PYTHON=1, for the ratio);
 2. per-stage shares of the same work, timed stage by stage in this process;
 3. cost per MB at 1, 4 and 10 MB of distinct text (different real reports concatenated; the
    corpus holds under 10 MB, so past its end each further copy has its digits rotated, d ->
@@ -65,7 +66,7 @@ def utf8_mb(parts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in parts) / MB
 
 
-def run_cli(args: list[str]) -> dict[str, float]:
+def run_cli(args: list[str], **env: str) -> dict[str, float]:
     """Run `python -m summarizer ARGS` in a fresh interpreter: wall, CPU and peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -88,7 +89,7 @@ def run_cli(args: list[str]) -> dict[str, float]:
         [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""},
+        env={**os.environ, "OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", **env},
         cwd=ROOT,
     )
     wall = time.perf_counter() - t0
@@ -98,6 +99,14 @@ def run_cli(args: list[str]) -> dict[str, float]:
     if not peak:
         sys.exit(f"run failed: {' '.join(args)}\n{r.stderr[-2000:]}")
     return {"wall": wall, "cpu": cpu, "peak_mb": int(peak[-1].split()[1]) / 1024}
+
+
+def _same(tmp: Path, a: str, b: str) -> bool:
+    """Whether two output folders hold the same files with the same bytes."""
+    cmp = filecmp.dircmp(tmp / a, tmp / b)
+    if cmp.diff_files or cmp.left_only or cmp.right_only:
+        return False
+    return all((tmp / a / n).read_bytes() == (tmp / b / n).read_bytes() for n in cmp.common_files)
 
 
 def best_of(cmd: list[str], n: int = 3) -> tuple[float, float]:
@@ -192,6 +201,10 @@ def main() -> None:
     parts = texts(files)
     mb = utf8_mb(parts)
     print(f"corpus: {len(files)} files, {len(parts)} reports, {mb:.2f} MB of UTF-8 text")
+    import summarizer
+
+    build = "compiled (mypyc, setup.py)" if summarizer.COMPILED else "pure Python"
+    print(f"build: {build}; every figure below is of this build unless it says otherwise")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folder = tmp / "in"
@@ -207,11 +220,15 @@ def main() -> None:
             f"end to end, corpus, --jobs 1: {one['wall']:.2f} s wall, {one['cpu']:.2f} CPU-s; "
             f"{mb / one['cpu']:.2f} MB per CPU-second, {mb / one['wall']:.2f} MB per wall-second"
         )
-        cmp = filecmp.dircmp(tmp / "j1", tmp / "j2")
-        same = not (cmp.diff_files or cmp.left_only or cmp.right_only)
-        same = same and all(
-            (tmp / "j1" / n).read_bytes() == (tmp / "j2" / n).read_bytes() for n in cmp.common_files
-        )
+        if summarizer.COMPILED:  # the same run with every module from source, for the ratio
+            pure = run_cli([*base, "--out-dir", str(tmp / "p1"), "--jobs", "1"],
+                           SUMMARIZER_PURE_PYTHON="1")  # fmt: skip
+            print(
+                f"  the same, pure Python: {pure['cpu']:.2f} CPU-s, "
+                f"{mb / pure['cpu']:.2f} MB per CPU-second; compiled / pure CPU = "
+                f"{one['cpu'] / pure['cpu']:.2f}; outputs byte-identical: {_same(tmp, 'j1', 'p1')}"
+            )
+        same = _same(tmp, "j1", "j2")
         print(
             f"end to end, corpus, --jobs 2: {two['wall']:.2f} s wall, {two['cpu']:.2f} CPU-s; "
             f"speed-up {one['wall'] / two['wall']:.2f}x wall on {os.cpu_count()} cores "
