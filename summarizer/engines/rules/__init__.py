@@ -58,7 +58,7 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     for block in _blocks(text, outline):
         i, j = bisect.bisect_left(mstarts, block.start), bisect.bisect_left(mstarts, block.end)
         plan = block.kind is SectionKind.PLAN
-        metrics = list(_distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen))
+        metrics = _distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen)
         if not metrics and not block.headed:
             continue
         lead = text[block.lead[0] : block.lead[1]]
