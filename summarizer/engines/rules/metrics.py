@@ -8,7 +8,6 @@ engine never states a number the source does not.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -21,7 +20,7 @@ from ...numbers import NumberMention, Period
 from ...numbers import units_compatible as _compatible
 from ...numerals import D
 from ...records import Metric, MetricKind, replace
-from .naming import _NAME_HEAD, _change_words, _clip, _name, _names, _Prev
+from .naming import _NAME_HEAD, _SPACES, _change_words, _clip, _name, _names, _Prev
 from .text import _CLAUSE_CUT, _Text
 
 _POST_QUAL = recache.compile(rf"\s*(?:{AFTER_FIGURE})")
@@ -45,6 +44,13 @@ _NUMERAL = recache.compile(r"[0-9０-９零〇一二两三四五六七八九十�
 _QUOTE = lazy(r"[“”\"「」‘’]")
 
 
+def _may_open(text: str, pos: int, first: str) -> bool:
+    """False when no match of a pattern that opens with blanks and then one of the characters
+    `first` can start at pos (most figures: the scan skipped)."""
+    c = text[pos : pos + 1]
+    return not c or c in first or c.isspace()
+
+
 def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
     """A figure that qualifies a noun ("亿元以上企业45家", "两项补贴"), not an indicator."""
     text = tx.text
@@ -52,7 +58,7 @@ def _descriptor(tx: _Text, m: NumberMention, nxt: NumberMention | None) -> bool:
         (m.value < 10 and not m.text[0].isdigit()) or m.unit in ("万", "亿", "千", "百")
     ) and CJK_RE.match(text, m.end):
         return True
-    q = _POST_QUAL.match(text, m.end)
+    q = _POST_QUAL.match(text, m.end) if _may_open(text, m.end, "以左之") else None
     after = q.end() if q else m.end
     if text.endswith("每", 0, m.start):
         return True  # "收购价平均每50公斤提高7.4元": the basis of a rate, not a value
@@ -86,7 +92,7 @@ def _groups(
     last: NumberMention | None = None
     last_clause = (0, 0)
     for k, m in enumerate(qty):
-        if _SKIP_AFTER.match(text, m.end) or _descriptor(
+        if (_may_open(text, m.end, "个方主大") and _SKIP_AFTER.match(text, m.end)) or _descriptor(
             tx, m, qty[k + 1] if k + 1 < len(qty) else None
         ):
             continue
@@ -107,16 +113,16 @@ def _groups(
 def _change_of(pre: str, m: NumberMention, text: str) -> str:
     """The change as written: "同比增长7%", "增长7.5%以上"."""
     q = _POST_QUAL.match(text, m.end)
-    return re.sub(r"\s+", "", _change_words(pre) + text[m.start : q.end() if q else m.end])
+    return _SPACES.sub("", _change_words(pre) + text[m.start : q.end() if q else m.end])
 
 
 def _qualified(text: str, m: NumberMention) -> str | None:
     """A target's figure with the bound written next to it: "不少于10场", "10个以上"."""
     q = _POST_QUAL.match(text, m.end)
     if q:
-        return re.sub(r"\s+", "", text[m.start : q.end()])
+        return _SPACES.sub("", text[m.start : q.end()])
     if m.qualifier and text.endswith(m.qualifier, 0, m.start):
-        return m.qualifier + re.sub(r"\s+", "", m.text)
+        return m.qualifier + _SPACES.sub("", m.text)
     return None
 
 
@@ -274,7 +280,7 @@ class _Seen:
         names = self.targets.setdefault((value, unit, period), set())
         # An earlier name of at least 4 characters that ends this one: its proper suffixes
         # looked up, not every earlier name compared (5,000 targets of 7% made that quadratic).
-        if any(name[i:] in names for i in range(1, len(name) - 3)):
+        if names and any(name[i:] in names for i in range(1, len(name) - 3)):
             return True
         names.add(name)
         return False
