@@ -95,6 +95,8 @@ def problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section
     blocks, heads = [(o.start, o.end) for o in out], {h.start for h in hs if h.level <= 3}
     taken = 0
     for j, p in enumerate(paras):
+        if not _ANY_PROBLEM_CUE.search(p.s):
+            continue  # no cue at all (most paragraphs): problem_start would find none
         k = bisect.bisect_right(blocks, (p.line, len(text))) - 1
         sec = part(p.line)
         if not sec or p.line < taken or (k >= 0 and p.line < blocks[k][1]):
