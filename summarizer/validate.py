@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
@@ -37,9 +37,10 @@ from .units import value_text
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a quote is: in the clean text (for its context) and in the source text."""
+class Place(NamedTuple):
+    """Where a quote is: in the clean text (for its context) and in the source text.
+
+    A named tuple (as grounding.Span): made for every quote and each of its occurrences."""
 
     clean: Span | None
     source: Span | None
