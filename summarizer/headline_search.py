@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from . import recache
@@ -68,14 +68,26 @@ def _named(text: CheckText, names: re.Pattern[str]) -> Iterator[tuple[int, str, 
     inside one sentence, and the sentences holding a match are the ones a scan of each would
     find.
     """
-    sentences = list(_SENTENCE.finditer(text.text))
-    starts = [s.start() for s in sentences]
+    # The sentences are the runs between the report's sentence cuts (its figure table finds
+    # them once for the engine and the checks), not a list of every sentence per search.
+    t, cuts = text.text, text.figures.sentence_cuts()
     done = -1
-    for m in names.finditer(text.text):
-        i = bisect.bisect_right(starts, m.start()) - 1
+    for m in names.finditer(t):
+        i = bisect.bisect_right(cuts, m.start())  # the sentence after the i-th cut
         if i > done:
             done = i
-            yield starts[i], sentences[i].group(), sentences[i - 1].group() if i else ""
+            a = cuts[i - 1] + 1 if i else 0
+            yield a, t[a : cuts[i] if i < len(cuts) else len(t)], _before(t, cuts, i)
+
+
+def _before(t: str, cuts: Sequence[int], i: int) -> str:
+    """The sentence before the one after the i-th cut: the last run with no stop, skipping
+    empty ones (as _SENTENCE reads the text)."""
+    for k in range(i - 1, -1, -1):
+        a = cuts[k - 1] + 1 if k else 0
+        if a < cuts[k]:
+            return t[a : cuts[k]]
+    return ""
 
 
 def _sentences(text: CheckText) -> Iterator[tuple[int, str]]:
