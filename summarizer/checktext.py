@@ -114,11 +114,16 @@ class CheckText:
         self._values: dict[tuple[str, float], array[int]] | None = None
         self._clauses: Sequence[int] | None = None
         self._at: dict[tuple[int, int, str, float | None, str], QuoteAt] = {}
+        self._found: dict[str, Span | None] = {}
 
     # --- where a quote is, and what surrounds it
     def find(self, quote: str) -> Span | None:
-        """The first occurrence of a quote under N."""
-        return self.index.find(quote)
+        """The first occurrence of a quote under N (annotation, placing and the checks of a
+        metric each ask: looked up once)."""
+        if quote in self._found:
+            return self._found[quote]
+        span = self._found[quote] = self.index.find(quote)
+        return span
 
     def find_all(self, quote: str) -> list[Span]:
         """Every occurrence of a quote under N."""

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import recache
-from .grounding import SourceIndex, normalize
+from .grounding import SourceIndex, nfkc, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
 from .records import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary, replace
@@ -191,7 +191,7 @@ def unsupported_clause(
         else _vocabulary(normalize(source) if norm is None else norm, source)
     )
     novel = total = 0
-    for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
+    for clause in _CLAUSE_SPLIT.split(nfkc(text[:MAX_PROSE])):
         units = _units(clause)
         new = vocabulary.missing(units)
         if new >= _CLAUSE_NOVEL and new > _CLAUSE_SHARE * len(units):

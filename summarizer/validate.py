@@ -282,6 +282,8 @@ _CLAIM_LISTS = {
 def drop_flagged(summary: ReportSummary) -> ReportSummary:
     """--strict: remove every flagged metric, quote and item whose text states an unfound number."""
     bad = flagged_paths(summary.validation)
+    if not bad:  # nothing to drop (most reports): no copy of every item
+        return summary
 
     def prune(section: str) -> list[Any]:
         kept = []
