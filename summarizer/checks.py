@@ -314,6 +314,7 @@ def _claimed(period: str) -> tuple[tuple[_Scope, ...], tuple[tuple[int, int], ..
     return tuple(s for p in claim if (s := _scope(p))), tuple(_years(claim, claimed=True))
 
 
+@lru_cache(maxsize=1024)
 def _span_years(period: str | None) -> tuple[int, int] | None:
     if not period:
         return None

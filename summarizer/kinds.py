@@ -114,7 +114,7 @@ def governing_at(text: str, a: int, b: int, at: int, cuts: Sequence[int]) -> str
     """`_governing` of the sentence text[a:b] for a figure at offset `at` of the text, read
     through the text's clause cuts instead of a copy of the sentence (a sentence that no stop
     ends may be a whole report; each of its figures reads only its own clauses)."""
-    i, j, n = (bisect.bisect_left(cuts, x) for x in (a, at, b))
+    i, j, n = bisect.bisect_left(cuts, a), bisect.bisect_left(cuts, at), bisect.bisect_left(cuts, b)
     start = cuts[j - 1] + 1 if j > i else a
     end = cuts[j] if n > j else b
     if n - j >= 2 and text[cuts[j]] not in "；;":
