@@ -78,6 +78,7 @@ class Source:
         # Where each quote is: merge, spans, annotation and checks all ask, several times.
         self._place: dict[str, Place | None] = {}
         self._places: dict[str, list[Place]] = {}
+        self._where: dict[Place, str] = {}
         # Flagged text in source offsets, for a quote only the source text has: screening
         # (screen.ScreenedText) deletes injected spans from the clean text, so a quote of them
         # is found in the source text alone, and must not pass as the report's own words.
@@ -139,6 +140,13 @@ class Source:
 
     def where(self, place: Place) -> str:
         """A claim's location, for people: line and character of the source, and its part."""
+        # A quote's metrics and evidence share its place: each place is written once.
+        got = self._where.get(place)
+        if got is None:
+            got = self._where[place] = self._where_of(place)
+        return got
+
+    def _where_of(self, place: Place) -> str:
         part = part_label(self.clean.kind_at(place.clean.start)) if place.clean else ""
         part = f"，{part}部分" if part else ""
         if place.source is None:
