@@ -158,13 +158,20 @@ def test_patterns_written_to_open_with_a_class_match_as_their_plain_forms() -> N
     # the same matches, at every position of strings made of their own characters.
     import random
 
-    from summarizer import checks, inline, pages
+    from summarizer import checks, inline, lexicon, pages, recognize
+    from summarizer.readers import text as text_reader
 
     spaces, dash, ws = inline._SPACES, pages._DASH, pages._WS
+    future = r"(?<![主重需只])要(?![求素点闻害])|将(?![近军])|必须|应当|力争|确保|争取|努力|着力"
+    past = rf"(?<![为除])了(?![解])|已经|已(?=[{lexicon.CJK}])|比上年|同比|比去年|较上年|过去|以来"
     pairs = [
         (inline._INNER_RE, rf"\[bookmark:[^\]\n]*\]|\*\*|[{spaces}]+", "[]*ab \t\u3000\xa0中\n"),
         (checks._SEGMENT_CUT, r"[、，；;。：！？]|(?<![0-9]),|,(?![0-9])", "、，；;,1a9。"),
         (pages._FOOTER_HINT_RE, rf"[{dash}][{ws}]*\d|页|Page", f"{dash}{ws}1a页Pge"),
+        (lexicon.FUTURE_MARKERS_RE, future, "要将必须应当力争确保取努着主重需只求素点闻害近军a"),
+        (lexicon.PAST_MARKERS_RE, past, "了为除解已经比上年同去较过以来a，"),
+        (recognize._LATIN_RUN_RE, r"(?<![A-Za-z])[A-Za-z]{2,20}(?![A-Za-z])", "aZ中 1"),
+        (text_reader._LINE_END_RE, r"\r\n?|[\f\v\x85\u2028\u2029]", "\r\n\f\x85a"),
     ]
     rnd = random.Random(0)
     for fast, plain_text, alphabet in pairs:
