@@ -40,6 +40,7 @@ __all__ = [
     "SEP",
     "D",
     "arabic",
+    "candidates",
     "cn_decimal",
     "cn_value",
     "split_scale",
@@ -56,7 +57,26 @@ SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
 
 def arabic(s: str) -> float:
     """An Arabic numeral as written: 1,820, ４．５, −3."""
-    return float(s.translate(FW).replace(",", "").replace(" ", "").replace("−", "-"))
+    try:
+        # Most are plain digits and a point, which float reads as they are (full-width digits
+        # too): 60 ns rather than 450 for the rewriting, and whatever float reads here the
+        # rewriting would leave as it is (it only drops or maps what float refuses).
+        return float(s)
+    except ValueError:
+        return float(s.translate(FW).replace(",", "").replace(" ", "").replace("−", "-"))
+
+
+def candidates(first: str, body: str) -> str:
+    """A pattern that finds where `body` matches, searched for one character of the class
+    `first` (those a match can begin with) at a time: its match is that character alone, and
+    `body`'s groups are read as its own (a group that spans each alternative gives the end).
+
+    The engine skips in C to a character of a class that opens a pattern (a few ns a
+    character); a pattern opening with a lookahead, ``(?=[…])(?:BODY)``, is entered at every
+    position instead: over report text the number and period scans ran 1.3x slower so.
+    `body` may not refer back to its own groups (the lookbehind forbids it).
+    """
+    return f"[{first}](?<=(?=(?:{body}))(?s:.))"
 
 
 # 〇 (U+3007) is the numeral zero; ○ (U+25CB, white circle) stands in for it in older
