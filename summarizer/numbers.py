@@ -159,7 +159,8 @@ _SLOGAN = recache.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
     "|三次产业"
 )
-_LAST_BOUNDARY = recache.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
+_CLAUSE_STOPS = '，。；：！？,;:!?、（）()《》“”"'  # where the clause before a figure starts
+_LAST_BOUNDARY = recache.compile(f"(?s).*[{_CLAUSE_STOPS}]")
 _WS = recache.compile(r"\s+")
 
 # Searched in the clause before every figure: gated, so a position that cannot open a change
@@ -315,6 +316,8 @@ def _yearish(v: float) -> bool:
 
 def _clause_before(text: str, lo: int, start: int) -> str:
     """The clause just before a number, whitespace removed, cut at punctuation."""
+    if lo >= start or text[start - 1] in _CLAUSE_STOPS:
+        return ""  # a figure right after a stop or the figure before it (one in six)
     win = text[lo:start]
     cut = _LAST_BOUNDARY.match(win)
     return _WS.sub("", win[cut.end() :] if cut else win)
