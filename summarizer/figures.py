@@ -25,10 +25,11 @@ import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any, TypeVar, overload
 
 from . import recache
-from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers, iter_numbers
+from .numbers import KNOWN, NumberMention, find_numbers, iter_numbers, quoted_spans
 from .offsets import OFFSET_TYPECODE, line_ends, match_starts
 from .periods import Period, find_periods, resolve_period, scan_periods
 
@@ -75,18 +76,22 @@ class FigureTable:
 
     def __init__(self, text: str, mentions: Sequence[NumberMention] | None = None) -> None:
         self.text = text
-        self.mentions = Mentions(mentions if mentions is not None else iter_numbers(text))
+        # The quoted names, which the number scan skips, found once for it and the views
+        # (start, end, start, end … in one array, read in C).
+        quoted = array(OFFSET_TYPECODE, chain.from_iterable(quoted_spans(text)))
+        self._qstarts, self._qends = quoted[0::2], quoted[1::2]
+        del quoted
+        self.mentions = Mentions(
+            mentions
+            if mentions is not None
+            else iter_numbers(text, zip(self._qstarts, self._qends, strict=True))
+        )
         self._mstarts = self.mentions.starts
         self._raw_periods = scan_periods(text)
         self._pstarts = array(OFFSET_TYPECODE, [p.start for p in self._raw_periods])
         self._resolved = [resolve_period(text, p) for p in self._raw_periods]
         # find_periods(text): the comparison bases left out, deadlines marked
         self.periods: list[Period] = [p for p in self._resolved if p is not None]
-        self._qstarts = array(OFFSET_TYPECODE)
-        self._qends = array(OFFSET_TYPECODE)
-        for q in _QUOTED.finditer(text):
-            self._qstarts.append(q.start())
-            self._qends.append(q.end())
         # The views read, keyed on one int per window (_window): a 10 MB report's 10,000
         # windows held 1 MB more as (a, b) tuples.
         self._numbers: dict[int, tuple[NumberMention, ...]] = {}

@@ -402,13 +402,21 @@ def find_numbers(text: str) -> list[NumberMention]:
     return list(iter_numbers(text))
 
 
-def iter_numbers(text: str) -> Iterator[NumberMention]:
+def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each short quoted name (“十三五”, “1231”) starts and ends, in order."""
+    return map(re.Match.span, _QUOTED.finditer(text))
+
+
+def iter_numbers(
+    text: str, quoted: Iterator[tuple[int, int]] | None = None
+) -> Iterator[NumberMention]:
     """find_numbers(text) one mention at a time (KNOWN aside): a whole report's mentions are
-    read into columns (figures.Mentions) without a list of them all first."""
+    read into columns (figures.Mentions) without a list of them all first. `quoted`: the
+    text's quoted_spans, when the caller has them."""
     prev: NumberMention | None = None
     last_end = pos = 0
     # The quoted names in order, read as the scan passes them (a report's are 2 MB as a list).
-    quotes = _QUOTED.finditer(text)
+    quotes = quoted_spans(text) if quoted is None else quoted
     quote = next(quotes, None)
     while (m := _CORE.search(text, pos)) is not None:
         kind = m.lastgroup or ""
@@ -423,9 +431,9 @@ def iter_numbers(text: str) -> Iterator[NumberMention]:
             pos = cut
         if start < last_end or kind == "ident":
             continue
-        while quote is not None and quote.end() <= start:
+        while quote is not None and quote[1] <= start:
             quote = next(quotes, None)
-        if quote is not None and quote.start() <= start:
+        if quote is not None and quote[0] <= start:
             continue  # a name or slogan in quotes: “十三五”, “1231”项目
         core = text[start:pos] if kind in ("c", "date") else m.group(kind)
         mention = _mention(text, kind, start, pos, core, prev)
