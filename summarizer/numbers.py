@@ -171,6 +171,22 @@ _PRE_CHANGE = gated(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$")
 _PRE_QUAL = gated(rf"(?:{QUAL_NEAR})$")
 _FAR_QUAL = gated(QUAL_FAR)
 _POST_QUAL = recache.compile(rf"\s*({AFTER_FIGURE})")
+_LOOKAROUND = recache.compile(r"\(\?<?[!=][^()]*\)")  # "(?<!改造)提升", "增加(?!值)"
+
+
+def _last_chars(*alternations: str) -> frozenset[str] | None:
+    """The characters the words of alternations of plain words end with (their lookarounds
+    aside); None when a word is more than letters, whose last character is not read off."""
+    words = _LOOKAROUND.sub("", "|".join(alternations)).split("|")
+    if any(not w or any(c in "()[]{}?*+.\\^$" for c in w) for w in words):
+        return None
+    return frozenset(w[-1] for w in words)
+
+
+# A clause ends with a near qualifier or a change word (and its fill) only if its last character
+# ends one: two clauses in three end otherwise, and are not searched.
+_QUAL_LAST = _last_chars(QUAL_NEAR)
+_CHANGE_LAST = _last_chars(CHANGE_WORDS, CHANGE_FILL)
 _LISTED = recache.compile(
     rf"\s*(?:{AFTER_FIGURE})?\s*[、和及与]?\s*"
 )  # "分别增长6.5%左右和8.5%左右"
@@ -369,14 +385,19 @@ def _mention(
         qualifier = post.group(1)
     clause = _clause_before(text, max(prev.end if prev else 0, start - 16), start)
     if qualifier is None and clause:
-        near = _PRE_QUAL.search(clause)
+        may_qual = _QUAL_LAST is None or clause[-1] in _QUAL_LAST
+        near = _PRE_QUAL.search(clause) if may_qual else None
         far = None if near else _FAR_QUAL.findall(clause)  # the words alone: no group in it
         qualifier = near.group() if near else (far[-1] if far else None)
     # Change: a change verb governing the number, or inherited along a 、/和 list.
     is_change, direction = False, None
     if is_year:
         pass  # 居民增收三年行动: a period is never a change
-    elif clause and (pc := _PRE_CHANGE.search(clause)):
+    elif (
+        clause
+        and (_CHANGE_LAST is None or clause[-1] in _CHANGE_LAST)
+        and (pc := _PRE_CHANGE.search(clause))
+    ):
         direction = _verb_direction(pc.group("chg"))
         fill = pc.group("fill")
         is_change = "至" not in fill and "到" not in fill  # 提高到80% is a level
