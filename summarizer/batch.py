@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,10 +324,18 @@ async def run_batch(
     return runs
 
 
+FINISHED = ("done", "skipped", "failed")  # a report's states once its turn is over
+
+
+def finished(runs: Iterable[ReportRun]) -> int:
+    """How many of `runs` are finished (written, skipped or failed)."""
+    return sum(r.status in FINISHED for r in runs)
+
+
 def totals(runs: Sequence[ReportRun]) -> dict[str, float]:
     """Sums over a batch, for the progress display and the closing table."""
     return {
-        "done": sum(r.status in ("done", "skipped", "failed") for r in runs),
+        "done": finished(runs),
         "failed": sum(r.status == "failed" for r in runs),
         "chunks": sum(r.chunks for r in runs),
         "chunks_done": sum(r.chunks_done for r in runs),

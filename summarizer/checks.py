@@ -29,13 +29,13 @@ from .checktext import (
     periods_of,
     quantities,
     section_kind,
-    states,
+    states_base,
     stating,
 )
 from .grounding import Span
 from .kinds import RESULT, TARGET, check_kind
 from .lexicon import AFTER_FIGURE, CHANGE_WORDS, CJK_RE, FIGURE_VERBS, QUAL_NEAR
-from .numbers import Direction, NumberMention, Period, direction_of
+from .numbers import Direction, NumberMention, Period, direction_of, to_base
 from .structure import PART_LABELS_ZH, SectionKind
 from .units import value_text
 
@@ -225,9 +225,17 @@ def check_direction(
     claimed = [c for c in numbers_of(change) if not c.is_year]
     if claimed:
         pool = [m for m in q_nums if not m.is_year]
-        pool += [m for m in s_nums() if not m.is_year] if sentence else []
+        more: list[NumberMention] | None = None  # the sentence's, read only when they may count
     for c in claimed:
-        said = [q for q in pool if states(c.value, c.unit, q) or states(-c.value, c.unit, q)]
+        bv, bu = to_base(c.value, c.unit)  # once per figure (a change may drop its sign)
+        said = [q for q in pool if states_base(bv, bu, q) or states_base(-bv, bu, q)]
+        # The sentence's figures come after the quote's: they matter only when the quote has
+        # none that states the change, or none in its direction.
+        if sentence and (not said or (c.direction is not None and c.direction not in
+                                       {q.direction for q in said})):  # fmt: skip
+            if more is None:
+                more = [m for m in s_nums() if not m.is_year]
+            said += [q for q in more if states_base(bv, bu, q) or states_base(-bv, bu, q)]
         if not said:
             return Finding(
                 "value_mismatch",
@@ -242,7 +250,8 @@ def check_direction(
     if d is None:
         return None
     in_quote = [m for m in q_nums if not m.is_year]
-    own = [m for m in in_quote if states(value, unit, m)]
+    bv, bu = to_base(value, unit)
+    own = [m for m in in_quote if states_base(bv, bu, m)]
     end = own[0].end if own else 0
     near = (
         [m for m in own if m.direction is not None]
@@ -305,6 +314,7 @@ def _claimed(period: str) -> tuple[tuple[_Scope, ...], tuple[tuple[int, int], ..
     return tuple(s for p in claim if (s := _scope(p))), tuple(_years(claim, claimed=True))
 
 
+@lru_cache(maxsize=1024)
 def _span_years(period: str | None) -> tuple[int, int] | None:
     if not period:
         return None
@@ -421,7 +431,12 @@ def check_metric(
     return found
 
 
+# The parts a claim's location names, looked up once: an enum member read off its class costs
+# ~0.5 us, three of them a claim.
+_NAMED_PARTS = {k: PART_LABELS_ZH[k] for k in (SectionKind.REVIEW, SectionKind.PLAN,
+                                                SectionKind.FIVE_YEAR)}  # fmt: skip
+
+
 def part_label(part: SectionKind | None) -> str:
     """The part's name in Chinese, for a claim's location ("" when not review or plan)."""
-    named = part in (SectionKind.REVIEW, SectionKind.PLAN, SectionKind.FIVE_YEAR)
-    return PART_LABELS_ZH[part] if part is not None and named else ""
+    return _NAMED_PARTS.get(part, "") if part is not None else ""

@@ -13,8 +13,7 @@ import itertools
 import math
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from .figures import FigureTable, numbers_of, periods_of
 from .grounding import SourceIndex, Span
@@ -30,7 +29,8 @@ if TYPE_CHECKING:
     AnyMetric = records.Metric | models.Metric
 
 __all__ = ["CheckText", "Nums", "QuoteAt", "SpanSet", "close", "figure_at", "numbers_of",
-           "periods_of", "quantities", "section_kind", "states", "stating"]  # fmt: skip
+           "periods_of", "quantities", "section_kind", "states", "states_base",
+           "stating"]  # fmt: skip
 
 Nums = Sequence[NumberMention]  # find_numbers of one string, or its view in a FigureTable
 _CALENDAR = {"年", "月", "日"}
@@ -65,8 +65,7 @@ class SpanSet:
         return i > 0 and self._reach[i - 1] > span.start
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteAt:
+class QuoteAt(NamedTuple):
     """A claim's quote where it was found, read once for every check of the claim.
 
     `nums` are the quote's figures (from the report's table when the quote is the text at
@@ -115,11 +114,16 @@ class CheckText:
         self._values: dict[tuple[str, float], array[int]] | None = None
         self._clauses: Sequence[int] | None = None
         self._at: dict[tuple[int, int, str, float | None, str], QuoteAt] = {}
+        self._found: dict[str, Span | None] = {}
 
     # --- where a quote is, and what surrounds it
     def find(self, quote: str) -> Span | None:
-        """The first occurrence of a quote under N."""
-        return self.index.find(quote)
+        """The first occurrence of a quote under N (annotation, placing and the checks of a
+        metric each ask: looked up once)."""
+        if quote in self._found:
+            return self._found[quote]
+        span = self._found[quote] = self.index.find(quote)
+        return span
 
     def find_all(self, quote: str) -> list[Span]:
         """Every occurrence of a quote under N."""
@@ -247,11 +251,17 @@ class CheckText:
             # Each value's places as one array of start, end offsets, 4 bytes each: as lists of
             # tuples a 10 MB report's 58,000 places held 3.6 MB to the end of the run.
             self._values = {}
+            keyed: dict[float, float] = {}  # a report repeats its figures: each keyed once
             for n in self.figures.mentions:
                 if n.is_year:
                     continue
-                for v in {x for x in (n.value, n.high) if x is not None}:
-                    key = (n.base_unit, _key(to_base(v, n.unit)[0]))
+                for v in {n.value} if n.high is None else {n.value, n.high}:
+                    # base_value is to_base(value, unit), read when the figure was parsed
+                    b = n.base_value if v == n.value else to_base(v, n.unit)[0]
+                    k = keyed.get(b)
+                    if k is None:
+                        k = keyed[b] = _key(b)
+                    key = (n.base_unit, k)
                     got = self._values.get(key)
                     if got is None:
                         got = self._values[key] = array(OFFSET_TYPECODE)
@@ -301,10 +311,10 @@ class _Pairs(Sequence[tuple[int, int]]):
 
 def states(value: float, unit: str, q: NumberMention) -> bool:
     """True when mention `q` states value+unit, scale-aware (a change may drop its sign)."""
-    return _states_base(*to_base(value, unit), q)
+    return states_base(*to_base(value, unit), q)
 
 
-def _states_base(bv: float, bu: str, q: NumberMention) -> bool:
+def states_base(bv: float, bu: str, q: NumberMention) -> bool:
     """states() with the claimed value already in its base unit (once per claim, not per
     mention)."""
     if bu != q.base_unit:
@@ -341,4 +351,4 @@ def stating(value: float | None, unit: str, nums: Nums) -> tuple[NumberMention, 
         return ()
     calendar = to_base(1, unit)[1] in _CALENDAR  # "连续3年" is a count of years, not a date
     bv, bu = to_base(value, unit)
-    return tuple(m for m in nums if (calendar or not m.is_year) and _states_base(bv, bu, m))
+    return tuple(m for m in nums if (calendar or not m.is_year) and states_base(bv, bu, m))

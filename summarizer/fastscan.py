@@ -189,7 +189,8 @@ def presence(pattern: str, flags: int = 0) -> re.Pattern[str]:
     The plain gated pattern when the first characters cannot be written so.
     """
     scoped = f"(?i:{pattern})" if flags & re.I else pattern
-    return recache.remembered("presence", scoped, flags & ~re.I, presence_texts)
+    # The kind names the rewriting: a store of an earlier one (no second gate) is not served.
+    return recache.remembered("presence2", scoped, flags & ~re.I, presence_texts)
 
 
 def presence_texts(scoped: str, flags: int) -> tuple[str, ...]:
@@ -208,4 +209,43 @@ def presence_texts(scoped: str, flags: int) -> tuple[str, ...]:
     fallback = (f"(?={gate})(?:{scoped})" if gate else scoped,)
     if cls is None:
         return fallback
-    return (f"{cls}(?<=(?=(?:{scoped}))(?s:.))", *fallback)
+    return (f"{cls}{_second_gate(pattern, full)}(?<=(?=(?:{scoped}))(?s:.))", *fallback)
+
+
+def _second_gate(pattern: str, flags: int) -> str:
+    """A lookahead for the characters a match's second character can be, or "" when they
+    cannot be told (or a match may be one character long). Common characters open words of
+    the pattern (大 of 大模型, 以 of 以上): a test of the next character rules out most of
+    their places in one set test, before the pattern is tried there in full."""
+    try:
+        items = _seconds(list(_sre_parse.parse(pattern, flags)))
+        second = _explicit_class(items, flags) if items else None
+    except (_Unknown, re.error, TypeError, ValueError):
+        return ""
+    return f"(?={second})" if second and len(items) <= _MAX_ITEMS else ""
+
+
+def _seconds(seq: list[tuple[Any, Any]]) -> set[str]:
+    """Class items the second character of every match of `seq` is among (a superset)."""
+    for k, (op, av) in enumerate(seq):
+        name = str(op)
+        if name in _ZERO_WIDTH:
+            continue  # consumes nothing: the next item is the first character
+        rest = seq[k + 1 :]
+        if name in ("LITERAL", "IN"):
+            items, empty = _first(rest)
+            if empty:
+                raise _Unknown  # a match may end after its first character
+            return items
+        if name == "BRANCH":
+            out: set[str] = set()
+            for alt in av[1]:
+                out |= _seconds([*alt, *rest])
+            return out
+        if name == "SUBPATTERN":
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _Unknown
+            return _seconds([*sub, *rest])
+        raise _Unknown  # a repeat, ANY, a group reference, …
+    raise _Unknown  # nothing consumed

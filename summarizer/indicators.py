@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +81,12 @@ class _Registry:
     # Every synonym a name holds, found in one pass (overlapping matches; the index is the
     # synonym's place in `synonyms`) rather than by trying the 115 synonyms one by one.
     finder: AhoCorasick
+    # name -> what it names (_match): a report's metrics repeat their names, and each name was
+    # tried against every indicator's pattern again (4 % of merge+validate on the corpus).
+    matched: dict[str, tuple[Indicator, str] | None] = field(default_factory=dict)
+
+
+_MATCHED_MAX = 50_000  # names whose match the registry keeps
 
 
 def _read_registry() -> dict[str, Any]:
@@ -158,6 +164,15 @@ def _family(unit: str) -> str:
 def _match(name: str) -> tuple[Indicator, str] | None:
     """The indicator a name names, with the rest of the name; None for a part of it."""
     reg = _registry()
+    if name in reg.matched:
+        return reg.matched[name]
+    if len(reg.matched) >= _MATCHED_MAX:
+        reg.matched.clear()
+    found = reg.matched[name] = _match_in(reg, name)
+    return found
+
+
+def _match_in(reg: _Registry, name: str) -> tuple[Indicator, str] | None:
     n = normalize(name)
     for ind in reg.by_id.values():
         if ind.pattern is not None and ind.pattern.search(n):
@@ -290,6 +305,10 @@ def _misfiled(iid: str | None, context: str, target: bool) -> bool:
 def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric:
     if m.value is None:  # a "no target set" statement keeps its annotation
         return m
+    if text is not None and (span := text.find(m.quote)) is not None:
+        # The quote's figures from the report's table (numbers.KNOWN then has them): the
+        # bound and the indicator read the quote's string, which is then not parsed again.
+        text.quote_numbers(m.quote, span)
     iid = classify(m)
     if iid is not None and get(iid).measure == "growth":  # the sentence is read for growths only
         context = _context(m, text)

@@ -46,12 +46,19 @@ _LOOKALIKE_PAIRS = (
 _LOOKALIKES = {pair[0]: pair[1] for pair in _LOOKALIKE_PAIRS.split()}
 
 
-def _tra2sim() -> dict[str, str]:
-    """jionlp's traditional -> simplified character table, read without importing jionlp."""
+def _tra2sim_file() -> Path | None:
+    """jionlp's traditional -> simplified character table, found without importing jionlp."""
     spec = importlib.util.find_spec("jionlp")  # locates the package without running it
     if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "tra2sim_char.txt"
+
+
+def _tra2sim() -> dict[str, str]:
+    """jionlp's traditional -> simplified character table, read without importing jionlp."""
+    path = _tra2sim_file()
+    if path is None:
         return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "tra2sim_char.txt"
 
     def read() -> dict[str, str]:
         table: dict[str, str] = {}
@@ -117,9 +124,69 @@ def _table() -> _Table:
     return _Table(_tra2sim())
 
 
+def _class_of(codes: list[int]) -> str:
+    """A character class of these code points (ascending), consecutive ones as one range."""
+    out, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(re.escape(chr(codes[i])) + (f"-{re.escape(chr(codes[j]))}" if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+def _changes() -> tuple[str, str]:
+    """(a class of the characters the table changes: each such one of the BMP, and every
+    astral character; those whose replacement the table changes again, 乹 -> 乾 -> 干)."""
+    table = _table()
+    codes = {ord(c) for c in table._t2s}
+    for lo, hi in _BLOCKS:
+        codes.update(range(lo, hi))
+    changed = {c: x for c in sorted(codes) if isinstance(x := table._mapped(c), str)}
+    again = "".join(chr(c) for c, x in changed.items() if ord(x) in changed)
+    bmp = _class_of([c for c in changed if c <= 0xFFFF])
+    return f"[{bmp}\U00010000-\U0010ffff]", again
+
+
+@cache
+def _changed_re() -> tuple[re.Pattern[str], str]:
+    """The class of `_changes` compiled, and the characters changed twice. Kept in the user
+    cache (about 20,000 characters are normalised to build it): stamped with this module's
+    file, which holds the rules, and the table's, which holds the characters."""
+    t2s = _tra2sim_file()
+    st = t2s.stat() if t2s is not None and t2s.is_file() else None
+    kind = f"normalise-changes-{st.st_size}-{st.st_mtime_ns}" if st else "normalise-changes"
+    found: tuple[str, str] = tuple(derived(kind, Path(__file__), _changes))
+    return recache.compile(found[0]), found[1]
+
+
+# A report holds few distinct characters the table changes (full-width punctuation and digits,
+# the odd traditional character), if thousands of times: a skip to each in C and one
+# str.replace of all its occurrences costs a fifth of str.translate, which looks up every
+# character of the report in the table. A shorter text is translated: it is not worth loading
+# the class for; so is a longer one: each replacement holds a third copy of the text for a
+# moment, and a 10 MB report's run peaks there (+4 % of its RSS).
+_REPLACE_FROM, _REPLACE_UP_TO = 10_000, 1_000_000  # characters
+
+
 def normalise(text: str) -> str:
     """text mapped character for character to what a model would read."""
-    return text.translate(_table())
+    table = _table()
+    if not _REPLACE_FROM <= len(text) < _REPLACE_UP_TO:
+        return text.translate(table)
+    changed, again = _changed_re()
+    out, pos = text, 0
+    while (m := changed.search(out, pos)) is not None:
+        c = m.group()
+        new = table[ord(c)]
+        if c in again or c > "\uffff" or not isinstance(new, str):
+            # One replacement replaced again, or a character outside the BMP (rare): the
+            # exact character-by-character mapping.
+            return text.translate(table)
+        out = out.replace(c, new)  # none before pos: every earlier change is done
+        pos = m.start() + 1
+    return out
 
 
 # ---------------------------------------------------------------- patterns

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import recache
 from .lexicon import DONE_WORDING_RE, PLAN_WORDING_RE
@@ -34,8 +35,7 @@ TARGET, RESULT = "target", "result"
 _CLAUSE_END = recache.compile(r"[，,；;：:]")
 
 
-@dataclass(frozen=True)
-class KindEvidence:
+class KindEvidence(NamedTuple):
     """What each witness says of one figure: TARGET, RESULT or None (silent)."""
 
     part: str | None = None
@@ -50,6 +50,20 @@ class KindEvidence:
 
 
 def _wording(sentence: str) -> tuple[str | None, str]:
+    # Figures of one clause share their governing words: each is read once.
+    got = _WORDING.get(sentence)
+    if got is None:
+        if len(_WORDING) >= _WORDING_MAX:
+            _WORDING.clear()
+        got = _WORDING[sentence] = _read_wording(sentence)
+    return got
+
+
+_WORDING: dict[str, tuple[str | None, str]] = {}
+_WORDING_MAX = 20_000
+
+
+def _read_wording(sentence: str) -> tuple[str | None, str]:
     plan, done = PLAN_WORDING_RE.search(sentence), DONE_WORDING_RE.search(sentence)
     if plan and not done:
         return TARGET, f"措辞“{plan.group()}”表明是计划"
@@ -100,7 +114,7 @@ def governing_at(text: str, a: int, b: int, at: int, cuts: Sequence[int]) -> str
     """`_governing` of the sentence text[a:b] for a figure at offset `at` of the text, read
     through the text's clause cuts instead of a copy of the sentence (a sentence that no stop
     ends may be a whole report; each of its figures reads only its own clauses)."""
-    i, j, n = (bisect.bisect_left(cuts, x) for x in (a, at, b))
+    i, j, n = bisect.bisect_left(cuts, a), bisect.bisect_left(cuts, at), bisect.bisect_left(cuts, b)
     start = cuts[j - 1] + 1 if j > i else a
     end = cuts[j] if n > j else b
     if n - j >= 2 and text[cuts[j]] not in "；;":

@@ -281,6 +281,14 @@ def check_summary(summary: ReportSummary, source_path: str) -> ReportSummary:
     return replace(summary, validation=validation)
 
 
+# The parts a metric's quote is placed in, by its kind, and the parts whose year it may take:
+# read off the enum once (a member read off its class costs ~0.5 us, several a metric).
+_TARGET_PARTS = (SectionKind.PLAN, SectionKind.FIVE_YEAR)
+_RESULT_PARTS = (SectionKind.REVIEW, SectionKind.PROBLEMS)
+_REVIEW = SectionKind.REVIEW
+_YEAR_PARTS = (SectionKind.REVIEW, SectionKind.PLAN)
+
+
 def _place_for(m: Metric, src: Source) -> Place | None:
     """Where a metric's quote is: of several occurrences ("全市生产总值增长6%" in the review
     and in the plan), the one in the part its kind belongs to."""
@@ -288,8 +296,7 @@ def _place_for(m: Metric, src: Source) -> Place | None:
     first = src.place(m.quote)
     if text.outline is None or first is None:
         return first
-    want = (SectionKind.PLAN, SectionKind.FIVE_YEAR) if m.kind == "target" else (
-        SectionKind.REVIEW, SectionKind.PROBLEMS)  # fmt: skip
+    want = _TARGET_PARTS if m.kind == "target" else _RESULT_PARTS
     if not first.in_clean or (first.clean and text.kind_at(first.clean.start) in want):
         return first  # the first occurrence is in its part (or the clean text has none)
     for p in src.places(m.quote):
@@ -310,9 +317,9 @@ def _located(m: Metric, src: Source, part_years: bool) -> dict[str, object]:
     if m.period or not part_years or place is None or place.clean is None:
         return update
     section = src.clean.section_at(place.clean.start)
-    if section is not None and section.kind in (SectionKind.REVIEW, SectionKind.PLAN):
+    if section is not None and section.kind in _YEAR_PARTS:
         year = section.period
-        if year and "-" in year and section.kind is SectionKind.REVIEW:
+        if year and "-" in year and section.kind is _REVIEW:
             # A span of years says too little, but in a review of several years a paragraph that
             # opens on last year ("过去一年，…全省地区生产总值5.3万亿元") is about its last year.
             para = src.clean.paragraph_start(place.clean.start)

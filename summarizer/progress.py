@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .batch import ReportRun, totals
+from .batch import FINISHED, ReportRun, finished, totals
 
 
 def _money(v: float) -> str:
@@ -83,11 +83,13 @@ class BatchProgress:
     def update(self, run: ReportRun) -> None:
         """Called by run_batch whenever a report changes state."""
         self.runs[run.path] = run
-        done = totals(list(self.runs.values()))["done"]
+        # Counted alone (every report's chunks, calls and tokens are summed only for the
+        # closing table): a line per report is printed on a pipe, each counting all reports.
+        done = finished(self.runs.values())
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, completed=done)
             self._progress.refresh()
-        elif run.status in ("done", "skipped", "failed"):
+        elif run.status in FINISHED:
             what = run.status if run.status != "failed" else f"FAILED: {run.reason}"
             self.console.print(
                 f"summarizer: [{done}/{self.total}] {run.name}: {what}"

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import recache
-from .grounding import SourceIndex, normalize
+from .grounding import SourceIndex, nfkc, normalize
 from .indicators import FOUND_OUTCOME_AREA, FOUND_TARGET_AREA
 from .lexicon import CJK
 from .records import Achievement, ChunkSummary, Claim, Metric, Plan, Problem, ReportSummary, replace
@@ -191,7 +191,7 @@ def unsupported_clause(
         else _vocabulary(normalize(source) if norm is None else norm, source)
     )
     novel = total = 0
-    for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", text[:MAX_PROSE])):
+    for clause in _CLAUSE_SPLIT.split(nfkc(text[:MAX_PROSE])):
         units = _units(clause)
         new = vocabulary.missing(units)
         if new >= _CLAUSE_NOVEL and new > _CLAUSE_SHARE * len(units):
@@ -263,6 +263,26 @@ def _field(x: object, name: str, default: Any) -> Any:
 Item = TypeVar("Item", Achievement, Problem, Plan)
 
 
+# The last report summary scanned, and what was found in it: `redact` and then the validation
+# pass scan the same summary (redact returns it as it is when nothing is unsafe). Held, not
+# keyed on its id, so no later summary can be taken for it; the pipeline's records are never
+# changed in place (a model's answer, checked while it is re-asked, is not kept).
+_last_scanned: tuple[ReportSummary, dict[str, list[tuple[int, int]]]] | None = None
+
+
+def _unsafe_of(summary: Items, keep: bool) -> dict[str, list[tuple[int, int]]]:
+    """_unsafe_in of every string of a summary's items; `keep` it for the next scan of the same
+    summary (redact's, for the validation pass), else let the summary go."""
+    global _last_scanned
+    last, _last_scanned = _last_scanned, None
+    if last is not None and last[0] is summary:
+        return last[1]
+    unsafe = _unsafe_in(_strings(summary))
+    if keep and isinstance(summary, ReportSummary):
+        _last_scanned = (summary, unsafe)
+    return unsafe
+
+
 def _strings(summary: Items) -> Iterator[str]:
     """Every string an engine wrote into the items of a summary."""
     for section in ("achievements", "problems", "plans"):
@@ -279,7 +299,7 @@ def redact(summary: ReportSummary) -> ReportSummary:
     Done before rendering, so no brief, JSON or HTML page can print them as fact; the
     validation pass flags each item that held one (`check_prose`).
     """
-    unsafe = _unsafe_in(_strings(summary))
+    unsafe = _unsafe_of(summary, keep=True)
     if not any(unsafe.values()):
         return summary
 
@@ -373,7 +393,7 @@ def check_prose(
     nothing: its figures are claims of their own.
     """
     labels = _engine_labels()
-    unsafe = _unsafe_in(_strings(summary))
+    unsafe = _unsafe_of(summary, keep=False)
     # An item's text and area share its support; _fields yields them one after the other, so
     # only the current item's is kept (all of them held 10 MB of windows for a 10 MB report).
     near_item: tuple[str, Support | None] = ("", None)

@@ -78,10 +78,11 @@ _GAMBLING_ZH_RE = recache.compile(GAMBLING_ZH)
 _GAMBLING_LATIN_RE = recache.compile(GAMBLING_LATIN, re.I)
 _GAMBLING_LATIN_HINTS = ("casino", "bet", "sportsbook", "poker", "pk10")
 _CRIME_AFTER = recache.compile(r"犯罪|案|团伙|窝点|人员")
-_HUB_RE = recache.compile(
-    rf"(?:{GAMBLING_HUBS})[{CJK}A-Za-z0-9]{{0,4}}?(?:{GAMBLING}|(?:{SPAM_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)",
-    re.I,
+_HUB = (
+    rf"(?:{GAMBLING_HUBS})[{CJK}A-Za-z0-9]{{0,4}}?"
+    rf"(?:{GAMBLING}|(?:{SPAM_BRAND_END})(?:[场城厅网]|官网|平台|集团)?)"
 )
+_HUB_RE = recache.compile(_HUB, re.I)
 CUE_RE = recache.compile(rf"(?:{GAMBLING_HUBS})|{GAMBLING}", re.I)
 
 # Official phrases around the issuer's name; x is what the name should be.
@@ -128,15 +129,25 @@ _URL_HINTS = ("www.", "://", ".com", ".net", ".cc", ".vip", ".top", ".xyz", ".in
 # ---------------------------------------------------------------- detectors
 
 
+def _hints(hints: Sequence[str]) -> str:
+    return "|".join(map(re.escape, hints))
+
+
 def _hint_re(hints: Sequence[str]) -> re.Pattern[str]:
     """A cheap gate in front of a slow pattern: any hint, in any case (no lowered copy of a
     10 MB text); a presence test (fastscan), since an IGNORECASE alternation is otherwise
     tried at every position."""
-    return presence("|".join(map(re.escape, hints)), re.I)
+    return presence(_hints(hints), re.I)
 
 
 _GAMBLING_LATIN_GATE = _hint_re(_GAMBLING_LATIN_HINTS)
 _URL_GATE = _hint_re(_URL_HINTS)
+# Whether any gambling word or hub, or any link's hint, is in the text at all, asked first: a
+# report holds none, and this one scan of their union (in any case: it finds whatever any of
+# them finds, and more) costs a third of the four it spares.
+_SPAM_ANY = presence(
+    f"{_HUB}|{GAMBLING_ZH}|{_hints(_GAMBLING_LATIN_HINTS)}|{_hints(_URL_HINTS)}", re.I
+)
 
 
 def _iter(
@@ -282,10 +293,13 @@ def _spread(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
 
 def scan(text: str, body: bool = True) -> list[Finding]:
     """Every injected span of `text`, in order; `body=False` skips links and contacts."""
-    spam: list[tuple[int, int, str]] = [(a, b, "gambling") for a, b in _gambling(text)]
+    rare = _SPAM_ANY.search(text) is not None  # else neither gambling nor a link is there
+    spam: list[tuple[int, int, str]] = (
+        [(a, b, "gambling") for a, b in _gambling(text)] if rare else []
+    )
     spam += [(a, b, "issuer") for a, b in _issuer(text)]
     if body:
-        spam += [(a, b, "url") for a, b in _urls(text)]
+        spam += [(a, b, "url") for a, b in _urls(text)] if rare else []
         if _CONTACT_ANY.search(text):
             spam += [(a, b, "contact") for a, b in (m.span() for m in _CONTACT_RE.finditer(text))]
     out = [Finding("spam", cat, a, b, text[a:b]) for a, b, cat in _spread(text, spam)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .checks import CheckText, Finding, SpanSet, part_label
 from .checks import check_metric as _check_metric
@@ -37,9 +37,10 @@ from .units import value_text
 _MAX_PLACES = 20  # occurrences of one quote tried before a contextual flag stands
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a quote is: in the clean text (for its context) and in the source text."""
+class Place(NamedTuple):
+    """Where a quote is: in the clean text (for its context) and in the source text.
+
+    A named tuple (as grounding.Span): made for every quote and each of its occurrences."""
 
     clean: Span | None
     source: Span | None
@@ -77,6 +78,7 @@ class Source:
         # Where each quote is: merge, spans, annotation and checks all ask, several times.
         self._place: dict[str, Place | None] = {}
         self._places: dict[str, list[Place]] = {}
+        self._where: dict[Place, str] = {}
         # Flagged text in source offsets, for a quote only the source text has: screening
         # (screen.ScreenedText) deletes injected spans from the clean text, so a quote of them
         # is found in the source text alone, and must not pass as the report's own words.
@@ -138,6 +140,13 @@ class Source:
 
     def where(self, place: Place) -> str:
         """A claim's location, for people: line and character of the source, and its part."""
+        # A quote's metrics and evidence share its place: each place is written once.
+        got = self._where.get(place)
+        if got is None:
+            got = self._where[place] = self._where_of(place)
+        return got
+
+    def _where_of(self, place: Place) -> str:
         part = part_label(self.clean.kind_at(place.clean.start)) if place.clean else ""
         part = f"，{part}部分" if part else ""
         if place.source is None:
@@ -281,6 +290,8 @@ _CLAIM_LISTS = {
 def drop_flagged(summary: ReportSummary) -> ReportSummary:
     """--strict: remove every flagged metric, quote and item whose text states an unfound number."""
     bad = flagged_paths(summary.validation)
+    if not bad:  # nothing to drop (most reports): no copy of every item
+        return summary
 
     def prune(section: str) -> list[Any]:
         kept = []

@@ -1,6 +1,8 @@
+import unicodedata
+
 import pytest
 
-from summarizer.grounding import SourceIndex, Span, normalize
+from summarizer.grounding import SourceIndex, Span, nfkc, normalize
 
 
 def test_normalize_drops_whitespace_and_folds_width():
@@ -185,3 +187,19 @@ def test_find_from_an_offset_after_the_first_place_finds_the_next_one() -> None:
     assert later is not None and later.start == 7
     assert index.find("增长6%", 0) == first and index.find("增长6%", 100) is None
     assert index.find("下降6%") is None and index.find("下降6%", 3) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["生产总值６９亿元，同比增长７％（１－９月）", "ＧＤＰ增长", "Ａ\u0308", "ｶﾞ", "㎡", "plain"],
+)
+def test_nfkc_is_unicodedatas(text: str) -> None:
+    # full-width forms folded first, then NFKC only where the text still needs it
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_every_bmp_character() -> None:
+    for c in range(0x10000):
+        if not 0xD800 <= c < 0xE000:
+            s = f"，{chr(c)}（１）"
+            assert nfkc(s) == unicodedata.normalize("NFKC", s), hex(c)

@@ -117,6 +117,18 @@ def test_name_finder_finds_what_the_longest_first_alternation_finds() -> None:
     assert [n for *_, n in finder.finditer("江苏省南京市")] == ["江苏省", "南京市"]
 
 
+def test_a_finder_of_several_sets_finds_what_a_finder_of_each_finds() -> None:
+    # One scan for several levels: a name of one set never hides another set's name.
+    sets = [["吉林", "吉林省", "江苏省"], ["吉林市", "苏州", "苏州市"], ["林市", "州市", "南京"]]
+    texts = ("吉林省吉林市", "江苏省苏州市南京市", "吉林市林市州市", "无地名", "", "😀吉林市")
+    both = NameFinder(*sets)
+    for text in texts:
+        assert both.each(text) == [list(NameFinder(names).finditer(text)) for names in sets]
+        for names, found in zip(sets, both.each(text), strict=True):
+            plain = re.compile("|".join(sorted(names, key=len, reverse=True)))
+            assert found == [(m.start(), m.end(), m.group()) for m in plain.finditer(text)]
+
+
 def test_names_by_level_reads_only_those_rows_and_finds_the_same_names() -> None:
     places = [
         Place("江苏省", "江苏", "province", None, "320000"),

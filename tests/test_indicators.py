@@ -257,10 +257,8 @@ def test_validate_reads_a_schema_2_summary_with_a_no_target_statement(tmp_path):
 
 
 def test_the_headline_search_visits_the_sentences_a_scan_of_each_would_find() -> None:
-    import re
-
     from summarizer.checks import CheckText
-    from summarizer.headline_search import _SENTENCE, HEADLINES, _named, _names_of
+    from summarizer.headline_search import _SENTENCE, HEADLINES, _name_list, _named, _names_of
 
     texts = [read_report(str(p)).text for p in sorted(REPORTS.glob("*.txt"))]
     texts += [d.text for d in read_documents(str(CORPUS / "national-1954-2004.tsv"), [])][:8]
@@ -272,5 +270,5 @@ def test_the_headline_search_visits_the_sentences_a_scan_of_each_would_find() ->
             names = _names_of(family)
             each = [(s.start(), s.group(), sentences[i - 1].group() if i else "")
                     for i, s in enumerate(sentences) if names.search(s.group())]  # fmt: skip
-            assert list(_named(ct, names)) == each
-    assert list(_named(CheckText("无。"), re.compile("增长"))) == []
+            assert list(_named(ct, _name_list(family))) == each
+    assert list(_named(CheckText("无。"), ["增长"])) == []

@@ -262,3 +262,23 @@ def test_many_findings_are_capped_in_warnings() -> None:
     warnings = findings_warnings(screen(clean(text)))
     assert len(warnings) == 21
     assert "另有10种" in warnings[-1].message
+
+
+def test_the_one_test_for_rare_spam_finds_whatever_each_detector_would() -> None:
+    # scan asks the union first and skips gambling and links when it finds nothing.
+    from summarizer import tamper
+
+    samples = [
+        "欢迎光临澳门新葡京娱乐城", "澳門真人", "百家乐", "娱乐APP下载", "CASINO", "Bet365",
+        "访问WWW.example.cc", "https://x.io/a", "a.Com", "全市生产总值增长6.5%", "",
+    ]  # fmt: skip
+    for text in samples:
+        parts = (
+            tamper._HUB_RE.search(text),
+            tamper._GAMBLING_ZH_RE.search(text),
+            tamper._GAMBLING_LATIN_GATE.search(text),
+            tamper._URL_GATE.search(text),
+        )
+        if any(parts):  # (it may find more: it reads every part in any case)
+            assert tamper._SPAM_ANY.search(text) is not None, text
+    assert tamper._SPAM_ANY.search((REPORTS / "luoxi-2021.txt").read_text()) is None

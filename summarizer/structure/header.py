@@ -154,14 +154,20 @@ def _at_level(p: Place, level: str) -> bool:
     return p.level == level
 
 
-@cache
-def _names_by_level(level: str) -> NameFinder | None:
-    """A finder of every name (full and short) of the divisions at a level."""
+def _names_at(level: str) -> set[str]:
+    """Every name (full and short) of the divisions at a level."""
     known = _level_names()
     found = known[level] if level in known else gazetteer().names_where(
         lambda p: _at_level(p, level))  # fmt: skip
-    names = {n for n in found if len(n) >= 2}
-    return NameFinder(names) if names else None
+    return {n for n in found if len(n) >= 2}
+
+
+@cache
+def _finder(levels: tuple[str, ...]) -> NameFinder | None:
+    """A finder of the names of each of `levels` that has names, in their order."""
+    sets = [_names_at(lv) for lv in levels if lv not in ("unknown", "national", "town")]
+    sets = [names for names in sets if names]
+    return NameFinder(*sets) if sets else None
 
 
 _LEVELS = ("city", "district", "county", "province", "prefecture", "county_city")
@@ -182,16 +188,13 @@ def _most_named(text: str, levels: tuple[str, ...], city: bool = False) -> Place
     (北京市, 重庆市), never the province a city's report names as often as itself (乌鲁木齐
     2024: 新疆 30 times)."""
     counts: Counter[str] = Counter()
-    for level in levels:
-        finder = _names_by_level(level) if level not in ("unknown", "national", "town") else None
-        if finder is not None:
-            head = text[:200_000]
-            # A name glued to gambling words is injected spam, never the report's own place.
-            counts.update(
-                name
-                for a, b, name in finder.finditer(head)
-                if not SPAM_HINT_RE.search(head, max(0, a - 4), b + 4)
-            )
+    finder = _finder(levels)
+    head = text[:200_000]
+    for matches in finder.each(head) if finder is not None else ():  # level by level
+        # A name glued to gambling words is injected spam, never the report's own place.
+        counts.update(
+            name for a, b, name in matches if not SPAM_HINT_RE.search(head, max(0, a - 4), b + 4)
+        )
     for name, n in counts.most_common(3):
         found = [
             p

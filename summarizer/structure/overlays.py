@@ -38,8 +38,6 @@ _BACK = recache.compile(r"\s*(?:附注|注释|附[:：]?\s*名词解释|名词�
 _PROBLEM_CUE = gated(PROBLEM_CUE)
 _ANY_PROBLEM_CUE = presence(PROBLEM_CUE)  # whether a paragraph has one at all: most have none
 _PROBLEM_WORD = gated(PROBLEM_NOUNS)
-_FUTURE = gated(FUTURE_MARKERS_RE.pattern, FUTURE_MARKERS_RE.flags)
-_PAST = gated(PAST_MARKERS_RE.pattern, PAST_MARKERS_RE.flags)
 _CONCEDE = recache.compile(r"\s*(?:当然|但是?|然而|可是|不过|同时)[，,]")
 _TURN = recache.compile(r"[，,](?=(?:但是?|同时|然而|可是|不过)[^，,。]{0,2}?(?:也|还|仍))")
 _AHEAD = lazy(r"\s*[^。！？]{0,12}(?:今年|明年|新的一年|这为|为[^。]{0,8}打下)")
@@ -53,7 +51,7 @@ def first_sentence(s: str) -> str:
 
 def _net_future(s: str) -> int:
     """Markers of work to do less markers of work done in `s` (see lexicon's tense markers)."""
-    return len(_FUTURE.findall(s)) - len(_PAST.findall(s))
+    return len(FUTURE_MARKERS_RE.findall(s)) - len(PAST_MARKERS_RE.findall(s))
 
 
 def tense(paras: list[Para]) -> int:
@@ -97,6 +95,8 @@ def problems(text: str, hs: list[Heading], paras: list[Para], base: list[Section
     blocks, heads = [(o.start, o.end) for o in out], {h.start for h in hs if h.level <= 3}
     taken = 0
     for j, p in enumerate(paras):
+        if not _ANY_PROBLEM_CUE.search(p.s):
+            continue  # no cue at all (most paragraphs): problem_start would find none
         k = bisect.bisect_right(blocks, (p.line, len(text))) - 1
         sec = part(p.line)
         if not sec or p.line < taken or (k >= 0 and p.line < blocks[k][1]):

@@ -48,7 +48,7 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     mstarts = mentions.starts
     periods = tx.figures.periods
     ps = (periods, [p.start for p in periods])
-    known = {(m.base_unit, f"{m.base_value:.9g}") for m in mentions.distinct() if not m.is_year}
+    stated = _Stated(tx.figures)
     seen = _Seen()
     results = [
         ChunkResult(sec.start, sec.end, ChunkSummary(problems=probs))
@@ -58,16 +58,12 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
     for block in _blocks(text, outline):
         i, j = bisect.bisect_left(mstarts, block.start), bisect.bisect_left(mstarts, block.end)
         plan = block.kind is SectionKind.PLAN
-        metrics = list(_distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen))
+        metrics = _distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen)
         if not metrics and not block.headed:
             continue
         lead = text[block.lead[0] : block.lead[1]]
         # A text field may only state numbers the report states: validate checks that too.
-        safe = not _NUMERAL.search(lead) or all(
-            (n.base_unit, f"{n.base_value:.9g}") in known
-            for n in tx.figures.numbers(*block.lead)
-            if not n.is_year
-        )
+        safe = not _NUMERAL.search(lead) or stated(*block.lead)
         body, evidence = (lead if lead and safe else block.area), ([lead] if lead else [])
         summary = (
             ChunkSummary(
@@ -82,6 +78,38 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
         )
         results.append(ChunkResult(block.start, block.end, summary))
     return sorted(results, key=lambda r: r.start)
+
+
+class _Stated:
+    """Whether the figures of a stretch of the report (years aside) are all figures the
+    report states somewhere, by base unit and value (%.9g)."""
+
+    def __init__(self, figures: FigureTable) -> None:
+        self.figures = figures
+        self._known: set[tuple[str, str]] | None = None  # every figure's, built when needed
+
+    def __call__(self, a: int, b: int) -> bool:
+        mentions = self.figures.mentions
+        starts = mentions.starts
+        for n in self.figures.numbers(a, b):
+            if n.is_year:
+                continue
+            written = (n.base_unit, f"{n.base_value:.9g}")
+            # Mostly the report's own figure at that place: stated, no look-up in the set.
+            k = bisect.bisect_left(starts, a + n.start)
+            if k < len(starts) and starts[k] == a + n.start:
+                own = mentions[k]
+                if not own.is_year and (own.base_unit, f"{own.base_value:.9g}") == written:
+                    continue
+            if self._known is None:
+                self._known = {
+                    (m.base_unit, f"{m.base_value:.9g}")
+                    for m in mentions.distinct()
+                    if not m.is_year
+                }
+            if written not in self._known:
+                return False
+        return True
 
 
 class RulesEngine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import recache
@@ -76,7 +77,11 @@ def _clip(name: str) -> str:
 
 def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
     """The indicator's name from the clause text before (or else after) its figure."""
-    pre = _TIME_WORDS.sub("", _SPACES.sub("", pre)).lstrip("“”\"'（(，,")
+    pre = _SPACES.sub("", pre)
+    # Each time word holds one of these: most names hold none, and skip the scan for them.
+    if "年" in pre or "月" in pre or "预计" in pre or "截至" in pre:
+        pre = _TIME_WORDS.sub("", pre)
+    pre = pre.lstrip("“”\"'（(，,")
     if pre.endswith("、") or (after_figure and _LIST_AND_END.search(pre)):
         # "6个镇级卡口和102个村级卡口", "新增2个4A级景区、1个国家级水利风景区": the text
         # before the list mark is the entry before, whether or not its figure was kept.
@@ -88,15 +93,21 @@ def _name(pre: str, post: str, is_change: bool, after_figure: bool) -> str:
         pre = _CHANGE_TAIL.sub("", pre) if is_change else pre
         if pre == was:
             break
-    if verbs := list(_SUBJECT_VERB.finditer(pre)):  # "园镇实现地区生产总值", "公寓完成交付"
+    # "园镇实现地区生产总值", "公寓完成交付" (the verbs looked for only where written)
+    if ("实现" in pre or "完成" in pre) and (verbs := list(_SUBJECT_VERB.finditer(pre))):
         v = verbs[-1]
         pre = pre[v.end() :] if len(pre) - v.end() >= 4 else pre[: v.start()] + pre[v.end() :]
-    pre = _NAME_HEAD.sub("", _ETC.split(pre)[-1])
+    if "等" in pre:
+        pre = _ETC.split(pre)[-1]
+    if head := _NAME_HEAD.match(pre):
+        pre = pre[head.end() :]
     pre = "" if _FIGURE_ONLY.fullmatch(pre) else pre
-    post = _AGE.sub("", _SPACES.sub("", post), count=1)  # "6.1万名35-64岁妇女…"
-    post = _POST_QUAL.sub("", post, count=1)  # "在70%左右的地市": the noun is 地市, not 左右
-    if not is_change and (len(pre) < 2 or _ACTION.search(pre)) and not post.startswith("、"):
-        # After "14座、" comes the next entry ("新建7座"), which names its own figure.
+    if not is_change and (len(pre) < 2 or _ACTION.search(pre)):
+        # A name that is only an action takes its noun from after the figure.
+        post = _AGE.sub("", _SPACES.sub("", post), count=1)  # "6.1万名35-64岁妇女…"
+        post = _POST_QUAL.sub("", post, count=1)  # "在70%左右的地市": the noun is 地市, not 左右
+        if post.startswith("、"):
+            return pre  # after "14座、" comes the next entry ("新建7座"): it names its own figure
         noun = _POST_CUT.split(post)[0]
         first = noun.split("、")[0]  # "村级卡口严密布防、严格把控" but "省、市、区重点项目"
         noun = _NAME_TAIL.sub("", first if len(first) >= 7 else noun)[:12]
@@ -137,9 +148,16 @@ def _split_list(name: str, n: int) -> list[str] | None:
 
 
 def _names(
-    g: list[NumberMention], pre: str, post: str, prev: _Prev | None, joined: bool, lead_in: str
+    g: list[NumberMention],
+    pre: str,
+    post: str,
+    prev: _Prev | None,
+    joined: bool,
+    lead_in: Callable[[], str],
 ) -> tuple[list[str | None], bool]:
-    """One name per figure of a list, and whether they were inherited from the list before."""
+    """One name per figure of a list, and whether they were inherited from the list before.
+
+    `lead_in` reads the words of the clause before (read only for a lone change)."""
     base = _name(pre, post if len(g) == 1 else "", g[0].is_change, joined)
     same_size = prev is not None and len(prev.names) == len(g)
     if len(base) >= 2:
@@ -154,8 +172,8 @@ def _names(
             base if not any(_compatible(o.unit, m.unit) for o in g[:i]) else None
             for i, m in enumerate(g)
         ], False
-    if g[0].is_change and len(g) == 1 and 2 <= len(lead_in) <= 12:
-        return [lead_in], False  # "装备制造业表现突出，同比增长35.4%": the clause before names it
+    if g[0].is_change and len(g) == 1 and 2 <= len(words := lead_in()) <= 12:
+        return [words], False  # "装备制造业表现突出，同比增长35.4%": the clause before names it
     if prev is not None and same_size:
         # "收入6.25亿元，同比增长25%，增收1.25亿元": named 收入增收, the change is in the name.
         words = _change_words(pre, bare=True) if g[0].is_change else ""

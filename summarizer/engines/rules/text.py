@@ -35,20 +35,18 @@ class _Text:
         # C arrays, not lists of int objects: a tenth of the memory on a long report.
         # The sentence and line ends from the report's table, which validation reads them from.
         f = self.figures
-        self._cuts = (
-            match_starts(_CLAUSE_CUT, text), f.sentence_cuts(), f.line_cuts(),
-            match_starts(_ESTIMATE, text),
-        )  # fmt: skip
+        self._clauses = match_starts(_CLAUSE_CUT, text)
+        self._sentences = f.sentence_cuts()
+        self._lines = f.line_cuts()
+        self._estimates = match_starts(_ESTIMATE, text)
         self._pieces: dict[int, array[int]] = {}  # a long clause's start -> its pieces' starts
-
-    def _around(self, which: int, pos: int) -> tuple[int, int]:
-        cuts = self._cuts[which]
-        i = bisect.bisect_right(cuts, pos)
-        return (cuts[i - 1] + 1 if i else 0), (cuts[i] if i < len(cuts) else len(self.text))
 
     def clause(self, pos: int) -> tuple[int, int]:
         """The clause around `pos` (its piece of at most _CLAUSE_MAX characters if longer)."""
-        a, b = self._around(0, pos)
+        cuts = self._clauses
+        i = bisect.bisect_right(cuts, pos)
+        a = cuts[i - 1] + 1 if i else 0
+        b = cuts[i] if i < len(cuts) else len(self.text)
         if b - a <= _CLAUSE_MAX:
             return a, b
         starts = self._pieces.get(a)
@@ -72,17 +70,17 @@ class _Text:
 
     def scope(self, pos: int) -> int:
         """Where the sentence around `pos` starts (； does not end it)."""
-        return self._around(1, pos)[0]
+        i = bisect.bisect_right(self._sentences, pos)
+        return self._sentences[i - 1] + 1 if i else 0
 
     def line_start(self, pos: int) -> int:
         """Where the line (paragraph) of `pos` starts: after the last line end before it."""
-        cuts = self._cuts[2]
-        i = bisect.bisect_left(cuts, pos)
-        return cuts[i - 1] + 1 if i else 0
+        i = bisect.bisect_left(self._lines, pos)
+        return self._lines[i - 1] + 1 if i else 0
 
     def estimated(self, a: int, b: int) -> bool:
         """True when "预计" starts in text[a:b-1] (wholly inside text[a:b])."""
-        cuts = self._cuts[3]
+        cuts = self._estimates
         i = bisect.bisect_left(cuts, a)
         return i < len(cuts) and cuts[i] + 2 <= b
 
