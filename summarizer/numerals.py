@@ -37,6 +37,7 @@ __all__ = [
     "CN_DIGITS",
     "CN_ZEROS",
     "FW",
+    "RANGE_SEPARATORS",
     "SEP",
     "D",
     "arabic",
@@ -52,7 +53,8 @@ __all__ = [
 D = "[0-9０-９]"
 FW = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 ARABIC_START = "-－−0123456789０１２３４５６７８９"
-SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
+RANGE_SEPARATORS = ("——", "—", "–", "-", "－", "~", "～", "〜", "至", "到")
+SEP = "(?:" + "|".join(RANGE_SEPARATORS) + ")"  # none is special in a pattern out of a class
 
 
 def arabic(s: str) -> float:
