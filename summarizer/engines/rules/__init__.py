@@ -27,7 +27,7 @@ from ...figures import FigureTable
 from ...records import Achievement, ChunkSummary, Plan
 from ...structure import Outline, SectionKind
 from .. import ChunkResult, EngineOutput, PreparedReport
-from .items import _blocks
+from .items import _blocks, _lead_of
 from .metrics import _distinct, _metrics, _Seen
 from .problems import _problems
 from .text import _Text
@@ -61,9 +61,10 @@ def extract(text: str, outline: Outline, figures: FigureTable | None = None) -> 
         metrics = _distinct(_metrics(tx, mentions[i:j], ps, plan), block.area, seen)
         if not metrics and not block.headed:
             continue
-        lead = text[block.lead[0] : block.lead[1]]
+        lead0, lead1 = _lead_of(text, block)
+        lead = text[lead0:lead1]
         # A text field may only state numbers the report states: validate checks that too.
-        safe = not _NUMERAL.search(lead) or stated(*block.lead)
+        safe = not _NUMERAL.search(lead) or stated(lead0, lead1)
         body, evidence = (lead if lead and safe else block.area), ([lead] if lead else [])
         summary = (
             ChunkSummary(

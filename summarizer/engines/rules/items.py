@@ -30,7 +30,9 @@ class _Block:
     start: int
     end: int
     area: str
-    lead: tuple[int, int]
+    # None: the block's first sentence, found when it is read (an unheaded paragraph with no
+    # figures becomes no item, and its lead is never needed).
+    lead: tuple[int, int] | None
     headed: bool
 
 
@@ -58,6 +60,7 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
     for sec in parts or [replace(s, kind=SectionKind.REVIEW) for s in outline.sections
                          if s.kind is SectionKind.OTHER]:  # fmt: skip
         group: _Block | None = None  # a heading on a line of its own, gathering its paragraphs
+        group_lead = group_end = 0  # where its heading's text ends, and its last paragraph
         for m in _LINE.finditer(text, sec.start, sec.end):  # no copy of the part's text
             a, b = _strip_span(text, m.start(), m.end())
             i = bisect.bisect_left(starts, a)
@@ -65,10 +68,10 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
             if b <= a:
                 continue
             if group is not None and h is None:
-                group = replace(group, end=b)
+                group_end = b
                 continue
-            if group is not None and "\n" in text[group.lead[1] : group.end]:
-                yield group
+            if group is not None and "\n" in text[group_lead:group_end]:
+                yield replace(group, end=group_end)
             group = None
             if h is not None:
                 body = h.start + len(h.numbering)
@@ -77,12 +80,18 @@ def _blocks(text: str, outline: Outline) -> Iterator[_Block]:
                 elif a != sec.start:  # a heading line; the part's own title is no item
                     lead = _strip_span(text, body, h.end)
                     group = _Block(sec.kind, a, b, _area(h.text), lead, True)
+                    group_lead, group_end = lead[1], b
                 continue
             soft = _soft_lead(text, a, b)
             if sec.kind is SectionKind.PLAN and _GOALS.search(text[a : min(b, a + 80)]):
                 area = GOALS_AREA
             else:
                 area = soft or (REVIEW_AREA if sec.kind is SectionKind.REVIEW else PLAN_AREA)
-            yield _Block(sec.kind, a, b, area, _lead(text, a, b), bool(soft))
-        if group is not None and "\n" in text[group.lead[1] : group.end]:
-            yield group
+            yield _Block(sec.kind, a, b, area, _lead(text, a, b) if soft else None, bool(soft))
+        if group is not None and "\n" in text[group_lead:group_end]:
+            yield replace(group, end=group_end)
+
+
+def _lead_of(text: str, block: _Block) -> tuple[int, int]:
+    """Where the block's lead sentence is in the text."""
+    return block.lead if block.lead is not None else _lead(text, block.start, block.end)
