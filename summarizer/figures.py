@@ -25,10 +25,11 @@ import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any, TypeVar, overload
 
 from . import recache
-from .numbers import _QUOTED, KNOWN, NumberMention, find_numbers, iter_numbers
+from .numbers import KNOWN, NumberMention, find_numbers, iter_numbers, quoted_spans
 from .offsets import OFFSET_TYPECODE, line_ends, match_starts
 from .periods import Period, find_periods, resolve_period, scan_periods
 
@@ -61,7 +62,8 @@ _T = TypeVar("_T", bound=Period)
 def numbers_of(text: str) -> tuple[NumberMention, ...]:
     """find_numbers of a string that is no view of a report (a change, an item's text), parsed
     once: the annotation, the checks and the re-asks all read the same strings."""
-    return tuple(find_numbers(text))
+    known = KNOWN.get(text)  # find_numbers's, without its copy as a list (~12,000 a corpus)
+    return known if known is not None else tuple(iter_numbers(text))
 
 
 @lru_cache(maxsize=4096)
@@ -75,18 +77,22 @@ class FigureTable:
 
     def __init__(self, text: str, mentions: Sequence[NumberMention] | None = None) -> None:
         self.text = text
-        self.mentions = Mentions(mentions if mentions is not None else iter_numbers(text))
+        # The quoted names, which the number scan skips, found once for it and the views
+        # (start, end, start, end … in one array, read in C).
+        quoted = array(OFFSET_TYPECODE, chain.from_iterable(quoted_spans(text)))
+        self._qstarts, self._qends = quoted[0::2], quoted[1::2]
+        del quoted
+        self.mentions = Mentions(
+            mentions
+            if mentions is not None
+            else iter_numbers(text, zip(self._qstarts, self._qends, strict=True))
+        )
         self._mstarts = self.mentions.starts
         self._raw_periods = scan_periods(text)
         self._pstarts = array(OFFSET_TYPECODE, [p.start for p in self._raw_periods])
         self._resolved = [resolve_period(text, p) for p in self._raw_periods]
         # find_periods(text): the comparison bases left out, deadlines marked
         self.periods: list[Period] = [p for p in self._resolved if p is not None]
-        self._qstarts = array(OFFSET_TYPECODE)
-        self._qends = array(OFFSET_TYPECODE)
-        for q in _QUOTED.finditer(text):
-            self._qstarts.append(q.start())
-            self._qends.append(q.end())
         # The views read, keyed on one int per window (_window): a 10 MB report's 10,000
         # windows held 1 MB more as (a, b) tuples.
         self._numbers: dict[int, tuple[NumberMention, ...]] = {}
@@ -129,18 +135,17 @@ class FigureTable:
         i = bisect.bisect_left(self._qstarts, p) - 1
         return i >= 0 and self._qends[i] > p
 
-    def _mention_across(self, p: int) -> bool:
-        i = bisect.bisect_left(self._mstarts, p) - 1
-        return i >= 0 and self.mentions.ends[i] > p
-
-    def _safe(self, a: int, b: int) -> bool:
+    def _safe(self, a: int, b: int, i: int, j: int) -> bool:
+        """True when text[a:b] parses as the table reads it; i and j: the first mentions
+        starting at or after a and b (where a mention running across a or b would sit next)."""
+        ends = self.mentions.ends
         return (
             self._is_cut(a)
             and self._is_cut(b)
+            and not (i and ends[i - 1] > a)  # a mention across a
+            and not (j and ends[j - 1] > b)
             and not self._quoted_across(a)
             and not self._quoted_across(b)
-            and not self._mention_across(a)
-            and not self._mention_across(b)
         )
 
     @staticmethod
@@ -155,7 +160,7 @@ class FigureTable:
         `quote`: the caller's own string of text[a:b] (a claim's quote), which numbers.KNOWN
         then keys on rather than on a copy of it (a 10 MB report's 9,300: 1.2 MB).
         """
-        key = self._window(a, b)
+        key = a << 32 | b  # _window, written out: ~40,000 calls a corpus run
         got = self._numbers.get(key)
         if got is None:
             got = self._numbers[key] = self._numbers_view(a, b)
@@ -173,7 +178,7 @@ class FigureTable:
     def _numbers_view(self, a: int, b: int) -> tuple[NumberMention, ...]:
         ms = self.mentions
         i, j = bisect.bisect_left(self._mstarts, a), bisect.bisect_left(self._mstarts, b)
-        if not self._safe(a, b) or (i < j and self._enumerator_at_cut(a, ms[i])):
+        if not self._safe(a, b, i, j) or (i < j and self._enumerator_at_cut(a, i)):
             if b - a > _PARSED_MAX and not (self._is_cut(a) and self._is_cut(b)):
                 # A window cut out of a run with no clause stop (a reader's cap on a long
                 # clause): the report's own figures there, whole ones only, not a parse of a
@@ -182,16 +187,18 @@ class FigureTable:
             return tuple(find_numbers(self.text[a:b]))
         return tuple(ms.moved(i, j, a))
 
-    def _enumerator_at_cut(self, a: int, m: NumberMention) -> bool:
-        """True when a figure opening text[a:b] may be read as an enumerator there alone.
+    def _enumerator_at_cut(self, a: int, i: int) -> bool:
+        """True when a figure opening text[a:b] (mention i) may be read as an enumerator there
+        alone.
 
         find_numbers takes a short unit-less number followed by "." or "、" for an enumerator
         when the character before it opens a line; a substring's first figure has nothing
         before it, the text's has the clause stop.
         """
         t = self.text
-        if t[a : m.start].strip(_BLANK) or not a:
-            return False
+        if not a or t[a : self._mstarts[i]].strip(_BLANK):
+            return False  # most windows: words before the figure (no mention built to see it)
+        m = self.mentions[i]
         k = a  # the character before the blanks that precede a (not a copy of the text up to a)
         while k > 0 and t[k - 1] in _BLANK:
             k -= 1
@@ -248,7 +255,8 @@ class FigureTable:
         return tuple(out)
 
     def _periods_view(self, a: int, b: int) -> tuple[Period, ...]:
-        if not self._safe(a, b):
+        mstarts = self._mstarts
+        if not self._safe(a, b, bisect.bisect_left(mstarts, a), bisect.bisect_left(mstarts, b)):
             return tuple(find_periods(self.text[a:b]))
         i, j = bisect.bisect_left(self._pstarts, a), bisect.bisect_left(self._pstarts, b)
         out: list[Period] = []
@@ -289,20 +297,34 @@ class Mentions(Sequence[NumberMention]):
         # at once, not held by the index to the end of the build.
         index: dict[object, int] = {}
         shared: dict[object, object] = {}
+        share = shared.setdefault
+        add_start, add_end, add_kind = self.starts.append, self.ends.append, self._kinds.append
+        payloads = self._payloads
         for m in mentions:
-            self.starts.append(m[0])
-            self.ends.append(m[1])
+            add_start(m[0])
+            add_end(m[1])
             payload = m[2:]  # text, value, unit, base_value, base_unit, low, high, ...
             # 0.0 and -0.0 are equal keys but print apart: a payload with a zero value, base
             # value, low or high (None is none) is keyed on how it prints too.
             signed = not (payload[1] and payload[3]) or payload[5] == 0 or payload[6] == 0
             k = index.get((payload, repr(payload)) if signed else payload)
             if k is None:
-                k = len(self._payloads)
-                kept = tuple([_share(x, shared) for x in payload])
-                self._payloads.append(kept)
+                k = len(payloads)
+                # One object for equal strings and nonzero floats (a zero's sign prints: kept
+                # as it is; an int is kept apart from its equal float), field by field: a loop
+                # over them was most of the build (~20,000 payloads a corpus run).
+                text, value, unit, base_value, base_unit, low, high, qualifier = payload[:8]
+                kept = (
+                    share(text, text), share(value, value) if type(value) is float and value
+                    else value, share(unit, unit), share(base_value, base_value)
+                    if type(base_value) is float and base_value else base_value,
+                    share(base_unit, base_unit), share(low, low) if type(low) is float and low
+                    else low, share(high, high) if type(high) is float and high else high,
+                    qualifier if qualifier is None else share(qualifier, qualifier), *payload[8:],
+                )  # fmt: skip
+                payloads.append(kept)
                 index[(kept, repr(kept)) if signed else kept] = k
-            self._kinds.append(k)
+            add_kind(k)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -338,19 +360,10 @@ class Mentions(Sequence[NumberMention]):
         return out
 
     def moved(self, i: int, j: int, a: int) -> list[NumberMention]:
-        """Mentions i to j (not past the last), their offsets moved back by a."""
-        payloads, starts, ends, kinds = self._payloads, self.starts, self.ends, self._kinds
-        return [
-            tuple.__new__(NumberMention, (starts[k] - a, ends[k] - a, *payloads[kinds[k]]))
-            for k in range(i, min(j, len(starts)))
-        ]
-
-
-def _share(x: object, shared: dict[object, object]) -> object:
-    """One object for equal strings and nonzero floats (a zero's sign prints: kept as it is)."""
-    if type(x) is str or (type(x) is float and x):
-        return shared.setdefault(x, x)
-    return x
+        """Mentions i to j (0 <= i; not past the last), their offsets moved back by a."""
+        payloads, new = self._payloads, tuple.__new__
+        span = zip(self.starts[i:j], self.ends[i:j], self._kinds[i:j], strict=True)
+        return [new(NumberMention, (start - a, end - a, *payloads[k])) for start, end, k in span]
 
 
 def _shift(p: Period, a: int) -> Period:

@@ -323,7 +323,13 @@ def _annotated(m: Metric, target: bool, text: CheckText | None = None) -> Metric
         elif _misfiled(iid, _context(m, text, before=1) if target else context, target):
             iid = None
     info = read_bound(m.quote, m.value, m.unit, target)
-    if m.change and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact":
+    # A bound in the change sets a target's bound; a result keeps only its quote's qualifier,
+    # so its change is not read.
+    if (
+        target
+        and m.change
+        and (alt := read_bound(m.change, m.value, m.unit, target)).bound != "exact"
+    ):
         info = BoundInfo(alt.bound, alt.low, alt.high, info.qualifier, info.note or alt.note)
     update: dict[str, object] = {"indicator": iid, "qualifier": info.qualifier}
     if target:

@@ -53,9 +53,11 @@ from .numerals import (
     ARABIC_START,
     CN_DIGITS,
     FW,
+    RANGE_SEPARATORS,
     SEP,
     D,
     arabic,
+    candidates,
     cn_value,
     split_scale,
     year_digits,
@@ -118,22 +120,47 @@ _CNUM = f"{_CN_START}{_CN_BODY}*"
 # run of whitespace is crossed once, not once per split between two stars.
 _CN_NEXT = rf"\s*(?:[余多]\s*)?(?:{_UNIT}|[万亿])|\s*{SEP}\s*{_CN_START}"
 
-# The leading lookahead lets the scan skip most characters at once (7x faster than letting
-# every branch fail on its own). No branch can fail after a run of unbounded length, so the
-# scan is linear: an ASCII word is consumed whole whether or not a digit follows it (ident),
-# and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end); the lookahead
-# after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
+# Searched for its first characters only (numerals.candidates: 7x faster than letting every
+# branch fail on its own, and 1.3x faster than a lookahead gate); a match is its first character,
+# and each branch's group spans the branch. No branch can fail after a run of unbounded length,
+# so the scan is linear: an ASCII word is consumed whole whether or not a digit follows it
+# (ident), and a run of Chinese numerals is matched whole (c) and cut in Python (see _cn_end);
+# the lookahead after its first character only spares Python the many lone 一 of 一般, 统一, 一批.
+# A date's two separators are alike (2020-12-28, 2020.12.28), written out: the lookbehind the
+# search reads it in refers back to no group. Each branch is led by its own first characters
+# too (candidates again), which the engine tests before it enters the branch: at a 一 only the
+# Chinese numeral's branch is tried (the scan 3 % fewer instructions).
 _CORE = recache.compile(
-    rf"""(?=[0-9０-９A-Za-z\-－−{CN_DIGITS}十百千万亿])(?:
-    (?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
-             |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)
-    |(?P<date>(?<![0-9])(?:19|20)[0-9]{{2}}(?P<ds>[-/.])[01]?[0-9](?P=ds)[0-3]?[0-9](?![0-9]))
-    |百分之(?P<pct>{_CNUM}|百|{_ANUM})
-    |千分之(?P<pml>{_CNUM}|{_ANUM})
-    |(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={D}))?(?:{_ANUM}))
-    |(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))
-    |(?P<bare>(?<![{CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))
-    )""",
+    candidates(
+        rf"0-9０-９A-Za-z\-－−{CN_DIGITS}十百千万亿",
+        "|".join(
+            [
+                candidates(
+                    "A-Za-z0-9",
+                    r"""(?P<ident>(?<![A-Za-z0-9])[A-Za-z][A-Za-z_/.\-]*(?:[0-9][A-Za-z0-9_/.\-]*)?
+                    |(?<![A-Za-z0-9.])[0-9]+[A-Za-z][A-Za-z0-9_/.\-]*)""",
+                ),
+                candidates(
+                    "12",
+                    r"""(?P<date>(?<![0-9])(?:19|20)[0-9]{2}(?:-[01]?[0-9]-|/[01]?[0-9]/|[.][01]?[0-9][.])
+                    [0-3]?[0-9](?![0-9]))""",
+                ),
+                rf"百分之(?P<pct>{_CNUM}|百|{_ANUM})",
+                rf"千分之(?P<pml>{_CNUM}|{_ANUM})",
+                candidates(
+                    r"\-－−0-9０-９", rf"(?P<a>(?:(?<![0-9０-９A-Za-z])[-－−](?={D}))?(?:{_ANUM}))"
+                ),
+                candidates(
+                    _CN_START[1:-1],  # the characters of its class
+                    rf"(?!(?<=[几数])十)(?P<c>{_CN_START}(?:(?={_CN_BODY}){_CN_BODY}*|(?={_CN_NEXT})))",
+                ),
+                candidates(
+                    "百千万亿",
+                    rf"(?P<bare>(?<![{CN_DIGITS}十百千万亿数几0-9０-９])[百千万亿]+)(?=\s*(?:美元|元))",
+                ),
+            ]
+        ),
+    ),
     re.X,
 )
 _CN_NEXT_RE = recache.compile(_CN_NEXT)
@@ -151,7 +178,8 @@ _SLOGAN = recache.compile(
     "两个(?:确立|维护|毫不动摇|大局|一百年|百年)|四个(?:自信|意识|全面)|三个代表|八项规定|五位一体"
     "|三次产业"
 )
-_LAST_BOUNDARY = recache.compile('(?s).*[，。；：！？,;:!?、（）()《》“”"]')
+_CLAUSE_STOPS = '，。；：！？,;:!?、（）()《》“”"'  # where the clause before a figure starts
+_LAST_BOUNDARY = recache.compile(f"(?s).*[{_CLAUSE_STOPS}]")
 _WS = recache.compile(r"\s+")
 
 # Searched in the clause before every figure: gated, so a position that cannot open a change
@@ -162,10 +190,31 @@ _PRE_CHANGE = gated(rf"(?P<chg>{CHANGE_WORDS})(?P<fill>(?:{CHANGE_FILL})*)$")
 _PRE_QUAL = gated(rf"(?:{QUAL_NEAR})$")
 _FAR_QUAL = gated(QUAL_FAR)
 _POST_QUAL = recache.compile(rf"\s*({AFTER_FIGURE})")
+_LOOKAROUND = recache.compile(r"\(\?<?[!=][^()]*\)")  # "(?<!改造)提升", "增加(?!值)"
+
+
+def _last_chars(*alternations: str) -> frozenset[str] | None:
+    """The characters the words of alternations of plain words end with (their lookarounds
+    aside); None when a word is more than letters, whose last character is not read off."""
+    words = _LOOKAROUND.sub("", "|".join(alternations)).split("|")
+    if any(not w or any(c in "()[]{}?*+.\\^$" for c in w) for w in words):
+        return None
+    return frozenset(w[-1] for w in words)
+
+
+# A clause ends with a near qualifier or a change word (and its fill) only if its last character
+# ends one: two clauses in three end otherwise, and are not searched.
+_QUAL_LAST = _last_chars(QUAL_NEAR)
+_CHANGE_LAST = _last_chars(CHANGE_WORDS, CHANGE_FILL)
+_SEP_FIRST = frozenset(sep[0] for sep in RANGE_SEPARATORS)
 _LISTED = recache.compile(
     rf"\s*(?:{AFTER_FIGURE})?\s*[、和及与]?\s*"
 )  # "分别增长6.5%左右和8.5%左右"
 _CALENDAR = {"年", "月", "日"}
+_BLANK = " \t\u3000\r"  # skipped back over to the character before a figure
+# A record built from its fields' tuple, not through the named tuple's generated __new__ (a
+# Python frame each; a corpus run builds ~60,000 figures).
+_new = tuple.__new__
 _IDENT_NEXT = set("号期级届代版型路")
 # "十一届十次、十一次全会": a plenary session's number, wherever the 届 before it stands.
 _SESSION = recache.compile(r"\s*(?:全会|全体会议)")
@@ -200,6 +249,12 @@ def parse_number(s: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _verb_direction(word: str) -> Direction | None:
+    """direction_of a change word of a clause (the few there are, each read once)."""
+    return direction_of(word)
+
+
 def direction_of(text: str) -> Direction | None:
     """The direction the first change word in a phrase asserts (增长 UP, 下降 DOWN), or None."""
     m = _CHANGE.search(_WS.sub("", text))
@@ -221,10 +276,17 @@ class _Fig(NamedTuple):
 
 
 def _tail(text: str, pos: int) -> re.Match[str]:
-    """The scale, unit and 余/多 after a numeral at pos (each part optional, so possibly empty)."""
+    """The 余/多, scale, 余/多 and unit after a numeral at pos (its groups, in that order: each
+    part optional, so possibly empty)."""
     t = _TAIL.match(text, pos)
     assert t is not None  # every part of _TAIL is optional: it matches everywhere
     return t
+
+
+@lru_cache(maxsize=1024)
+def _unit_text(unit: str) -> str:
+    """A unit as written, without the whitespace a line wrap left in it (a few hundred)."""
+    return _WS.sub("", unit)
 
 
 def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
@@ -232,18 +294,21 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         if text.startswith("几", end):
             return None  # 百分之十几: approximate, no value
         v = arabic(core) if core[0] in ARABIC_START else _cn_value(core)
-        return None if v is None else _Fig(end, v, "", "%" if kind == "pct" else "‰", None)
+        return None if v is None else _new(_Fig, (end, v, "", "%" if kind == "pct" else "‰", None))
     t = _tail(text, end)
-    inner_q = t["q1"]
+    q1, more, q2, unit = t.groups()  # ~30,000 a corpus: the groups read at once
     if kind == "a":
         value: float | None = arabic(core)
         scale = ""
     elif kind == "c":
         coef, scale = split_scale(core)
-        if t["scale"] in ("万", "亿") and not split_scale(whole := core + t["scale"])[1]:
+        if more in ("万", "亿") and not split_scale(whole := core + more)[1]:
             # 一亿一千多万: that 万 scales the last section only, so the numeral is one number
             end = t.end("scale")
             coef, scale, t = whole, "", _tail(text, end)
+            first_q = q1
+            q1, more, q2, unit = t.groups()
+            q1 = first_q or q1
         value = _cn_value(coef)
         if value is None and text.startswith("年", end):
             value = parse_number(coef)  # 二〇一九年
@@ -251,11 +316,11 @@ def _fig(text: str, kind: str, core: str, end: int) -> _Fig | None:
         value, scale = 1.0, core
     if value is None:
         return None
-    scale += t.group("scale") or ""
-    inner_q = inner_q or t["q1"] or t["q2"]
-    if not scale and not t.group("unit"):
-        return _Fig(end, value, "", "", inner_q)
-    return _Fig(t.end(), value, scale, _WS.sub("", t.group("unit") or ""), inner_q)
+    if more:
+        scale += more
+    if not scale and not unit:
+        return _new(_Fig, (end, value, "", "", q1 or q2))
+    return _new(_Fig, (t.end(), value, scale, _unit_text(unit) if unit else "", q1 or q2))
 
 
 def _range(text: str, kind: str, first: _Fig) -> tuple[_Fig, float, float] | None:
@@ -287,9 +352,14 @@ def _yearish(v: float) -> bool:
 
 def _clause_before(text: str, lo: int, start: int) -> str:
     """The clause just before a number, whitespace removed, cut at punctuation."""
+    if lo >= start or text[start - 1] in _CLAUSE_STOPS:
+        return ""  # a figure right after a stop or the figure before it (one in six)
     win = text[lo:start]
     cut = _LAST_BOUNDARY.match(win)
-    return _WS.sub("", win[cut.end() :] if cut else win)
+    clause = win[cut.end() :] if cut else win
+    # A blank is a space or unprintable (tests/test_numbers.py): most clauses hold none, and
+    # are not rewritten.
+    return clause if clause.isprintable() and " " not in clause else _WS.sub("", clause)
 
 
 def _mention(
@@ -297,18 +367,21 @@ def _mention(
 ) -> NumberMention | None:
     if kind == "date":
         v = float(core[:4])
-        return NumberMention(start, core_end, core, v, "", v, "", None, None, None,
-                             False, None, True)  # fmt: skip
+        return _new(NumberMention, (start, core_end, core, v, "", v, "", None, None, None,
+                                    False, None, True))  # fmt: skip
     fig = _fig(text, kind, core, core_end)
     if fig is None:
         return None
     low = high = None
-    if kind != "bare" and (rng := _range(text, kind, fig)):
+    nxt = text[fig.end : fig.end + 1]  # a range needs a separator next, or blanks before one
+    if kind != "bare" and (nxt in _SEP_FIRST or nxt.isspace()) and (rng := _range(text, kind, fig)):
         fig, low, high = rng
     end, unit = fig.end, fig.scale + fig.unit
     base_value, base_unit = to_base(fig.value, unit)
-    w = text[max(0, start - 4) : start].rstrip(" \t\u3000\r")
-    before = w[-1] if w else "\n"
+    before = text[start - 1] if start else "\n"
+    if before in _BLANK:  # the character before the blanks before the figure
+        w = text[max(0, start - 4) : start].rstrip(_BLANK)
+        before = w[-1] if w else "\n"
     ordinal = before in "第届" or (base_unit == "次" and _SESSION.match(text, end) is not None)
     if ordinal and base_unit not in ("名", "位"):
         return None  # 第三批, 第九次会议, 十一届六次全会; but 第2位 and 第一名 are rankings
@@ -326,8 +399,9 @@ def _mention(
         ):
             return None  # 1号, 3期, and enumerators "1.", "（1）", "2、"
     value = fig.value
+    # (FW maps character for character: a core's length is its digits' as translated)
     is_year = base_unit in _CALENDAR or (
-        kind == "a" and not unit and len(core.translate(FW)) == 4 and _yearish(value)
+        kind == "a" and not unit and len(core) == 4 and _yearish(value)
     )
     # Qualifier: inside the figure, then just after, then just before, then earlier in clause.
     qualifier = fig.inner_q
@@ -335,25 +409,30 @@ def _mention(
         qualifier = post.group(1)
     clause = _clause_before(text, max(prev.end if prev else 0, start - 16), start)
     if qualifier is None and clause:
-        near = _PRE_QUAL.search(clause)
-        far = None if near else list(_FAR_QUAL.finditer(clause))
-        qualifier = near.group() if near else (far[-1].group() if far else None)
+        may_qual = _QUAL_LAST is None or clause[-1] in _QUAL_LAST
+        near = _PRE_QUAL.search(clause) if may_qual else None
+        far = None if near else _FAR_QUAL.findall(clause)  # the words alone: no group in it
+        qualifier = near.group() if near else (far[-1] if far else None)
     # Change: a change verb governing the number, or inherited along a 、/和 list.
     is_change, direction = False, None
     if is_year:
         pass  # 居民增收三年行动: a period is never a change
-    elif clause and (pc := _PRE_CHANGE.search(clause)):
-        direction = direction_of(pc.group("chg"))
+    elif (
+        clause
+        and (_CHANGE_LAST is None or clause[-1] in _CHANGE_LAST)
+        and (pc := _PRE_CHANGE.search(clause))
+    ):
+        direction = _verb_direction(pc.group("chg"))
         fill = pc.group("fill")
         is_change = "至" not in fill and "到" not in fill  # 提高到80% is a level
     elif prev is not None and prev.is_change and _LISTED.fullmatch(text, prev.end, start):
         is_change, direction = True, prev.direction
     if is_change and direction is Direction.UP and value < 0:
         direction = Direction.DOWN
-    return NumberMention(
+    return _new(NumberMention, (
         start, end, text[start:end], value, unit, base_value, base_unit, low, high,
         qualifier, is_change, direction, is_year,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 # Clauses whose mentions figures.FigureTable already read from the report, so the passes handed
@@ -368,16 +447,25 @@ def find_numbers(text: str) -> list[NumberMention]:
     return list(iter_numbers(text))
 
 
-def iter_numbers(text: str) -> Iterator[NumberMention]:
+def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each short quoted name (“十三五”, “1231”) starts and ends, in order."""
+    return map(re.Match.span, _QUOTED.finditer(text))
+
+
+def iter_numbers(
+    text: str, quoted: Iterator[tuple[int, int]] | None = None
+) -> Iterator[NumberMention]:
     """find_numbers(text) one mention at a time (KNOWN aside): a whole report's mentions are
-    read into columns (figures.Mentions) without a list of them all first."""
+    read into columns (figures.Mentions) without a list of them all first. `quoted`: the
+    text's quoted_spans, when the caller has them."""
     prev: NumberMention | None = None
     last_end = pos = 0
     # The quoted names in order, read as the scan passes them (a report's are 2 MB as a list).
-    quotes = _QUOTED.finditer(text)
+    quotes = quoted_spans(text) if quoted is None else quoted
     quote = next(quotes, None)
     while (m := _CORE.search(text, pos)) is not None:
-        kind, start, pos = m.lastgroup or "", m.start(), m.end()
+        kind = m.lastgroup or ""
+        start, pos = m.start(), m.end(kind)  # the match is the first character (see _CORE)
         if kind == "c":
             cut = _cn_end(text, start, pos)
             if cut is None:
@@ -388,9 +476,9 @@ def iter_numbers(text: str) -> Iterator[NumberMention]:
             pos = cut
         if start < last_end or kind == "ident":
             continue
-        while quote is not None and quote.end() <= start:
+        while quote is not None and quote[1] <= start:
             quote = next(quotes, None)
-        if quote is not None and quote.start() <= start:
+        if quote is not None and quote[0] <= start:
             continue  # a name or slogan in quotes: “十三五”, “1231”项目
         core = text[start:pos] if kind in ("c", "date") else m.group(kind)
         mention = _mention(text, kind, start, pos, core, prev)

@@ -37,9 +37,11 @@ __all__ = [
     "CN_DIGITS",
     "CN_ZEROS",
     "FW",
+    "RANGE_SEPARATORS",
     "SEP",
     "D",
     "arabic",
+    "candidates",
     "cn_decimal",
     "cn_value",
     "split_scale",
@@ -51,12 +53,32 @@ __all__ = [
 D = "[0-9０-９]"
 FW = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 ARABIC_START = "-－−0123456789０１２３４５６７８９"
-SEP = r"(?:——|—|–|-|－|~|～|〜|至|到)"
+RANGE_SEPARATORS = ("——", "—", "–", "-", "－", "~", "～", "〜", "至", "到")
+SEP = "(?:" + "|".join(RANGE_SEPARATORS) + ")"  # none is special in a pattern out of a class
 
 
 def arabic(s: str) -> float:
     """An Arabic numeral as written: 1,820, ４．５, −3."""
-    return float(s.translate(FW).replace(",", "").replace(" ", "").replace("−", "-"))
+    try:
+        # Most are plain digits and a point, which float reads as they are (full-width digits
+        # too): 60 ns rather than 450 for the rewriting, and whatever float reads here the
+        # rewriting would leave as it is (it only drops or maps what float refuses).
+        return float(s)
+    except ValueError:
+        return float(s.translate(FW).replace(",", "").replace(" ", "").replace("−", "-"))
+
+
+def candidates(first: str, body: str) -> str:
+    """A pattern that finds where `body` matches, searched for one character of the class
+    `first` (those a match can begin with) at a time: its match is that character alone, and
+    `body`'s groups are read as its own (a group that spans each alternative gives the end).
+
+    The engine skips in C to a character of a class that opens a pattern (a few ns a
+    character); a pattern opening with a lookahead, ``(?=[…])(?:BODY)``, is entered at every
+    position instead: over report text the number and period scans ran 1.3x slower so.
+    `body` may not refer back to its own groups (the lookbehind forbids it).
+    """
+    return f"[{first}](?<=(?=(?:{body}))(?s:.))"
 
 
 # 〇 (U+3007) is the numeral zero; ○ (U+25CB, white circle) stands in for it in older

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -890,3 +891,10 @@ def test_iter_numbers_reads_one_mention_at_a_time_as_find_numbers_lists_them() -
     first = next(it)  # a generator: the text is read as far as its first figure
     assert [first, *it] == find_numbers(text)
     assert [m.text for m in find_numbers(text)] == ["12亿元", "7%", "8%"]
+
+
+def test_a_blank_is_a_space_or_unprintable() -> None:
+    """numbers reads a clause with no space that is all printable as holding no blank."""
+    blank = re.compile(r"\s")
+    blanks = [c for c in map(chr, range(sys.maxunicode + 1)) if blank.match(c)]
+    assert blanks and all(c == " " or not c.isprintable() for c in blanks)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 
-from summarizer.numerals import cn_decimal, cn_value, split_scale, year_digits
+from summarizer.numerals import arabic, candidates, cn_decimal, cn_value, split_scale, year_digits
 
 
 @pytest.mark.parametrize(
@@ -77,3 +78,38 @@ def test_year_digits() -> None:
     assert year_digits("一九八○") == 1980
     assert year_digits("一九五") is None
     assert year_digits("二十一年") is None
+
+
+@pytest.mark.parametrize(
+    ("s", "expected"),
+    [
+        ("69", 69.0),
+        ("4.74", 4.74),
+        ("１２", 12.0),  # full-width digits
+        ("４．５", 4.5),
+        ("1,820", 1820.0),
+        ("２８，０４９", 28049.0),
+        ("5 . 5", 5.5),  # a point that PDF extraction spaced out
+        ("-3", -3.0),
+        ("−3", -3.0),  # minus sign
+        ("－3", -3.0),  # full-width hyphen
+        ("-0", -0.0),
+    ],
+)
+def test_arabic(s: str, expected: float) -> None:
+    got = arabic(s)
+    assert got == expected and str(got) == str(expected)  # -0.0 keeps its sign
+
+
+def test_candidates_finds_what_the_plain_pattern_finds() -> None:
+    body = r"(?P<year>(?<![0-9])[0-9]{4}年)|(?P<pct>[0-9]+%)|(?P<word>今年以来)"
+    plain = re.compile(f"(?:{body})")
+    scan = re.compile(candidates("0-9今", body))
+    text = "今年以来，2019年增长12%，12019年；今天45%与2023年"
+    found, pos = [], 0
+    while (m := scan.search(text, pos)) is not None:
+        kind = m.lastgroup or ""
+        assert m.start() == m.start(kind) and m.end() == m.start() + 1
+        found.append((m.start(), m.end(kind), kind))
+        pos = m.end(kind)
+    assert found == [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
