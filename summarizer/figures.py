@@ -313,6 +313,7 @@ class Mentions(Sequence[NumberMention]):
                 # One object for equal strings and nonzero floats (a zero's sign prints: kept
                 # as it is; an int is kept apart from its equal float), field by field: a loop
                 # over them was most of the build (~20,000 payloads a corpus run).
+                qualifier: str | None  # declared: mypyc types a local the tuple types None
                 text, value, unit, base_value, base_unit, low, high, qualifier = payload[:8]
                 kept = (
                     share(text, text), share(value, value) if type(value) is float and value
