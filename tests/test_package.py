@@ -8,6 +8,8 @@ import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+import pytest
+
 import summarizer
 from summarizer import compiled_state
 
@@ -72,3 +74,16 @@ def test_the_version_says_which_build_runs() -> None:
     assert summarizer.COMPILED == (
         present and not stale and "SUMMARIZER_PURE_PYTHON" not in os.environ
     )
+
+
+def test_an_install_on_a_machine_with_a_c_compiler_built_the_compiled_modules() -> None:
+    """The compiled build falls back to pure Python quietly at install (mypyc refusing a new
+    construct, say): here that shows, wherever a compiler and Python's headers are there."""
+    import shutil
+    import sysconfig
+
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if os.environ.get("SUMMARIZER_PURE_PYTHON") or not (shutil.which("cc") and headers.is_file()):
+        pytest.skip("no C compiler or Python headers here, or a pure-Python install was asked for")
+    present, _ = compiled_state()
+    assert present, "pip install -e . built no compiled module: run it with -v to see why"
