@@ -27,8 +27,14 @@ _FOLDERS = ("", "engines/rules", "structure")
 
 
 def compiled_state(package: str = _HERE) -> tuple[bool, bool]:
-    """(compiled modules present in the package folder, any of them older than its source)."""
+    """(a whole compiled build in the package folder, any of its modules older than its source).
+
+    A build is whole when its shared library (`_native__mypyc`) is there: a module's extension
+    without it cannot load. Only a checkout is checked for edits: an installed wheel's files carry
+    the times they were unpacked, in the archive's order, not the times they were written.
+    """
     present = stale = False
+    installed = os.path.basename(os.path.dirname(package)) in ("site-packages", "dist-packages")
     for folder in _FOLDERS:
         where = os.path.join(package, folder)
         try:
@@ -39,11 +45,13 @@ def compiled_state(package: str = _HERE) -> tuple[bool, bool]:
             suffix = next((s for s in EXTENSION_SUFFIXES if name.endswith(s)), None)
             if suffix is None:
                 continue
-            present = True
+            if not folder and name.startswith("_native__mypyc"):
+                present = True
+                continue
             source = entries.get(name[: -len(suffix)] + ".py")
-            if source is not None and source.stat().st_mtime > entry.stat().st_mtime:
-                stale = True
-    return present, stale
+            if source is not None and not installed:
+                stale = stale or source.stat().st_mtime > entry.stat().st_mtime
+    return present, present and stale
 
 
 class _SourceFinder:

@@ -37,11 +37,26 @@ def test_an_extension_newer_than_its_source_is_current(tmp_path: Path) -> None:
 
 
 def test_a_source_edited_after_the_build_makes_the_build_stale(tmp_path: Path) -> None:
+    _touch(tmp_path / f"_native__mypyc{EXT}", 200)
     _touch(tmp_path / "numbers.py", 100)
     _touch(tmp_path / f"numbers{EXT}", 200)
     _touch(tmp_path / "engines" / "rules" / "metrics.py", 300)  # edited after the build
     _touch(tmp_path / "engines" / "rules" / f"metrics{EXT}", 200)
     assert compiled_state(str(tmp_path)) == (True, True)
+
+
+def test_extensions_without_the_build_s_shared_library_are_not_a_build(tmp_path: Path) -> None:
+    _touch(tmp_path / "numbers.py", 100)
+    _touch(tmp_path / f"numbers{EXT}", 200)  # a compile that failed half-way
+    assert compiled_state(str(tmp_path)) == (False, False)
+
+
+def test_an_installed_package_is_not_judged_by_its_unpacking_times(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "summarizer"
+    _touch(package / f"_native__mypyc{EXT}", 100)
+    _touch(package / f"numbers{EXT}", 100)
+    _touch(package / "numbers.py", 101)  # unpacked after its extension, as a wheel's order has it
+    assert compiled_state(str(package)) == (True, False)
 
 
 def _run(code: str, **env: str) -> str:
