@@ -30,6 +30,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import marshal
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -206,8 +207,25 @@ def use(path: Path | None) -> PatternStore:
 
 def remembered(kind: str, pattern: str, flags: int, texts: Texts) -> re.Pattern[str]:
     """The first of `texts(pattern, flags)` that compiles, served from the file when an earlier
-    run stored it; `kind` names the rewriting (two of one pattern are two entries)."""
-    return store().get(kind, pattern, flags, texts)
+    run stored it; `kind` names the rewriting (two of one pattern are two entries), stamped with
+    the file of the code that rewrites: what an earlier version of it stored is not served."""
+    return store().get(_rewriting(kind, texts), pattern, flags, texts)
+
+
+_REWRITERS: dict[str, str] = {}  # a rewriting module's name -> its file's size and time
+
+
+def _rewriting(kind: str, texts: Texts) -> str:
+    module = getattr(texts, "__module__", None) or ""
+    stamp = _REWRITERS.get(module)
+    if stamp is None:
+        where = getattr(sys.modules.get(module), "__file__", None)
+        try:
+            st = os.stat(where) if where else None
+        except OSError:
+            st = None
+        stamp = _REWRITERS[module] = f"{st.st_size}-{st.st_mtime_ns}" if st else ""
+    return f"{kind}@{stamp}" if stamp else kind
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:

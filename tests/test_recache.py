@@ -201,3 +201,34 @@ def test_the_gate_falls_back_to_the_plain_pattern_and_errors_are_re_compiles(tmp
     for s in (PatternStore(tmp_path / "p2.bin"), PatternStore(None)):
         with pytest.raises(re.error):
             s.get("re", "(unclosed", 0)
+
+
+def test_what_an_earlier_version_of_the_rewriting_code_stored_is_not_served(tmp_path):
+    # fastscan rewrites patterns (a gate, a presence test) before they are compiled: a store
+    # written by other rewriting code must not serve its rewritings to this code.
+    import importlib.util
+    import os
+
+    source = tmp_path / "rewriter.py"
+    source.write_text("def texts(p, f):\n    return ('(?=a)(?:' + p + ')',)\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("rewriter_for_test", source)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["rewriter_for_test"] = module
+    spec.loader.exec_module(module)
+    path = tmp_path / "patterns.bin"
+    try:
+        recache.use(path)
+        assert recache.remembered("k", "ab", 0, module.texts).pattern == "(?=a)(?:ab)"
+        recache.store().save()
+        recache.use(path)
+        recache.remembered("k", "ab", 0, module.texts)
+        assert recache.store().compiled == 0  # the same code: served from the file
+        os.utime(source, ns=(1, 1))  # the rewriting code changed (another file's time)
+        recache._REWRITERS.clear()  # as a new process starts
+        recache.use(path)
+        recache.remembered("k", "ab", 0, module.texts)
+        assert recache.store().compiled == 1  # compiled again, not served
+    finally:
+        sys.modules.pop("rewriter_for_test", None)
+        recache._REWRITERS.pop("rewriter_for_test", None)
+        recache.use(None)
