@@ -73,17 +73,20 @@ def run_cli(args: list[str], **env: str) -> dict[str, float]:
     # The child reports its own peak RSS (RUSAGE_CHILDREN's would be the max of all runs), as
     # VmHWM: its ru_maxrss starts at this process's RSS (Linux carries the peak of the memory
     # it was forked with across exec), which put a 90 MB floor under every figure.
+    # The peak is read by an exit handler: the command ends its process (cli.run) once its
+    # own exit handlers have run, without returning here.
     code = (
-        "import resource, sys, runpy\n"
+        "import atexit, resource, sys, runpy\n"
+        "def peak():\n"
+        "    try:\n"
+        "        hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM:')]\n"
+        "        kb = int(hwm[0].split()[1])\n"
+        "    except (OSError, IndexError):\n"
+        "        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    sys.stderr.write('\\nPEAK %d\\n' % kb)\n"
+        "atexit.register(peak)\n"
         "sys.argv = ['summarizer', *sys.argv[1:]]\n"
-        "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "try:\n"
-        "    hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM:')]\n"
-        "    peak = int(hwm[0].split()[1])\n"
-        "except (OSError, IndexError):\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "sys.stderr.write('\\nPEAK %d\\n' % peak)\n"
+        "runpy.run_module('summarizer', run_name='__main__')\n"
     )
     r = subprocess.run(
         [sys.executable, "-c", code, *args],

@@ -12,11 +12,12 @@ import contextlib
 import marshal
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["derived", "keep", "user_cache"]
+__all__ = ["derived", "keep", "one_writer", "user_cache"]
 
 
 def _linux_cache_home() -> str | None:
@@ -72,6 +73,35 @@ def derived(kind: str, source: Path, build: Callable[[], Any]) -> Any:
     with contextlib.suppress(ValueError):  # not plain data: kept nowhere
         keep(path, marshal.dumps((stamp, value)))
     return value
+
+
+@contextlib.contextmanager
+def one_writer(path: Path, wait: float = 2.0) -> Iterator[None]:
+    """Held while a process reads a cache file, merges into it and writes it back, so two
+    processes ending at once (a batch's workers) do not each write a copy without the other's
+    part. An advisory lock on a file beside it; at best, as the cache is: after `wait` seconds,
+    or where there is no flock (Windows) or no writable folder, the write goes ahead unlocked."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 def keep(path: Path, data: bytes) -> None:

@@ -45,7 +45,7 @@ except ImportError:  # Python 3.10
 
 import _sre  # type: ignore[import-not-found]  # the engine: Pattern's constructor
 
-__all__ = ["MAX_ENTRIES", "PatternStore", "compile", "remembered", "store", "use"]
+__all__ = ["MAX_ENTRIES", "PatternStore", "compile", "remembered", "save", "store", "use"]
 
 # The texts to compile for a pattern, in order of preference (the first that compiles is used).
 Texts = Callable[[str, int], "tuple[str, ...]"]
@@ -165,19 +165,24 @@ class PatternStore:
         return built
 
     def save(self) -> None:
-        """Write the file (this run's patterns first, at most MAX_ENTRIES), atomically; a
-        failure to write costs only the compile next time."""
+        """Write the file (this run's patterns first, then the others it or the file holds, at
+        most MAX_ENTRIES), atomically; a failure to write costs only the compile next time."""
         if self.path is None or not self._dirty:
             return
-        keep = {k: self.entries[k] for k in self.used if k in self.entries}
-        for k, v in self.entries.items():
-            if len(keep) >= MAX_ENTRIES:
-                break
-            keep.setdefault(k, v)
         from .cachedir import keep as keep_file
+        from .cachedir import one_writer
 
-        with contextlib.suppress(ValueError):  # a pattern marshal cannot hold: kept nowhere
-            keep_file(self.path, marshal.dumps((_STAMP, keep)))
+        keep = {k: self.entries[k] for k in self.used if k in self.entries}
+        with one_writer(self.path):
+            # Then what the file holds now: another process (a batch's worker) may have written
+            # patterns this one never read, which a write from a stale copy would drop.
+            for entries in (self.entries, self._read()):
+                for k, v in entries.items():
+                    if len(keep) >= MAX_ENTRIES:
+                        break
+                    keep.setdefault(k, v)
+            with contextlib.suppress(ValueError):  # a pattern marshal cannot hold: kept nowhere
+                keep_file(self.path, marshal.dumps((_STAMP, keep)))
         self._dirty = False
 
 
@@ -196,6 +201,13 @@ def store() -> PatternStore:
     if _store is None:
         _store = PatternStore(_default_path())
     return _store
+
+
+def save() -> None:
+    """Write this process's store now if it compiled patterns the file lacks. A forked worker
+    calls this as it ends: it ends without the exit handlers that save the store otherwise."""
+    if _store is not None:
+        _store.save()
 
 
 def use(path: Path | None) -> PatternStore:

@@ -292,3 +292,40 @@ def test_debug_is_the_flag_given_not_the_process_arguments(tmp_path, command):
     debug = CliRunner().invoke(main, [command, missing, "--debug"], env={})
     assert plain.exit_code == debug.exit_code == 2
     assert "Traceback" not in plain.output and "Traceback" in debug.output
+
+
+def _script(body: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run(
+        [sys.executable, "-c", body, *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+RUN = (
+    "import sys\nsys.argv = ['summarizer', *sys.argv[1:]]\nfrom summarizer.cli import run\nrun()\n"
+)
+
+
+def test_the_script_ends_with_the_commands_code_after_its_exit_handlers_and_all_its_output(
+    tmp_path,
+):
+    # The script ends its process without the interpreter's teardown: what must not be lost
+    # is the exit status, the exit handlers (the pattern store saves there) and buffered output.
+    handler = "import atexit\natexit.register(lambda: print('handler ran'))\n"
+    r = _script(handler + RUN, "schema")
+    assert r.returncode == 0, r.stderr
+    out, last = r.stdout.rsplit("\n", 2)[0], r.stdout.rsplit("\n", 2)[1]
+    assert json.loads(out)["title"] and last == "handler ran"  # the whole schema, then it
+    r = _script(handler + RUN, "summarize", str(tmp_path / "missing.txt"))
+    assert r.returncode == 2 and r.stdout == "handler ran\n"
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_the_script_waits_for_a_thread_still_running_as_the_interpreter_would():
+    thread = (
+        "import threading, time\n"
+        "def late():\n    time.sleep(0.3)\n    print('thread done', flush=True)\n"
+        "threading.Thread(target=late).start()\n"
+    )
+    r = _script(thread + RUN, "--version")
+    assert r.returncode == 0 and r.stdout.endswith("thread done\n"), r

@@ -149,6 +149,33 @@ def test_the_file_keeps_this_runs_patterns_first_and_at_most_max_entries(tmp_pat
     assert len(kept) == 3 and {"new", "old2"} <= kept
 
 
+def test_a_save_keeps_what_another_process_wrote_since_this_one_read_the_file(tmp_path):
+    # A batch's workers and its parent each hold a copy read at their start; the last to
+    # write must not drop the patterns another wrote meanwhile.
+    path = tmp_path / "patterns.bin"
+    parent, worker = PatternStore(path), PatternStore(path)
+    worker.get("re", "worker-only", 0)
+    worker.save()
+    parent.get("re", "parent-only", 0)
+    parent.save()
+    kept = {k[1] for k in PatternStore(path).entries}
+    assert {"worker-only", "parent-only"} <= kept
+
+
+def test_the_module_save_writes_this_processs_store_only_when_it_learned_something(tmp_path):
+    path = tmp_path / "patterns.bin"
+    previous = recache._store
+    try:
+        recache.use(path)
+        recache.save()
+        assert not path.exists()  # nothing compiled: nothing written
+        recache.store().get("re", "learned", 0)
+        recache.save()
+        assert {k[1] for k in PatternStore(path).entries} == {"learned"}
+    finally:
+        recache._store = previous
+
+
 def test_flags_are_part_of_the_key(tmp_path):
     store = PatternStore(tmp_path / "patterns.bin")
     a = store.get("re", "abc", 0)

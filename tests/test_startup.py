@@ -32,11 +32,12 @@ def _modules_after_run(tmp_path, fmt: str) -> tuple[set[str], dict[str, object] 
     (stderr a pipe, as under a batch system), and what it wrote."""
     out = tmp_path / f"out.{fmt}"
     code = (
-        "import json, runpy, sys\n"
+        "import atexit, json, runpy, sys\n"
+        # An exit handler: the command ends its process once its own handlers have run.
+        "top = lambda: sorted({m.split('.')[0] for m in sys.modules})\n"
+        "atexit.register(lambda: print(json.dumps(top())))\n"
         "sys.argv = ['summarizer', 'summarize', *sys.argv[1:], '--engine', 'rules']\n"
-        "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "runpy.run_module('summarizer', run_name='__main__')\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     r = subprocess.run(
@@ -90,12 +91,11 @@ def _compiled(tmp_path, seed: str) -> int:
     """How many of the package's patterns an offline JSON run of SMALL compiled (rather than
     served from what an earlier run stored), with this hash seed."""
     code = (
-        "import runpy, sys\n"
-        "sys.argv = ['summarizer', 'summarize', *sys.argv[1:], '--engine', 'rules']\n"
-        "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "import atexit, runpy, sys\n"
         "from summarizer import recache\n"
-        "print(recache.store().compiled)\n"
+        "atexit.register(lambda: print(recache.store().compiled))\n"
+        "sys.argv = ['summarizer', 'summarize', *sys.argv[1:], '--engine', 'rules']\n"
+        "runpy.run_module('summarizer', run_name='__main__')\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": seed}
     r = subprocess.run(

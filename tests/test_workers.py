@@ -4,16 +4,19 @@ a small report starts without the live path's libraries."""
 from __future__ import annotations
 
 import ast
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import REPORTS
 
+from summarizer import recache, workers
 from summarizer.cli import main
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
@@ -43,7 +46,11 @@ def _files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def test_two_jobs_write_byte_identical_outputs_manifest_and_table(tmp_path):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_two_jobs_write_byte_identical_outputs_manifest_and_table(tmp_path, monkeypatch, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr(workers, "start_method", lambda: method)
     src = _folder(tmp_path)
     one, two = tmp_path / "one", tmp_path / "two"
     r1 = _cli(["summarize", str(src), "--out-dir", str(one), "--format", "json", "--jobs", "1"])
@@ -95,6 +102,45 @@ def test_a_file_of_the_users_in_an_outputs_place_is_kept_unless_forced(tmp_path,
     assert forced.exit_code == 0 and mine.read_text(encoding="utf-8").startswith("#")
 
 
+def test_workers_are_forked_only_on_linux_and_only_while_no_other_thread_runs(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert workers.start_method() == "fork"
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:  # a fork would copy whatever lock that thread holds
+        assert workers.start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+    for platform in ("darwin", "win32"):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert workers.start_method() == "spawn"
+
+
+def test_the_patterns_the_workers_compiled_are_kept_for_the_next_run(tmp_path):
+    # A forked worker ends without exit handlers, where the pattern store saves itself: a
+    # batch must keep what one process would (else every --jobs run compiles them again).
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in sorted(REPORTS.glob("*.txt"))[:3]:
+        shutil.copy(f, src / f.name)
+    stored = {}
+    for jobs in ("1", "2"):
+        cache = tmp_path / f"cache{jobs}"
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "SUMMARIZER_CACHE_DIR": str(cache)}
+        r = subprocess.run(
+            [sys.executable, "-m", "summarizer", "summarize", str(src), "--jobs", jobs,
+             "--format", "json", "--out-dir", str(tmp_path / f"out{jobs}")],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        files = list(cache.rglob("patterns-*.bin"))
+        assert len(files) == 1, files
+        stored[jobs] = set(recache.PatternStore(files[0]).entries)
+    assert stored["1"] and stored["1"] <= stored["2"]
+
+
 def test_jobs_must_be_positive(tmp_path):
     r = _cli(["summarize", str(REPORTS), "--out-dir", str(tmp_path), "--jobs", "0"])
     assert r.exit_code == 2 and "Traceback" not in r.output
@@ -104,12 +150,11 @@ def test_one_offline_json_report_imports_no_model_http_or_template_library(tmp_p
     # Start-up is most of a small report's time: the offline JSON path must not pay for the
     # SDK, its HTTP client, the retry library or the template engine.
     code = (
-        "import sys, runpy\n"
+        "import atexit, sys, runpy\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules})))\n"
         f"sys.argv = ['summarizer', 'summarize', {str(sorted(REPORTS.glob('*.txt'))[0])!r},"
         f" '--format', 'json', '-o', {str(tmp_path / 'out.json')!r}]\n"
-        "try:\n    runpy.run_module('summarizer', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+        "runpy.run_module('summarizer', run_name='__main__')\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
