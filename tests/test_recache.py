@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshal
 import re
 import sys
+from array import array
 
 import pytest
 
@@ -97,7 +98,8 @@ def test_entries_whose_codes_the_engine_refuses_are_compiled_instead(tmp_path):
     store.save()
     stamp, entries = marshal.loads(path.read_bytes())
     ((key, entry),) = entries.items()
-    entries[key] = (entry[0], entry[1], [9999, 1, 2], *entry[3:])  # codes the engine refuses
+    bad = array(recache._WORD, [9999, 1, 2]).tobytes()  # codes the engine refuses
+    entries[key] = (entry[0], entry[1], bad, *entry[3:])
     path.write_bytes(marshal.dumps((stamp, entries)))
     again = PatternStore(path)
     _same(again.get("re", p, f), re.compile(p, f))
