@@ -135,7 +135,8 @@ def track(
                                 cache_dir, no_cache)  # fmt: skip
     rows = track_rows(summaries, indicator_ids or None)
     if plot:
-        write_plot(rows, plot)
+        for warning in write_plot(rows, plot):
+            click.echo(f"summarizer: warning: {plot}: {warning}", err=True)
     if fmt == "csv":
         text = write_table(rows, TRACK_COLUMNS, None)
     elif fmt == "json":

@@ -19,10 +19,17 @@ from .outputs import write_atomic_with
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip
+# Other installed fonts that draw Chinese, known by the words in their names.
+_CJK_NAME_WORDS = ("CJK", "Han Sans", "Han Serif", "Hei", "Song", "Ming", "Kai", "Fang")
+NO_CJK_FONT = (
+    "no Chinese font found: the chart's place and indicator names show as empty boxes "
+    "(install one, e.g. fonts-noto-cjk on Debian or Ubuntu)"
+)
 MAX_PANELS = 24  # beyond this a chart is unreadable; the table has every row
 
 
-def _pyplot() -> Any:
+def _pyplot() -> tuple[Any, bool]:
+    """pyplot on the Agg backend with a Chinese font first, and whether one was found."""
     try:
         import matplotlib
     except ImportError:
@@ -33,19 +40,21 @@ def _pyplot() -> Any:
 
     have = {f.name for f in font_manager.fontManager.ttflist}
     cjk = [f for f in _CJK_FONTS if f in have]
+    cjk += sorted(f for f in have - set(cjk) if any(w in f for w in _CJK_NAME_WORDS))
     plt.rcParams["font.sans-serif"] = [*cjk, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
-    return plt
+    return plt, bool(cjk)
 
 
-def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
-    """Write the chart of track rows to path (.png or .svg)."""
+def plot_track(rows: Sequence[dict[str, Any]], path: str) -> list[str]:
+    """Write the chart of track rows to path (.png or .svg); return what the user should be
+    told about it (no Chinese font to draw its names with)."""
     from . import indicators
 
     suffix = Path(path).suffix.lower()
     if suffix not in (".png", ".svg"):
         raise UsageError(f"--plot {path}: write a .png or .svg file")
-    plt = _pyplot()
+    plt, has_cjk = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -71,17 +80,20 @@ def plot_track(rows: Sequence[dict[str, Any]], path: str) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 1995.5
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
-    fig.tight_layout()
 
+    # Laying out and drawing warn once per missing glyph: with no Chinese font, one line
+    # (NO_CJK_FONT) says so instead of a flood of matplotlib's warnings.
     def write(tmp: Path) -> None:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a missing CJK glyph must not flood stderr
+            warnings.simplefilter("ignore")
+            fig.tight_layout()
             fig.savefig(tmp, format=suffix[1:], dpi=120)
 
     try:
         write_atomic_with(Path(path), write)
     finally:
         plt.close(fig)
+    return [] if has_cjk else [NO_CJK_FONT]
 
 
 def _draw_target(ax: Any, r: dict[str, Any]) -> None:

@@ -230,8 +230,9 @@ def render_markdown(rows: Sequence[dict[str, Any]], plot: str | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-def write_plot(rows: Sequence[dict[str, Any]], path: str) -> None:
-    """Targets (bands where a range) against outcomes over the years, one panel per series."""
+def write_plot(rows: Sequence[dict[str, Any]], path: str) -> list[str]:
+    """Targets (bands where a range) against outcomes over the years, one panel per series;
+    returns the warnings for the user (no Chinese font to draw the names with)."""
     from .plot import plot_track
 
-    plot_track(rows, path)
+    return plot_track(rows, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 
 import pytest
 from click.testing import CliRunner
@@ -154,10 +155,38 @@ def test_the_plot_file(tmp_path, suffix):
         _report(2024, [], [_a("gdp_growth", 6.3)]),
     ], ["gdp_growth"])  # fmt: skip
     out = tmp_path / f"chart{suffix}"
-    write_plot(rows, str(out))
+    write_plot(rows, str(out))  # (its warning for a machine without a Chinese font: below)
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:2000]
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_a_machine_without_a_chinese_font_gets_one_warning_line_not_matplotlibs_flood(
+    tmp_path, monkeypatch
+):
+    pytest.importorskip("matplotlib")
+    from summarizer import plot
+
+    monkeypatch.setattr(plot, "_CJK_FONTS", ())
+    monkeypatch.setattr(plot, "_CJK_NAME_WORDS", ())  # as where none is installed
+    lines = (CORPUS / "national-1954-2004.tsv").read_text(encoding="utf-8").splitlines()
+    tsv = tmp_path / "national.tsv"
+    tsv.write_text("\n".join(x for x in lines if x[:4] in ("1997", "1998")) + "\n",
+                   encoding="utf-8")  # fmt: skip
+    chart = tmp_path / "chart.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a matplotlib glyph warning would fail the run
+        r = CliRunner().invoke(main, ["track", str(tsv), "--indicator", "gdp_growth",
+                                      "--plot", str(chart)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    warned = [x for x in r.stderr.splitlines() if "warning" in x]
+    assert warned == [f"summarizer: warning: {chart}: {plot.NO_CJK_FONT}"]
+    monkeypatch.undo()
+    if plot._pyplot()[1]:  # a machine with a Chinese font is not warned
+        r = CliRunner().invoke(main, ["track", str(tsv), "--indicator", "gdp_growth",
+                                      "--plot", str(chart)])  # fmt: skip
+        assert "warning" not in r.stderr
 
 
 def test_national_series_end_to_end(tmp_path):
