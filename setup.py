@@ -53,10 +53,26 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as e:
             _pure(f"the C compile failed ({type(e).__name__}: {e})")
+            _drop_stale([])
 
 
 def _pure(why: str) -> None:
     print(f"summarizer: {why}; installing pure Python (same outputs, slower)", file=sys.stderr)
+
+
+def _drop_stale(kept: list[str]) -> None:
+    """Remove the extensions an earlier build left beside the sources that this build does not
+    make (a module taken off COMPILED, or a pure build after a compiled one): an editable
+    install would import such a leftover, which names a part of the shared library no longer
+    there, or runs code older than its source's last build."""
+    import sysconfig
+    from pathlib import Path
+
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    for path in Path("summarizer").rglob(f"*{suffix}"):
+        name = path.with_name(path.name[: -len(suffix)]).as_posix().removeprefix("summarizer/")
+        if name not in kept:
+            path.unlink()
 
 
 def _extensions() -> list[object]:
@@ -64,6 +80,7 @@ def _extensions() -> list[object]:
         return []  # the metadata steps of an install: mypyc's analysis only when building
     if os.environ.get("SUMMARIZER_PURE_PYTHON"):
         _pure("SUMMARIZER_PURE_PYTHON is set")
+        _drop_stale([])
         return []
     try:
         from mypyc.build import mypycify
@@ -75,13 +92,15 @@ def _extensions() -> list[object]:
         # are not installed yet: what it cannot find is typed Any (dynamic, as in Python), and
         # the modules it only follows are not held to strictness here (CI runs `mypy` on all).
         flags = ["--ignore-missing-imports", "--follow-imports=silent"]
-        return list(mypycify([*flags, *paths], opt_level="3", group_name="summarizer._native"))
+        built = list(mypycify([*flags, *paths], opt_level="3", group_name="summarizer._native"))
+        _drop_stale([*COMPILED, "_native__mypyc"])
+        return built
     except Exception as e:
         _pure(f"mypyc could not compile the modules ({type(e).__name__}: {e})")
-        return []
     except SystemExit as e:  # mypyc exits on a type error it finds
         _pure(f"mypyc stopped ({e})")
-        return []
+    _drop_stale([])
+    return []
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
