@@ -71,7 +71,7 @@ def derived(kind: str, source: Path, build: Callable[[], Any]) -> Any:
         pass
     value = build()
     with contextlib.suppress(ValueError):  # not plain data: kept nowhere
-        keep(path, marshal.dumps((stamp, value)))
+        keep(path, marshal.dumps((stamp, value)), family=f"{kind.split('-')[0]}-*.marshal")
     return value
 
 
@@ -104,10 +104,17 @@ def one_writer(path: Path, wait: float = 2.0) -> Iterator[None]:
         os.close(fd)  # and with it the lock
 
 
-def keep(path: Path, data: bytes) -> None:
+# Copies kept of one family of files (one per version of the file they are made from): a few
+# installs side by side (two virtual environments) each find theirs, and an upgrade's copies
+# do not pile up (the gazetteer's is 3 MB).
+KEPT_PER_FAMILY = 3
+
+
+def keep(path: Path, data: bytes, family: str | None = None) -> None:
     """Write `data` to a file of the user cache through a temp file and a rename (a reader sees
     the old file or the new one, never half), at best: a cache that cannot be written costs only
-    the work of rebuilding what it would have held next time."""
+    the work of rebuilding what it would have held next time. `family`, a glob of the names of
+    the other versions of the file, keeps the KEPT_PER_FAMILY newest of them."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,3 +123,21 @@ def keep(path: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        return
+    if family is not None:
+        _prune(path, family)
+
+
+def _prune(path: Path, family: str) -> None:
+    """Remove all but the newest few files of `family` beside `path` (never `path` itself)."""
+
+    def age(p: Path) -> float:
+        try:
+            return -p.stat().st_mtime
+        except OSError:  # another run removed it meanwhile
+            return 0.0
+
+    others = sorted((p for p in path.parent.glob(family) if p != path), key=age)
+    for old in others[KEPT_PER_FAMILY - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from platformdirs import user_cache_dir
 
-from summarizer.cachedir import derived, keep, user_cache
+from summarizer.cachedir import KEPT_PER_FAMILY, derived, keep, user_cache
 
 linux = pytest.mark.skipif(sys.platform != "linux", reason="the Linux reading of XDG")
 
@@ -98,6 +98,23 @@ def test_data_marshal_cannot_keep_and_an_unwritable_cache_cost_only_the_build(
     build, calls = _counting([1, 2])
     assert derived("t", source, build) == [1, 2] == derived("t", source, build)
     assert derived("t", tmp_path / "missing.toml", build) == [1, 2]
+
+
+def test_copies_made_from_other_versions_of_a_file_do_not_pile_up(monkeypatch, tmp_path):
+    # Each upgrade of the package brings new data files, each cached under its own stamp.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "summarizer"
+    source = tmp_path / "table.toml"
+    other = tmp_path / "other.toml"
+    other.write_text("y = 1\n", encoding="utf-8")
+    derived("other", other, lambda: {"o": 1})  # another family: untouched
+    for version in range(6):
+        source.write_text("x = 1\n" + "#" * version, encoding="utf-8")  # another size
+        assert derived("t", source, lambda version=version: {"v": version}) == {"v": version}
+    kept = sorted(p.name for p in folder.glob("t-*.marshal"))
+    assert len(kept) == KEPT_PER_FAMILY
+    assert derived("t", source, lambda: {"v": "rebuilt"}) == {"v": 5}, "the newest is served"
+    assert len(list(folder.glob("other-*.marshal"))) == 1
 
 
 def test_keep_writes_whole_files_and_fails_quietly_leaving_no_temp_file(tmp_path):

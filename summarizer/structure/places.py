@@ -362,7 +362,8 @@ def _load(data: Path) -> Gazetteer:
 
     with zipfile.ZipFile(data) as zf, zf.open("china_location.txt") as fh:
         found = Gazetteer.of(_parse(io.TextIOWrapper(fh, encoding="utf-8").read()))
-    keep(cached, found.dumps())  # best effort: a read-only cache only costs the parse next time
+    # best effort: a read-only cache only costs the parse next time
+    keep(cached, found.dumps(), family="gazetteer*-*")
     return found
 
 
