@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["derived", "keep", "one_writer", "user_cache"]
+__all__ = ["derived", "keep", "one_writer", "used", "user_cache"]
 
 
 def _linux_cache_home() -> str | None:
@@ -66,6 +66,7 @@ def derived(kind: str, source: Path, build: Callable[[], Any]) -> Any:
     try:
         kept_stamp, value = marshal.loads(path.read_bytes())
         if kept_stamp == stamp:
+            used(path)
             return value
     except (OSError, ValueError, EOFError, TypeError):
         pass
@@ -104,9 +105,9 @@ def one_writer(path: Path, wait: float = 2.0) -> Iterator[None]:
         os.close(fd)  # and with it the lock
 
 
-# Copies kept of one family of files (one per version of the file they are made from): a few
-# installs side by side (two virtual environments) each find theirs, and an upgrade's copies
-# do not pile up (the gazetteer's is 3 MB).
+# Copies kept of one family of files (one per version of the file they are made from), those
+# used last: a few installs side by side (two virtual environments) each find theirs, and an
+# upgrade's copies do not pile up (the gazetteer's is 3 MB).
 KEPT_PER_FAMILY = 3
 
 
@@ -128,8 +129,15 @@ def keep(path: Path, data: bytes, family: str | None = None) -> None:
         _prune(path, family)
 
 
+def used(path: Path) -> None:
+    """Mark a cached file as just used (its modification time): pruning keeps the files runs
+    use, not the ones written last."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
 def _prune(path: Path, family: str) -> None:
-    """Remove all but the newest few files of `family` beside `path` (never `path` itself)."""
+    """Remove all but the last used few files of `family` beside `path` (never `path`)."""
 
     def age(p: Path) -> float:
         try:

@@ -3,6 +3,7 @@ and the very folder platformdirs names."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -115,6 +116,21 @@ def test_copies_made_from_other_versions_of_a_file_do_not_pile_up(monkeypatch, t
     assert len(kept) == KEPT_PER_FAMILY
     assert derived("t", source, lambda: {"v": "rebuilt"}) == {"v": 5}, "the newest is served"
     assert len(list(folder.glob("other-*.marshal"))) == 1
+    # The copy a run uses survives others written after it (two installs side by side: the
+    # one written first, and used since, is not the one pruned).
+    first = tmp_path / "first.toml"
+    first.write_text("z = 0\n", encoding="utf-8")
+    derived("f", first, lambda: {"first": 1})
+    (mine,) = folder.glob("f-*.marshal")
+    os.utime(mine, (1, 1))  # written long ago
+    for version in (1, 2):
+        source.write_text("#" * version, encoding="utf-8")
+        derived("f", source, lambda version=version: {"v": version})
+    assert derived("f", first, lambda: {"first": "rebuilt"}) == {"first": 1}  # used now
+    source.write_text("#" * 3, encoding="utf-8")
+    derived("f", source, lambda: {"v": 3})  # the one used longest ago, version 1's, makes way
+    assert mine.exists() and len(list(folder.glob("f-*.marshal"))) == KEPT_PER_FAMILY
+    assert derived("f", first, lambda: {"first": "rebuilt"}) == {"first": 1}
 
 
 def test_keep_writes_whole_files_and_fails_quietly_leaving_no_temp_file(tmp_path):

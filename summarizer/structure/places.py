@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import recache
-from ..cachedir import keep
+from ..cachedir import keep, used
 from ..lexicon import CJK
 
 __all__ = ["Gazetteer", "NameFinder", "Place", "gazetteer"]
@@ -355,7 +355,9 @@ def _load(data: Path) -> Gazetteer:
         # Mapped, not read: a run looks at a few pages of the 3 MB (the file is replaced by a
         # rename, never rewritten in place, so the mapping stays what was read).
         with cached.open("rb") as f:
-            return Gazetteer.loads(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+            found = Gazetteer.loads(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        used(cached)  # kept while in use when other versions' copies are pruned
+        return found
     except (OSError, ValueError):  # ValueError: empty, or not a gazetteer cache
         pass
     import zipfile  # the table itself only when the cache has no copy: a millisecond to import
