@@ -12,7 +12,6 @@ only what failed or changed, unless forced.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -232,6 +231,8 @@ async def run_batch(
 
     `paths` are input files (planned here) or the runs `plan_runs` made of them.
     """
+    import asyncio  # here: a batch of worker processes (workers.py) runs no event loop
+
     from .pipeline import prepare
 
     fp = fingerprint(settings, fmt, detail)
