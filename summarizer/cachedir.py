@@ -115,7 +115,7 @@ def keep(path: Path, data: bytes, family: str | None = None) -> None:
     """Write `data` to a file of the user cache through a temp file and a rename (a reader sees
     the old file or the new one, never half), at best: a cache that cannot be written costs only
     the work of rebuilding what it would have held next time. `family`, a glob of the names of
-    the other versions of the file, keeps the KEPT_PER_FAMILY newest of them."""
+    the other versions of the file, keeps the KEPT_PER_FAMILY last used of them (this one too)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
