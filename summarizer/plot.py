@@ -19,7 +19,8 @@ from .outputs import write_atomic_with
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip
-# Other installed fonts that draw Chinese, known by the words in their names.
+# Other installed fonts that may draw Chinese, by the words in their names (each is checked
+# for a Chinese glyph: "Kai" is also in Kailasa, a Tibetan font).
 _CJK_NAME_WORDS = ("CJK", "Han Sans", "Han Serif", "Hei", "Song", "Ming", "Kai", "Fang")
 NO_CJK_FONT = (
     "no Chinese font found: the chart's place and indicator names show as empty boxes "
@@ -38,12 +39,23 @@ def _pyplot() -> tuple[Any, bool]:
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    cjk = [f for f in _CJK_FONTS if f in have]
-    cjk += sorted(f for f in have - set(cjk) if any(w in f for w in _CJK_NAME_WORDS))
+    files = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    cjk = [f for f in _CJK_FONTS if f in files]
+    named = (f for f in files.keys() - set(cjk) if any(w in f for w in _CJK_NAME_WORDS))
+    cjk += sorted(f for f in named if _draws_chinese(files[f]))
     plt.rcParams["font.sans-serif"] = [*cjk, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     return plt, bool(cjk)
+
+
+def _draws_chinese(fname: str) -> bool:
+    """Whether the font file has a glyph for 中."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        return bool(FT2Font(fname).get_char_index(ord("中")))
+    except (OSError, RuntimeError, ValueError):  # unreadable, or a format FreeType refuses
+        return False
 
 
 def plot_track(rows: Sequence[dict[str, Any]], path: str) -> list[str]:

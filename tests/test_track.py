@@ -182,6 +182,10 @@ def test_a_machine_without_a_chinese_font_gets_one_warning_line_not_matplotlibs_
     assert chart.read_bytes().startswith(b"\x89PNG")
     warned = [x for x in r.stderr.splitlines() if "warning" in x]
     assert warned == [f"summarizer: warning: {chart}: {plot.NO_CJK_FONT}"]
+    # A font named like a Chinese one but without its glyphs (matplotlib's own DejaVu) is no
+    # Chinese font either.
+    monkeypatch.setattr(plot, "_CJK_NAME_WORDS", ("DejaVu",))
+    assert plot._pyplot()[1] is False
     monkeypatch.undo()
     if plot._pyplot()[1]:  # a machine with a Chinese font is not warned
         r = CliRunner().invoke(main, ["track", str(tsv), "--indicator", "gdp_growth",
